@@ -19,6 +19,8 @@ export interface SerializeOptions {
   paramValues?: Readonly<Record<string, TypedArray>>;
   /** Write inferred shapes for graph outputs (default false: type only). */
   outputShapes?: boolean;
+  /** Serialize only these outputs (default: graph.outputs()), e.g. a forward-only session. */
+  outputs?: readonly Value[];
   /** Keep nodes that do not reach an output (default false). */
   keepDeadNodes?: boolean;
   producerName?: string;
@@ -65,9 +67,9 @@ function attributeProto(name: string, a: AttrValue): InstanceType<typeof onnx.At
 }
 
 /** Nodes whose outputs reach a graph output, in graph (topological) order. */
-export function liveNodes(graph: Graph): Node[] {
+export function liveNodes(graph: Graph, outputs: readonly Value[] = graph.outputs()): Node[] {
   const live = new Uint8Array(graph.nodes.length);
-  const stack: Value[] = [...graph.outputs()];
+  const stack: Value[] = [...outputs];
   const seen = new Set<Value>();
   while (stack.length) {
     const v = stack.pop()!;
@@ -82,11 +84,14 @@ export function liveNodes(graph: Graph): Node[] {
 }
 
 export function serializeModel(graph: Graph, opts: SerializeOptions = {}): Uint8Array {
-  if (graph.outputs().length === 0) throw new Error("toOnnx: the graph has no outputs");
-  const nodes = opts.keepDeadNodes ? graph.nodes : liveNodes(graph);
+  const graphOutputs = opts.outputs ?? graph.outputs();
+  if (graphOutputs.length === 0) throw new Error("toOnnx: the graph has no outputs");
+  for (const o of graphOutputs)
+    if (o.kind !== "node") throw new Error(`toOnnx: output "${o.name}" is a ${o.kind}; wrap it with identity()`);
+  const nodes = opts.keepDeadNodes ? graph.nodes : liveNodes(graph, graphOutputs);
   const used = new Set<Value>();
   for (const n of nodes) for (const i of n.inputs) if (i) used.add(i);
-  for (const o of graph.outputs()) used.add(o);
+  for (const o of graphOutputs) used.add(o);
 
   const paramValues = opts.paramValues ?? {};
   const inputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
@@ -117,7 +122,7 @@ export function serializeModel(graph: Graph, opts: SerializeOptions = {}): Uint8
     });
   });
 
-  const outputs = graph.outputs().map((o) => valueInfo(o, o.name, opts.outputShapes ?? false));
+  const outputs = graphOutputs.map((o) => valueInfo(o, o.name, opts.outputShapes ?? false));
   const opsetImport = [{ domain: "", version: graph.opset }];
   for (const [domain, version] of Object.entries(graph.domains)) opsetImport.push({ domain, version });
   const model = onnx.ModelProto.create({

@@ -1,0 +1,150 @@
+// The Drizzle schema: every table Palate keeps in SQLite.
+// Times are unix milliseconds; JSON columns hold validated shapes (see lib/).
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const ROLES = ["admin", "researcher", "annotator"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const FLAGS = ["harmful", "factually_wrong", "off_topic", "other"] as const;
+export type Flag = (typeof FLAGS)[number];
+
+export interface Message {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash"),
+  role: text("role", { enum: ROLES }).notNull(),
+  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const projects = sqliteTable("projects", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  guidelines: text("guidelines").notNull().default(""),
+  /** K: how many completions each task shows. */
+  completionsPerTask: integer("completions_per_task").notNull().default(4),
+  /** R: how many annotators rank each task. */
+  redundancy: integer("redundancy").notNull().default(3),
+  /** An assignment not submitted within this many seconds returns to the pool. */
+  assignmentTimeoutSeconds: integer("assignment_timeout_seconds").notNull().default(1800),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** A conversation to complete: the messages up to the turn the completions answer. */
+export const prompts = sqliteTable(
+  "prompts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    messages: text("messages", { mode: "json" }).$type<Message[]>().notNull(),
+    /** Where the prompt came from (e.g. an Open-Assistant message id). */
+    externalId: text("external_id"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("prompts_project").on(t.projectId)],
+);
+
+/** One unit of annotation work: a prompt with a set of completions to rank. */
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    promptId: integer("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("tasks_project").on(t.projectId), index("tasks_prompt").on(t.promptId)],
+);
+
+export const completions = sqliteTable(
+  "completions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: integer("task_id").notNull().references(() => tasks.id, { onDelete: "cascade" }),
+    /** Display order within the task (0-based). */
+    position: integer("position").notNull(),
+    text: text("text").notNull(),
+    model: text("model"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [uniqueIndex("completions_task_position").on(t.taskId, t.position)],
+);
+
+export const ASSIGNMENT_STATUSES = ["active", "submitted", "skipped", "expired"] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+export const assignments = sqliteTable(
+  "assignments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: integer("task_id").notNull().references(() => tasks.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ASSIGNMENT_STATUSES }).notNull().default("active"),
+    skipReason: text("skip_reason"),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    closedAt: integer("closed_at"),
+  },
+  (t) => [
+    index("assignments_task_status").on(t.taskId, t.status),
+    index("assignments_user_status").on(t.userId, t.status),
+    uniqueIndex("assignments_one_per_user_task").on(t.taskId, t.userId),
+  ],
+);
+
+/**
+ * A ranking: the full order of a task's completions as ranked groups, best first.
+ * Completions in the same group are tied.
+ */
+export const rankings = sqliteTable(
+  "rankings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: integer("task_id").notNull().references(() => tasks.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id),
+    /** Null for imported rankings. One ranking per assignment, so a repeated submit cannot add a second. */
+    assignmentId: integer("assignment_id").unique().references(() => assignments.id),
+    groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
+    noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull().default(false),
+    comment: text("comment"),
+    secondsSpent: real("seconds_spent"),
+    source: text("source", { enum: ["annotator", "imported"] }).notNull().default("annotator"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("rankings_task").on(t.taskId), index("rankings_user").on(t.userId)],
+);
+
+export const rankingFlags = sqliteTable(
+  "ranking_flags",
+  {
+    rankingId: integer("ranking_id").notNull().references(() => rankings.id, { onDelete: "cascade" }),
+    completionId: integer("completion_id").notNull().references(() => completions.id, { onDelete: "cascade" }),
+    flag: text("flag", { enum: FLAGS }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rankingId, t.completionId, t.flag] })],
+);
+
+/** The pairwise comparisons a ranking implies (every pair of different groups), written with the ranking. */
+export const comparisons = sqliteTable(
+  "comparisons",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    rankingId: integer("ranking_id").notNull().references(() => rankings.id, { onDelete: "cascade" }),
+    chosenId: integer("chosen_id").notNull().references(() => completions.id, { onDelete: "cascade" }),
+    rejectedId: integer("rejected_id").notNull().references(() => completions.id, { onDelete: "cascade" }),
+    /** Group indices (0 = best) of the two completions. */
+    chosenGroup: integer("chosen_group").notNull(),
+    rejectedGroup: integer("rejected_group").notNull(),
+  },
+  (t) => [index("comparisons_ranking").on(t.rankingId)],
+);

@@ -1,0 +1,166 @@
+// GPT-2 as Hugging Face defines it (modeling_gpt2.py), built op by op on the ONNX graph
+// builder. Read it top to bottom like nanoGPT's model.py:
+//
+//   x = wte[input_ids] + wpe[position_ids]
+//   for each block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))
+//   hidden = ln_f(x);  logits = hidden @ wte^T            (lm_head tied to wte)
+//
+// attn: q, k, v = split(x @ c_attn.weight + c_attn.bias)    (Conv1D layout [in, out])
+//       softmax(q k^T / sqrt(head_dim) + mask) v, heads merged, then c_proj
+// mlp:  c_proj(gelu_new(c_fc(x)))                             (gelu_new: tanh approximation)
+//
+// The same builder serves training (no cache, constant causal mask) and inference with a
+// KV cache (past keys/values in, presents out, the mask built from attention_mask).
+import type { Graph, Value } from "../onnx";
+import { type Gpt2Config, gpt2ParamSpecs } from "./gpt2-config";
+
+/** Parameter values of a graph, by Hugging Face name. */
+export type Gpt2Weights = Readonly<Record<string, Value>>;
+
+/** One layer's attention cache, [batch, heads, length, head_dim] each. */
+export interface KeyValue {
+  key: Value;
+  value: Value;
+}
+
+export interface Gpt2Inputs {
+  /** int64 [batch, seq]. */
+  inputIds: Value;
+  /** int64 [batch, seq]; default 0..seq-1 (the rows of wpe, shared by the batch). */
+  positionIds?: Value;
+  /**
+   * float added to the attention scores, broadcastable to [batch, heads, seq, past+seq]:
+   * 0 where a query may attend to a key, a large negative number where not. Default:
+   * the causal mask for a cache-free sequence of static length (see causalBias).
+   */
+  attentionBias?: Value;
+  /** Per layer, the cached keys and values of earlier positions. */
+  pastKeyValues?: readonly KeyValue[];
+}
+
+export interface Gpt2Outputs {
+  /** ln_f output, [batch, seq, d]. */
+  hidden: Value;
+  /** Per layer, past + current keys and values, [batch, heads, past+seq, head_dim]. */
+  presents: KeyValue[];
+}
+
+/** Added to masked attention scores. Finite, so fully masked rows (padding) stay finite. */
+export const MASKED_SCORE = -1e9;
+
+/** Declares every GPT-2 parameter as a graph param (HF names and shapes). */
+export function declareGpt2Params(g: Graph, c: Gpt2Config): Record<string, Value> {
+  const w: Record<string, Value> = {};
+  for (const spec of gpt2ParamSpecs(c)) w[spec.name] = g.param(spec.name, spec.shape);
+  return w;
+}
+
+/** Constant causal mask [seq, seq]: 0 on and below the diagonal, MASKED_SCORE above. */
+export function causalBias(g: Graph, seq: number): Value {
+  const data = new Float32Array(seq * seq);
+  for (let i = 0; i < seq; i++) for (let j = i + 1; j < seq; j++) data[i * seq + j] = MASKED_SCORE;
+  return g.constant(data, [seq, seq], "float32", `causal_bias_${seq}`);
+}
+
+/**
+ * The attention bias from a padding mask and a cache: attentionMask int64 [batch, past+seq]
+ * (1 = token, 0 = padding), queries at absolute positions past..past+seq-1. A key is
+ * visible when it is not padding and not in the future. Result [batch, 1, seq, past+seq].
+ */
+export function paddedCausalBias(g: Graph, attentionMask: Value, seqLen: Value): Value {
+  const total = g.squeeze(g.shape(attentionMask, 1, 2), [0]); // past + seq (int64 scalar)
+  const past = g.sub(total, g.squeeze(seqLen, [0]));
+  const keyPos = g.range(0, total, 1); // [S]
+  const queryPos = g.range(past, total, g.scalar(1, "int64")); // [T]
+  const future = g.greater(g.unsqueeze(keyPos, [0]), g.unsqueeze(queryPos, [1])); // [T, S]
+  const padding = g.unsqueeze(g.equal(attentionMask, g.scalar(0, "int64")), [1, 2]); // [B,1,1,S]
+  const masked = g.or(padding, future); // [B, 1, T, S]
+  return g.where(masked, MASKED_SCORE, g.scalar(0, "float32"));
+}
+
+/** Conv1D: x @ weight + bias with weight [in, out]. */
+function conv1d(g: Graph, x: Value, weight: Value, bias: Value): Value {
+  return g.add(g.matmul(x, weight), bias);
+}
+
+/** gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+export function geluNew(g: Graph, x: Value): Value {
+  const cube = g.mul(g.mul(x, x), x);
+  const inner = g.mul(g.add(x, g.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI));
+  return g.mul(g.mul(x, 0.5), g.add(g.tanh(inner), 1));
+}
+
+/** Causal self-attention of one block; returns the c_proj output and this layer's cache. */
+function attention(
+  g: Graph,
+  c: Gpt2Config,
+  w: Gpt2Weights,
+  prefix: string,
+  x: Value,
+  bias: Value,
+  past: KeyValue | undefined,
+): { out: Value; present: KeyValue } {
+  const headDim = c.nEmbd / c.nHead;
+  const qkv = conv1d(g, x, w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"]); // [B, T, 3d]
+  const [q0, k0, v0] = g.split(qkv, 3, -1);
+  // [B, T, d] → [B, H, T, head_dim]
+  const heads = (t: Value) => g.transpose(g.reshape(t, [0, 0, c.nHead, headDim]), [0, 2, 1, 3]);
+  // Scaling q by 1/sqrt(head_dim) before the product equals HF's scaling of q k^T after it.
+  const q = g.mul(heads(q0), 1 / Math.sqrt(headDim));
+  let k = heads(k0);
+  let v = heads(v0);
+  if (past) {
+    k = g.concat([past.key, k], 2);
+    v = g.concat([past.value, v], 2);
+  }
+  const scores = g.add(g.matmul(q, g.transposeLast2(k)), bias); // [B, H, T, S]
+  const probs = g.softmax(scores, -1);
+  const y = g.matmul(probs, v); // [B, H, T, head_dim]
+  const merged = g.reshape(g.transpose(y, [0, 2, 1, 3]), [0, 0, c.nEmbd]);
+  const out = conv1d(g, merged, w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
+  return { out, present: { key: k, value: v } };
+}
+
+function mlp(g: Graph, w: Gpt2Weights, prefix: string, x: Value): Value {
+  const hidden = geluNew(g, conv1d(g, x, w[prefix + "c_fc.weight"], w[prefix + "c_fc.bias"]));
+  return conv1d(g, hidden, w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
+}
+
+function layerNorm(g: Graph, c: Gpt2Config, w: Gpt2Weights, prefix: string, x: Value): Value {
+  return g.layerNormalization(x, w[prefix + ".weight"], w[prefix + ".bias"], -1, c.layerNormEpsilon);
+}
+
+/** GPT2Model: embeddings, the blocks, ln_f. */
+export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gpt2Inputs): Gpt2Outputs {
+  const { inputIds } = inputs;
+  let positions: Value;
+  if (inputs.positionIds) positions = g.gather(w["transformer.wpe.weight"], inputs.positionIds);
+  else {
+    const seq = inputIds.shape?.[1];
+    if (typeof seq !== "number") throw new Error("gpt2Backbone: give positionIds when the sequence length is symbolic");
+    positions = g.slice(w["transformer.wpe.weight"], [0], [seq], [0]); // [seq, d], broadcast over the batch
+  }
+  let bias = inputs.attentionBias;
+  if (!bias) {
+    const seq = inputIds.shape?.[1];
+    if (typeof seq !== "number" || inputs.pastKeyValues)
+      throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
+    bias = causalBias(g, seq);
+  }
+
+  let x = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions);
+  const presents: KeyValue[] = [];
+  for (let l = 0; l < c.nLayer; l++) {
+    const p = `transformer.h.${l}.`;
+    const a = attention(g, c, w, p + "attn.", layerNorm(g, c, w, p + "ln_1", x), bias, inputs.pastKeyValues?.[l]);
+    presents.push(a.present);
+    x = g.add(x, a.out);
+    x = g.add(x, mlp(g, w, p + "mlp.", layerNorm(g, c, w, p + "ln_2", x)));
+  }
+  return { hidden: layerNorm(g, c, w, "transformer.ln_f", x), presents };
+}
+
+/** lm_head tied to wte: logits = hidden @ wte^T, [batch, seq, vocab]. */
+export function lmHead(g: Graph, w: Gpt2Weights, hidden: Value): Value {
+  return g.matmul(hidden, g.transpose(w["transformer.wte.weight"], [1, 0]));
+}

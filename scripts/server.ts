@@ -1,0 +1,114 @@
+// Starting the web app: the auth secret, a production build when sources changed, `next start`.
+// Used by `palate demo`, `palate start` and the integration / end-to-end test harness.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const nextBin = join(projectRoot, "node_modules", ".bin", "next");
+
+/** The next-auth secret kept beside the database (created once, never committed). */
+export function ensureAuthSecret(dbPath: string): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = join(dirname(resolve(dbPath)), "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+const SOURCES = ["app", "lib", "db", "types", "next.config.js", "postcss.config.mjs", "package.json", "tsconfig.json"];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** True when `.next` is missing or older than any source file. */
+export function buildIsStale(): boolean {
+  const buildId = join(projectRoot, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return SOURCES.some((s) => newestMtime(join(projectRoot, s)) > built);
+}
+
+/** Runs `next build` when the build is stale. Throws when the build fails. */
+export function buildIfNeeded(log: (line: string) => void = console.log): void {
+  if (!buildIsStale()) return;
+  log("Building the app (next build)…");
+  const result = spawnSync(nextBin, ["build"], {
+    cwd: projectRoot,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+}
+
+export interface AppServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `next start` on the given database and port; resolves once it answers HTTP. */
+export async function startApp(options: {
+  dbPath: string;
+  port: number;
+  /** Interface to listen on; default all (so both localhost and 127.0.0.1 reach it). */
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+  quiet?: boolean;
+}): Promise<AppServer> {
+  const secret = ensureAuthSecret(options.dbPath);
+  const args = ["start", "-p", String(options.port), ...(options.host ? ["-H", options.host] : [])];
+  const child = spawn(nextBin, args, {
+    cwd: projectRoot,
+    stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit"],
+    env: {
+      ...process.env,
+      ...options.env,
+      PALATE_DB: resolve(options.dbPath),
+      PORT: String(options.port),
+      NEXTAUTH_SECRET: secret,
+      AUTH_TRUST_HOST: "true",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+    },
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`next start exited with ${code}`))));
+  exited.catch(() => {});
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await Promise.race([fetch(`${url}/login`), exited]);
+      if (res.status < 500) break;
+    } catch (err) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    port: options.port,
+    process: child,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}

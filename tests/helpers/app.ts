@@ -1,0 +1,101 @@
+// Test harness: a real SQLite file in a temp directory and the real app served over HTTP on a free port.
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDb, type Connection } from "../../db/client";
+import { DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
+import { startApp, type AppServer } from "../../scripts/server";
+
+export { DEMO_PASSWORD };
+
+/** A fresh database file in its own temp directory, migrated. */
+export function tempDb(): { path: string; dir: string; db: Connection; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "palate-test-"));
+  const path = join(dir, "palate.db");
+  const db = openDb(path);
+  return {
+    path,
+    dir,
+    db,
+    cleanup() {
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestApp {
+  url: string;
+  dbPath: string;
+  db: Connection;
+  server: AppServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built app (`npm test` builds it first) on a temp database seeded with the demo
+ * accounts and project, plus whatever `seed` adds.
+ */
+export async function startTestApp(seed?: (db: Connection) => void | Promise<void>): Promise<TestApp> {
+  const temp = tempDb();
+  await seedDemo(temp.db);
+  if (seed) await seed(temp.db);
+  const server = await startApp({ dbPath: temp.path, port: await freePort(), host: "127.0.0.1", quiet: true });
+  return {
+    url: server.url,
+    dbPath: temp.path,
+    db: temp.db,
+    server,
+    async stop() {
+      await server.stop();
+      temp.cleanup();
+    },
+  };
+}
+
+/** An HTTP client with a cookie jar, signed in through next-auth's credentials flow. */
+export class Client {
+  private cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await fetch(this.baseUrl + path, { ...init, headers, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return res;
+  }
+
+  json(path: string, method: string, body: unknown): Promise<Response> {
+    return this.fetch(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  async signIn(email: string, password = DEMO_PASSWORD): Promise<this> {
+    const { csrfToken } = (await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+    const res = await this.fetch("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken, email, password, json: "true" }).toString(),
+    });
+    const session = (await (await this.fetch("/api/auth/session")).json()) as { user?: { email?: string } };
+    if (session.user?.email !== email) throw new Error(`sign-in as ${email} failed (callback answered ${res.status})`);
+    return this;
+  }
+}

@@ -1,6 +1,6 @@
-import { splitPreTokens, toByteLevel } from "./byteLevel";
-import type { BpeModel } from "./bpeModel";
-import { splitOnSpecialTokens } from "./specialTokens";
+import { splitPreTokens, toByteLevel } from "./byte-level";
+import type { BpeModel } from "./bpe-model";
+import { splitOnSpecialTokens } from "./special-tokens";
 
 /**
  * Reference byte-level BPE encoder over a {@link BpeModel}, written from the

@@ -1,4 +1,4 @@
-import { BYTE_TO_UNICODE } from "./byteLevel";
+import { BYTE_TO_UNICODE } from "./byte-level";
 
 /**
  * A trained byte-level BPE vocabulary: what `tokenizer.json` stores in its `model`

@@ -1,4 +1,4 @@
-import { ASSISTANT_MARKER, END_MARKER, SYSTEM_MARKER, USER_MARKER } from "./specialTokens";
+import { ASSISTANT_MARKER, END_MARKER, SYSTEM_MARKER, USER_MARKER } from "./special-tokens";
 
 /**
  * The chat template used for SFT data and prompts:

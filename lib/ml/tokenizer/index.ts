@@ -1,6 +1,6 @@
-export { BYTE_TO_UNICODE, UNICODE_TO_BYTE, GPT2_SPLIT_PATTERN, toByteLevel, fromByteLevel, splitPreTokens } from "./byteLevel";
-export { type BpeModel, initialVocab, validateBpeModel } from "./bpeModel";
-export { BpeEncoder } from "./bpeEncoder";
+export { BYTE_TO_UNICODE, UNICODE_TO_BYTE, GPT2_SPLIT_PATTERN, toByteLevel, fromByteLevel, splitPreTokens } from "./byte-level";
+export { type BpeModel, initialVocab, validateBpeModel } from "./bpe-model";
+export { BpeEncoder } from "./bpe-encoder";
 export {
   ENDOFTEXT,
   SYSTEM_MARKER,
@@ -9,8 +9,8 @@ export {
   END_MARKER,
   DEFAULT_SPECIAL_TOKENS,
   splitOnSpecialTokens,
-} from "./specialTokens";
-export { trainBpe, countWords, type TrainBpeOptions } from "./trainBpe";
+} from "./special-tokens";
+export { trainBpe, countWords, type TrainBpeOptions } from "./train-bpe";
 export {
   CHAT_TEMPLATE_JINJA,
   renderChat,
@@ -20,7 +20,7 @@ export {
   type ChatTemplateOptions,
   type ChatTokenizer,
   type EncodedChat,
-} from "./chatTemplate";
+} from "./chat-template";
 export {
   bpeToTokenizerJson,
   tokenizerConfigFor,
@@ -33,5 +33,5 @@ export {
   type TokenizerConfigOptions,
   type SpecialTokensMapJson,
   type HFAddedToken,
-} from "./tokenizerJson";
+} from "./tokenizer-json";
 export { Tokenizer, TOKENIZER_FILES, type EncodeOptions, type DecodeOptions } from "./tokenizer";

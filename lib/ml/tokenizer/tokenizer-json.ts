@@ -1,6 +1,6 @@
-import type { BpeModel } from "./bpeModel";
-import { CHAT_TEMPLATE_JINJA } from "./chatTemplate";
-import { ASSISTANT_MARKER, END_MARKER, ENDOFTEXT, USER_MARKER } from "./specialTokens";
+import type { BpeModel } from "./bpe-model";
+import { CHAT_TEMPLATE_JINJA } from "./chat-template";
+import { ASSISTANT_MARKER, END_MARKER, ENDOFTEXT, USER_MARKER } from "./special-tokens";
 
 /**
  * The Hugging Face tokenizer files for a byte-level BPE, in the schema of the Rust

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Tokenizer as HFTokenizer } from "@huggingface/tokenizers";
-import { writeFileAtomic } from "../io/atomicWrite";
-import type { BpeModel } from "./bpeModel";
+import { writeFileAtomic } from "../io/atomic-write";
+import type { BpeModel } from "./bpe-model";
 import {
   bpeToTokenizerJson,
   mergesTxt,
@@ -11,8 +11,8 @@ import {
   type TokenizerConfigJson,
   type TokenizerConfigOptions,
   type TokenizerJsonInput,
-} from "./tokenizerJson";
-import { ENDOFTEXT } from "./specialTokens";
+} from "./tokenizer-json";
+import { ENDOFTEXT } from "./special-tokens";
 
 export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt"] as const;
 

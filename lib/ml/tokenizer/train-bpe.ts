@@ -1,6 +1,6 @@
-import { splitPreTokens } from "./byteLevel";
-import { initialVocab, type BpeModel } from "./bpeModel";
-import { DEFAULT_SPECIAL_TOKENS, splitOnSpecialTokens } from "./specialTokens";
+import { splitPreTokens } from "./byte-level";
+import { initialVocab, type BpeModel } from "./bpe-model";
+import { DEFAULT_SPECIAL_TOKENS, splitOnSpecialTokens } from "./special-tokens";
 
 export interface TrainBpeOptions {
   /** Target vocabulary size, special tokens and the 256 byte symbols included. */

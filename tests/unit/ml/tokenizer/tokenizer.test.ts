@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tokenizer as HFTokenizer } from "@huggingface/tokenizers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BpeEncoder } from "../../../../lib/ml/tokenizer/bpeEncoder";
-import { trainBpe } from "../../../../lib/ml/tokenizer/trainBpe";
+import { BpeEncoder } from "../../../../lib/ml/tokenizer/bpe-encoder";
+import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
 import { Tokenizer, TOKENIZER_FILES } from "../../../../lib/ml/tokenizer/tokenizer";
-import type { BpeModel } from "../../../../lib/ml/tokenizer/bpeModel";
+import type { BpeModel } from "../../../../lib/ml/tokenizer/bpe-model";
 import { ROUND_TRIP_TEXTS, repeatedCorpus } from "./corpus";
 
 let model: BpeModel;

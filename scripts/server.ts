@@ -33,7 +33,7 @@ function newestMtime(path: string): number {
 
 /** True when `.next` is missing or older than any source file. */
 export function buildIsStale(): boolean {
-  const buildId = join(projectRoot, ".next", "BUILD_ID");
+  const buildId = join(projectRoot, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   return SOURCES.some((s) => newestMtime(join(projectRoot, s)) > built);

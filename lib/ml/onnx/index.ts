@@ -5,3 +5,7 @@ export * from "./graph";
 export * from "./serialize";
 export * from "./tensor";
 export * from "./session";
+export * from "./unbroadcast";
+export * from "./gradients";
+export * from "./autodiff";
+export * from "./gradcheck";

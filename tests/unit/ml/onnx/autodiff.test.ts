@@ -137,7 +137,7 @@ describe("a transformer block end to end", () => {
     const [dw] = backward(g, loss, [wte]);
     g.output(g.sub(wte, g.mul(dw, 0.5)), "new_wte");
     const s = await Session.create(g.toOnnx());
-    let w = Float32Array.from({ length: 15 }, (_, i) => Math.sin(i));
+    let w: Float32Array = Float32Array.from({ length: 15 }, (_, i) => Math.sin(i));
     const feeds = { ids: int64([0, 1, 2, 3], [1, 4]), targets: int64([1, 2, 3, 4], [1, 4]) };
     const losses: number[] = [];
     for (let step = 0; step < 30; step++) {

@@ -11,7 +11,7 @@
 //
 // The same builder serves training (no cache, constant causal mask) and inference with a
 // KV cache (past keys/values in, presents out, the mask built from attention_mask).
-import type { Graph, Value } from "../onnx";
+import type { FloatDType, Graph, Value } from "../onnx";
 import { type Gpt2Config, gpt2ParamSpecs } from "./gpt2-config";
 
 /** Parameter values of a graph, by Hugging Face name. */
@@ -49,17 +49,17 @@ export interface Gpt2Outputs {
 export const MASKED_SCORE = -1e9;
 
 /** Declares every GPT-2 parameter as a graph param (HF names and shapes). */
-export function declareGpt2Params(g: Graph, c: Gpt2Config): Record<string, Value> {
+export function declareGpt2Params(g: Graph, c: Gpt2Config, dtype: FloatDType = "float32"): Record<string, Value> {
   const w: Record<string, Value> = {};
-  for (const spec of gpt2ParamSpecs(c)) w[spec.name] = g.param(spec.name, spec.shape);
+  for (const spec of gpt2ParamSpecs(c)) w[spec.name] = g.param(spec.name, spec.shape, dtype);
   return w;
 }
 
 /** Constant causal mask [seq, seq]: 0 on and below the diagonal, MASKED_SCORE above. */
-export function causalBias(g: Graph, seq: number): Value {
-  const data = new Float32Array(seq * seq);
+export function causalBias(g: Graph, seq: number, dtype: FloatDType = "float32"): Value {
+  const data = new Float64Array(seq * seq);
   for (let i = 0; i < seq; i++) for (let j = i + 1; j < seq; j++) data[i * seq + j] = MASKED_SCORE;
-  return g.constant(data, [seq, seq], "float32", `causal_bias_${seq}`);
+  return g.constant(data, [seq, seq], dtype, `causal_bias_${seq}_${dtype}`);
 }
 
 /**
@@ -67,7 +67,7 @@ export function causalBias(g: Graph, seq: number): Value {
  * (1 = token, 0 = padding), queries at absolute positions past..past+seq-1. A key is
  * visible when it is not padding and not in the future. Result [batch, 1, seq, past+seq].
  */
-export function paddedCausalBias(g: Graph, attentionMask: Value, seqLen: Value): Value {
+export function paddedCausalBias(g: Graph, attentionMask: Value, seqLen: Value, dtype: FloatDType = "float32"): Value {
   const total = g.squeeze(g.shape(attentionMask, 1, 2), [0]); // past + seq (int64 scalar)
   const past = g.sub(total, g.squeeze(seqLen, [0]));
   const keyPos = g.range(0, total, 1); // [S]
@@ -75,7 +75,7 @@ export function paddedCausalBias(g: Graph, attentionMask: Value, seqLen: Value):
   const future = g.greater(g.unsqueeze(keyPos, [0]), g.unsqueeze(queryPos, [1])); // [T, S]
   const padding = g.unsqueeze(g.equal(attentionMask, g.scalar(0, "int64")), [1, 2]); // [B,1,1,S]
   const masked = g.or(padding, future); // [B, 1, T, S]
-  return g.where(masked, MASKED_SCORE, g.scalar(0, "float32"));
+  return g.where(masked, MASKED_SCORE, g.scalar(0, dtype));
 }
 
 /** Conv1D: x @ weight + bias with weight [in, out]. */
@@ -145,7 +145,7 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
     const seq = inputIds.shape?.[1];
     if (typeof seq !== "number" || inputs.pastKeyValues)
       throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
-    bias = causalBias(g, seq);
+    bias = causalBias(g, seq, w["transformer.wte.weight"].dtype as FloatDType);
   }
 
   let x = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions);

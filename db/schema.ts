@@ -148,3 +148,61 @@ export const comparisons = sqliteTable(
   },
   (t) => [index("comparisons_ranking").on(t.rankingId)],
 );
+
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Long work (generation, training) run by the worker in a child process. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
+    /** 0–1. */
+    progress: real("progress").notNull().default(0),
+    /** The latest human-readable progress line. */
+    message: text("message"),
+    error: text("error"),
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    cancelRequested: integer("cancel_requested", { mode: "boolean" }).notNull().default(false),
+    /** How many times a worker has started this job (a restart after a crash adds one). */
+    attempts: integer("attempts").notNull().default(0),
+    workerPid: integer("worker_pid"),
+    heartbeatAt: integer("heartbeat_at"),
+    projectId: integer("project_id").references(() => projects.id, { onDelete: "set null" }),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("jobs_status").on(t.status, t.id)],
+);
+
+/** Scalar metrics a job logs as it runs (loss curves and the like), TRL names. */
+export const jobMetrics = sqliteTable(
+  "job_metrics",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    step: integer("step").notNull(),
+    name: text("name").notNull(),
+    value: real("value").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("job_metrics_job").on(t.jobId, t.id)],
+);
+
+/** The running log of a job: one row per message, shown live on the job page. */
+export const jobEvents = sqliteTable(
+  "job_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    level: text("level", { enum: ["info", "warn", "error"] }).notNull().default("info"),
+    text: text("text").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("job_events_job").on(t.jobId, t.id)],
+);

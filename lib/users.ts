@@ -74,3 +74,21 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   if (!(await verifyPassword(password, row.passwordHash))) return null;
   return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled };
 }
+
+/**
+ * Why an account change must be refused so that someone stays in charge, or null: an admin
+ * cannot disable or demote their own account (`actorId`), and the last enabled admin cannot
+ * be disabled or demoted by anyone (the CLI included). The answer names the field.
+ */
+export function adminLockoutError(db: Db, targetId: number, update: UserUpdate, actorId?: number): { field: "role" | "disabled"; message: string } | null {
+  const target = getUser(db, targetId);
+  if (!target || target.role !== "admin" || target.disabled) return null;
+  const field = update.disabled === true ? "disabled" : update.role !== undefined && update.role !== "admin" ? "role" : null;
+  if (!field) return null;
+  if (actorId === targetId) {
+    return { field, message: field === "disabled" ? "you cannot disable your own account" : "you cannot remove your own admin role" };
+  }
+  const enabledAdmins = listUsers(db).filter((u) => u.role === "admin" && !u.disabled).length;
+  if (enabledAdmins <= 1) return { field, message: "this is the last enabled admin" };
+  return null;
+}

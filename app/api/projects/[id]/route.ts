@@ -1,0 +1,36 @@
+// GET /api/projects/[id]: the project with its progress (admin, researcher).
+// PATCH /api/projects/[id]: change settings {name?, guidelines?, completionsPerTask?, redundancy?, assignmentTimeoutSeconds?} (admin).
+import { ADMIN, STAFF } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { getDb } from "@/db/client";
+import { badRequest, notFound, parseId, parseJsonBody } from "@/lib/http";
+import { getProjectWithProgress } from "@/lib/labeling/project-stats";
+import { DuplicateProjectError, getProject, projectSettingsSchema, updateProject } from "@/lib/projects";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+export async function GET(_request: Request, { params }: Context) {
+  const user = await authorize(STAFF);
+  if (user instanceof Response) return user;
+  const id = parseId((await params).id);
+  const project = id === undefined ? undefined : getProjectWithProgress(getDb(), id);
+  return project ? Response.json({ project }) : notFound("no such project");
+}
+
+export async function PATCH(request: Request, { params }: Context) {
+  const user = await authorize(ADMIN);
+  if (user instanceof Response) return user;
+  const id = parseId((await params).id);
+  const db = getDb();
+  if (id === undefined || !getProject(db, id)) return notFound("no such project");
+  const input = await parseJsonBody(request, projectSettingsSchema.partial());
+  if (input instanceof Response) return input;
+  try {
+    return Response.json({ project: updateProject(db, id, input) });
+  } catch (err) {
+    if (err instanceof DuplicateProjectError) return badRequest("a project with this name already exists", "name");
+    throw err;
+  }
+}

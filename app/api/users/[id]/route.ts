@@ -1,0 +1,32 @@
+// GET /api/users/[id] (admin). PATCH /api/users/[id]: {role?, disabled?, name?, password?} (admin).
+// An admin cannot disable or demote themselves, and the last enabled admin stays one.
+import { ADMIN } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { getDb } from "@/db/client";
+import { badRequest, notFound, parseId, parseJsonBody } from "@/lib/http";
+import { adminLockoutError, getUser, updateUser, userUpdateSchema } from "@/lib/users";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+export async function GET(_request: Request, { params }: Context) {
+  const actor = await authorize(ADMIN);
+  if (actor instanceof Response) return actor;
+  const id = parseId((await params).id);
+  const user = id === undefined ? undefined : getUser(getDb(), id);
+  return user ? Response.json({ user }) : notFound("no such user");
+}
+
+export async function PATCH(request: Request, { params }: Context) {
+  const actor = await authorize(ADMIN);
+  if (actor instanceof Response) return actor;
+  const id = parseId((await params).id);
+  const db = getDb();
+  if (id === undefined || !getUser(db, id)) return notFound("no such user");
+  const update = await parseJsonBody(request, userUpdateSchema);
+  if (update instanceof Response) return update;
+  const lockout = adminLockoutError(db, id, update, actor.id);
+  if (lockout) return badRequest(lockout.message, lockout.field);
+  return Response.json({ user: await updateUser(db, id, update) });
+}

@@ -1,0 +1,188 @@
+// Read-only views for admins and researchers: a project's tasks with their ranking counts,
+// and one task with every ranking (groups, flags, annotator, comment, seconds) and tallies.
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { assignments, completions, prompts, rankingFlags, rankings, tasks, users, type Flag, type Message } from "../../db/schema";
+import { getTask, type TaskView } from "../tasks";
+import { completionTallies, type CompletionTally } from "./stats";
+
+export interface TaskRow {
+  id: number;
+  promptId: number;
+  /** The last user message, shortened. */
+  preview: string;
+  turns: number;
+  completions: number;
+  rankings: number;
+  activeAssignments: number;
+  skips: number;
+}
+
+/** The last user turn of a conversation, on one line, at most `max` characters. */
+export function promptPreview(messages: readonly Message[], max = 140): string {
+  const last = [...messages].reverse().find((m) => m.role === "user") ?? messages[messages.length - 1];
+  const text = (last?.content ?? "").replace(/\s+/g, " ").trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export interface TaskPage {
+  total: number;
+  offset: number;
+  limit: number;
+  tasks: TaskRow[];
+}
+
+/** One page of a project's tasks in creation order, each with its completion, ranking, assignment and skip counts. */
+export function listProjectTasks(db: Db, projectId: number, { offset = 0, limit = 50 }: { offset?: number; limit?: number } = {}): TaskPage {
+  const total = db.select({ n: count() }).from(tasks).where(eq(tasks.projectId, projectId)).get()?.n ?? 0;
+  const rows = db
+    .select({ id: tasks.id, promptId: tasks.promptId, messages: prompts.messages })
+    .from(tasks)
+    .innerJoin(prompts, eq(prompts.id, tasks.promptId))
+    .where(eq(tasks.projectId, projectId))
+    .orderBy(asc(tasks.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const ids = rows.map((r) => r.id);
+  const countBy = <T extends { taskId: number; n: number }>(list: T[]) => new Map(list.map((r) => [r.taskId, r.n]));
+  const none = new Map<number, number>();
+  const completionCounts =
+    ids.length === 0
+      ? none
+      : countBy(db.select({ taskId: completions.taskId, n: count() }).from(completions).where(inArray(completions.taskId, ids)).groupBy(completions.taskId).all());
+  const rankingCounts =
+    ids.length === 0
+      ? none
+      : countBy(db.select({ taskId: rankings.taskId, n: count() }).from(rankings).where(inArray(rankings.taskId, ids)).groupBy(rankings.taskId).all());
+  const assignmentCounts =
+    ids.length === 0
+      ? []
+      : db
+          .select({
+            taskId: assignments.taskId,
+            active: sql<number>`sum(case when ${assignments.status} = 'active' then 1 else 0 end)`,
+            skipped: sql<number>`sum(case when ${assignments.status} = 'skipped' then 1 else 0 end)`,
+          })
+          .from(assignments)
+          .where(inArray(assignments.taskId, ids))
+          .groupBy(assignments.taskId)
+          .all();
+  const assignmentBy = new Map(assignmentCounts.map((r) => [r.taskId, r]));
+  return {
+    total,
+    offset,
+    limit,
+    tasks: rows.map((r) => ({
+      id: r.id,
+      promptId: r.promptId,
+      preview: promptPreview(r.messages),
+      turns: r.messages.length,
+      completions: completionCounts.get(r.id) ?? 0,
+      rankings: rankingCounts.get(r.id) ?? 0,
+      activeAssignments: Number(assignmentBy.get(r.id)?.active ?? 0),
+      skips: Number(assignmentBy.get(r.id)?.skipped ?? 0),
+    })),
+  };
+}
+
+export interface RankingView {
+  id: number;
+  taskId: number;
+  userId: number;
+  annotatorEmail: string;
+  annotatorName: string;
+  source: "annotator" | "imported";
+  groups: number[][];
+  noneAcceptable: boolean;
+  flags: { completionId: number; flag: Flag }[];
+  comment: string | null;
+  secondsSpent: number | null;
+  createdAt: number;
+}
+
+const rankingColumns = {
+  id: rankings.id,
+  taskId: rankings.taskId,
+  userId: rankings.userId,
+  annotatorEmail: users.email,
+  annotatorName: users.name,
+  source: rankings.source,
+  groups: rankings.groups,
+  noneAcceptable: rankings.noneAcceptable,
+  comment: rankings.comment,
+  secondsSpent: rankings.secondsSpent,
+  createdAt: rankings.createdAt,
+};
+
+function withFlags(db: Db, rows: Omit<RankingView, "flags">[]): RankingView[] {
+  const ids = rows.map((r) => r.id);
+  const flags =
+    ids.length === 0
+      ? []
+      : db
+          .select({ rankingId: rankingFlags.rankingId, completionId: rankingFlags.completionId, flag: rankingFlags.flag })
+          .from(rankingFlags)
+          .where(inArray(rankingFlags.rankingId, ids))
+          .orderBy(asc(rankingFlags.completionId), asc(rankingFlags.flag))
+          .all();
+  return rows.map((r) => ({
+    ...r,
+    flags: flags.filter((f) => f.rankingId === r.id).map(({ completionId, flag }) => ({ completionId, flag })),
+  }));
+}
+
+export interface RankingFilter {
+  projectId?: number;
+  taskId?: number;
+  userId?: number;
+  offset?: number;
+  limit?: number;
+}
+
+/** Rankings matching the filter, oldest first, with annotator and flags. */
+export function listRankings(db: Db, filter: RankingFilter = {}): { total: number; rankings: RankingView[] } {
+  const where = and(
+    filter.projectId !== undefined ? eq(tasks.projectId, filter.projectId) : undefined,
+    filter.taskId !== undefined ? eq(rankings.taskId, filter.taskId) : undefined,
+    filter.userId !== undefined ? eq(rankings.userId, filter.userId) : undefined,
+  );
+  const total =
+    db.select({ n: count() }).from(rankings).innerJoin(tasks, eq(tasks.id, rankings.taskId)).where(where).get()?.n ?? 0;
+  const rows = db
+    .select(rankingColumns)
+    .from(rankings)
+    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+    .innerJoin(users, eq(users.id, rankings.userId))
+    .where(where)
+    .orderBy(asc(rankings.id))
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .all();
+  return { total, rankings: withFlags(db, rows) };
+}
+
+export function getRanking(db: Db, id: number): RankingView | undefined {
+  const row = db.select(rankingColumns).from(rankings).innerJoin(users, eq(users.id, rankings.userId)).where(eq(rankings.id, id)).get();
+  return row && withFlags(db, [row])[0];
+}
+
+export interface TaskDetail extends TaskView {
+  rankings: RankingView[];
+  tallies: CompletionTally[];
+  /** Pairwise comparisons stored for this task's rankings. */
+  comparisons: number;
+}
+
+/** A task with its conversation, completions, every ranking and the per-completion tallies. */
+export function getTaskDetail(db: Db, taskId: number): TaskDetail | undefined {
+  const task = getTask(db, taskId);
+  if (!task) return undefined;
+  const list = listRankings(db, { taskId, limit: 10_000 }).rankings;
+  const tallies = completionTallies(
+    task.completions.map((c) => c.id),
+    list.map((r) => r.groups),
+  );
+  const comparisons = tallies.reduce((sum, t) => sum + t.wins, 0);
+  return { ...task, rankings: list, tallies, comparisons };
+}

@@ -112,3 +112,28 @@ export async function startApp(options: {
       }),
   };
 }
+
+/** Starts `palate worker` on the same database (the job runner that goes with the app). */
+export function startWorker(options: { dbPath: string; env?: NodeJS.ProcessEnv; quiet?: boolean }): ChildProcess {
+  return spawn(process.execPath, [join(projectRoot, "scripts", "palate.mjs"), "worker"], {
+    cwd: projectRoot,
+    stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit"],
+    env: { ...process.env, ...options.env, PALATE_DB: resolve(options.dbPath) },
+  });
+}
+
+/** Serves the app and its worker until SIGINT/SIGTERM or until the app exits. */
+export async function serveUntilStopped(app: AppServer, worker: ChildProcess): Promise<void> {
+  await new Promise<void>((done) => {
+    const stop = () => {
+      worker.kill("SIGTERM");
+      void app.stop().then(done);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    app.process.once("exit", () => {
+      worker.kill("SIGTERM");
+      done();
+    });
+  });
+}

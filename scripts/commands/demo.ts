@@ -1,7 +1,7 @@
 import { openDb, databasePath } from "../../db/client";
 import { DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
 import { parseFlags, type Command } from "../cli";
-import { buildIfNeeded, startApp } from "../server";
+import { buildIfNeeded, serveUntilStopped, startApp, startWorker } from "../server";
 
 export const command: Command = {
   name: "demo",
@@ -28,12 +28,7 @@ sources changed, and serves it on $PORT (default 3000).
     const port = Number(values.port ?? process.env.PORT ?? 3000);
     const app = await startApp({ dbPath, port });
     console.log(`Palate is running at http://localhost:${port} — sign in at http://localhost:${port}/login`);
-    await new Promise<void>((done) => {
-      const stop = () => void app.stop().then(done);
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      app.process.once("exit", () => done());
-    });
+    await serveUntilStopped(app, startWorker({ dbPath }));
     return 0;
   },
 };

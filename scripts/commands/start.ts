@@ -1,6 +1,6 @@
 import { databasePath, openDb } from "../../db/client";
 import { parseFlags, type Command } from "../cli";
-import { buildIfNeeded, startApp } from "../server";
+import { buildIfNeeded, serveUntilStopped, startApp, startWorker } from "../server";
 
 export const command: Command = {
   name: "start",
@@ -17,12 +17,7 @@ on $PORT (default 3000).`,
     const port = Number(values.port ?? process.env.PORT ?? 3000);
     const app = await startApp({ dbPath, port });
     console.log(`Palate is running at http://localhost:${port}`);
-    await new Promise<void>((done) => {
-      const stop = () => void app.stop().then(done);
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      app.process.once("exit", () => done());
-    });
+    await serveUntilStopped(app, startWorker({ dbPath }));
     return 0;
   },
 };

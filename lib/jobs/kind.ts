@@ -1,0 +1,37 @@
+// What a job kind is: a zod schema for its parameters and a function that does the work,
+// reporting through a JobContext. Kinds that checkpoint say so and are resumed after a crash.
+import type { z } from "zod";
+import type { Db } from "../../db/client";
+
+export class JobCancelledError extends Error {
+  constructor() {
+    super("cancelled");
+  }
+}
+
+export interface JobContext<P> {
+  jobId: number;
+  params: P;
+  /** 1 on the first run; more when the job resumes after an interruption. */
+  attempt: number;
+  db: Db;
+  /** A directory for this job's checkpoints and artifacts (created). */
+  artifactDir: string;
+  /** Aborted when someone cancels the job. */
+  signal: AbortSignal;
+  /** Throws JobCancelledError when the job was cancelled. Call it between units of work. */
+  throwIfCancelled(): void;
+  progress(fraction: number, message?: string): void;
+  log(text: string, level?: "info" | "warn" | "error"): void;
+  metrics(step: number, values: Record<string, number>): void;
+}
+
+export interface JobKind<P = unknown> {
+  kind: string;
+  /** Shown in the UI. */
+  title: string;
+  params: z.ZodType<P>;
+  /** True when the kind checkpoints, so an interrupted run is queued again rather than failed. */
+  resumable: boolean;
+  run(ctx: JobContext<P>): Promise<Record<string, unknown> | void>;
+}

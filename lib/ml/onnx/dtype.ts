@@ -34,6 +34,8 @@ export interface TypedArrayOf {
 
 export type TypedArray = TypedArrayOf[DType];
 
+export const INT64_MAX = 9223372036854775807n;
+
 export function isFloat(dtype: DType): dtype is FloatDType {
   return dtype === "float32" || dtype === "float64";
 }
@@ -62,7 +64,8 @@ export function toTypedArray<D extends DType>(
       const out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
         const v = (values as ArrayLike<number | bigint>)[i];
-        out[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(v));
+        // Numbers at or beyond ±2^63 (e.g. "to the end" slice bounds) saturate.
+        out[i] = typeof v === "bigint" ? v : v >= 2 ** 63 ? INT64_MAX : v <= -(2 ** 63) ? -INT64_MAX - 1n : BigInt(Math.trunc(v));
       }
       return out as TypedArrayOf[D];
     }

@@ -87,6 +87,12 @@ function swapLast2(g: Graph, x: Value): Value {
 export const gradientRules: Record<string, GradRule> = {
   Identity: (_g, node, dys) => [dy0(node, dys)],
 
+  // Piecewise-constant functions: zero gradient almost everywhere.
+  Sign: () => [null],
+  Floor: () => [null],
+  Ceil: () => [null],
+  Round: () => [null],
+
   Add: (g, node, dys, needs) => {
     const dy = dy0(node, dys);
     return [needs[0] ? unbroadcast(g, dy, input(node, 0)) : null, needs[1] ? unbroadcast(g, dy, input(node, 1)) : null];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Graph } from "../../../../lib/ml/onnx/graph";
 import { Session } from "../../../../lib/ml/onnx/session";
-import { f32, float32, i64, int64 } from "../../../../lib/ml/onnx/tensor";
+import { OrtTensor, f32, float32, i64, int64 } from "../../../../lib/ml/onnx/tensor";
 
 describe("Graph + Session", () => {
   it("runs an embedding + matmul + bias graph with symbolic dims", async () => {
@@ -67,5 +67,24 @@ describe("Graph + Session", () => {
     expect(g.slice(x, [1], [5], [2]).shape).toEqual(["batch", "seq", 4]);
     expect(g.reduceSum(x, [-1], false).shape).toEqual(["batch", "seq"]);
     expect(g.expand(g.param("bias", [12]), g.shape(x)).shape).toEqual(["batch", "seq", 12]);
+  });
+
+  it("saturates int64 bounds past 2^63 (slice to the end)", async () => {
+    const g = new Graph();
+    const x = g.input("x", "float32", ["n"]);
+    g.output(g.slice(x, [1], [Number.MAX_VALUE]), "y");
+    const s = await Session.create(g.toOnnx());
+    const out = await s.run({ x: float32([1, 2, 3], [3]) });
+    expect(Array.from(f32(out.y))).toEqual([2, 3]);
+  });
+
+  it("serializes float64 graphs and large constants", async () => {
+    const g = new Graph();
+    const x = g.input("x", "float64", [2]);
+    const big = g.constant(Float64Array.from({ length: 300_000 }, (_, i) => i), [300_000], "float64");
+    g.output(g.add(x, g.reduceSum(big, null, false)), "y");
+    const s = await Session.create(g.toOnnx());
+    const out = await s.run({ x: new OrtTensor("float64", Float64Array.from([0, 1]), [2]) });
+    expect(Array.from(out.y.data as Float64Array)).toEqual([44999850000, 44999850001]);
   });
 });

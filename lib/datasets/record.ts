@@ -1,0 +1,95 @@
+// What an import format turns a line into, and the shared pieces every format's parser uses:
+// message and completion schemas, and readable, field-naming error messages.
+import { z } from "zod";
+import type { Message } from "../../db/schema";
+import type { NewCompletion } from "../tasks";
+
+export const IMPORT_FORMATS = ["palate", "trl", "oasst"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** One task to create: a conversation, its completions and, for preference data, an existing ranking. */
+export interface ImportRecord {
+  messages: Message[];
+  completions: NewCompletion[];
+  externalId?: string | null;
+  promptMetadata?: Record<string, unknown> | null;
+  /** Completion indices (into `completions`), best group first; ties share a group. Imported as the "imported" annotator's ranking. */
+  ranking?: number[][];
+}
+
+/** A format's line parser: the parsed JSON value of one line → its records, or the reason it is invalid. */
+export type LineParser = (value: unknown) => { records: ImportRecord[] } | { error: string };
+
+export const messageSchema = z.object({
+  role: z.enum(["system", "user", "assistant"]),
+  content: z.string(),
+});
+
+/** A non-empty conversation. */
+export const messagesSchema = z.array(messageSchema).min(1, "expected at least one message");
+
+export const metadataSchema = z.record(z.string(), z.unknown());
+
+/** Parses `value` with `schema`, or gives one line's worth of error text naming the fields. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): { data: z.infer<S> } | { error: string } {
+  const result = schema.safeParse(value);
+  if (result.success) return { data: result.data };
+  return { error: describeIssues(result.error.issues, value) };
+}
+
+/** `completions[2].text: expected string, got number; prompt: missing field` (at most 3 issues, then a count). */
+export function describeIssues(all: readonly z.core.$ZodIssue[], input: unknown): string {
+  // One issue per field: the first says what is wrong (a later "too small" on a non-list adds nothing).
+  const seen = new Set<string>();
+  const issues = all.filter((issue) => {
+    const key = formatPath(issue.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const parts = issues.slice(0, 3).map((issue) => {
+    const where = formatPath(issue.path);
+    return where ? `${where}: ${describeIssue(issue, input)}` : describeIssue(issue, input);
+  });
+  if (issues.length > 3) parts.push(`and ${issues.length - 3} more`);
+  return parts.join("; ");
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code === "invalid_type") {
+    const actual = valueAt(input, issue.path);
+    if (actual === undefined) return "missing field";
+    // A custom message (set by a schema) wins over the generic one.
+    if (!issue.message.startsWith("Invalid input")) return issue.message;
+    return `expected ${issue.expected}, got ${kindOf(actual)}`;
+  }
+  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (issue.code === "invalid_value") return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(valueAt(input, issue.path)) ?? "nothing"}`;
+  if (issue.code === "too_small" && issue.origin === "array") return issue.message.startsWith("Too small") ? `expected at least ${issue.minimum} items` : issue.message;
+  return issue.message;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** `string`, `number`, `array`, `null`, `object`, … as a person would name the JSON value. */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}

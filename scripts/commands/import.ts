@@ -1,0 +1,56 @@
+import { existsSync, statSync } from "node:fs";
+import { databasePath, openDb } from "../../db/client";
+import { importFile, MAX_REPORTED_ERRORS } from "../../lib/datasets/import";
+import { IMPORT_FORMATS, type ImportFormat } from "../../lib/datasets/record";
+import { CliError, parseFlags, required, type Command } from "../cli";
+
+export const command: Command = {
+  name: "import",
+  summary: "Import prompts and completions (palate, trl or oasst JSONL) into a project",
+  usage: `Usage: palate import --project NAME --format palate|trl|oasst FILE
+
+Imports a JSONL file into the project NAME of $PALATE_DB (default ./data/palate.db); the
+project is created with default settings when it does not exist. All or nothing: when any
+line is invalid, nothing is imported and every bad line is reported (the first ${MAX_REPORTED_ERRORS}
+with their reason, then a count), and the command exits 1. Blank lines are ignored.
+
+Formats:
+  palate  {"prompt": "..."} or {"messages": [{"role", "content"}, ...]}, plus
+          "completions": ["...", ...] (at least 2; each a string or {text, model?, metadata?}),
+          optional "id" and "metadata"
+  trl     TRL preference rows {prompt, chosen, rejected}: strings, or conversational
+          message lists (the prompt may be implicit in chosen/rejected). Each row becomes a
+          task with two completions and an imported ranking chosen > rejected.
+  oasst   Open-Assistant message trees (one tree per line). Each prompter message with two
+          or more ranked assistant replies becomes a task with an imported ranking from the
+          replies' "rank"; unranked and deleted replies are left out.
+
+Imported rankings belong to the disabled account imported@palate.local.
+
+  --project NAME   the project to import into (created when missing)
+  --format FORMAT  palate, trl or oasst`,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, { project: { type: "string" }, format: { type: "string" } }, true);
+    const project = required(values.project, "project");
+    const format = required(values.format, "format");
+    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: expected one of ${IMPORT_FORMATS.join(", ")}, got "${format}"`);
+    if (positionals.length !== 1) throw new CliError(positionals.length === 0 ? "FILE is required (see palate import --help)" : `expected one FILE, got ${positionals.length}`);
+    const file = positionals[0];
+    if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`${file}: no such file`);
+
+    const db = openDb(databasePath());
+    try {
+      const result = importFile(db, file, format as ImportFormat, { projectName: project });
+      if (result.invalidLines > 0) {
+        for (const e of result.errors) console.error(`${file}:${e.line}: ${e.message}`);
+        const more = result.invalidLines - result.errors.length;
+        if (more > 0) console.error(`… and ${more} more invalid lines`);
+        throw new CliError(`${result.invalidLines} invalid line${result.invalidLines === 1 ? "" : "s"} in ${file} (first: line ${result.errors[0].line}: ${result.errors[0].message}); nothing imported`);
+      }
+      console.log(`Imported ${result.imported.tasks} tasks and ${result.imported.rankings} rankings into "${project}".`);
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};

@@ -28,8 +28,14 @@
  * - `output(v, name)`: marks a graph output. `toOnnx({ paramValues })` serializes;
  *   params given values become initializers (inference export), nodes that do not
  *   reach an output are dropped.
- * - Autodiff lives in ./autodiff (`backward(g, loss, wrt)`), the finite-difference
- *   check in ./gradcheck.
+ * - Autodiff: `const grads = backward(g, loss, g.params())` (./autodiff) appends the
+ *   gradient nodes and returns one Value per param; rules are in ./gradients
+ *   (`gradientRules`, extensible); `stopGradient(x)` cuts a path. The finite-difference
+ *   check is `gradcheck(build, inputs, opts)` in ./gradcheck (float64 by default).
+ * - Running: `const s = await Session.create(g.toOnnx(), { intraOpNumThreads: 1 });
+ *   const out = await s.run({ input_ids: int64(ids, [b, t]), ... })` (./session, ./tensor).
+ * - The builder is dtype-generic: declare float64 inputs/params and every helper follows
+ *   its operands' dtype (numbers become scalars of the other operand's dtype).
  */
 
 import { type DType, type TypedArray, ONNX_ELEM_TYPE, toTypedArray } from "./dtype";

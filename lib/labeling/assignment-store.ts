@@ -1,0 +1,155 @@
+// The SQL around the assignment rule: load the numbers, ask the rule, write the outcome.
+// Handing out work runs in one IMMEDIATE transaction (the write lock is taken before the
+// numbers are read), so concurrent requests — in one process or many, each with its own
+// connection — are serialized and can never push a task past R.
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { assignments, projects, rankings, tasks } from "../../db/schema";
+import { chooseTask, type AssignmentInput, type TaskLoad } from "./assignment-rule";
+
+export type Assignment = typeof assignments.$inferSelect;
+export type Project = typeof projects.$inferSelect;
+
+/** Marks the project's active assignments whose time is up as expired (lazily, on the next request). */
+export function expireAssignments(db: Db, projectId: number, now: number): number {
+  return db
+    .update(assignments)
+    .set({ status: "expired", closedAt: now })
+    .where(
+      and(
+        eq(assignments.status, "active"),
+        lte(assignments.expiresAt, now),
+        inArray(assignments.taskId, db.select({ id: tasks.id }).from(tasks).where(eq(tasks.projectId, projectId))),
+      ),
+    )
+    .run().changes;
+}
+
+/** The rule's input for one annotator in one project, read from the database (no writes). */
+export function readAssignmentInput(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): AssignmentInput {
+  const taskIds = db.select({ id: tasks.id }).from(tasks).where(eq(tasks.projectId, project.id)).orderBy(asc(tasks.id)).all();
+  const rankingCounts = db
+    .select({ taskId: rankings.taskId, n: sql<number>`count(*)` })
+    .from(rankings)
+    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+    .where(eq(tasks.projectId, project.id))
+    .groupBy(rankings.taskId)
+    .all();
+  const active = db
+    .select({ taskId: assignments.taskId, userId: assignments.userId, expiresAt: assignments.expiresAt })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .where(and(eq(tasks.projectId, project.id), eq(assignments.status, "active")))
+    .all();
+  const ranked = db
+    .select({ taskId: rankings.taskId })
+    .from(rankings)
+    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+    .where(and(eq(tasks.projectId, project.id), eq(rankings.userId, userId)))
+    .all();
+  const closed = db
+    .select({ taskId: assignments.taskId })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .where(and(eq(tasks.projectId, project.id), eq(assignments.userId, userId), inArray(assignments.status, ["submitted", "skipped"])))
+    .all();
+
+  const loads = new Map<number, TaskLoad>(taskIds.map(({ id }) => [id, { taskId: id, rankings: 0, active: [] }]));
+  for (const r of rankingCounts) {
+    const load = loads.get(r.taskId);
+    if (load) load.rankings = Number(r.n);
+  }
+  for (const a of active) loads.get(a.taskId)?.active.push({ userId: a.userId, expiresAt: a.expiresAt });
+  return {
+    tasks: [...loads.values()],
+    userId,
+    history: { closedTaskIds: new Set([...ranked, ...closed].map((r) => r.taskId)) },
+    redundancy: project.redundancy,
+    now,
+  };
+}
+
+export interface RequestedAssignment {
+  assignment: Assignment;
+  /** True when the annotator already held this assignment (nothing new was handed out). */
+  resumed: boolean;
+}
+
+/**
+ * Work for an annotator in a project: the open assignment they hold, else a new one on the
+ * task the rule picks, else null when nothing is left for them. Undefined for an unknown project.
+ */
+export function requestAssignment(db: Db, projectId: number, userId: number, now: number = Date.now()): RequestedAssignment | null | undefined {
+  return db.transaction(
+    (tx) => {
+      const project = tx.select().from(projects).where(eq(projects.id, projectId)).get();
+      if (!project) return undefined;
+      expireAssignments(tx, projectId, now);
+      const choice = chooseTask(readAssignmentInput(tx, project, userId, now));
+      if (choice.kind === "none") return null;
+      if (choice.kind === "existing") {
+        const held = tx
+          .select()
+          .from(assignments)
+          .where(and(eq(assignments.taskId, choice.taskId), eq(assignments.userId, userId)))
+          .get();
+        if (!held) throw new Error(`assignment of task ${choice.taskId} vanished inside its transaction`);
+        return { assignment: held, resumed: true };
+      }
+      // A new assignment; an expired one of the same annotator on that task (one row per task and
+      // annotator) is reopened with a fresh clock.
+      const expiresAt = now + project.assignmentTimeoutSeconds * 1000;
+      const assignment = tx
+        .insert(assignments)
+        .values({ taskId: choice.taskId, userId, status: "active", createdAt: now, expiresAt })
+        .onConflictDoUpdate({
+          target: [assignments.taskId, assignments.userId],
+          set: { status: "active", createdAt: now, expiresAt, closedAt: null, skipReason: null },
+          setWhere: eq(assignments.status, "expired"),
+        })
+        .returning()
+        .get();
+      if (!assignment) throw new Error(`task ${choice.taskId} was offered to user ${userId} but their assignment on it is closed`);
+      return { assignment, resumed: false };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The caller's assignment on a task (one per task and annotator), if any. */
+export function findAssignment(db: Db, taskId: number, userId: number): Assignment | undefined {
+  return db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.taskId, taskId), eq(assignments.userId, userId)))
+    .get();
+}
+
+export type SkipResult =
+  | { ok: true; assignment: Assignment }
+  | { ok: false; status: 403 | 404 | 409; error: string };
+
+/**
+ * The annotator gives a task back with a reason; it is never offered to them again. Skipping
+ * an expired assignment is allowed (it only closes it); skipping twice answers the same.
+ */
+export function skipAssignment(db: Db, taskId: number, userId: number, reason: string, now: number = Date.now()): SkipResult {
+  return db.transaction(
+    (tx): SkipResult => {
+      const task = tx.select({ id: tasks.id }).from(tasks).where(eq(tasks.id, taskId)).get();
+      if (!task) return { ok: false, status: 404, error: `task ${taskId} not found` };
+      const assignment = findAssignment(tx, taskId, userId);
+      if (!assignment) return { ok: false, status: 403, error: `task ${taskId} is not assigned to you` };
+      if (assignment.status === "skipped") return { ok: true, assignment };
+      if (assignment.status === "submitted") return { ok: false, status: 409, error: `task ${taskId} is already ranked; it cannot be skipped` };
+      const updated = tx
+        .update(assignments)
+        .set({ status: "skipped", skipReason: reason, closedAt: now })
+        .where(eq(assignments.id, assignment.id))
+        .returning()
+        .get();
+      return { ok: true, assignment: updated };
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,143 @@
+// What an annotator sees of their own work: progress per project and their own submissions.
+// Read-only; the counts come from the same rule that hands out tasks.
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { assignments, completions, projects, prompts, rankingFlags, rankings, tasks, type Message } from "../../db/schema";
+import { eligibleTasks, heldTask } from "./assignment-rule";
+import { readAssignmentInput } from "./assignment-store";
+
+export interface QueueProgress {
+  projectId: number;
+  /** Tasks this annotator ranked in the project. */
+  ranked: number;
+  skipped: number;
+  /** Tasks this annotator could still be given now, including the one they hold. */
+  left: number;
+  /** The task they hold (active, unexpired assignment), if any. */
+  heldTaskId: number | null;
+  totalTasks: number;
+}
+
+export interface QueueProject extends QueueProgress {
+  name: string;
+  redundancy: number;
+  completionsPerTask: number;
+}
+
+export function queueProgress(db: Db, projectId: number, userId: number, now: number = Date.now()): QueueProgress | undefined {
+  const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
+  if (!project) return undefined;
+  const input = readAssignmentInput(db, project, userId, now);
+  const held = heldTask(input);
+  const skipped = db
+    .select({ id: assignments.id })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .where(and(eq(tasks.projectId, projectId), eq(assignments.userId, userId), eq(assignments.status, "skipped")))
+    .all().length;
+  const ranked = db
+    .select({ id: rankings.id })
+    .from(rankings)
+    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+    .where(and(eq(tasks.projectId, projectId), eq(rankings.userId, userId)))
+    .all().length;
+  return {
+    projectId,
+    ranked,
+    skipped,
+    left: eligibleTasks(input).length + (held === null ? 0 : 1),
+    heldTaskId: held,
+    totalTasks: input.tasks.length,
+  };
+}
+
+/** Every project with this annotator's counters, oldest project first. */
+export function queueProjects(db: Db, userId: number, now: number = Date.now()): QueueProject[] {
+  return db
+    .select()
+    .from(projects)
+    .orderBy(asc(projects.id))
+    .all()
+    .map((p) => ({ ...queueProgress(db, p.id, userId, now)!, name: p.name, redundancy: p.redundancy, completionsPerTask: p.completionsPerTask }));
+}
+
+export interface SubmissionSummary {
+  rankingId: number;
+  taskId: number;
+  projectId: number;
+  projectName: string;
+  /** The last user message of the conversation, for a one-line preview. */
+  prompt: string;
+  /** The ranking in letters of the display positions, e.g. "B > A = C > D". */
+  order: string;
+  noneAcceptable: boolean;
+  flags: number;
+  comment: string | null;
+  secondsSpent: number | null;
+  createdAt: number;
+}
+
+/** A completion's letter: its position in the task (0 → A). */
+export function completionLetter(position: number): string {
+  return position < 26 ? String.fromCharCode(65 + position) : `#${position + 1}`;
+}
+
+function lastUserMessage(messages: Message[]): string {
+  const user = [...messages].reverse().find((m) => m.role === "user") ?? messages[messages.length - 1];
+  return user?.content ?? "";
+}
+
+/** The annotator's own rankings, newest first. Never anyone else's. */
+export function listSubmissions(db: Db, userId: number, limit = 500): SubmissionSummary[] {
+  const rows = db
+    .select({
+      rankingId: rankings.id,
+      taskId: rankings.taskId,
+      groups: rankings.groups,
+      noneAcceptable: rankings.noneAcceptable,
+      comment: rankings.comment,
+      secondsSpent: rankings.secondsSpent,
+      createdAt: rankings.createdAt,
+      projectId: projects.id,
+      projectName: projects.name,
+      messages: prompts.messages,
+    })
+    .from(rankings)
+    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .innerJoin(prompts, eq(prompts.id, tasks.promptId))
+    .where(and(eq(rankings.userId, userId), eq(rankings.source, "annotator")))
+    .orderBy(desc(rankings.createdAt), desc(rankings.id))
+    .limit(limit)
+    .all();
+  if (rows.length === 0) return [];
+  const positions = new Map(
+    db
+      .select({ id: completions.id, position: completions.position })
+      .from(completions)
+      .where(inArray(completions.taskId, [...new Set(rows.map((r) => r.taskId))]))
+      .all()
+      .map((c) => [c.id, c.position]),
+  );
+  const flagCounts = new Map<number, number>();
+  for (const f of db
+    .select({ rankingId: rankingFlags.rankingId })
+    .from(rankingFlags)
+    .where(inArray(rankingFlags.rankingId, rows.map((r) => r.rankingId)))
+    .all()) {
+    flagCounts.set(f.rankingId, (flagCounts.get(f.rankingId) ?? 0) + 1);
+  }
+  return rows.map((r) => ({
+    rankingId: r.rankingId,
+    taskId: r.taskId,
+    projectId: r.projectId,
+    projectName: r.projectName,
+    prompt: lastUserMessage(r.messages),
+    order: r.groups.map((g) => g.map((cid) => completionLetter(positions.get(cid) ?? 0)).join(" = ")).join(" > "),
+    noneAcceptable: r.noneAcceptable,
+    flags: flagCounts.get(r.rankingId) ?? 0,
+    comment: r.comment,
+    secondsSpent: r.secondsSpent,
+    createdAt: r.createdAt,
+  }));
+}

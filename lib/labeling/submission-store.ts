@@ -1,0 +1,127 @@
+// Submitting a ranking: checks against the caller's assignment and the task, then the ranking,
+// its flags and comparisons and the closed assignment in ONE immediate transaction.
+//
+// Idempotent: a ranking belongs to one assignment (unique), so a repeated submit (double click,
+// retry) answers the ranking already stored instead of writing a second one.
+//
+// Expired assignments: a submit after the assignment's time ran out is accepted when the task
+// still has room (its rankings plus the other annotators' live assignments are below R), since
+// the work is done and nobody's slot is taken; otherwise it is refused with 409 and a message
+// saying the task went to others.
+import { and, asc, count, eq, gt, ne } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { assignments, completions, projects, rankingFlags, rankings, tasks, type Flag } from "../../db/schema";
+import { findAssignment } from "./assignment-store";
+import { insertRanking } from "./save-ranking";
+import { checkSubmission, sanitizeSecondsSpent, uniqueFlags, type RankingSubmission, type SubmissionIssue } from "./submission";
+
+export interface RankingView {
+  id: number;
+  taskId: number;
+  assignmentId: number | null;
+  userId: number;
+  groups: number[][];
+  noneAcceptable: boolean;
+  flags: { completionId: number; flag: Flag }[];
+  comment: string | null;
+  secondsSpent: number | null;
+  createdAt: number;
+}
+
+export function getRanking(db: Db, rankingId: number): RankingView | undefined {
+  const row = db.select().from(rankings).where(eq(rankings.id, rankingId)).get();
+  if (!row) return undefined;
+  const flags = db
+    .select({ completionId: rankingFlags.completionId, flag: rankingFlags.flag })
+    .from(rankingFlags)
+    .where(eq(rankingFlags.rankingId, rankingId))
+    .orderBy(asc(rankingFlags.completionId), asc(rankingFlags.flag))
+    .all();
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    assignmentId: row.assignmentId,
+    userId: row.userId,
+    groups: row.groups,
+    noneAcceptable: row.noneAcceptable,
+    flags,
+    comment: row.comment,
+    secondsSpent: row.secondsSpent,
+    createdAt: row.createdAt,
+  };
+}
+
+export type SubmitResult =
+  | { ok: true; created: boolean; ranking: RankingView }
+  | { ok: false; status: 400 | 403 | 404 | 409; error: string; issues?: SubmissionIssue[] };
+
+function fail(status: 400 | 403 | 404 | 409, error: string, issues?: SubmissionIssue[]): SubmitResult {
+  return { ok: false, status, error, ...(issues ? { issues } : {}) };
+}
+
+export function submitRanking(db: Db, taskId: number, userId: number, submission: RankingSubmission, now: number = Date.now()): SubmitResult {
+  return db.transaction(
+    (tx): SubmitResult => {
+      const task = tx
+        .select({ id: tasks.id, redundancy: projects.redundancy })
+        .from(tasks)
+        .innerJoin(projects, eq(projects.id, tasks.projectId))
+        .where(eq(tasks.id, taskId))
+        .get();
+      if (!task) return fail(404, `task ${taskId} not found`);
+      const assignment = findAssignment(tx, taskId, userId);
+      if (!assignment) return fail(403, `task ${taskId} is not assigned to you`);
+      if (submission.assignmentId !== undefined && submission.assignmentId !== assignment.id) {
+        return fail(400, `assignmentId: ${submission.assignmentId} is not your assignment on task ${taskId}`, [
+          { field: "assignmentId", message: `not your assignment on task ${taskId}` },
+        ]);
+      }
+
+      const existing = tx.select({ id: rankings.id }).from(rankings).where(eq(rankings.assignmentId, assignment.id)).get();
+      if (existing) return { ok: true, created: false, ranking: getRanking(tx, existing.id)! };
+      if (assignment.status === "skipped") return fail(409, `you skipped task ${taskId}; a skipped task cannot be ranked`);
+      if (assignment.status === "submitted") return fail(409, `task ${taskId} is already submitted`);
+
+      if (assignment.status === "expired" || assignment.expiresAt <= now) {
+        const rankingsSoFar = tx.select({ n: count() }).from(rankings).where(eq(rankings.taskId, taskId)).get()?.n ?? 0;
+        const othersLive =
+          tx
+            .select({ n: count() })
+            .from(assignments)
+            .where(and(eq(assignments.taskId, taskId), ne(assignments.userId, userId), eq(assignments.status, "active"), gt(assignments.expiresAt, now)))
+            .get()?.n ?? 0;
+        if (rankingsSoFar + othersLive >= task.redundancy) {
+          return fail(
+            409,
+            `your assignment on task ${taskId} expired at ${new Date(assignment.expiresAt).toISOString()} and the task has since gone to other annotators; ask for a new task`,
+          );
+        }
+      }
+
+      const completionIds = tx
+        .select({ id: completions.id })
+        .from(completions)
+        .where(eq(completions.taskId, taskId))
+        .orderBy(asc(completions.position))
+        .all()
+        .map((c) => c.id);
+      const issues = checkSubmission(submission, completionIds);
+      if (issues.length > 0) return fail(400, issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
+
+      const rankingId = insertRanking(tx, {
+        taskId,
+        userId,
+        assignmentId: assignment.id,
+        groups: submission.groups,
+        noneAcceptable: submission.noneAcceptable,
+        flags: uniqueFlags(submission.flags),
+        comment: submission.comment,
+        secondsSpent: sanitizeSecondsSpent(submission.secondsSpent, assignment.createdAt, now),
+        source: "annotator",
+      });
+      tx.update(assignments).set({ status: "submitted", closedAt: now }).where(eq(assignments.id, assignment.id)).run();
+      return { ok: true, created: true, ranking: getRanking(tx, rankingId)! };
+    },
+    { behavior: "immediate" },
+  );
+}

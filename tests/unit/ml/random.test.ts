@@ -44,6 +44,21 @@ describe("Random", () => {
     expect(Math.abs(std - 0.02)).toBeLessThan(0.0005);
   });
 
+  it("fills arrays with the same values as repeated normal() calls, odd lengths and a pending spare included", () => {
+    for (const [skip, n] of [[0, 7], [1, 6], [1, 1], [0, 0]] as const) {
+      const a = new Random(11);
+      const b = new Random(11);
+      for (let i = 0; i < skip; i++) {
+        a.normal();
+        b.normal();
+      }
+      const filled = a.fillNormal(new Float32Array(n), 0.5, 2);
+      const one = Float32Array.from({ length: n }, () => b.normal(0.5, 2));
+      expect(filled).toEqual(one);
+      expect(a.normal()).toBe(b.normal());
+    }
+  });
+
   it("shuffles as a permutation", () => {
     const items = Array.from({ length: 50 }, (_, i) => i);
     const shuffled = new Random(9).shuffle([...items]);

@@ -72,6 +72,7 @@ export const parseTrlLine: LineParser = (value) => {
   // Implicit prompt: the longest common prefix of the two conversations.
   let shared = 0;
   while (shared < lists.chosen.length && shared < lists.rejected.length && sameMessage(lists.chosen[shared], lists.rejected[shared])) shared++;
+  if (shared === lists.chosen.length && shared === lists.rejected.length) return { error: "prompt: missing field, and chosen and rejected are the same conversation" };
   if (shared === 0) return { error: "prompt: missing field, and chosen and rejected share no leading messages to take it from" };
   const c = assistantTurn(lists.chosen.slice(shared), "chosen (after the shared prompt)");
   if ("error" in c) return c;

@@ -1,0 +1,51 @@
+// GET /api/projects/[id]/export (admin, researcher): download the project's rankings as JSONL.
+//
+// Query parameters:
+// - format: trl | trl-conversational | rankings (required)
+// - pairs: all | best-vs-rest | adjacent (trl formats; default all)
+// - includeNoneAcceptable: true | false | 1 | 0 | on (default false: rankings marked
+//   "none acceptable" are left out)
+//
+// The body streams (rows are read from the database in batches as the client reads) with
+// `Content-Disposition: attachment; filename="<project>-<format>[-<pairs>].jsonl"`.
+// Answers 400 {error, issues} on a bad parameter, 401 signed out, 403 annotators, 404 no such project.
+import { z } from "zod";
+import { STAFF } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { getDb } from "@/db/client";
+import { notFound, parseId, parseQuery } from "@/lib/http";
+import { EXPORT_FORMATS, exportFileName, exportStream } from "@/lib/datasets/export";
+import { PAIR_MODES, type PairMode } from "@/lib/labeling/pairs";
+import { getProject } from "@/lib/projects";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z
+  .object({
+    format: z.enum(EXPORT_FORMATS),
+    pairs: z.enum(PAIR_MODES as [PairMode, ...PairMode[]]).default("all"),
+    includeNoneAcceptable: z
+      .enum(["true", "false", "1", "0", "on", "off", ""])
+      .default("false")
+      .transform((v) => v === "true" || v === "1" || v === "on"),
+  })
+  .strict();
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const user = await authorize(STAFF);
+  if (user instanceof Response) return user;
+  const id = parseId((await params).id);
+  const db = getDb();
+  const project = id === undefined ? undefined : getProject(db, id);
+  if (!project) return notFound("no such project");
+  const options = parseQuery(request.url, querySchema);
+  if (options instanceof Response) return options;
+  const filename = exportFileName(project.name, options);
+  return new Response(exportStream(db, project.id, options), {
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,67 @@
+// Exporting a project's rankings as JSONL: a generator of rows (read from the database in
+// batches), of lines, and a web ReadableStream of bytes for an HTTP download.
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { PAIR_MODES, type PairMode } from "../labeling/pairs";
+import { projectRankings } from "./export-source";
+import { rankingsRow } from "./rankings-writer";
+import { trlConversationalRows, trlRows } from "./trl-writer";
+
+export const EXPORT_FORMATS = ["trl", "trl-conversational", "rankings"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const exportOptionsSchema = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  /** Which pairs a ranking gives (trl formats only): all, best-vs-rest or adjacent. */
+  pairs: z.enum(PAIR_MODES as [PairMode, ...PairMode[]]).default("all"),
+  /** Include rankings marked "none acceptable" (left out by default, in every format). */
+  includeNoneAcceptable: z.boolean().default(false),
+});
+export type ExportOptions = z.input<typeof exportOptionsSchema>;
+
+/** The export's rows, one JSON value each, in ranking id order. */
+export function* exportRows(db: Db, projectId: number, options: ExportOptions): Generator<object> {
+  const { format, pairs, includeNoneAcceptable } = exportOptionsSchema.parse(options);
+  for (const ranking of projectRankings(db, projectId, { includeNoneAcceptable })) {
+    if (format === "rankings") yield rankingsRow(ranking);
+    else if (format === "trl") yield* trlRows(ranking, pairs);
+    else yield* trlConversationalRows(ranking, pairs);
+  }
+}
+
+/** The export as JSONL lines, each ending with "\n". */
+export function* exportLines(db: Db, projectId: number, options: ExportOptions): Generator<string> {
+  for (const row of exportRows(db, projectId, options)) yield JSON.stringify(row) + "\n";
+}
+
+/** The export as a stream of UTF-8 bytes, produced as the reader pulls (about 64 KiB a chunk). */
+export function exportStream(db: Db, projectId: number, options: ExportOptions): ReadableStream<Uint8Array> {
+  exportOptionsSchema.parse(options);
+  const lines = exportLines(db, projectId, options);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let chunk = "";
+      while (chunk.length < 65_536) {
+        const next = lines.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += next.value;
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    cancel() {
+      lines.return(undefined);
+    },
+  });
+}
+
+/** A download file name: `<project>-<format>[-<pairs>].jsonl`, safe for any filesystem. */
+export function exportFileName(projectName: string, options: ExportOptions): string {
+  const { format, pairs } = exportOptionsSchema.parse(options);
+  const slug = projectName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "project";
+  return `${slug}-${format}${format === "rankings" ? "" : `-${pairs}`}.jsonl`;
+}

@@ -1,0 +1,45 @@
+// The `rankings` export: one line per ranking, everything an analysis needs and nothing derived.
+//
+//   {"ranking_id": 7, "task_id": 3, "prompt_id": 3,
+//    "prompt": [{"role": "user", "content": "..."}],
+//    "completions": [{"id": 11, "text": "...", "model": "sft-v1"}, ...],   // display order
+//    "groups": [[12], [11, 13], [14]],                                   // completion ids, best first; ties share a group
+//    "annotator_id": 4, "source": "annotator",                           // or "imported"
+//    "flags": [{"completion_id": 14, "flag": "factually_wrong"}],
+//    "none_acceptable": false, "comment": null, "seconds_spent": 41.5, "created_at": 1795872798425}
+import type { Flag, Message } from "../../db/schema";
+import type { ExportedRanking } from "./export-source";
+
+export interface RankingsRow {
+  ranking_id: number;
+  task_id: number;
+  prompt_id: number;
+  prompt: Message[];
+  completions: { id: number; text: string; model: string | null }[];
+  groups: number[][];
+  annotator_id: number;
+  source: "annotator" | "imported";
+  flags: { completion_id: number; flag: Flag }[];
+  none_acceptable: boolean;
+  comment: string | null;
+  seconds_spent: number | null;
+  created_at: number;
+}
+
+export function rankingsRow(r: ExportedRanking): RankingsRow {
+  return {
+    ranking_id: r.id,
+    task_id: r.taskId,
+    prompt_id: r.promptId,
+    prompt: r.messages.map((m) => ({ role: m.role, content: m.content })),
+    completions: r.completions.map((c) => ({ id: c.id, text: c.text, model: c.model })),
+    groups: r.groups,
+    annotator_id: r.userId,
+    source: r.source,
+    flags: r.flags.map((f) => ({ completion_id: f.completionId, flag: f.flag })),
+    none_acceptable: r.noneAcceptable,
+    comment: r.comment,
+    seconds_spent: r.secondsSpent,
+    created_at: r.createdAt,
+  };
+}

@@ -1,0 +1,112 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { Writable } from "node:stream";
+import { databasePath, openDb } from "../../db/client";
+import { EXPORT_FORMATS, exportLines, type ExportFormat } from "../../lib/datasets/export";
+import { PAIR_MODES, type PairMode } from "../../lib/labeling/pairs";
+import { tempPathFor } from "../../lib/ml/io/atomic-write";
+import { getProjectByName } from "../../lib/projects";
+import { CliError, parseFlags, required, type Command } from "../cli";
+
+export const command: Command = {
+  name: "export",
+  summary: "Export a project's rankings as a preference dataset (trl, trl-conversational, rankings)",
+  usage: `Usage: palate export --project NAME --format trl|trl-conversational|rankings
+                     [--pairs all|best-vs-rest|adjacent] [--include-none-acceptable] [--out FILE]
+
+Writes the rankings of project NAME in $PALATE_DB as JSONL, to stdout or to FILE (written to
+a temp file and renamed, so FILE is never half-written).
+
+Formats:
+  trl                 {prompt, chosen, rejected} strings, one row per pair. A prompt that is a
+                      single user message is its text; a longer conversation is a transcript
+                      "User: …\\n\\nAssistant: …\\n\\nUser: …\\n\\nAssistant:".
+  trl-conversational  the same pairs with prompt = [{role, content}, …] and chosen/rejected =
+                      [{role: "assistant", content}], as TRL documents.
+  rankings            one line per ranking: prompt messages, completions (id, text, model),
+                      ranked groups of completion ids, annotator id, flags, none_acceptable,
+                      comment, seconds spent.
+Every trl row carries prompt_id, task_id and ranking_id.
+
+  --pairs MODE                 trl formats: all (every pair the order implies, default),
+                               best-vs-rest (the top group against each lower one) or
+                               adjacent (neighbouring groups); tied completions give no pair
+  --include-none-acceptable    also export rankings marked "none acceptable"
+  --out FILE                   write to FILE instead of stdout`,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      project: { type: "string" },
+      format: { type: "string" },
+      pairs: { type: "string" },
+      "include-none-acceptable": { type: "boolean" },
+      out: { type: "string" },
+    });
+    const projectName = required(values.project, "project");
+    const format = required(values.format, "format");
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: expected one of ${EXPORT_FORMATS.join(", ")}, got "${format}"`);
+    const pairs = values.pairs ?? "all";
+    if (!(PAIR_MODES as readonly string[]).includes(pairs)) throw new CliError(`--pairs: expected one of ${PAIR_MODES.join(", ")}, got "${pairs}"`);
+    if (format === "rankings" && values.pairs !== undefined) throw new CliError("--pairs applies to the trl formats only (rankings keeps the whole order)");
+
+    const db = openDb(databasePath());
+    try {
+      const project = getProjectByName(db, projectName);
+      if (!project) throw new CliError(`--project: no project named "${projectName}"`);
+      const lines = exportLines(db, project.id, {
+        format: format as ExportFormat,
+        pairs: pairs as PairMode,
+        includeNoneAcceptable: values["include-none-acceptable"] ?? false,
+      });
+      if (values.out === undefined) {
+        try {
+          await writeAll(process.stdout, lines);
+        } catch (err) {
+          // The reader went away (`palate export … | head`): stop quietly, like other filters.
+          if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
+        }
+        return 0;
+      }
+      const out = resolve(values.out);
+      await mkdir(dirname(out), { recursive: true });
+      const tmp = tempPathFor(out);
+      try {
+        const file = createWriteStream(tmp);
+        const rows = await writeAll(file, lines);
+        file.end();
+        await once(file, "finish");
+        await rename(tmp, out);
+        console.error(`Wrote ${rows} rows to ${out}.`);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};
+
+/** Writes the lines in ~64 KiB chunks, waiting when the stream asks; resolves to the line count. */
+async function writeAll(stream: Writable, lines: Iterable<string>): Promise<number> {
+  let count = 0;
+  let chunk = "";
+  let failed: Error | null = null;
+  const onError = (err: Error) => (failed ??= err);
+  stream.on("error", onError);
+  const flush = async () => {
+    if (failed) throw failed;
+    if (!stream.write(chunk)) await once(stream, "drain");
+    chunk = "";
+  };
+  for (const line of lines) {
+    chunk += line;
+    count++;
+    if (chunk.length >= 65_536) await flush();
+  }
+  if (chunk) await flush();
+  if (failed) throw failed;
+  return count;
+}

@@ -1,9 +1,66 @@
+import Link from "next/link";
+import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
+import { listProjects } from "@/lib/projects";
+import { projectStats } from "@/lib/labeling/project-stats";
+import { ProgressBar } from "@/app/components/progress-bar";
 
 export const dynamic = "force-dynamic";
 
+const percent = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
+
 export default async function ResearchPage() {
   await requirePageRole(STAFF, "/research");
-  return <h1 className="text-xl font-semibold">Research</h1>;
+  const db = getDb();
+  const all = listProjects(db).flatMap((p) => projectStats(db, p.id) ?? []);
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-xl font-semibold">Research</h1>
+        <p className="text-sm text-slate-600">Every project, its rankings and their agreement — read-only.</p>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="research-projects">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-1 pr-3">Project</th>
+              <th className="pr-3">K</th>
+              <th className="pr-3">R</th>
+              <th className="pr-3">Progress</th>
+              <th className="pr-3">Comparisons</th>
+              <th className="pr-3">Annotators</th>
+              <th className="pr-3">Agreement</th>
+            </tr>
+          </thead>
+          <tbody>
+            {all.length === 0 && (
+              <tr>
+                <td colSpan={7} className="py-2 text-slate-500">
+                  No projects yet.
+                </td>
+              </tr>
+            )}
+            {all.map(({ project, progress, comparisons, annotators, agreement }) => (
+              <tr key={project.id} className="border-t border-slate-100">
+                <td className="py-2 pr-3">
+                  <Link href={`/research/projects/${project.id}`} className="font-medium text-indigo-700 underline">
+                    {project.name}
+                  </Link>
+                </td>
+                <td className="pr-3">{project.completionsPerTask}</td>
+                <td className="pr-3">{project.redundancy}</td>
+                <td className="pr-3">
+                  <ProgressBar progress={progress} redundancy={project.redundancy} />
+                </td>
+                <td className="pr-3">{comparisons}</td>
+                <td className="pr-3">{annotators.length}</td>
+                <td className="pr-3">{percent(agreement.overall.rate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
 }

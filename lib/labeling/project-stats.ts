@@ -33,7 +33,7 @@ export interface ProjectStats {
   comparisons: number;
   activeAssignments: number;
   annotators: AnnotatorStats[];
-  agreement: AgreementReport & { pairs: (AgreementReport["pairs"][number] & { emailA: string; emailB: string })[] };
+  agreement: Omit<AgreementReport, "pairs"> & { pairs: (AgreementReport["pairs"][number] & { emailA: string; emailB: string })[] };
 }
 
 function taskIdsOf(db: Db, projectId: number): number[] {

@@ -1,0 +1,67 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { ADMIN } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { parseId } from "@/lib/http";
+import { listProjectTasks } from "@/lib/labeling/browse";
+import { projectStats } from "@/lib/labeling/project-stats";
+import { ProgressBar } from "@/app/components/progress-bar";
+import { ProjectQuality } from "@/app/components/project-quality";
+import { TaskTable } from "@/app/components/task-table";
+import { ExportPanel } from "./export-panel";
+import { ImportForm } from "./import-form";
+import { ProjectSettingsForm } from "./settings-form";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ offset?: string }> };
+
+export default async function AdminProjectPage({ params, searchParams }: Props) {
+  const { id: rawId } = await params;
+  await requirePageRole(ADMIN, `/admin/projects/${rawId}`);
+  const id = parseId(rawId);
+  const db = getDb();
+  const stats = id === undefined ? undefined : projectStats(db, id);
+  if (id === undefined || !stats) notFound();
+  const { project } = stats;
+  const offset = Math.max(0, Number((await searchParams).offset) || 0);
+  const page = listProjectTasks(db, id, { offset, limit: 50 });
+  return (
+    <div className="flex flex-col gap-8">
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-xl font-semibold" data-testid="project-name">
+          {project.name}
+        </h1>
+        <ProgressBar progress={stats.progress} redundancy={project.redundancy} />
+        <Link href={`/research/projects/${id}`} className="text-sm text-indigo-700 underline">
+          Research view
+        </Link>
+      </div>
+      <Section title="Settings">
+        <ProjectSettingsForm project={project} />
+      </Section>
+      <Section title="Import">
+        <ImportForm projectId={id} />
+      </Section>
+      <Section title="Export">
+        <ExportPanel projectId={id} />
+      </Section>
+      <Section title="Quality">
+        <ProjectQuality stats={stats} />
+      </Section>
+      <Section title="Tasks">
+        <TaskTable page={page} taskHref="/research/tasks/" pageHref={`/admin/projects/${id}`} />
+      </Section>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="flex flex-col gap-3" aria-label={title}>
+      <h2 className="text-lg font-medium">{title}</h2>
+      {children}
+    </section>
+  );
+}

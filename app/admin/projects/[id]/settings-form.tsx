@@ -1,0 +1,108 @@
+"use client";
+
+// The project's settings: name, K, R, assignment timeout and the guidelines (markdown, with a
+// preview), saved through PATCH /api/projects/[id].
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { Project } from "@/lib/projects";
+import { callApi } from "@/app/components/api-client";
+import { GuidelinesPreview } from "./guidelines-preview";
+
+export function ProjectSettingsForm({ project }: { project: Project }) {
+  const router = useRouter();
+  const [guidelines, setGuidelines] = useState(project.guidelines);
+  const [tab, setTab] = useState<"write" | "preview">("write");
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    setSaved(false);
+    const result = await callApi(`/api/projects/${project.id}`, "PATCH", {
+      name: String(form.get("name") ?? ""),
+      guidelines,
+      completionsPerTask: Number(form.get("completionsPerTask")),
+      redundancy: Number(form.get("redundancy")),
+      assignmentTimeoutSeconds: Number(form.get("assignmentTimeoutSeconds")),
+    });
+    setPending(false);
+    if (!result.ok) return setError(result.error);
+    setSaved(true);
+    router.refresh();
+  }
+
+  const tabClass = (t: typeof tab) => `rounded-t px-3 py-1 text-sm ${tab === t ? "border border-b-0 border-slate-300 bg-white font-medium" : "text-slate-500"}`;
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4" aria-label="Project settings">
+      <div className="flex flex-wrap gap-3">
+        <label className="flex flex-col gap-1 text-sm">
+          Name
+          <input name="name" defaultValue={project.name} required className="w-72 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          Completions per task (K)
+          <input name="completionsPerTask" type="number" min={2} max={9} defaultValue={project.completionsPerTask} className="w-24 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          Annotators per task (R)
+          <input name="redundancy" type="number" min={1} max={50} defaultValue={project.redundancy} className="w-24 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          Assignment timeout (seconds)
+          <input
+            name="assignmentTimeoutSeconds"
+            type="number"
+            min={10}
+            defaultValue={project.assignmentTimeoutSeconds}
+            className="w-32 rounded border border-slate-300 px-2 py-1"
+          />
+        </label>
+      </div>
+      <div>
+        <div className="flex gap-1" role="tablist" aria-label="Guidelines editor">
+          <button type="button" role="tab" aria-selected={tab === "write"} className={tabClass("write")} onClick={() => setTab("write")}>
+            Write
+          </button>
+          <button type="button" role="tab" aria-selected={tab === "preview"} className={tabClass("preview")} onClick={() => setTab("preview")}>
+            Preview
+          </button>
+        </div>
+        {tab === "write" ? (
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="sr-only">Guidelines (markdown)</span>
+            <textarea
+              value={guidelines}
+              onChange={(e) => setGuidelines(e.target.value)}
+              rows={12}
+              className="rounded border border-slate-300 p-2 font-mono text-sm"
+              placeholder="Guidelines for annotators, in markdown"
+            />
+          </label>
+        ) : (
+          <div className="min-h-48 rounded border border-slate-300 p-3" data-testid="guidelines-preview">
+            <GuidelinesPreview markdown={guidelines} />
+          </div>
+        )}
+      </div>
+      <div className="flex items-center gap-3">
+        <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+          Save settings
+        </button>
+        {saved && (
+          <span role="status" className="text-sm text-emerald-700">
+            Saved.
+          </span>
+        )}
+        {error && (
+          <span role="alert" className="text-sm text-red-700">
+            {error}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,117 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { STAFF } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { parseId } from "@/lib/http";
+import { getTaskDetail, type RankingView } from "@/lib/labeling/browse";
+import { getProject } from "@/lib/projects";
+import { CompletionText } from "./completion-text";
+
+export const dynamic = "force-dynamic";
+
+/** Completions are named by their display position: A, B, C, … */
+const letter = (position: number) => String.fromCharCode(65 + (position % 26)) + (position >= 26 ? String(Math.floor(position / 26)) : "");
+
+export default async function ResearchTaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id: rawId } = await params;
+  await requirePageRole(STAFF, `/research/tasks/${rawId}`);
+  const id = parseId(rawId);
+  const db = getDb();
+  const task = id === undefined ? undefined : getTaskDetail(db, id);
+  if (!task) notFound();
+  const project = getProject(db, task.projectId);
+  const names = new Map(task.completions.map((c) => [c.id, letter(c.position)]));
+  const name = (completionId: number) => names.get(completionId) ?? `#${completionId}`;
+  const order = (r: RankingView) => r.groups.map((g) => g.map(name).join(" = ")).join(" > ");
+  return (
+    <div className="flex flex-col gap-6">
+      <p className="text-sm">
+        <Link href="/research" className="text-indigo-700 underline">
+          Research
+        </Link>{" "}
+        /{" "}
+        <Link href={`/research/projects/${task.projectId}`} className="text-indigo-700 underline">
+          {project?.name ?? `project ${task.projectId}`}
+        </Link>{" "}
+        / task #{task.id}
+      </p>
+      <section className="flex flex-col gap-2" aria-label="Conversation">
+        <h1 className="text-xl font-semibold">Task #{task.id}</h1>
+        {task.messages.map((m, i) => (
+          <div key={i} className="rounded border border-slate-200 bg-white p-3">
+            <p className="text-xs font-medium uppercase text-slate-500">{m.role}</p>
+            <CompletionText text={m.content} />
+          </div>
+        ))}
+      </section>
+      <section className="flex flex-col gap-2" aria-label="Completions">
+        <h2 className="text-lg font-medium">Completions</h2>
+        <div className="grid gap-3 md:grid-cols-2">
+          {task.completions.map((c) => {
+            const t = task.tallies.find((x) => x.completionId === c.id);
+            return (
+              <div key={c.id} className="rounded border border-slate-200 bg-white p-3" data-testid={`completion-${letter(c.position)}`}>
+                <p className="text-xs text-slate-500">
+                  <span className="font-semibold text-slate-800">{letter(c.position)}</span>
+                  {c.model && <> · {c.model}</>}
+                  {t && (
+                    <>
+                      {" "}
+                      · won {t.wins} · lost {t.losses} · tied {t.ties}
+                      {t.meanGroup !== null && <> · mean place {(t.meanGroup + 1).toFixed(2)}</>}
+                    </>
+                  )}
+                </p>
+                <CompletionText text={c.text} />
+              </div>
+            );
+          })}
+        </div>
+      </section>
+      <section className="flex flex-col gap-2" aria-label="Rankings">
+        <h2 className="text-lg font-medium">
+          Rankings ({task.rankings.length}) · {task.comparisons} comparisons
+        </h2>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="rankings-table">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-1 pr-3">Annotator</th>
+                <th className="pr-3">Order (best first)</th>
+                <th className="pr-3">None acceptable</th>
+                <th className="pr-3">Flags</th>
+                <th className="pr-3">Comment</th>
+                <th className="pr-3">Seconds</th>
+                <th className="pr-3">When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {task.rankings.length === 0 && (
+                <tr>
+                  <td colSpan={7} className="py-2 text-slate-500">
+                    No rankings yet.
+                  </td>
+                </tr>
+              )}
+              {task.rankings.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100 align-top">
+                  <td className="py-1 pr-3">
+                    {r.annotatorEmail}
+                    {r.source === "imported" && <span className="ml-1 text-slate-400">(imported)</span>}
+                  </td>
+                  <td className="pr-3 font-mono">{order(r)}</td>
+                  <td className="pr-3">{r.noneAcceptable ? "yes" : "no"}</td>
+                  <td className="pr-3">{r.flags.length === 0 ? "—" : r.flags.map((f) => `${name(f.completionId)}: ${f.flag.replace("_", " ")}`).join(", ")}</td>
+                  <td className="max-w-xs whitespace-pre-wrap pr-3">{r.comment ?? "—"}</td>
+                  <td className="pr-3">{r.secondsSpent === null ? "—" : r.secondsSpent.toFixed(0)}</td>
+                  <td className="pr-3 text-slate-500">{new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 16)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -62,13 +62,16 @@ export interface TokenizerJsonInput {
   added_tokens?: HFAddedToken[];
 }
 
+/** A special token in tokenizer_config.json: a string, or (older files) an AddedToken object. */
+export type TokenizerConfigToken = string | { content: string; [k: string]: unknown } | null;
+
 /** `tokenizer_config.json` fields we write and read; others are kept as they are. */
 export interface TokenizerConfigJson {
   tokenizer_class?: string;
-  bos_token?: string | null;
-  eos_token?: string | null;
-  unk_token?: string | null;
-  pad_token?: string | null;
+  bos_token?: TokenizerConfigToken;
+  eos_token?: TokenizerConfigToken;
+  unk_token?: TokenizerConfigToken;
+  pad_token?: TokenizerConfigToken;
   additional_special_tokens?: string[];
   added_tokens_decoder?: Record<string, Omit<HFAddedToken, "id">>;
   add_bos_token?: boolean;
@@ -158,13 +161,24 @@ export function tokenizerConfigFor(model: BpeModel, options: TokenizerConfigOpti
   return config;
 }
 
+/** The text of a tokenizer_config.json special token, whichever form it has. */
+export function tokenContent(token: TokenizerConfigToken | undefined): string | null {
+  if (token == null) return null;
+  if (typeof token === "string") return token;
+  return typeof token.content === "string" ? token.content : null;
+}
+
 /** `special_tokens_map.json` matching a tokenizer config. */
 export function specialTokensMapFor(config: TokenizerConfigJson): SpecialTokensMapJson {
   const map: SpecialTokensMapJson = {};
-  if (config.bos_token) map.bos_token = config.bos_token;
-  if (config.eos_token) map.eos_token = config.eos_token;
-  if (config.unk_token) map.unk_token = config.unk_token;
-  if (config.pad_token) map.pad_token = config.pad_token;
+  const bos = tokenContent(config.bos_token);
+  const eos = tokenContent(config.eos_token);
+  const unk = tokenContent(config.unk_token);
+  const pad = tokenContent(config.pad_token);
+  if (bos) map.bos_token = bos;
+  if (eos) map.eos_token = eos;
+  if (unk) map.unk_token = unk;
+  if (pad) map.pad_token = pad;
   if (config.additional_special_tokens && config.additional_special_tokens.length > 0) {
     map.additional_special_tokens = [...config.additional_special_tokens];
   }

@@ -7,6 +7,7 @@ import {
   bpeToTokenizerJson,
   mergesTxt,
   specialTokensMapFor,
+  tokenContent,
   tokenizerConfigFor,
   type TokenizerConfigJson,
   type TokenizerConfigOptions,
@@ -53,12 +54,12 @@ export class Tokenizer {
     const specials = new Map<string, number>();
     for (const t of json.added_tokens ?? []) if (t.special) specials.set(t.content, t.id);
     this.specialTokens = specials;
-    const idOf = (t: string | null | undefined): number | null => (t == null ? null : (this.hf.token_to_id(t) ?? null));
+    const idOf = (t: string | null): number | null => (t === null ? null : (this.hf.token_to_id(t) ?? null));
     const fallback = specials.has(ENDOFTEXT) ? ENDOFTEXT : null;
-    this.eosToken = config.eos_token ?? fallback;
+    this.eosToken = tokenContent(config.eos_token) ?? fallback;
     this.eosTokenId = idOf(this.eosToken);
-    this.bosTokenId = idOf(config.bos_token ?? fallback);
-    this.padTokenId = idOf(config.pad_token ?? null);
+    this.bosTokenId = idOf(tokenContent(config.bos_token) ?? fallback);
+    this.padTokenId = idOf(tokenContent(config.pad_token));
   }
 
   /** Builds a tokenizer from parsed tokenizer.json / tokenizer_config.json objects. */

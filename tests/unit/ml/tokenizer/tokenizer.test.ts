@@ -7,6 +7,7 @@ import { BpeEncoder } from "../../../../lib/ml/tokenizer/bpe-encoder";
 import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
 import { Tokenizer, TOKENIZER_FILES } from "../../../../lib/ml/tokenizer/tokenizer";
 import type { BpeModel } from "../../../../lib/ml/tokenizer/bpe-model";
+import { bpeToTokenizerJson } from "../../../../lib/ml/tokenizer/tokenizer-json";
 import { ROUND_TRIP_TEXTS, repeatedCorpus } from "./corpus";
 
 let model: BpeModel;
@@ -136,6 +137,23 @@ describe("Tokenizer (via @huggingface/tokenizers)", () => {
     } finally {
       await rm(again, { recursive: true, force: true });
     }
+  });
+
+  it("reads tokenizers written by others: [left, right] merges, AddedToken objects in tokenizer_config.json", () => {
+    const json = bpeToTokenizerJson(model);
+    const pairs = { ...json, model: { ...json.model, merges: model.merges.map(([l, r]) => [l, r] as [string, string]) } };
+    const other = Tokenizer.fromJSON(pairs, {
+      eos_token: { __type: "AddedToken", content: "<|endoftext|>", lstrip: false },
+      bos_token: "<|endoftext|>",
+    });
+    expect(other.eosTokenId).toBe(0);
+    expect(other.bosTokenId).toBe(0);
+    expect(other.padTokenId).toBeNull();
+    for (const text of ROUND_TRIP_TEXTS) expect(other.encode(text)).toEqual(loaded.encode(text));
+    const files = other.files();
+    expect(files["merges.txt"]).toBe(loaded.files()["merges.txt"]);
+    expect(JSON.parse(files["special_tokens_map.json"]!)).toEqual({ bos_token: "<|endoftext|>", eos_token: "<|endoftext|>" });
+    expect(Tokenizer.fromJSON(pairs).eosTokenId).toBe(0);
   });
 
   it("reports which file is broken", async () => {

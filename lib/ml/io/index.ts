@@ -1,3 +1,9 @@
+/**
+ * Model files in the formats transformers reads: safetensors, config.json
+ * (GPT2Config), generation_config.json, and whole model directories
+ * (saveModelDir / loadModelDir, written all-or-nothing). Also the GPT-2 parameter
+ * shapes for a config and their Hugging Face initialization.
+ */
 export { writeFileAtomic, tempPathFor } from "./atomic-write";
 export {
   parseSafetensors,

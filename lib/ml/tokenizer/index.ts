@@ -1,3 +1,15 @@
+/**
+ * Byte-level BPE tokenizers, GPT-2 style.
+ *
+ *   const tokenizer = Tokenizer.fromBpe(trainBpe(documents, { vocabSize: 2048 }), { modelMaxLength: 128 });
+ *   await tokenizer.save(dir);                 // tokenizer.json + tokenizer_config.json + …
+ *   const same = await Tokenizer.load(dir);    // encoding/decoding via @huggingface/tokenizers
+ *   same.encode("Hello") → number[];  same.decode(ids) → string
+ *
+ * Ids: 0 `<|endoftext|>` (bos = eos = unk = pad), 1 `<|system|>`, 2 `<|user|>`,
+ * 3 `<|assistant|>`, 4 `<|end|>`, then the 256 bytes (5 + byte), then merges.
+ * Chat: renderChat / encodeChat (`<|user|>…<|end|><|assistant|>…<|end|>`).
+ */
 export { BYTE_TO_UNICODE, UNICODE_TO_BYTE, GPT2_SPLIT_PATTERN, toByteLevel, fromByteLevel, splitPreTokens } from "./byte-level";
 export { type BpeModel, initialVocab, validateBpeModel } from "./bpe-model";
 export { BpeEncoder } from "./bpe-encoder";

@@ -11,10 +11,9 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../../db/client";
-import { insertRanking } from "../labeling/save-ranking";
 import { ensureProject, getProject } from "../projects";
-import { insertTask } from "../tasks";
 import { parseImportLine } from "./import-formats";
+import { BulkTaskWriter } from "./bulk-insert";
 import { ensureImportedAnnotator } from "./imported-annotator";
 import { byteChunks, fileLines, LineSplitter, type Line } from "./lines";
 import type { ImportFormat } from "./record";
@@ -95,6 +94,7 @@ export function insertFile(db: Db, path: string, format: ImportFormat, project: 
   return db.transaction(
     (tx) => {
       const projectId = resolveProject(tx, project);
+      const writer = new BulkTaskWriter(tx, projectId);
       let importedAnnotator: number | undefined;
       let tasks = 0;
       let rankings = 0;
@@ -103,18 +103,10 @@ export function insertFile(db: Db, path: string, format: ImportFormat, project: 
         if (parsed === null) continue;
         if ("error" in parsed) throw new ImportError(`line ${line.line}: ${parsed.error} (the file changed during the import?)`);
         for (const record of parsed.records) {
-          const created = insertTask(tx, projectId, record);
+          if (record.ranking) importedAnnotator ??= ensureImportedAnnotator(tx);
+          writer.write(record, importedAnnotator);
           tasks++;
-          if (record.ranking) {
-            importedAnnotator ??= ensureImportedAnnotator(tx);
-            insertRanking(tx, {
-              taskId: created.taskId,
-              userId: importedAnnotator,
-              groups: record.ranking.map((group) => group.map((i) => created.completionIds[i])),
-              source: "imported",
-            });
-            rankings++;
-          }
+          if (record.ranking) rankings++;
         }
       }
       return { tasks, rankings, projectId };

@@ -156,6 +156,15 @@ describe("Tokenizer (via @huggingface/tokenizers)", () => {
     expect(Tokenizer.fromJSON(pairs).eosTokenId).toBe(0);
   });
 
+  it("works with no merges at all (empty corpus): one token per byte", () => {
+    const bytesOnly = Tokenizer.fromBpe(trainBpe([], { vocabSize: 1000 }));
+    expect(bytesOnly.vocabSize).toBe(5 + 256);
+    const text = "héllo 🙂";
+    const ids = bytesOnly.encode(text);
+    expect(ids).toEqual(Array.from(new TextEncoder().encode(text), (b) => 5 + b));
+    expect(bytesOnly.decode(ids)).toBe(text);
+  });
+
   it("reports which file is broken", async () => {
     await expect(Tokenizer.load(join(dir, "missing"))).rejects.toThrow(/tokenizer\.json/);
   });

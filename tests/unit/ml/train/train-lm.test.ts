@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generate } from "../../../../lib/ml/generate";
+import { loadLanguageModel, openSession } from "../../../../lib/ml/nn/language-model";
+import { trainLm, TRAINER_STATE_FILE } from "../../../../lib/ml/train/train-lm";
+
+const TEXT = "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
+const tiny = { vocabSize: 300, context: 64, dModel: 32, layers: 2, heads: 2, batchSize: 4, seed: 1 };
+
+describe("trainLm", () => {
+  const dir = mkdtempSync(join(tmpdir(), "palate-train-lm-"));
+  const data = join(dir, "text.txt");
+  writeFileSync(data, TEXT);
+
+  it("overfits a short text and then reproduces it greedily", async () => {
+    const out = join(dir, "overfit");
+    const progress: number[] = [];
+    const r = await trainLm({ ...tiny, dataPath: data, outDir: out, steps: 150, lr: 1e-2, warmupSteps: 10, onProgress: (p) => progress.push(p.loss) });
+    expect(progress).toHaveLength(150);
+    expect(r.finalLoss).toBeLessThan(0.1);
+
+    const model = await loadLanguageModel(out);
+    const tokenizer = model.tokenizer!;
+    const ids = tokenizer.encode(TEXT);
+    const session = await openSession(model);
+    const [c] = await generate(session, [ids.slice(0, 1)], { maxNewTokens: ids.length + 5, temperature: 0, eosTokenIds: [tokenizer.eosTokenId!] }, (t) => tokenizer.decode(t));
+    expect(tokenizer.decode(ids.slice(0, 1)) + c.text).toBe(TEXT);
+    expect(c.finishReason).toBe("eos");
+  });
+
+  it("resumes from its checkpoint exactly where an uninterrupted run would be", async () => {
+    const straight = join(dir, "straight");
+    const resumed = join(dir, "resumed");
+    const opts = { ...tiny, dataPath: data, steps: 8, lr: 5e-3, warmupSteps: 2, checkpointEvery: 3 };
+    const full: number[] = [];
+    await trainLm({ ...opts, outDir: straight, onProgress: (p) => full.push(p.loss) });
+
+    // Stop after 4 steps (a checkpoint at step 3 is written, the stop writes step 4).
+    const controller = new AbortController();
+    const first: number[] = [];
+    const r1 = await trainLm({ ...opts, outDir: resumed, signal: controller.signal, onProgress: (p) => { first.push(p.loss); if (p.step === 4) controller.abort(); } });
+    expect(r1.cancelled).toBe(true);
+    expect(JSON.parse(readFileSync(join(resumed, TRAINER_STATE_FILE), "utf8")).step).toBe(4);
+
+    const second: number[] = [];
+    let resumedFrom: number | undefined;
+    const r2 = await trainLm({ ...opts, outDir: resumed, onProgress: (p) => { second.push(p.loss); resumedFrom ??= p.resumedFrom; } });
+    expect(r2.resumedFrom).toBe(4);
+    expect(resumedFrom).toBe(4);
+    expect([...first, ...second]).toHaveLength(8);
+    const all = [...first, ...second];
+    for (let i = 0; i < 8; i++) expect(all[i]).toBeCloseTo(full[i], 5);
+
+    const a = await loadLanguageModel(straight);
+    const b = await loadLanguageModel(resumed);
+    let worst = 0;
+    for (const [name, w] of Object.entries(a.weights)) for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(w[i] - b.weights[name][i]));
+    expect(worst).toBeLessThan(1e-5);
+  });
+});

@@ -62,6 +62,12 @@ export function exportStream(db: Db, projectId: number, options: ExportOptions):
 /** A download file name: `<project>-<format>[-<pairs>].jsonl`, safe for any filesystem. */
 export function exportFileName(projectName: string, options: ExportOptions): string {
   const { format, pairs } = exportOptionsSchema.parse(options);
-  const slug = projectName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "project";
-  return `${slug}-${format}${format === "rankings" ? "" : `-${pairs}`}.jsonl`;
+  const slug = projectName
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
+  return `${slug || "project"}-${format}${format === "rankings" ? "" : `-${pairs}`}.jsonl`;
 }

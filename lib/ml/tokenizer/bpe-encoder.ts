@@ -15,6 +15,7 @@ export class BpeEncoder {
   private readonly tokenToId: Map<string, number>;
   private readonly ranks: Map<string, number>;
   private readonly cache = new Map<string, number[]>();
+  private readonly wordCache = new Map<string, number[]>();
 
   constructor(private readonly model: BpeModel) {
     this.tokenToId = new Map(model.vocab.map((t, i) => [t, i]));
@@ -29,7 +30,14 @@ export class BpeEncoder {
         ids.push(this.tokenToId.get(piece.text) as number);
         continue;
       }
-      for (const word of splitPreTokens(piece.text)) ids.push(...this.encodeWord(toByteLevel(word)));
+      for (const word of splitPreTokens(piece.text)) {
+        let wordIds = this.wordCache.get(word);
+        if (wordIds === undefined) {
+          wordIds = this.encodeWord(toByteLevel(word));
+          if (this.wordCache.size < 1_000_000) this.wordCache.set(word, wordIds);
+        }
+        for (const id of wordIds) ids.push(id);
+      }
     }
     return ids;
   }
@@ -57,7 +65,7 @@ export class BpeEncoder {
       if (id === undefined) throw new Error(`BpeEncoder: token ${JSON.stringify(p)} missing from vocab`);
       return id;
     });
-    this.cache.set(symbols, ids);
+    if (this.cache.size < 1_000_000) this.cache.set(symbols, ids);
     return ids;
   }
 }

@@ -5,6 +5,7 @@
  *   generation_config.json   generate() defaults (bos / eos ids)
  *   model.safetensors        fp32 parameters, HF names and layouts, lm_head tied (not saved)
  *   tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.json, merges.txt
+ *                            (model_max_length set to the config's n_positions)
  *   model.onnx               optional: the inference graph with a KV cache
  *   …                        optional extra files (training state, notes)
  *
@@ -102,7 +103,7 @@ export async function saveModelDir(dir: string, input: SaveModelDirInput): Promi
     await writeFileAtomic(join(tmp, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
     await writeFileAtomic(join(tmp, GENERATION_CONFIG_FILE), JSON.stringify(generationConfig, null, 2) + "\n");
     await writeSafetensors(join(tmp, WEIGHTS_FILE), input.params, { format: "pt" });
-    if (input.tokenizer) await input.tokenizer.save(tmp);
+    if (input.tokenizer) await input.tokenizer.withConfig({ model_max_length: config.n_positions }).save(tmp);
     if (input.onnx) await writeFileAtomic(join(tmp, ONNX_FILE), input.onnx);
     for (const [name, content] of Object.entries(input.extraFiles ?? {})) {
       await writeFileAtomic(join(tmp, checkRelativePath(name)), content);

@@ -98,6 +98,11 @@ export class Tokenizer {
     }
   }
 
+  /** The same tokenizer with tokenizer_config.json fields replaced (e.g. model_max_length). */
+  withConfig(patch: Partial<TokenizerConfigJson>): Tokenizer {
+    return new Tokenizer(this.json, { ...this.config, ...patch });
+  }
+
   encode(text: string, options: EncodeOptions = {}): number[] {
     if (text.length === 0) return [];
     return this.hf.encode(text, { add_special_tokens: options.addSpecialTokens ?? false }).ids;

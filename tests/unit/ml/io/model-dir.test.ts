@@ -11,7 +11,7 @@ import { Tokenizer } from "../../../../lib/ml/tokenizer/tokenizer";
 import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
 
 const config = createGPT2Config({ vocabSize: 300, nPositions: 16, nEmbd: 8, nLayer: 2, nHead: 2, bosTokenId: 0, eosTokenId: 0 });
-const tokenizer = Tokenizer.fromBpe(trainBpe(Array<string>(20).fill("hello world, hello there"), { vocabSize: 300 }), { modelMaxLength: 16 });
+const tokenizer = Tokenizer.fromBpe(trainBpe(Array<string>(20).fill("hello world, hello there"), { vocabSize: 300 }), { modelMaxLength: 1024 });
 
 let root: string;
 beforeAll(async () => {
@@ -65,6 +65,7 @@ describe("model directories", () => {
     expect(loaded.onnxPath).toBe(join(dir, "model.onnx"));
     expect(loaded.tokenizer?.encode("hello there <|endoftext|>")).toEqual(tokenizer.encode("hello there <|endoftext|>"));
     expect(await readFile(join(dir, "training/state.json"), "utf8")).toBe('{"step":3}');
+    expect(JSON.parse(await readFile(join(dir, "tokenizer_config.json"), "utf8")).model_max_length).toBe(16);
   });
 
   it("saves a reward model (GPT2ForSequenceClassification) with its score head", async () => {

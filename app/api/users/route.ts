@@ -16,7 +16,7 @@ export async function GET() {
 export async function POST(request: Request) {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
-  const input = await parseJsonBody(request, newUserSchema);
+  const input = await parseJsonBody(request, newUserSchema.strict());
   if (input instanceof Response) return input;
   try {
     return Response.json({ user: await createUser(getDb(), input) }, { status: 201 });

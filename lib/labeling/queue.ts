@@ -68,8 +68,8 @@ export interface SubmissionSummary {
   projectName: string;
   /** The last user message of the conversation, for a one-line preview. */
   prompt: string;
-  /** The ranking in letters of the display positions, e.g. "B > A = C > D". */
-  order: string;
+  /** The ranked groups, best first, each completion with the start of its text. */
+  groups: { completionId: number; preview: string }[][];
   noneAcceptable: boolean;
   flags: number;
   comment: string | null;
@@ -77,9 +77,11 @@ export interface SubmissionSummary {
   createdAt: number;
 }
 
-/** A completion's letter: its position in the task (0 → A). */
-export function completionLetter(position: number): string {
-  return position < 26 ? String.fromCharCode(65 + position) : `#${position + 1}`;
+const PREVIEW_CHARS = 160;
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > PREVIEW_CHARS ? flat.slice(0, PREVIEW_CHARS - 1) + "…" : flat;
 }
 
 function lastUserMessage(messages: Message[]): string {
@@ -111,13 +113,13 @@ export function listSubmissions(db: Db, userId: number, limit = 500): Submission
     .limit(limit)
     .all();
   if (rows.length === 0) return [];
-  const positions = new Map(
+  const texts = new Map(
     db
-      .select({ id: completions.id, position: completions.position })
+      .select({ id: completions.id, text: completions.text })
       .from(completions)
       .where(inArray(completions.taskId, [...new Set(rows.map((r) => r.taskId))]))
       .all()
-      .map((c) => [c.id, c.position]),
+      .map((c) => [c.id, preview(c.text)]),
   );
   const flagCounts = new Map<number, number>();
   for (const f of db
@@ -132,8 +134,8 @@ export function listSubmissions(db: Db, userId: number, limit = 500): Submission
     taskId: r.taskId,
     projectId: r.projectId,
     projectName: r.projectName,
-    prompt: lastUserMessage(r.messages),
-    order: r.groups.map((g) => g.map((cid) => completionLetter(positions.get(cid) ?? 0)).join(" = ")).join(" > "),
+    prompt: preview(lastUserMessage(r.messages)),
+    groups: r.groups.map((g) => g.map((completionId) => ({ completionId, preview: texts.get(completionId) ?? "" }))),
     noneAcceptable: r.noneAcceptable,
     flags: flagCounts.get(r.rankingId) ?? 0,
     comment: r.comment,

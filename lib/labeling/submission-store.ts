@@ -51,6 +51,12 @@ export function getRanking(db: Db, rankingId: number): RankingView | undefined {
   };
 }
 
+/** The ranking submitted for an assignment, if any. */
+export function rankingOfAssignment(db: Db, assignmentId: number): RankingView | undefined {
+  const row = db.select({ id: rankings.id }).from(rankings).where(eq(rankings.assignmentId, assignmentId)).get();
+  return row ? getRanking(db, row.id) : undefined;
+}
+
 export type SubmitResult =
   | { ok: true; created: boolean; ranking: RankingView }
   | { ok: false; status: 400 | 403 | 404 | 409; error: string; issues?: SubmissionIssue[] };
@@ -77,8 +83,8 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
         ]);
       }
 
-      const existing = tx.select({ id: rankings.id }).from(rankings).where(eq(rankings.assignmentId, assignment.id)).get();
-      if (existing) return { ok: true, created: false, ranking: getRanking(tx, existing.id)! };
+      const existing = rankingOfAssignment(tx, assignment.id);
+      if (existing) return { ok: true, created: false, ranking: existing };
       if (assignment.status === "skipped") return fail(409, `you skipped task ${taskId}; a skipped task cannot be ranked`);
       if (assignment.status === "submitted") return fail(409, `task ${taskId} is already submitted`);
 

@@ -1,0 +1,28 @@
+// POST /api/annotate/next {projectId} (annotators): work in a project.
+// 200 {assignment, resumed, task, progress}: the open assignment the caller holds there, else a
+// new one (see lib/labeling/assignment-rule.ts); 204 when nothing is left for the caller;
+// 400 naming the field; 404 unknown project.
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { ANNOTATOR } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { notFound, parseJsonBody } from "@/lib/http";
+import { requestAssignment } from "@/lib/labeling/assignment-store";
+import { assignmentPayload } from "@/lib/labeling/assignment-view";
+
+export const dynamic = "force-dynamic";
+
+const bodySchema = z.object({ projectId: z.number().int().positive() }).strict();
+
+export async function POST(request: Request) {
+  const user = await authorize(ANNOTATOR);
+  if (user instanceof Response) return user;
+  const body = await parseJsonBody(request, bodySchema);
+  if (body instanceof Response) return body;
+  const db = getDb();
+  const now = Date.now();
+  const got = requestAssignment(db, body.projectId, user.id, now);
+  if (got === undefined) return notFound(`project ${body.projectId} not found`);
+  if (got === null) return new Response(null, { status: 204 });
+  return Response.json(assignmentPayload(db, got.assignment, got.resumed, user.id, now));
+}

@@ -1,0 +1,13 @@
+// GET /api/annotate/projects (annotators): every project with the caller's own counters.
+import { getDb } from "@/db/client";
+import { ANNOTATOR } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { queueProjects } from "@/lib/labeling/queue";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const user = await authorize(ANNOTATOR);
+  if (user instanceof Response) return user;
+  return Response.json({ projects: queueProjects(getDb(), user.id) });
+}

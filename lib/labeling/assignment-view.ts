@@ -1,0 +1,65 @@
+// What the ranking page receives for an assignment: the conversation, the completions in the
+// order this annotator sees them, and their progress. The display order is shuffled per
+// assignment (seeded by its id: stable across reloads, different across annotators) so that no
+// completion wins by always being shown first. Model names are left out for the same reason.
+import type { Db } from "../../db/client";
+import type { Message } from "../../db/schema";
+import { getTask } from "../tasks";
+import type { Assignment } from "./assignment-store";
+import { queueProgress, type QueueProgress } from "./queue";
+
+export interface AssignmentPayload {
+  assignment: Pick<Assignment, "id" | "taskId" | "status" | "createdAt" | "expiresAt">;
+  /** True when the annotator already held it (e.g. after a reload). */
+  resumed: boolean;
+  task: {
+    id: number;
+    projectId: number;
+    messages: Message[];
+    /** In display order. */
+    completions: { id: number; text: string }[];
+  };
+  progress: QueueProgress;
+}
+
+/** A small seeded PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The items in a deterministic shuffled order for this seed (Fisher–Yates). */
+export function displayOrder<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  const next = random(seed * 2654435761);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+export function assignmentPayload(db: Db, assignment: Assignment, resumed: boolean, userId: number, now: number = Date.now()): AssignmentPayload {
+  const task = getTask(db, assignment.taskId);
+  if (!task) throw new Error(`task ${assignment.taskId} of assignment ${assignment.id} not found`);
+  return {
+    assignment: { id: assignment.id, taskId: assignment.taskId, status: assignment.status, createdAt: assignment.createdAt, expiresAt: assignment.expiresAt },
+    resumed,
+    task: {
+      id: task.id,
+      projectId: task.projectId,
+      messages: task.messages,
+      completions: displayOrder(
+        task.completions.map((c) => ({ id: c.id, text: c.text })),
+        assignment.id,
+      ),
+    },
+    progress: queueProgress(db, task.projectId, userId, now)!,
+  };
+}

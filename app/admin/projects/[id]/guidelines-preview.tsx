@@ -1,6 +1,8 @@
 "use client";
 
-// The guidelines as annotators will see them.
+// The guidelines as annotators will see them: the same safe markdown renderer.
+import { Markdown } from "@/app/components/markdown";
+
 export function GuidelinesPreview({ markdown }: { markdown: string }) {
-  return <div className="whitespace-pre-wrap text-sm">{markdown}</div>;
+  return markdown.trim() === "" ? <p className="text-sm text-slate-500">Nothing to preview.</p> : <Markdown>{markdown}</Markdown>;
 }

@@ -1,4 +1,6 @@
-// A message or completion as text: raw HTML is shown as text, never run.
+// A message or completion as safe markdown: code blocks kept, raw HTML shown as text, never run.
+import { Markdown } from "@/app/components/markdown";
+
 export function CompletionText({ text }: { text: string }) {
-  return <div className="mt-1 whitespace-pre-wrap break-words text-sm">{text}</div>;
+  return <Markdown className="mt-1 text-sm">{text}</Markdown>;
 }

@@ -12,6 +12,7 @@
 // The same builder serves training (no cache, constant causal mask) and inference with a
 // KV cache (past keys/values in, presents out, the mask built from attention_mask).
 import type { FloatDType, Graph, Value } from "../onnx";
+import { fastGelu } from "./fast-gelu";
 import { type Gpt2Config, gpt2ParamSpecs } from "./gpt2-config";
 
 /** Parameter values of a graph, by Hugging Face name. */
@@ -36,6 +37,11 @@ export interface Gpt2Inputs {
   attentionBias?: Value;
   /** Per layer, the cached keys and values of earlier positions. */
   pastKeyValues?: readonly KeyValue[];
+  /**
+   * Use onnxruntime's fused FastGelu (com.microsoft, float32 only) with its hand-derived
+   * gradient — faster training. Default false: standard ONNX ops, portable to any runtime.
+   */
+  fusedGelu?: boolean;
 }
 
 export interface Gpt2Outputs {
@@ -85,30 +91,35 @@ function conv1d(g: Graph, x: Value, weight: Value, bias: Value): Value {
 
 /** gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
 export function geluNew(g: Graph, x: Value): Value {
-  const cube = g.mul(g.mul(x, x), x);
+  // The op sequence of transformers' NewGELUActivation, which onnxruntime fuses into FastGelu.
+  const cube = g.pow(x, 3);
   const inner = g.mul(g.add(x, g.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI));
   return g.mul(g.mul(x, 0.5), g.add(g.tanh(inner), 1));
 }
 
-/** Causal self-attention of one block; returns the c_proj output and this layer's cache. */
+/**
+ * Causal self-attention of one block on the flattened stream x [B·T, d]; returns the
+ * c_proj output [B·T, d] and this layer's cache. `headsShape` is [B, T, 3·n_head, head_dim].
+ */
 function attention(
   g: Graph,
   c: Gpt2Config,
   w: Gpt2Weights,
   prefix: string,
   x: Value,
+  headsShape: Value,
   bias: Value,
   past: KeyValue | undefined,
 ): { out: Value; present: KeyValue } {
   const headDim = c.nEmbd / c.nHead;
-  const qkv = conv1d(g, x, w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"]); // [B, T, 3d]
-  const [q0, k0, v0] = g.split(qkv, 3, -1);
-  // [B, T, d] → [B, H, T, head_dim]
-  const heads = (t: Value) => g.transpose(g.reshape(t, [0, 0, c.nHead, headDim]), [0, 2, 1, 3]);
+  const qkv = conv1d(g, x, w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"]); // [B·T, 3d]
+  // [B·T, 3d] → [B, T, 3H, head_dim] → [B, 3H, T, head_dim] → q, k, v: [B, H, T, head_dim]
+  const heads = g.transpose(g.reshape(qkv, headsShape), [0, 2, 1, 3]);
+  const [q0, k0, v0] = g.split(heads, 3, 1);
   // Scaling q by 1/sqrt(head_dim) before the product equals HF's scaling of q k^T after it.
-  const q = g.mul(heads(q0), 1 / Math.sqrt(headDim));
-  let k = heads(k0);
-  let v = heads(v0);
+  const q = g.mul(q0, 1 / Math.sqrt(headDim));
+  let k = k0;
+  let v = v0;
   if (past) {
     k = g.concat([past.key, k], 2);
     v = g.concat([past.value, v], 2);
@@ -116,13 +127,15 @@ function attention(
   const scores = g.add(g.matmul(q, g.transposeLast2(k)), bias); // [B, H, T, S]
   const probs = g.softmax(scores, -1);
   const y = g.matmul(probs, v); // [B, H, T, head_dim]
-  const merged = g.reshape(g.transpose(y, [0, 2, 1, 3]), [0, 0, c.nEmbd]);
+  const merged = g.reshape(g.transpose(y, [0, 2, 1, 3]), [-1, c.nEmbd]); // [B·T, d]
   const out = conv1d(g, merged, w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
   return { out, present: { key: k, value: v } };
 }
 
-function mlp(g: Graph, w: Gpt2Weights, prefix: string, x: Value): Value {
-  const hidden = geluNew(g, conv1d(g, x, w[prefix + "c_fc.weight"], w[prefix + "c_fc.bias"]));
+function mlp(g: Graph, w: Gpt2Weights, prefix: string, x: Value, fusedGelu: boolean): Value {
+  const hidden = fusedGelu
+    ? fastGelu(g, g.matmul(x, w[prefix + "c_fc.weight"]), w[prefix + "c_fc.bias"])
+    : geluNew(g, conv1d(g, x, w[prefix + "c_fc.weight"], w[prefix + "c_fc.bias"]));
   return conv1d(g, hidden, w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
 }
 
@@ -130,7 +143,17 @@ function layerNorm(g: Graph, c: Gpt2Config, w: Gpt2Weights, prefix: string, x: V
   return g.layerNormalization(x, w[prefix + ".weight"], w[prefix + ".bias"], -1, c.layerNormEpsilon);
 }
 
-/** GPT2Model: embeddings, the blocks, ln_f. */
+/** [B, T] of a [batch, seq] tensor followed by `tail`, as an int64 shape (constant when static). */
+function batchSeqShape(g: Graph, ids: Value, tail: number[]): Value {
+  const s = ids.shape;
+  if (s && typeof s[0] === "number" && typeof s[1] === "number") return g.ints([s[0], s[1], ...tail]);
+  return g.concat([g.shape(ids), g.ints(tail)], 0);
+}
+
+/**
+ * GPT2Model: embeddings, the blocks, ln_f. Inside, the residual stream is kept flat as
+ * [B·T, d], so every Conv1D is one 2-D MatMul + bias (one Gemm for onnxruntime).
+ */
 export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gpt2Inputs): Gpt2Outputs {
   const { inputIds } = inputs;
   let positions: Value;
@@ -147,17 +170,20 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
       throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
     bias = causalBias(g, seq, w["transformer.wte.weight"].dtype as FloatDType);
   }
+  const headsShape = batchSeqShape(g, inputIds, [3 * c.nHead, c.nEmbd / c.nHead]);
 
-  let x = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions);
+  const embeddings = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions); // [B, T, d]
+  let x = g.reshape(embeddings, [-1, c.nEmbd]); // [B·T, d]
   const presents: KeyValue[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const p = `transformer.h.${l}.`;
-    const a = attention(g, c, w, p + "attn.", layerNorm(g, c, w, p + "ln_1", x), bias, inputs.pastKeyValues?.[l]);
+    const a = attention(g, c, w, p + "attn.", layerNorm(g, c, w, p + "ln_1", x), headsShape, bias, inputs.pastKeyValues?.[l]);
     presents.push(a.present);
     x = g.add(x, a.out);
-    x = g.add(x, mlp(g, w, p + "mlp.", layerNorm(g, c, w, p + "ln_2", x)));
+    x = g.add(x, mlp(g, w, p + "mlp.", layerNorm(g, c, w, p + "ln_2", x), inputs.fusedGelu ?? false));
   }
-  return { hidden: layerNorm(g, c, w, "transformer.ln_f", x), presents };
+  const hidden = g.reshape(layerNorm(g, c, w, "transformer.ln_f", x), batchSeqShape(g, inputIds, [c.nEmbd]));
+  return { hidden, presents };
 }
 
 /** lm_head tied to wte: logits = hidden @ wte^T, [batch, seq, vocab]. */

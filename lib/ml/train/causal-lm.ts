@@ -16,7 +16,7 @@ export function causalLmLoss(c: Gpt2Config, batchSize: number, seqLen: number) {
     const inputIds = g.input("input_ids", "int64", [batchSize, seqLen]);
     const labels = g.input("labels", "int64", [batchSize, seqLen]);
     const lossMask = g.input("loss_mask", "float32", [batchSize, seqLen]);
-    const { hidden } = gpt2Backbone(g, c, w, { inputIds });
+    const { hidden } = gpt2Backbone(g, c, w, { inputIds, fusedGelu: true });
     const { loss } = maskedCrossEntropy(g, lmHead(g, w, hidden), labels, lossMask);
     return { loss };
   };

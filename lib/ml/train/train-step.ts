@@ -8,7 +8,8 @@
 //
 // The model is generic: any list of parameters and a function that builds a scalar loss
 // from them (a language model, a reward model, a policy with a value head).
-import { Graph, Session, float32, type SessionOptions, type Tensor, type Value } from "../onnx";
+import * as ort from "onnxruntime-node";
+import { Graph, float32, type Tensor, type Value } from "../onnx";
 import { backward } from "../onnx/autodiff";
 import { DEFAULT_ADAMW, adamW, type AdamWConfig } from "../nn/adamw";
 import { flatLayout, type FlatLayout } from "../nn/flat-params";
@@ -91,37 +92,88 @@ export function buildTrainStepGraph(spec: TrainStepSpec): { graph: Graph; layout
   return { graph: g, layout, metricNames };
 }
 
-/** Session options measured fastest for training steps on this kind of CPU. */
-export const TRAIN_SESSION_OPTIONS: SessionOptions = { graphOptimizationLevel: "all", executionMode: "sequential" };
+export interface TrainSessionOptions {
+  /** Threads for one operator (default 1: measured fastest on a shared 2-core machine). */
+  intraOpNumThreads?: number;
+  graphOptimizationLevel?: "disabled" | "basic" | "extended" | "all";
+  /**
+   * onnxruntime graph optimizers to skip. Default ["MatmulTransposeFusion"]: fusing the
+   * transpose into the weight-gradient MatMul (transA) measured ~1.8× slower than an
+   * explicit Transpose and a plain MatMul.
+   */
+  disabledOptimizers?: string[];
+}
+
+export const TRAIN_SESSION_OPTIONS: Required<TrainSessionOptions> = {
+  intraOpNumThreads: 1,
+  graphOptimizationLevel: "all",
+  disabledOptimizers: ["MatmulTransposeFusion"],
+};
 
 export class TrainStep {
   private constructor(
-    readonly session: Session,
+    readonly session: ort.InferenceSession,
     readonly layout: FlatLayout,
     readonly metricNames: string[],
   ) {}
 
-  static async create(spec: TrainStepSpec, options: SessionOptions = TRAIN_SESSION_OPTIONS): Promise<TrainStep> {
+  static async create(spec: TrainStepSpec, options: TrainSessionOptions = {}): Promise<TrainStep> {
+    const o: Required<TrainSessionOptions> = {
+      intraOpNumThreads: options.intraOpNumThreads ?? TRAIN_SESSION_OPTIONS.intraOpNumThreads,
+      graphOptimizationLevel: options.graphOptimizationLevel ?? TRAIN_SESSION_OPTIONS.graphOptimizationLevel,
+      disabledOptimizers: options.disabledOptimizers ?? TRAIN_SESSION_OPTIONS.disabledOptimizers,
+    };
     const { graph, layout, metricNames } = buildTrainStepGraph(spec);
-    const session = await Session.create(graph.toOnnx(), options);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: o.intraOpNumThreads,
+      graphOptimizationLevel: o.graphOptimizationLevel,
+      executionMode: "sequential",
+      logSeverityLevel: 3,
+    };
+    if (o.disabledOptimizers.length > 0) {
+      // Session config entry "optimization.disable_specified_optimizers" (comma-separated).
+      sessionOptions.extra = { optimization: { disable_specified_optimizers: o.disabledOptimizers.join(",") } };
+    }
+    const session = await ort.InferenceSession.create(graph.toOnnx(), sessionOptions);
     return new TrainStep(session, layout, metricNames);
   }
 
-  /** Runs one step on `batch` (the loss builder's inputs) and replaces the state's arrays. */
+  /** The arrays the next step writes into (double buffering: no allocation per step). */
+  private spare: { weights: Float32Array; m: Float32Array; v: Float32Array } | null = null;
+
+  /**
+   * Runs one step on `batch` (the loss builder's inputs) and replaces the state's arrays.
+   * The new weights and moments are written into arrays this TrainStep owns and reuses:
+   * the arrays a state held before a step are overwritten by the step after it, so copy
+   * them (or save them) before running two more steps if you need them.
+   */
   async run(state: AdamWState, batch: Record<string, Tensor>, lr: number): Promise<StepResult> {
     const N = this.layout.size;
     const step = state.step + 1;
-    const out = await this.session.run({
-      ...batch,
-      weights: float32(state.weights, [N]),
-      adam_m: float32(state.m, [N]),
-      adam_v: float32(state.v, [N]),
-      lr: float32([lr], []),
-      step: float32([step], []),
-    });
-    state.weights = out.new_weights.data as Float32Array;
-    state.m = out.new_adam_m.data as Float32Array;
-    state.v = out.new_adam_v.data as Float32Array;
+    const spare = this.spare ?? { weights: new Float32Array(N), m: new Float32Array(N), v: new Float32Array(N) };
+    const fetches: Record<string, Tensor | null> = {
+      loss: null,
+      grad_norm: null,
+      new_weights: float32(spare.weights, [N]),
+      new_adam_m: float32(spare.m, [N]),
+      new_adam_v: float32(spare.v, [N]),
+    };
+    for (const name of this.metricNames) fetches[name] = null;
+    const out = await this.session.run(
+      {
+        ...batch,
+        weights: float32(state.weights, [N]),
+        adam_m: float32(state.m, [N]),
+        adam_v: float32(state.v, [N]),
+        lr: float32([lr], []),
+        step: float32([step], []),
+      },
+      fetches,
+    );
+    this.spare = { weights: state.weights, m: state.m, v: state.v };
+    state.weights = spare.weights;
+    state.m = spare.m;
+    state.v = spare.v;
     state.step = step;
     const metrics: Record<string, number> = {};
     for (const name of this.metricNames) metrics[name] = Number((out[name].data as Float32Array)[0]);

@@ -47,6 +47,10 @@ export type ProjectRef = { projectId: number } | { projectName: string };
 
 export class ImportError extends Error {}
 
+/** Called every PROGRESS_EVERY lines of each pass (and at its end), e.g. for a progress bar. */
+export type ImportProgress = (pass: "validate" | "insert", linesRead: number) => void;
+export const PROGRESS_EVERY = 1000;
+
 /** Pass 1, line by line: collects errors and counts what the file would create. */
 export class ImportValidator {
   readonly errors: LineError[] = [];
@@ -74,9 +78,15 @@ export class ImportValidator {
 }
 
 /** Pass 1 over a file on disk. */
-export function validateFile(path: string, format: ImportFormat): ImportValidator {
+export function validateFile(path: string, format: ImportFormat, onProgress?: ImportProgress): ImportValidator {
   const validator = new ImportValidator(format);
-  for (const line of fileLines(path)) validator.check(line);
+  let read = 0;
+  for (const line of fileLines(path)) {
+    validator.check(line);
+    read = line.line;
+    if (onProgress && read % PROGRESS_EVERY === 0) onProgress("validate", read);
+  }
+  onProgress?.("validate", read);
   return validator;
 }
 
@@ -90,7 +100,7 @@ function resolveProject(db: Db, project: ProjectRef): number {
  * Pass 2: inserts every record of a file that passed validation, in one transaction.
  * Throws (and writes nothing) when a line fails to parse after all.
  */
-export function insertFile(db: Db, path: string, format: ImportFormat, project: ProjectRef): ImportCounts & { projectId: number } {
+export function insertFile(db: Db, path: string, format: ImportFormat, project: ProjectRef, onProgress?: ImportProgress): ImportCounts & { projectId: number } {
   return db.transaction(
     (tx) => {
       const projectId = resolveProject(tx, project);
@@ -98,7 +108,10 @@ export function insertFile(db: Db, path: string, format: ImportFormat, project: 
       let importedAnnotator: number | undefined;
       let tasks = 0;
       let rankings = 0;
+      let read = 0;
       for (const line of fileLines(path)) {
+        read = line.line;
+        if (onProgress && read % PROGRESS_EVERY === 0) onProgress("insert", read);
         const parsed = parseImportLine(format, line);
         if (parsed === null) continue;
         if ("error" in parsed) throw new ImportError(`line ${line.line}: ${parsed.error} (the file changed during the import?)`);
@@ -109,6 +122,7 @@ export function insertFile(db: Db, path: string, format: ImportFormat, project: 
           if (record.ranking) rankings++;
         }
       }
+      onProgress?.("insert", read);
       return { tasks, rankings, projectId };
     },
     { behavior: "immediate" },
@@ -120,10 +134,10 @@ function report(validator: ImportValidator, imported: ImportCounts, projectId?: 
 }
 
 /** Validates, then (when every line is valid) imports a JSONL file. */
-export function importFile(db: Db, path: string, format: ImportFormat, project: ProjectRef): ImportReport {
-  const validator = validateFile(path, format);
+export function importFile(db: Db, path: string, format: ImportFormat, project: ProjectRef, onProgress?: ImportProgress): ImportReport {
+  const validator = validateFile(path, format, onProgress);
   if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
-  const { projectId, ...imported } = insertFile(db, path, format, project);
+  const { projectId, ...imported } = insertFile(db, path, format, project, onProgress);
   return report(validator, imported, projectId);
 }
 

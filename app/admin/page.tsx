@@ -6,6 +6,8 @@ import { listProjectsWithProgress } from "@/lib/labeling/project-stats";
 import { listUsers } from "@/lib/users";
 import { ProgressBar } from "@/app/components/progress-bar";
 
+import { AdminNav } from "./admin-nav";
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminPage() {
@@ -16,6 +18,7 @@ export default async function AdminPage() {
   const byRole = (role: string) => users.filter((u) => u.role === role && !u.disabled).length;
   return (
     <div className="flex flex-col gap-6">
+      <AdminNav current="/admin" />
       <h1 className="text-xl font-semibold">Admin</h1>
       <section className="grid gap-4 sm:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-4">

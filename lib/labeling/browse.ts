@@ -4,7 +4,7 @@ import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, completions, prompts, rankingFlags, rankings, tasks, users, type Flag, type Message } from "../../db/schema";
 import { getTask, type TaskView } from "../tasks";
-import { completionTallies, type CompletionTally } from "./stats";
+import { completionTallies, headToHead, type CompletionTally } from "./stats";
 
 export interface TaskRow {
   id: number;
@@ -170,6 +170,8 @@ export function getRanking(db: Db, id: number): RankingView | undefined {
 export interface TaskDetail extends TaskView {
   rankings: RankingView[];
   tallies: CompletionTally[];
+  /** `headToHead[i][j]`: rankings that put completions[i] above completions[j]. */
+  headToHead: number[][];
   /** Pairwise comparisons stored for this task's rankings. */
   comparisons: number;
 }
@@ -179,10 +181,9 @@ export function getTaskDetail(db: Db, taskId: number): TaskDetail | undefined {
   const task = getTask(db, taskId);
   if (!task) return undefined;
   const list = listRankings(db, { taskId, limit: 10_000 }).rankings;
-  const tallies = completionTallies(
-    task.completions.map((c) => c.id),
-    list.map((r) => r.groups),
-  );
+  const ids = task.completions.map((c) => c.id);
+  const groups = list.map((r) => r.groups);
+  const tallies = completionTallies(ids, groups);
   const comparisons = tallies.reduce((sum, t) => sum + t.wins, 0);
-  return { ...task, rankings: list, tallies, comparisons };
+  return { ...task, rankings: list, tallies, headToHead: headToHead(ids, groups), comparisons };
 }

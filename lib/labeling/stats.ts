@@ -261,3 +261,20 @@ export function completionTallies(completionIds: readonly number[], groupsList: 
     return { completionId, wins: t.wins, losses: t.losses, ties: t.ties, meanGroup: t.ranked === 0 ? null : t.groupSum / t.ranked };
   });
 }
+
+/**
+ * Head-to-head comparison counts of one task: `counts[i][j]` is how many rankings put
+ * completion `completionIds[i]` above `completionIds[j]` (ties and unranked count nowhere).
+ */
+export function headToHead(completionIds: readonly number[], groupsList: readonly (readonly (readonly number[])[])[]): number[][] {
+  const index = new Map(completionIds.map((id, i) => [id, i]));
+  const counts = completionIds.map(() => completionIds.map(() => 0));
+  for (const groups of groupsList) {
+    for (const pair of rankingPairs(groups, "all")) {
+      const i = index.get(pair.chosen);
+      const j = index.get(pair.rejected);
+      if (i !== undefined && j !== undefined) counts[i][j] += 1;
+    }
+  }
+  return counts;
+}

@@ -136,6 +136,9 @@ describe("projects API", () => {
     expect(html).toContain("annotator2@palate.local");
     expect(html).toContain("B &gt; A &gt; C &gt; D");
     expect(html).toContain("D: off topic");
+    // Head-to-head: A above B once (annotator1), B above A once (annotator2); A above C twice.
+    const matrix = html.slice(html.indexOf('data-testid="head-to-head"'));
+    expect(matrix).toMatch(/<th[^>]*>A<\/th><td[^>]*>·<\/td><td[^>]*>1<\/td><td[^>]*>2<\/td><td[^>]*>2<\/td>/);
     expect((await researcher.fetch("/research/tasks/999999")).status).toBe(404);
 
     const adminPage = await admin.fetch(`/admin/projects/${demoId}`);

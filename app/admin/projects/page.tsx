@@ -6,6 +6,8 @@ import { listProjectsWithProgress } from "@/lib/labeling/project-stats";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { CreateProjectForm } from "./create-project-form";
 
+import { AdminNav } from "../admin-nav";
+
 export const dynamic = "force-dynamic";
 
 export default async function AdminProjectsPage() {
@@ -13,6 +15,7 @@ export default async function AdminProjectsPage() {
   const projects = listProjectsWithProgress(getDb());
   return (
     <div className="flex flex-col gap-6">
+      <AdminNav current="/admin/projects" />
       <h1 className="text-xl font-semibold">Projects</h1>
       <CreateProjectForm />
       <div className="overflow-x-auto">

@@ -3,6 +3,7 @@ import {
   agreementReport,
   annotatorCounts,
   completionTallies,
+  headToHead,
   median,
   orderRelation,
   projectProgress,
@@ -127,6 +128,21 @@ describe("completionTallies", () => {
       { completionId: 2, wins: 2, losses: 1, ties: 1, meanGroup: 0.5 },
       { completionId: 3, wins: 0, losses: 3, ties: 1, meanGroup: 1.5 },
       { completionId: 4, wins: 0, losses: 0, ties: 0, meanGroup: null },
+    ]);
+  });
+});
+
+describe("headToHead", () => {
+  it("counts, for each ordered pair, the rankings that put the first above the second", () => {
+    const counts = headToHead([1, 2, 3], [
+      [[1], [2, 3]],
+      [[2], [1], [3]],
+      [[3], [1]], // 2 unranked here
+    ]);
+    expect(counts).toEqual([
+      [0, 1, 2],
+      [1, 0, 1],
+      [1, 0, 0],
     ]);
   });
 });

@@ -9,9 +9,11 @@ import { projectStats } from "@/lib/labeling/project-stats";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
-import { ExportPanel } from "./export-panel";
+import { ExportPanel } from "@/app/components/export-panel";
 import { ImportForm } from "./import-form";
 import { ProjectSettingsForm } from "./settings-form";
+
+import { AdminNav } from "../../admin-nav";
 
 export const dynamic = "force-dynamic";
 
@@ -29,6 +31,7 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
   const page = listProjectTasks(db, id, { offset, limit: 50 });
   return (
     <div className="flex flex-col gap-8">
+      <AdminNav current="/admin/projects" />
       <div className="flex flex-wrap items-center gap-4">
         <h1 className="text-xl font-semibold" data-testid="project-name">
           {project.name}

@@ -6,6 +6,7 @@ import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { listProjectTasks } from "@/lib/labeling/browse";
 import { projectStats } from "@/lib/labeling/project-stats";
+import { ExportPanel } from "@/app/components/export-panel";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
@@ -41,6 +42,10 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Quality</h2>
         <ProjectQuality stats={stats} />
+      </section>
+      <section className="flex flex-col gap-2">
+        <h2 className="text-lg font-medium">Export</h2>
+        <ExportPanel projectId={id} />
       </section>
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Tasks</h2>

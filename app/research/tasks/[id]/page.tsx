@@ -69,6 +69,36 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
           })}
         </div>
       </section>
+      {task.rankings.length > 0 && (
+        <section className="flex flex-col gap-2" aria-label="Comparison counts">
+          <h2 className="text-lg font-medium">Comparison counts</h2>
+          <p className="text-xs text-slate-500">Each cell: how many rankings put the row&apos;s completion above the column&apos;s.</p>
+          <table className="w-fit text-center text-sm" data-testid="head-to-head">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="px-2 py-1 text-left">above ↓ / below →</th>
+                {task.completions.map((c) => (
+                  <th key={c.id} className="px-3">
+                    {letter(c.position)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {task.completions.map((row, i) => (
+                <tr key={row.id} className="border-t border-slate-100">
+                  <th className="px-2 py-1 text-left">{letter(row.position)}</th>
+                  {task.completions.map((col, j) => (
+                    <td key={col.id} className={`px-3 ${i === j ? "text-slate-300" : ""}`}>
+                      {i === j ? "·" : task.headToHead[i][j]}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       <section className="flex flex-col gap-2" aria-label="Rankings">
         <h2 className="text-lg font-medium">
           Rankings ({task.rankings.length}) · {task.comparisons} comparisons
@@ -83,7 +113,7 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
                 <th className="pr-3">Flags</th>
                 <th className="pr-3">Comment</th>
                 <th className="pr-3">Seconds</th>
-                <th className="pr-3">When</th>
+                <th className="pr-3">When (UTC)</th>
               </tr>
             </thead>
             <tbody>

@@ -1,6 +1,6 @@
 // The keyboard keys of the ranking page, shown on the page itself.
 const KEYS: [string[], string][] = [
-  [["Tab"], "focus the next card (Shift+Tab: previous)"],
+  [["J", "K"], "focus the next / previous card (↓ starts at the first)"],
   [["↑", "↓"], "move the focused card up / down"],
   [["1", "–", "9"], "move the focused card to that place"],
   [["T"], "tie the focused card with the one above"],

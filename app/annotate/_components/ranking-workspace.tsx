@@ -261,17 +261,22 @@ export function RankingWorkspace({ project }: { project: { id: number; name: str
       return;
     }
     if (cardId === null) {
-      // Arrow keys with no card focused: focus the first card, so the keyboard alone gets going.
-      if ((key === "ArrowDown" || key === "ArrowUp") && draft.length > 0 && (!target || target === document.body)) {
+      // ↓ or J with no card focused: focus the first card, so the keyboard alone gets going.
+      if ((key === "ArrowDown" || key === "j") && draft.length > 0 && (!target || target === document.body)) {
         e.preventDefault();
         document.querySelector<HTMLElement>(`[data-card-id="${draft[0].id}"]`)?.focus();
       }
       return;
     }
-    if (key === "ArrowUp" || key === "ArrowLeft" || key === "k") {
+    if (key === "j" || key === "k") {
+      e.preventDefault();
+      const at = draft.findIndex((r) => r.id === cardId) + (key === "j" ? 1 : -1);
+      const row = draft[Math.max(0, Math.min(draft.length - 1, at))];
+      document.querySelector<HTMLElement>(`[data-card-id="${row.id}"]`)?.focus();
+    } else if (key === "ArrowUp" || key === "ArrowLeft") {
       e.preventDefault();
       update((d) => moveBy(d, cardId, -1), cardId);
-    } else if (key === "ArrowDown" || key === "ArrowRight" || key === "j") {
+    } else if (key === "ArrowDown" || key === "ArrowRight") {
       e.preventDefault();
       update((d) => moveBy(d, cardId, 1), cardId);
     } else if (/^[1-9]$/.test(key)) {
@@ -314,217 +319,219 @@ export function RankingWorkspace({ project }: { project: { id: number; name: str
   const guidelines = project.guidelines.trim();
 
   return (
-    <div className="flex flex-col gap-6 lg:flex-row lg:items-start">
-      <section className="min-w-0 flex-1" aria-label="Task">
-        <header className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2">
-          <div className="min-w-0 flex-1">
-            <Link href="/annotate" className="text-xs font-medium text-indigo-700 hover:underline">
-              ← My queue
-            </Link>
-            <h1 className="truncate text-xl font-semibold" title={project.name}>
-              {project.name}
-            </h1>
-            <p className="text-sm text-slate-600" data-testid="progress" aria-live="polite">
-              {progress ? (
-                <>
-                  <span className="font-semibold tabular-nums text-slate-900">{progress.ranked}</span> ranked ·{" "}
-                  <span className="font-semibold tabular-nums text-slate-900">{progress.left}</span> left in this project
-                  {progress.skipped > 0 && <> · {progress.skipped} skipped</>}
-                </>
-              ) : (
-                " "
-              )}
-            </p>
-          </div>
-          <div className="flex rounded-lg border border-slate-200 bg-white p-0.5 text-xs font-medium shadow-sm" role="group" aria-label="Layout">
-            {(
-              [
-                ["stacked", "Stacked"],
-                ["side", "Side by side"],
-              ] as const
-            ).map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                aria-pressed={layout === value}
-                data-testid={`layout-${value}`}
-                onClick={() => chooseLayout(value)}
-                className={`rounded-md px-3 py-1.5 ${layout === value ? "bg-indigo-600 text-white" : "text-slate-600 hover:bg-slate-100"}`}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-        </header>
-
-        {flash && (
-          <p
-            role="status"
-            data-testid="flash"
-            data-kind={flash.kind}
-            className={`mb-4 rounded-lg px-4 py-2 text-sm ${flash.kind === "ok" ? "bg-emerald-50 text-emerald-800" : "bg-rose-50 text-rose-800"}`}
-          >
-            {flash.text}
+    <div>
+      <header className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2">
+        <div className="min-w-0 flex-1">
+          <Link href="/annotate" className="text-xs font-medium text-indigo-700 hover:underline">
+            ← My queue
+          </Link>
+          <h1 className="break-words text-xl font-semibold">
+            {project.name}
+          </h1>
+          <p className="text-sm text-slate-600" data-testid="progress" aria-live="polite">
+            {progress ? (
+              <>
+                <span className="font-semibold tabular-nums text-slate-900">{progress.ranked}</span> ranked ·{" "}
+                <span className="font-semibold tabular-nums text-slate-900">{progress.left}</span> left in this project
+                {progress.skipped > 0 && <> · {progress.skipped} skipped</>}
+              </>
+            ) : (
+              " "
+            )}
           </p>
-        )}
-
-        {phase.kind === "loading" && <p className="py-16 text-center text-slate-500">Loading the next task…</p>}
-        {phase.kind === "error" && (
-          <div className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800" data-testid="load-error">
-            Could not load a task: {phase.message}{" "}
-            <button type="button" className="font-medium underline" onClick={() => void loadNext()}>
-              Try again
-            </button>
-          </div>
-        )}
-        {phase.kind === "done" && (
-          <div className="rounded-xl border border-emerald-200 bg-emerald-50 p-8 text-center" data-testid="queue-done">
-            <p className="text-lg font-semibold text-emerald-900">Nothing left for you in this project.</p>
-            <p className="mt-1 text-sm text-emerald-800">Thank you! New tasks appear when an admin imports more, or when someone&apos;s assignment times out.</p>
-            <div className="mt-4 flex justify-center gap-4 text-sm font-medium">
-              <Link href="/annotate" className="text-indigo-700 hover:underline">
-                Back to my queue
-              </Link>
-              <Link href="/annotate/submissions" className="text-indigo-700 hover:underline">
-                My submissions
-              </Link>
-            </div>
-          </div>
-        )}
-
-        {phase.kind === "ready" && payload && (
-          <div data-testid="task" data-task-id={payload.task.id} data-assignment-id={payload.assignment.id}>
-            <Conversation messages={payload.task.messages} />
-
-            <div className="mt-6 mb-3 flex flex-wrap items-baseline justify-between gap-2">
-              <h2 className="font-semibold">
-                Rank the {payload.task.completions.length} completions, best first
-              </h2>
-              <p className="text-sm text-slate-500">
-                Your order: <span className="font-mono font-medium text-slate-800" data-testid="order-summary">{summary}</span>
-              </p>
-            </div>
-
-            <DndContext
-              sensors={sensors}
-              collisionDetection={closestCenter}
-              onDragStart={onDragStart}
-              onDragEnd={onDragEnd}
-              onDragCancel={() => setDragging(false)}
+        </div>
+        <div className="flex rounded-lg border border-slate-200 bg-white p-0.5 text-xs font-medium shadow-sm" role="group" aria-label="Layout">
+          {(
+            [
+              ["stacked", "Stacked"],
+              ["side", "Side by side"],
+            ] as const
+          ).map(([value, label]) => (
+            <button
+              key={value}
+              type="button"
+              aria-pressed={layout === value}
+              data-testid={`layout-${value}`}
+              onClick={() => chooseLayout(value)}
+              className={`rounded-md px-3 py-1.5 ${layout === value ? "bg-indigo-600 text-white" : "text-slate-600 hover:bg-slate-100"}`}
             >
-              <SortableContext items={draft.map((r) => r.id)} strategy={layout === "side" ? rectSortingStrategy : verticalListSortingStrategy}>
-                <ol
-                  data-testid="ranking-list"
-                  data-layout={layout}
-                  className={layout === "side" ? "grid grid-cols-1 gap-3 md:grid-cols-2" : "flex flex-col gap-3"}
-                >
-                  {draft.map((row, i) => {
-                    const [start] = groupBounds(draft, i);
-                    return (
-                      <li key={row.id} className="min-w-0">
-                        <CompletionCard
-                          id={row.id}
-                          letter={letters.get(row.id) ?? "?"}
-                          text={texts.get(row.id) ?? ""}
-                          rank={labels[i]}
-                          groupIndex={groups.findIndex((g) => g.includes(draft[start].id))}
-                          index={i}
-                          tiedAbove={row.tiedAbove}
-                          flags={flags[row.id] ?? []}
-                          flagMenuOpen={flagMenuFor === row.id}
-                          onToggleTie={() => update((d) => (row.tiedAbove ? untie(d, row.id) : tie(d, row.id)))}
-                          onToggleFlag={(f) => toggleFlag(row.id, f)}
-                          onFlagMenu={(open) => (open ? setFlagMenuFor(row.id) : closeFlagMenu(row.id))}
-                        />
-                      </li>
-                    );
-                  })}
-                </ol>
-              </SortableContext>
-            </DndContext>
+              {label}
+            </button>
+          ))}
+        </div>
+      </header>
 
-            <div className="z-10 mt-6 rounded-xl border border-slate-200 bg-white/95 px-4 py-4 shadow-sm backdrop-blur lg:sticky lg:bottom-2">
-              <div className="flex flex-col gap-3">
-                <label className="flex items-start gap-2 text-sm">
-                  <input
-                    type="checkbox"
-                    checked={noneAcceptable}
-                    onChange={(e) => setNoneAcceptable(e.target.checked)}
-                    data-testid="none-acceptable"
-                    className="mt-0.5 accent-rose-600"
-                  />
-                  <span>
-                    <span className="font-medium">None acceptable</span> <span className="text-slate-500">— every completion is bad; still rank them (N)</span>
-                  </span>
-                </label>
-                <textarea
-                  ref={commentRef}
-                  value={comment}
-                  onChange={(e) => setComment(e.target.value)}
-                  onKeyDown={(e) => {
-                    if (e.key === "Escape") (e.target as HTMLTextAreaElement).blur();
-                  }}
-                  rows={2}
-                  maxLength={5000}
-                  placeholder="Comment (optional, C) — Ctrl+Enter submits, Esc leaves the box"
-                  data-testid="comment"
-                  className="w-full resize-y rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
-                />
-                {skipOpen ? (
-                  <SkipPanel busy={busy} onCancel={() => setSkipOpen(false)} onSkip={(reason) => void skip(reason)} />
-                ) : (
-                  <div className="flex flex-wrap items-center justify-end gap-3">
-                    <button
-                      type="button"
-                      onClick={() => setSkipOpen(true)}
-                      disabled={busy}
-                      data-testid="skip"
-                      className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
-                    >
-                      Skip… <kbd className="ml-1 text-xs text-slate-400">S</kbd>
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => void submit()}
-                      disabled={busy}
-                      data-testid="submit"
-                      className="rounded-lg bg-indigo-600 px-5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 disabled:opacity-50"
-                    >
-                      {busy ? "Submitting…" : "Submit ranking"} <kbd className="ml-1 text-xs text-indigo-200">Enter</kbd>
-                    </button>
-                  </div>
-                )}
+      {flash && (
+        <p
+          role="status"
+          data-testid="flash"
+          data-kind={flash.kind}
+          className={`mb-4 rounded-lg px-4 py-2 text-sm ${flash.kind === "ok" ? "bg-emerald-50 text-emerald-800" : "bg-rose-50 text-rose-800"}`}
+        >
+          {flash.text}
+        </p>
+      )}
+
+      <div className="flex flex-col gap-6 lg:flex-row lg:items-start">
+        <section className="min-w-0 flex-1" aria-label="Task">
+          {phase.kind === "loading" && <p className="py-16 text-center text-slate-500">Loading the next task…</p>}
+          {phase.kind === "error" && (
+            <div className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800" data-testid="load-error">
+              Could not load a task: {phase.message}{" "}
+              <button type="button" className="font-medium underline" onClick={() => void loadNext()}>
+                Try again
+              </button>
+            </div>
+          )}
+          {phase.kind === "done" && (
+            <div className="rounded-xl border border-emerald-200 bg-emerald-50 p-8 text-center" data-testid="queue-done">
+              <p className="text-lg font-semibold text-emerald-900">Nothing left for you in this project.</p>
+              <p className="mt-1 text-sm text-emerald-800">Thank you! New tasks appear when an admin imports more, or when someone&apos;s assignment times out.</p>
+              <div className="mt-4 flex justify-center gap-4 text-sm font-medium">
+                <Link href="/annotate" className="text-indigo-700 hover:underline">
+                  Back to my queue
+                </Link>
+                <Link href="/annotate/submissions" className="text-indigo-700 hover:underline">
+                  My submissions
+                </Link>
               </div>
             </div>
-            <div className="mt-6 lg:hidden">
-              <KeyboardHelp />
-            </div>
-          </div>
-        )}
-      </section>
+          )}
 
-      <aside className="order-first flex flex-col gap-4 lg:sticky lg:top-4 lg:order-last lg:max-h-[calc(100vh-2rem)] lg:w-80 lg:shrink-0 lg:overflow-y-auto">
-        <section className="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="guidelines" aria-labelledby="guidelines-title">
-          <button
-            type="button"
-            onClick={() => setShowGuidelines((v) => !v)}
-            aria-expanded={showGuidelines}
-            data-testid="guidelines-toggle"
-            className="flex w-full items-center justify-between px-4 py-3 text-left lg:pointer-events-none"
-          >
-            <h2 id="guidelines-title" className="font-semibold">
-              Guidelines
-            </h2>
-            <span className="text-xs text-slate-500 lg:hidden">{showGuidelines ? "Hide ▲" : "Show ▼"}</span>
-          </button>
-          <div className={`${showGuidelines ? "block" : "hidden"} border-t border-slate-100 px-4 py-3 lg:block`} data-testid="guidelines-body">
-            {guidelines ? <Markdown>{guidelines}</Markdown> : <p className="text-sm text-slate-500">This project has no guidelines. Rank the most helpful, correct completion first.</p>}
-          </div>
+          {phase.kind === "ready" && payload && (
+            <div data-testid="task" data-task-id={payload.task.id} data-assignment-id={payload.assignment.id}>
+              <Conversation messages={payload.task.messages} />
+
+              <div className="mt-6 mb-3 flex flex-wrap items-baseline justify-between gap-2">
+                <h2 className="font-semibold">
+                  Rank the {payload.task.completions.length} completions, best first
+                </h2>
+                <p className="text-sm text-slate-500">
+                  Your order: <span className="font-mono font-medium text-slate-800" data-testid="order-summary">{summary}</span>
+                </p>
+              </div>
+
+              <DndContext
+                sensors={sensors}
+                collisionDetection={closestCenter}
+                onDragStart={onDragStart}
+                onDragEnd={onDragEnd}
+                onDragCancel={() => setDragging(false)}
+              >
+                <SortableContext items={draft.map((r) => r.id)} strategy={layout === "side" ? rectSortingStrategy : verticalListSortingStrategy}>
+                  <ol
+                    data-testid="ranking-list"
+                    data-layout={layout}
+                    className={layout === "side" ? "grid grid-cols-1 gap-3 md:grid-cols-2" : "flex flex-col gap-3"}
+                  >
+                    {draft.map((row, i) => {
+                      const [start] = groupBounds(draft, i);
+                      return (
+                        <li key={row.id} className="min-w-0">
+                          <CompletionCard
+                            id={row.id}
+                            letter={letters.get(row.id) ?? "?"}
+                            text={texts.get(row.id) ?? ""}
+                            rank={labels[i]}
+                            groupIndex={groups.findIndex((g) => g.includes(draft[start].id))}
+                            index={i}
+                            tiedAbove={row.tiedAbove}
+                            flags={flags[row.id] ?? []}
+                            flagMenuOpen={flagMenuFor === row.id}
+                            onToggleTie={() => update((d) => (row.tiedAbove ? untie(d, row.id) : tie(d, row.id)))}
+                            onToggleFlag={(f) => toggleFlag(row.id, f)}
+                            onFlagMenu={(open) => (open ? setFlagMenuFor(row.id) : closeFlagMenu(row.id))}
+                          />
+                        </li>
+                      );
+                    })}
+                  </ol>
+                </SortableContext>
+              </DndContext>
+
+              <div className="mt-6 rounded-xl border border-slate-200 bg-white px-4 py-4 shadow-sm">
+                <div className="flex flex-col gap-3">
+                  <label className="flex items-start gap-2 text-sm">
+                    <input
+                      type="checkbox"
+                      checked={noneAcceptable}
+                      onChange={(e) => setNoneAcceptable(e.target.checked)}
+                      data-testid="none-acceptable"
+                      className="mt-0.5 accent-rose-600"
+                    />
+                    <span>
+                      <span className="font-medium">None acceptable</span> <span className="text-slate-500">— every completion is bad; still rank them (N)</span>
+                    </span>
+                  </label>
+                  <textarea
+                    ref={commentRef}
+                    value={comment}
+                    onChange={(e) => setComment(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === "Escape") (e.target as HTMLTextAreaElement).blur();
+                    }}
+                    rows={2}
+                    maxLength={5000}
+                    placeholder="Comment (optional, C) — Ctrl+Enter submits, Esc leaves the box"
+                    data-testid="comment"
+                    className="w-full resize-y rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+                  />
+                  {skipOpen ? (
+                    <SkipPanel busy={busy} onCancel={() => setSkipOpen(false)} onSkip={(reason) => void skip(reason)} />
+                  ) : (
+                    <div className="flex flex-wrap items-center justify-end gap-3">
+                      <button
+                        type="button"
+                        onClick={() => setSkipOpen(true)}
+                        disabled={busy}
+                        data-testid="skip"
+                        className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+                      >
+                        Skip… <kbd className="ml-1 text-xs text-slate-400">S</kbd>
+                      </button>
+                      <button
+                        type="button"
+                        onClick={() => void submit()}
+                        disabled={busy}
+                        data-testid="submit"
+                        className="rounded-lg bg-indigo-600 px-5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 disabled:opacity-50"
+                      >
+                        {busy ? "Submitting…" : "Submit ranking"} <kbd className="ml-1 text-xs text-indigo-200">Enter</kbd>
+                      </button>
+                    </div>
+                  )}
+                </div>
+              </div>
+              <div className="mt-6 hidden sm:block lg:hidden">
+                <KeyboardHelp />
+              </div>
+            </div>
+          )}
         </section>
-        <div className="hidden lg:block">
-          <KeyboardHelp />
-        </div>
-      </aside>
+
+        <aside className="order-first flex flex-col gap-4 lg:sticky lg:top-4 lg:order-last lg:max-h-[calc(100vh-2rem)] lg:w-80 lg:shrink-0 lg:overflow-y-auto">
+          <section className="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="guidelines" aria-labelledby="guidelines-title">
+            <h2 id="guidelines-title" className="font-semibold">
+              <button
+                type="button"
+                onClick={() => setShowGuidelines((v) => !v)}
+                aria-expanded={showGuidelines}
+                data-testid="guidelines-toggle"
+                className="flex w-full items-center justify-between px-4 py-3 text-left lg:pointer-events-none"
+              >
+                Guidelines
+                <span className="text-xs font-normal text-slate-500 lg:hidden">{showGuidelines ? "Hide ▲" : "Show ▼"}</span>
+              </button>
+            </h2>
+            <div className={`${showGuidelines ? "block" : "hidden"} border-t border-slate-100 px-4 py-3 lg:block`} data-testid="guidelines-body">
+              {guidelines ? <Markdown>{guidelines}</Markdown> : <p className="text-sm text-slate-500">This project has no guidelines. Rank the most helpful, correct completion first.</p>}
+            </div>
+          </section>
+          <div className="hidden lg:block">
+            <KeyboardHelp />
+          </div>
+        </aside>
+      </div>
     </div>
   );
 }

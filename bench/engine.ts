@@ -18,10 +18,9 @@ import { fileURLToPath } from "node:url";
 import { generate } from "../lib/ml/generate";
 import { createGPT2Config, initGPT2Params } from "../lib/ml/io";
 import { float32, int64 } from "../lib/ml/onnx";
-import { CausalLmSession } from "../lib/ml/nn/causal-lm-session";
+import { Gpt2Decoder } from "../lib/ml/nn/gpt2-decoder";
 import { flatLayout, packParams } from "../lib/ml/nn/flat-params";
 import type { Gpt2Config } from "../lib/ml/nn/gpt2-config";
-import { exportGpt2Onnx } from "../lib/ml/nn/gpt2-inference";
 import { Random } from "../lib/ml/random";
 import { causalLmSpec } from "../lib/ml/train/causal-lm";
 import { TRAIN_SESSION_OPTIONS, TrainStep, initialAdamWState } from "../lib/ml/train/train-step";
@@ -63,7 +62,7 @@ async function trainTokensPerSecond(threads: number): Promise<number> {
   return (B * T) / median(times);
 }
 
-async function genTokensPerSecond(model: CausalLmSession, batch: number, seed: number): Promise<number> {
+async function genTokensPerSecond(model: Gpt2Decoder, batch: number, seed: number): Promise<number> {
   const prompts = Array.from({ length: batch }, () => Array.from({ length: PROMPT }, () => rng.int(shape.vocabSize)));
   const t0 = performance.now();
   const out = await generate(model, prompts, { maxNewTokens: NEW, temperature: 1, seed });
@@ -98,10 +97,9 @@ const train1 = await trainTokensPerSecond(1);
 const train2 = await trainTokensPerSecond(2);
 const result: Record<string, unknown> = { train_tokens_per_s: Math.max(train1, train2) };
 
-const onnx = exportGpt2Onnx(shape, weights);
 const gen: Record<string, number> = {};
 for (const threads of [1, 2]) {
-  const model = await CausalLmSession.create(onnx, shape, { intraOpNumThreads: threads, graphOptimizationLevel: "all" });
+  const model = await Gpt2Decoder.create(shape, weights, { intraOpNumThreads: threads, graphOptimizationLevel: "all" });
   await genTokensPerSecond(model, 1, 99); // warm-up
   for (const batch of [1, 16]) {
     const key = `gen_b${batch}_tokens_per_s`;

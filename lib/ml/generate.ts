@@ -3,14 +3,15 @@
 // Prompts of different lengths are left-padded into one batch; attention_mask hides the
 // padding and position_ids count real tokens only (position = cumsum(mask) − 1, as HF's
 // generate does), so every row sees exactly what it would see alone. The prompt runs in
-// one forward pass, then one token per row per step, reusing the cache.
+// one forward pass, then one token per row per step, reusing a static KV cache
+// (nn/gpt2-decoder.ts).
 //
 // Per sequence the result holds the sampled token ids, their text, and the log-probability
 // of each sampled token under the UNMODIFIED model distribution — log-softmax of the raw
 // (temperature-1) logits, before temperature, top-k or top-p — which is what PPO's ratio
 // and the KL penalty need. Sampling is reproducible: one seeded stream, one draw per row
 // per step, whatever the options and whichever rows have finished.
-import type { CausalLmSession } from "./nn/causal-lm-session";
+import type { Gpt2Decoder } from "./nn/gpt2-decoder";
 import { sampleToken, type SamplingOptions } from "./nn/sampling";
 import { Random } from "./random";
 
@@ -68,7 +69,7 @@ export function leftPad(prompts: readonly (readonly number[])[], padTokenId: num
  * required for stop strings and for the text of the results (without it text is "").
  */
 export async function generate(
-  model: CausalLmSession,
+  model: Gpt2Decoder,
   prompts: readonly (readonly number[])[],
   options: GenerateOptions,
   decode?: (ids: readonly number[]) => string,
@@ -93,10 +94,9 @@ export async function generate(
 
   const results: Completion[] = prompts.map(() => ({ tokenIds: [], logprobs: [], text: "", finishReason: "length" }));
   const done = new Array<boolean>(B).fill(false);
-  let { logits, cache } = await model.forward(B, L, batch.inputIds, batch.attentionMask, batch.positionIds, model.emptyCache(B));
-  let logitsRow = (b: number) => (b * L + L - 1) * V; // last position of each row
-  let mask = batch.attentionMask;
-  let total = L;
+  const cache = model.newCache(B, L + maxNew);
+  let logits = await model.step(cache, L, batch.inputIds, batch.positionIds, batch.attentionMask); // [B, V]
+  const visible = new BigInt64Array(B).fill(1n);
 
   for (let step = 0; step < maxNew; step++) {
     const next = new BigInt64Array(B);
@@ -106,7 +106,7 @@ export async function generate(
         next[b] = BigInt(pad);
         continue;
       }
-      const token = sampleToken(logits, options, u, logitsRow(b), V);
+      const token = sampleToken(logits, options, u, b * V, V);
       const r = results[b];
       r.tokenIds.push(token.id);
       r.logprobs.push(token.logprob);
@@ -124,18 +124,10 @@ export async function generate(
     }
     if (step === maxNew - 1 || done.every(Boolean)) break;
 
-    // Feed the sampled tokens: the mask grows by one visible position per row.
-    const grown = new BigInt64Array(B * (total + 1));
+    // Feed the sampled tokens (finished rows feed padding, which nobody reads).
     const positions = new BigInt64Array(B);
-    for (let b = 0; b < B; b++) {
-      grown.set(mask.subarray(b * total, (b + 1) * total), b * (total + 1));
-      grown[b * (total + 1) + total] = 1n;
-      positions[b] = BigInt(prompts[b].length + results[b].tokenIds.length - 1);
-    }
-    mask = grown;
-    total += 1;
-    ({ logits, cache } = await model.forward(B, 1, next, mask, positions, cache));
-    logitsRow = (b: number) => b * V;
+    for (let b = 0; b < B; b++) positions[b] = BigInt(prompts[b].length + results[b].tokenIds.length - 1);
+    logits = await model.step(cache, 1, next, positions, visible);
   }
 
   if (decode) {
@@ -154,7 +146,7 @@ export async function generate(
 
 /** generate() over text prompts with a tokenizer; an empty prompt starts from `bosTokenId`. */
 export async function generateText(
-  model: CausalLmSession,
+  model: Gpt2Decoder,
   tokenizer: TextCodec,
   prompts: readonly string[],
   options: GenerateOptions & { bosTokenId?: number },

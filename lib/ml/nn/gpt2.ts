@@ -12,7 +12,7 @@
 // The same builder serves training (no cache, constant causal mask) and inference with a
 // KV cache (past keys/values in, presents out, the mask built from attention_mask).
 import type { FloatDType, Graph, Value } from "../onnx";
-import { fastGelu } from "./fast-gelu";
+import { MS_DOMAIN, fastGelu } from "./fast-gelu";
 import { type Gpt2Config, gpt2ParamSpecs } from "./gpt2-config";
 
 /** Parameter values of a graph, by Hugging Face name. */
@@ -38,10 +38,23 @@ export interface Gpt2Inputs {
   /** Per layer, the cached keys and values of earlier positions. */
   pastKeyValues?: readonly KeyValue[];
   /**
+   * A fixed-capacity cache (see gpt2-decoder.ts), attended with onnxruntime's fused
+   * MultiHeadAttention (com.microsoft; inference only). attentionBias is then unused and
+   * the outputs' `presents` are only the new tokens' keys and values, [batch, seq, d].
+   */
+  staticCache?: StaticCacheInputs;
+  /**
    * Use onnxruntime's fused FastGelu (com.microsoft, float32 only) with its hand-derived
    * gradient — faster training. Default false: standard ONNX ops, portable to any runtime.
    */
   fusedGelu?: boolean;
+}
+
+export interface StaticCacheInputs {
+  /** Per layer, keys and values [batch, heads, capacity, head_dim]; empty slots are masked. */
+  layers: readonly KeyValue[];
+  /** int32 [batch, capacity + seq]: 1 for cache slots and new positions holding real tokens. */
+  keyPaddingMask: Value;
 }
 
 export interface Gpt2Outputs {
@@ -125,10 +138,34 @@ function attention(
     v = g.concat([past.value, v], 2);
   }
   const scores = g.add(g.matmul(q, g.transposeLast2(k)), bias); // [B, H, T, S]
-  const probs = g.softmax(scores, -1);
-  const y = g.matmul(probs, v); // [B, H, T, head_dim]
+  const y = g.matmul(g.softmax(scores, -1), v); // [B, H, T, head_dim]
   const merged = g.reshape(g.transpose(y, [0, 2, 1, 3]), [-1, c.nEmbd]); // [B·T, d]
   const out = conv1d(g, merged, w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
+  return { out, present: { key: k, value: v } };
+}
+
+/**
+ * The same attention over a static cache with MultiHeadAttention (causal: the query at
+ * new position i sees every cache slot and new positions ≤ i; masked slots are skipped).
+ * `qkvShape` is [B, T, 3d]. The present is the new keys and values, [B, T, d].
+ */
+function cachedAttention(
+  g: Graph,
+  c: Gpt2Config,
+  w: Gpt2Weights,
+  prefix: string,
+  x: Value,
+  qkvShape: Value,
+  cache: KeyValue,
+  keyPaddingMask: Value,
+): { out: Value; present: KeyValue } {
+  const qkv = g.reshape(conv1d(g, x, w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"]), qkvShape);
+  const [q, k, v] = g.split(qkv, 3, -1); // [B, T, d] each
+  g.domains[MS_DOMAIN] = 1;
+  // The present outputs are unused here, but onnxruntime's CPU kernel ignores the past
+  // unless they are declared (measured with 1.30).
+  const [y] = g.op("MultiHeadAttention", [q, k, v, null, keyPaddingMask, null, cache.key, cache.value], { num_heads: c.nHead, unidirectional: 1 }, { domain: MS_DOMAIN, outputs: 3 });
+  const out = conv1d(g, g.reshape(y, [-1, c.nEmbd]), w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
   return { out, present: { key: k, value: v } };
 }
 
@@ -164,20 +201,24 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
     positions = g.slice(w["transformer.wpe.weight"], [0], [seq], [0]); // [seq, d], broadcast over the batch
   }
   let bias = inputs.attentionBias;
-  if (!bias) {
+  if (!bias && !inputs.staticCache) {
     const seq = inputIds.shape?.[1];
     if (typeof seq !== "number" || inputs.pastKeyValues)
       throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
     bias = causalBias(g, seq, w["transformer.wte.weight"].dtype as FloatDType);
   }
   const headsShape = batchSeqShape(g, inputIds, [3 * c.nHead, c.nEmbd / c.nHead]);
+  const qkvShape = inputs.staticCache ? batchSeqShape(g, inputIds, [3 * c.nEmbd]) : null;
 
   const embeddings = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions); // [B, T, d]
   let x = g.reshape(embeddings, [-1, c.nEmbd]); // [B·T, d]
   const presents: KeyValue[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const p = `transformer.h.${l}.`;
-    const a = attention(g, c, w, p + "attn.", layerNorm(g, c, w, p + "ln_1", x), headsShape, bias, inputs.pastKeyValues?.[l]);
+    const h = layerNorm(g, c, w, p + "ln_1", x);
+    const a = inputs.staticCache
+      ? cachedAttention(g, c, w, p + "attn.", h, qkvShape!, inputs.staticCache.layers[l], inputs.staticCache.keyPaddingMask)
+      : attention(g, c, w, p + "attn.", h, headsShape, bias!, inputs.pastKeyValues?.[l]);
     presents.push(a.present);
     x = g.add(x, a.out);
     x = g.add(x, mlp(g, w, p + "mlp.", layerNorm(g, c, w, p + "ln_2", x), inputs.fusedGelu ?? false));

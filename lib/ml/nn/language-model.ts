@@ -17,6 +17,7 @@ import type { SessionOptions } from "../onnx";
 import type { Tokenizer } from "../tokenizer";
 import { CausalLmSession, DECODE_SESSION_OPTIONS } from "./causal-lm-session";
 import type { Gpt2Config } from "./gpt2-config";
+import { Gpt2Decoder } from "./gpt2-decoder";
 import { exportGpt2Onnx } from "./gpt2-inference";
 
 export interface LanguageModel {
@@ -79,8 +80,13 @@ export async function loadLanguageModel(dir: string): Promise<LanguageModel> {
   return { config: loaded.config, weights, tokenizer: loaded.tokenizer };
 }
 
-/** An inference session over the model's current weights (the KV-cache graph). */
+/** An inference session over the model's current weights (the Optimum KV-cache graph; scoring). */
 export async function openSession(model: LanguageModel, options: SessionOptions = DECODE_SESSION_OPTIONS): Promise<CausalLmSession> {
   const shape = shapeOf(model);
   return CausalLmSession.create(exportGpt2Onnx(shape, model.weights), shape, options);
+}
+
+/** A static-cache decoder over the model's current weights, for generation. */
+export async function openDecoder(model: LanguageModel, options: SessionOptions = DECODE_SESSION_OPTIONS): Promise<Gpt2Decoder> {
+  return Gpt2Decoder.create(shapeOf(model), model.weights, options);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generate } from "../../../lib/ml/generate";
 import { CausalLmSession } from "../../../lib/ml/nn/causal-lm-session";
+import { Gpt2Decoder } from "../../../lib/ml/nn/gpt2-decoder";
 import { exportGpt2Onnx } from "../../../lib/ml/nn/gpt2-inference";
 import { randomIds, randomWeights, tinyConfig as c } from "./nn/tiny-gpt2";
 
@@ -8,7 +9,9 @@ import { randomIds, randomWeights, tinyConfig as c } from "./nn/tiny-gpt2";
 const decode = (ids: readonly number[]) => ids.map((i) => String.fromCharCode(97 + (i % 26))).join("");
 
 describe("generate", async () => {
-  const model = await CausalLmSession.create(exportGpt2Onnx(c, randomWeights(c, 4, 0.3)), c);
+  const weights = randomWeights(c, 4, 0.3);
+  const model = await Gpt2Decoder.create(c, weights);
+  const scorer = await CausalLmSession.create(exportGpt2Onnx(c, weights), c);
   const prompts = [randomIds(3, c.vocabSize, 1), randomIds(7, c.vocabSize, 2), randomIds(5, c.vocabSize, 3)];
 
   it("is reproducible for a seed and varies across seeds", async () => {
@@ -37,7 +40,7 @@ describe("generate", async () => {
 
   it("returns the raw-model logprob of each sampled token, whatever the temperature", async () => {
     const [r] = await generate(model, [prompts[1]], { maxNewTokens: 12, temperature: 1.7, topK: 20, topP: 0.9, seed: 7 });
-    const full = await model.tokenLogprobs([...prompts[1], ...r.tokenIds]);
+    const full = await scorer.tokenLogprobs([...prompts[1], ...r.tokenIds]);
     const start = prompts[1].length - 1;
     for (let t = 0; t < r.tokenIds.length; t++) expect(r.logprobs[t]).toBeCloseTo(full[start + t], 4);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generate } from "../../../../lib/ml/generate";
-import { loadLanguageModel, openSession } from "../../../../lib/ml/nn/language-model";
+import { loadLanguageModel, openDecoder } from "../../../../lib/ml/nn/language-model";
 import { trainLm, TRAINER_STATE_FILE } from "../../../../lib/ml/train/train-lm";
 
 const TEXT = "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
@@ -24,7 +24,7 @@ describe("trainLm", () => {
     const model = await loadLanguageModel(out);
     const tokenizer = model.tokenizer!;
     const ids = tokenizer.encode(TEXT);
-    const session = await openSession(model);
+    const session = await openDecoder(model);
     const [c] = await generate(session, [ids.slice(0, 1)], { maxNewTokens: ids.length + 5, temperature: 0, eosTokenIds: [tokenizer.eosTokenId!] }, (t) => tokenizer.decode(t));
     expect(tokenizer.decode(ids.slice(0, 1)) + c.text).toBe(TEXT);
     expect(c.finishReason).toBe("eos");

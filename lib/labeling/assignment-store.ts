@@ -2,7 +2,7 @@
 // Handing out work runs in one IMMEDIATE transaction (the write lock is taken before the
 // numbers are read), so concurrent requests — in one process or many, each with its own
 // connection — are serialized and can never push a task past R.
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, projects, rankings, tasks } from "../../db/schema";
 import { chooseTask, type AssignmentInput, type TaskLoad } from "./assignment-rule";
@@ -25,33 +25,43 @@ export function expireAssignments(db: Db, projectId: number, now: number): numbe
     .run().changes;
 }
 
-/** The rule's input for one annotator in one project, read from the database (no writes). */
-export function readAssignmentInput(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): AssignmentInput {
-  const taskIds = db.select({ id: tasks.id }).from(tasks).where(eq(tasks.projectId, project.id)).orderBy(asc(tasks.id)).all();
+/**
+ * The rule's input for one annotator in one project, read from the database (no writes): every
+ * task of the project, or only `onlyTaskIds` when given.
+ */
+export function readAssignmentInput(
+  db: Db,
+  project: Pick<Project, "id" | "redundancy">,
+  userId: number,
+  now: number,
+  onlyTaskIds?: readonly number[],
+): AssignmentInput {
+  const inScope = onlyTaskIds ? inArray(tasks.id, [...onlyTaskIds]) : eq(tasks.projectId, project.id);
+  const taskIds = db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.projectId, project.id), inScope)).orderBy(asc(tasks.id)).all();
   const rankingCounts = db
     .select({ taskId: rankings.taskId, n: sql<number>`count(*)` })
     .from(rankings)
     .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-    .where(eq(tasks.projectId, project.id))
+    .where(and(eq(tasks.projectId, project.id), inScope))
     .groupBy(rankings.taskId)
     .all();
   const active = db
     .select({ taskId: assignments.taskId, userId: assignments.userId, expiresAt: assignments.expiresAt })
     .from(assignments)
     .innerJoin(tasks, eq(tasks.id, assignments.taskId))
-    .where(and(eq(tasks.projectId, project.id), eq(assignments.status, "active")))
+    .where(and(eq(tasks.projectId, project.id), inScope, eq(assignments.status, "active")))
     .all();
   const ranked = db
     .select({ taskId: rankings.taskId })
     .from(rankings)
     .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-    .where(and(eq(tasks.projectId, project.id), eq(rankings.userId, userId)))
+    .where(and(eq(tasks.projectId, project.id), inScope, eq(rankings.userId, userId)))
     .all();
   const closed = db
     .select({ taskId: assignments.taskId })
     .from(assignments)
     .innerJoin(tasks, eq(tasks.id, assignments.taskId))
-    .where(and(eq(tasks.projectId, project.id), eq(assignments.userId, userId), inArray(assignments.status, ["submitted", "skipped"])))
+    .where(and(eq(tasks.projectId, project.id), inScope, eq(assignments.userId, userId), inArray(assignments.status, ["submitted", "skipped"])))
     .all();
 
   const loads = new Map<number, TaskLoad>(taskIds.map(({ id }) => [id, { taskId: id, rankings: 0, active: [] }]));
@@ -67,6 +77,54 @@ export function readAssignmentInput(db: Db, project: Pick<Project, "id" | "redun
     redundancy: project.redundancy,
     now,
   };
+}
+
+// Reading every task of a large project on each request is slow (~0.5 s at 100,000 tasks), so
+// the store narrows the rule's input in SQL to the tasks that can matter: the ones the annotator
+// holds, and the first few eligible tasks in the rule's own order (load, then id). The rule then
+// decides on those exactly as it would on all tasks; a test checks that the two agree.
+const CANDIDATES = 32;
+
+/** SQL for the tasks the rule would find eligible (not held, not closed by the user, load < R), in its order. */
+function eligibleTasksSql(projectId: number, userId: number, redundancy: number, now: number) {
+  return sql`
+    SELECT id AS taskId FROM (
+      SELECT t.id AS id,
+        (SELECT count(*) FROM rankings r WHERE r.task_id = t.id)
+          + (SELECT count(*) FROM assignments a WHERE a.task_id = t.id AND a.status = 'active' AND a.expires_at > ${now}) AS load
+      FROM tasks t
+      WHERE t.project_id = ${projectId}
+        AND NOT EXISTS (
+          SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = ${userId}
+            AND (a.status IN ('submitted', 'skipped') OR (a.status = 'active' AND a.expires_at > ${now})))
+        AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.task_id = t.id AND r.user_id = ${userId})
+    ) WHERE load < ${redundancy}
+    ORDER BY load, id`;
+}
+
+/** The tasks the annotator holds (live active assignments) in the project. */
+export function heldTaskIds(db: Db, projectId: number, userId: number, now: number): number[] {
+  return db
+    .select({ taskId: assignments.taskId })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .where(and(eq(tasks.projectId, projectId), eq(assignments.userId, userId), eq(assignments.status, "active"), gt(assignments.expiresAt, now)))
+    .orderBy(asc(assignments.taskId))
+    .all()
+    .map((r) => r.taskId);
+}
+
+/** The rule's input narrowed to the tasks that can decide its choice (see above). */
+export function narrowedAssignmentInput(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): AssignmentInput {
+  const candidates = db
+    .all<{ taskId: number }>(sql`${eligibleTasksSql(project.id, userId, project.redundancy, now)} LIMIT ${CANDIDATES}`)
+    .map((r) => r.taskId);
+  return readAssignmentInput(db, project, userId, now, [...heldTaskIds(db, project.id, userId, now), ...candidates]);
+}
+
+/** How many tasks the rule would find eligible for the annotator now (excluding any they hold). */
+export function countEligibleTasks(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (${eligibleTasksSql(project.id, userId, project.redundancy, now)})`)?.n ?? 0;
 }
 
 export interface RequestedAssignment {
@@ -85,7 +143,7 @@ export function requestAssignment(db: Db, projectId: number, userId: number, now
       const project = tx.select().from(projects).where(eq(projects.id, projectId)).get();
       if (!project) return undefined;
       expireAssignments(tx, projectId, now);
-      const choice = chooseTask(readAssignmentInput(tx, project, userId, now));
+      const choice = chooseTask(narrowedAssignmentInput(tx, project, userId, now));
       if (choice.kind === "none") return null;
       if (choice.kind === "existing") {
         const held = tx

@@ -1,10 +1,9 @@
 // What an annotator sees of their own work: progress per project and their own submissions.
-// Read-only; the counts come from the same rule that hands out tasks.
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+// Read-only; "left" counts the tasks the assignment rule would find eligible (same SQL as the store).
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, completions, projects, prompts, rankingFlags, rankings, tasks, type Message } from "../../db/schema";
-import { eligibleTasks, heldTask } from "./assignment-rule";
-import { readAssignmentInput } from "./assignment-store";
+import { countEligibleTasks, heldTaskIds } from "./assignment-store";
 
 export interface QueueProgress {
   projectId: number;
@@ -27,8 +26,7 @@ export interface QueueProject extends QueueProgress {
 export function queueProgress(db: Db, projectId: number, userId: number, now: number = Date.now()): QueueProgress | undefined {
   const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) return undefined;
-  const input = readAssignmentInput(db, project, userId, now);
-  const held = heldTask(input);
+  const held = heldTaskIds(db, projectId, userId, now)[0] ?? null;
   const skipped = db
     .select({ id: assignments.id })
     .from(assignments)
@@ -45,9 +43,9 @@ export function queueProgress(db: Db, projectId: number, userId: number, now: nu
     projectId,
     ranked,
     skipped,
-    left: eligibleTasks(input).length + (held === null ? 0 : 1),
+    left: countEligibleTasks(db, project, userId, now) + (held === null ? 0 : 1),
     heldTaskId: held,
-    totalTasks: input.tasks.length,
+    totalTasks: db.select({ n: count() }).from(tasks).where(eq(tasks.projectId, projectId)).get()?.n ?? 0,
   };
 }
 

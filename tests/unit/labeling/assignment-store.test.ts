@@ -2,7 +2,15 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Connection } from "../../../db/client";
 import { assignments, comparisons, rankingFlags, rankings, users } from "../../../db/schema";
-import { requestAssignment, skipAssignment } from "../../../lib/labeling/assignment-store";
+import { chooseTask, eligibleTasks } from "../../../lib/labeling/assignment-rule";
+import {
+  countEligibleTasks,
+  heldTaskIds,
+  narrowedAssignmentInput,
+  readAssignmentInput,
+  requestAssignment,
+  skipAssignment,
+} from "../../../lib/labeling/assignment-store";
 import { queueProgress } from "../../../lib/labeling/queue";
 import { rankingSubmissionSchema } from "../../../lib/labeling/submission";
 import { submitRanking } from "../../../lib/labeling/submission-store";
@@ -184,5 +192,48 @@ describe("submitRanking", () => {
     const refused = submitRanking(db, created[0].taskId, u[1], submission(created[0]), late + 30);
     expect(refused).toMatchObject({ ok: false, status: 409 });
     expect(!refused.ok && refused.error).toMatch(/expired .* gone to other annotators/);
+  });
+});
+
+describe("the store's SQL narrowing", () => {
+  it("finds the least-loaded task beyond the first ids", () => {
+    setup(70, 3);
+    for (const c of created.slice(0, 60)) {
+      for (const user of u.slice(1, 3)) db.insert(rankings).values({ taskId: c.taskId, userId: user, groups: [c.completionIds] }).run();
+    }
+    expect(requestAssignment(db, projectId, u[0], T0)?.assignment.taskId).toBe(created[60].taskId);
+    expect(queueProgress(db, projectId, u[0], T0)).toMatchObject({ left: 70, heldTaskId: created[60].taskId });
+  });
+
+  it("agrees with the rule run on every task, whatever the state", () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const more = addUsers(6);
+    const people = [...u, ...more];
+    for (let round = 0; round < 6; round++) {
+      const R = 1 + Math.floor(rand() * 4);
+      setup(70, R); // more tasks than the store's candidate window
+      const project = { id: projectId, redundancy: R };
+      for (const c of created) {
+        for (const user of people) {
+          const roll = rand();
+          if (roll < 0.55) continue;
+          if (roll < 0.65) {
+            db.insert(rankings).values({ taskId: c.taskId, userId: user, groups: [c.completionIds] }).run();
+            continue;
+          }
+          const status = pick(["active", "active", "submitted", "skipped", "expired"] as const);
+          db.insert(assignments).values({ taskId: c.taskId, userId: user, status, createdAt: T0, expiresAt: T0 + (rand() < 0.5 ? -1000 : 1000) }).run();
+        }
+      }
+      for (const user of people) {
+        const full = readAssignmentInput(db, project, user, T0);
+        const narrow = narrowedAssignmentInput(db, project, user, T0);
+        expect(narrow.tasks.length).toBeLessThanOrEqual(32 + heldTaskIds(db, projectId, user, T0).length);
+        expect(chooseTask(narrow)).toEqual(chooseTask(full));
+        expect(countEligibleTasks(db, project, user, T0)).toBe(eligibleTasks(full).length);
+      }
+    }
   });
 });

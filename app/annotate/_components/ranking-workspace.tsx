@@ -32,6 +32,8 @@ type Phase = { kind: "loading" } | { kind: "ready" } | { kind: "done" } | { kind
 interface Flash {
   kind: "ok" | "error";
   text: string;
+  /** Offer to move on (e.g. the assignment expired and the task went to others). */
+  offerNext?: boolean;
 }
 
 function letterOf(index: number): string {
@@ -179,7 +181,7 @@ export function RankingWorkspace({ project }: { project: { id: number; name: str
         }),
       });
       if (!res.ok) {
-        setFlash({ kind: "error", text: await errorText(res) });
+        setFlash({ kind: "error", text: await errorText(res), offerNext: res.status === 409 });
         return;
       }
       setFlash({ kind: "ok", text: `Submitted: ${summary}. Here is the next task.` });
@@ -369,6 +371,18 @@ export function RankingWorkspace({ project }: { project: { id: number; name: str
           className={`mb-4 rounded-lg px-4 py-2 text-sm ${flash.kind === "ok" ? "bg-emerald-50 text-emerald-800" : "bg-rose-50 text-rose-800"}`}
         >
           {flash.text}
+          {flash.offerNext && (
+            <button
+              type="button"
+              className="ml-2 font-medium underline"
+              onClick={() => {
+                setFlash(null);
+                void loadNext();
+              }}
+            >
+              Get the next task
+            </button>
+          )}
         </p>
       )}
 

@@ -12,7 +12,7 @@
 // and the KL penalty need. Sampling is reproducible: one seeded stream, one draw per row
 // per step, whatever the options and whichever rows have finished.
 import type { Gpt2Decoder } from "./nn/gpt2-decoder";
-import { sampleToken, type SamplingOptions } from "./nn/sampling";
+import { sampleFromProbs, type SamplingOptions } from "./nn/sampling";
 import { Random } from "./random";
 
 export interface GenerateOptions extends SamplingOptions {
@@ -95,7 +95,8 @@ export async function generate(
   const results: Completion[] = prompts.map(() => ({ tokenIds: [], logprobs: [], text: "", finishReason: "length" }));
   const done = new Array<boolean>(B).fill(false);
   const cache = model.newCache(B, L + maxNew);
-  let logits = await model.step(cache, L, batch.inputIds, batch.positionIds, batch.attentionMask); // [B, V]
+  const temperature = options.temperature ?? 1;
+  let dist = await model.step(cache, L, batch.inputIds, batch.positionIds, batch.attentionMask, temperature); // [B, V] each
   const visible = new BigInt64Array(B).fill(1n);
 
   for (let step = 0; step < maxNew; step++) {
@@ -106,7 +107,7 @@ export async function generate(
         next[b] = BigInt(pad);
         continue;
       }
-      const token = sampleToken(logits, options, u, b * V, V);
+      const token = sampleFromProbs(dist.probs, dist.logprobs, options, u, b * V, V);
       const r = results[b];
       r.tokenIds.push(token.id);
       r.logprobs.push(token.logprob);
@@ -127,7 +128,7 @@ export async function generate(
     // Feed the sampled tokens (finished rows feed padding, which nobody reads).
     const positions = new BigInt64Array(B);
     for (let b = 0; b < B; b++) positions[b] = BigInt(prompts[b].length + results[b].tokenIds.length - 1);
-    logits = await model.step(cache, 1, next, positions, visible);
+    dist = await model.step(cache, 1, next, positions, visible, temperature);
   }
 
   if (decode) {

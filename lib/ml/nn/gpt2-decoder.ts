@@ -10,9 +10,13 @@
 // cache slots then the new tokens, causal, with empty slots and padding masked — one node
 // instead of a dozen, which is most of the cost of a batch-1 step.
 //
+// The next-token distribution is computed here too, so sampling in TypeScript needs no exp():
+//
 // Inputs   input_ids [B, T], position_ids [B, T], attention_mask [B, C + T] (cache slots,
-//          then the new tokens; 1 = a real token), cache.N.key / cache.N.value [B, H, C, hd]
-// Outputs  last_logits [B, V] (the last position only), new.N.key / new.N.value [B, T, d]
+//          then the new tokens; 1 = a real token), cache.N.key / cache.N.value [B, H, C, hd],
+//          inv_temperature [] (1 / sampling temperature)
+// Outputs  logprobs [B, V] = log_softmax(logits) and probs [B, V] = softmax(logits ·
+//          inv_temperature), both at the last position; new.N.key / new.N.value [B, T, d]
 import { Graph, type SessionOptions, type Tensor, float32, int64, Session } from "../onnx";
 import { declareGpt2Params, gpt2Backbone, lmHead, type KeyValue } from "./gpt2";
 import type { Gpt2Config } from "./gpt2-config";
@@ -28,6 +32,7 @@ export function buildGpt2DecoderGraph(c: Gpt2Config): Graph {
   const inputIds = g.input("input_ids", "int64", ["batch", "seq"]);
   const positionIds = g.input("position_ids", "int64", ["batch", "seq"]);
   const attentionMask = g.input("attention_mask", "int64", ["batch", "capacity + seq"]);
+  const invTemperature = g.input("inv_temperature", "float32", []);
   const cache: KeyValue[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     cache.push({
@@ -39,7 +44,9 @@ export function buildGpt2DecoderGraph(c: Gpt2Config): Graph {
   const staticCache = { layers: cache, keyPaddingMask: g.cast(attentionMask, "int32") };
   const { hidden, presents } = gpt2Backbone(g, c, w, { inputIds, positionIds, staticCache, fusedGelu: true });
   const last = g.squeeze(g.slice(hidden, [-1], [2 ** 62], [1]), [1]); // [B, d]
-  g.output(lmHead(g, w, last), "last_logits");
+  const logits = lmHead(g, w, last); // [B, V]
+  g.output(g.logSoftmax(logits, -1), "logprobs");
+  g.output(g.softmax(g.mul(logits, invTemperature), -1), "probs");
   presents.forEach((p, l) => {
     g.output(p.key, newKey(l));
     g.output(p.value, newValue(l));
@@ -90,9 +97,17 @@ export class Gpt2Decoder {
   /**
    * Runs `seq` new tokens per row after the cached ones and appends them to the cache.
    * `attentionMask` [batch, seq] marks the new tokens that are real (0 = left padding).
-   * Returns the logits of the last new position, [batch, vocab].
+   * Returns the next-token distribution after the last new position, [batch, vocab] each:
+   * raw log-probabilities, and probabilities at `temperature` (default 1; 0 counts as 1).
    */
-  async step(cache: StaticCache, seq: number, inputIds: BigInt64Array, positionIds: BigInt64Array, attentionMask: BigInt64Array): Promise<Float32Array> {
+  async step(
+    cache: StaticCache,
+    seq: number,
+    inputIds: BigInt64Array,
+    positionIds: BigInt64Array,
+    attentionMask: BigInt64Array,
+    temperature = 1,
+  ): Promise<{ logprobs: Float32Array; probs: Float32Array }> {
     const { batch: B, capacity: C } = cache;
     const H = this.config.nHead;
     const hd = this.config.nEmbd / H;
@@ -106,6 +121,7 @@ export class Gpt2Decoder {
       input_ids: int64(inputIds, [B, seq]),
       position_ids: int64(positionIds, [B, seq]),
       attention_mask: int64(mask, [B, C + seq]),
+      inv_temperature: float32([temperature > 0 ? 1 / temperature : 1], []),
     };
     for (let l = 0; l < this.config.nLayer; l++) {
       feeds[cacheKey(l)] = float32(cache.keys[l], [B, H, C, hd]);
@@ -129,7 +145,7 @@ export class Gpt2Decoder {
     }
     for (let b = 0; b < B; b++) cache.mask.set(attentionMask.subarray(b * seq, (b + 1) * seq), b * C + cache.length);
     cache.length += seq;
-    return out.last_logits.data as Float32Array;
+    return { logprobs: out.logprobs.data as Float32Array, probs: out.probs.data as Float32Array };
   }
 
   async release(): Promise<void> {

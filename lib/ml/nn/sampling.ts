@@ -1,9 +1,13 @@
-// Choosing the next token from one row of logits: temperature, top-k, top-p (nucleus).
+// Choosing the next token: temperature, top-k, top-p (nucleus).
 //
 // The order follows Hugging Face's `generate`: temperature first, then top-k, then top-p,
 // then a draw from the renormalized distribution. Temperature 0 means greedy (argmax).
 // The logprob returned is always the one under the UNMODIFIED model distribution
 // (log-softmax of the raw, temperature-1 logits): that is what PPO and KL penalties need.
+//
+// The core, sampleFromProbs, takes the tempered distribution softmax(logits / T) and the
+// raw log-probabilities already computed (the decoder graph does both in onnxruntime, so
+// a step costs no exp() in TypeScript); sampleToken does the same from raw logits.
 
 export interface SamplingOptions {
   /** Divides the logits; 0 picks the argmax (greedy). Default 1. */
@@ -44,10 +48,68 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
 }
 
 /**
- * Samples one token from `logits[offset .. offset+vocab)`.
- * `uniform` is a draw from [0, 1); it is consumed even when decoding greedily, so that a
- * seeded stream of draws stays aligned whatever the options.
+ * Samples one token of a row given `probs` = softmax(logits / temperature) and
+ * `logprobs` = log_softmax(logits), both at `offset` with `vocab` entries. `uniform` is a
+ * draw from [0, 1); callers draw it even when decoding greedily, so that a seeded stream
+ * of draws stays aligned whatever the options.
  */
+export function sampleFromProbs(
+  probs: ArrayLike<number>,
+  logprobs: ArrayLike<number>,
+  options: SamplingOptions,
+  uniform: number,
+  offset = 0,
+  vocab = probs.length - offset,
+): SampledToken {
+  const temperature = options.temperature ?? 1;
+  const topK = options.topK ?? 0;
+  const topP = options.topP ?? 1;
+  const pick = (id: number): SampledToken => ({ id, logprob: logprobs[offset + id] });
+  if (!(temperature > 0)) return pick(argmax(logprobs, offset, vocab));
+
+  if (!((topK > 0 && topK < vocab) || topP < 1)) {
+    // Inverse CDF over the whole distribution (scaled by its sum, ~1 up to rounding).
+    let total = 0;
+    for (let i = 0; i < vocab; i++) total += probs[offset + i];
+    let target = uniform * total;
+    let last = 0;
+    for (let i = 0; i < vocab; i++) {
+      const p = probs[offset + i];
+      if (p > 0) last = i;
+      target -= p;
+      if (target < 0) return pick(i);
+    }
+    return pick(last);
+  }
+
+  // Candidates sorted by probability (ties by id), cut to top-k, then to top-p.
+  const order = new Array<number>(vocab);
+  for (let i = 0; i < vocab; i++) order[i] = i;
+  order.sort((a, b) => probs[offset + b] - probs[offset + a] || a - b);
+  let keep = topK > 0 && topK < vocab ? topK : vocab;
+  let total = 0;
+  for (let j = 0; j < keep; j++) total += probs[offset + order[j]];
+  if (topP < 1) {
+    let mass = 0;
+    let n = 0;
+    while (n < keep) {
+      mass += probs[offset + order[n]] / total;
+      n++;
+      if (mass >= topP) break;
+    }
+    keep = n;
+    total = 0;
+    for (let j = 0; j < keep; j++) total += probs[offset + order[j]];
+  }
+  let target = uniform * total;
+  for (let j = 0; j < keep; j++) {
+    target -= probs[offset + order[j]];
+    if (target < 0) return pick(order[j]);
+  }
+  return pick(order[keep - 1]);
+}
+
+/** Samples one token from raw logits `logits[offset .. offset+vocab)` (see sampleFromProbs). */
 export function sampleToken(
   logits: ArrayLike<number>,
   options: SamplingOptions,
@@ -56,69 +118,14 @@ export function sampleToken(
   vocab = logits.length - offset,
 ): SampledToken {
   const temperature = options.temperature ?? 1;
-  const topK = options.topK ?? 0;
-  const topP = options.topP ?? 1;
   const lse = logSumExp(logits, offset, vocab);
-  if (!(temperature > 0)) {
-    const id = argmax(logits, offset, vocab);
-    return { id, logprob: logits[offset + id] - lse };
-  }
-
-  // Candidates: all tokens, or the top-k / top-p subset sorted by logit descending.
-  let candidates: number[] | null = null;
-  if ((topK > 0 && topK < vocab) || topP < 1) {
-    const all = new Array<number>(vocab);
-    for (let i = 0; i < vocab; i++) all[i] = i;
-    all.sort((a, b) => logits[offset + b] - logits[offset + a] || a - b);
-    candidates = topK > 0 && topK < vocab ? all.slice(0, topK) : all;
-  }
-
-  if (candidates === null) {
-    // Plain multinomial over softmax(logits / T).
+  const logprobs = new Float64Array(vocab);
+  for (let i = 0; i < vocab; i++) logprobs[i] = logits[offset + i] - lse;
+  const probs = new Float64Array(vocab);
+  if (temperature > 0) {
     let max = -Infinity;
     for (let i = 0; i < vocab; i++) if (logits[offset + i] > max) max = logits[offset + i];
-    const weights = new Float64Array(vocab);
-    let total = 0;
-    for (let i = 0; i < vocab; i++) {
-      const w = Math.exp((logits[offset + i] - max) / temperature);
-      weights[i] = w;
-      total += w;
-    }
-    let target = uniform * total;
-    for (let i = 0; i < vocab; i++) {
-      target -= weights[i];
-      if (target < 0) return { id: i, logprob: logits[offset + i] - lse };
-    }
-    const last = lastPositive(weights);
-    return { id: last, logprob: logits[offset + last] - lse };
+    for (let i = 0; i < vocab; i++) probs[i] = Math.exp((logits[offset + i] - max) / temperature);
   }
-
-  const max = logits[offset + candidates[0]];
-  const weights = candidates.map((id) => Math.exp((logits[offset + id] - max) / temperature));
-  let total = weights.reduce((s, w) => s + w, 0);
-  if (topP < 1) {
-    // Keep the shortest prefix whose mass reaches topP (always at least one token).
-    let mass = 0;
-    let keep = 0;
-    while (keep < weights.length) {
-      mass += weights[keep] / total;
-      keep++;
-      if (mass >= topP) break;
-    }
-    weights.length = keep;
-    candidates = candidates.slice(0, keep);
-    total = weights.reduce((s, w) => s + w, 0);
-  }
-  let target = uniform * total;
-  for (let j = 0; j < candidates.length; j++) {
-    target -= weights[j];
-    if (target < 0) return { id: candidates[j], logprob: logits[offset + candidates[j]] - lse };
-  }
-  const id = candidates[candidates.length - 1];
-  return { id, logprob: logits[offset + id] - lse };
-}
-
-function lastPositive(weights: Float64Array): number {
-  for (let i = weights.length - 1; i >= 0; i--) if (weights[i] > 0) return i;
-  return 0;
+  return sampleFromProbs(probs, logprobs, options, uniform);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { f32, Session, float32, int64 } from "../../../../lib/ml/onnx";
 import { Gpt2Decoder } from "../../../../lib/ml/nn/gpt2-decoder";
+import { logSumExp } from "../../../../lib/ml/nn/sampling";
 import { exportGpt2Onnx, pastKeyName, pastValueName } from "../../../../lib/ml/nn/gpt2-inference";
 import { randomIds, randomWeights, tinyConfig as c } from "./tiny-gpt2";
 
@@ -35,11 +36,17 @@ describe("Gpt2Decoder (static KV cache)", () => {
     const steps: [number, number][] = [[0, 7]];
     for (let t = 7; t < L; t++) steps.push([t, t + 1]);
     for (const [from, to] of steps) {
-      const logits = await decoder.step(cache, to - from, slice(rows, from, to), slice(pos, from, to), slice(mask, from, to));
-      expect(logits).toHaveLength(2 * V);
+      const { logprobs, probs } = await decoder.step(cache, to - from, slice(rows, from, to), slice(pos, from, to), slice(mask, from, to), 0.5);
+      expect(logprobs).toHaveLength(2 * V);
       for (let b = 0; b < 2; b++) {
+        // The reference logits → log_softmax, and softmax at temperature 0.5.
         const want = ref.subarray((b * L + to - 1) * V, (b * L + to) * V);
-        for (let v = 0; v < V; v++) worst = Math.max(worst, Math.abs(logits[b * V + v] - want[v]));
+        const lse = logSumExp(want);
+        const lse2 = logSumExp(Array.from(want, (x) => 2 * x));
+        for (let v = 0; v < V; v++) {
+          worst = Math.max(worst, Math.abs(logprobs[b * V + v] - (want[v] - lse)));
+          worst = Math.max(worst, Math.abs(probs[b * V + v] - Math.exp(2 * want[v] - lse2)));
+        }
       }
     }
     expect(cache.length).toBe(L);

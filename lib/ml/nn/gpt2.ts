@@ -9,8 +9,10 @@
 //       softmax(q k^T / sqrt(head_dim) + mask) v, heads merged, then c_proj
 // mlp:  c_proj(gelu_new(c_fc(x)))                             (gelu_new: tanh approximation)
 //
-// The same builder serves training (no cache, constant causal mask) and inference with a
-// KV cache (past keys/values in, presents out, the mask built from attention_mask).
+// The same builder serves training (no cache, constant causal mask; reward and value
+// models pass a padding-aware attentionBias), the exported inference graph with a KV
+// cache (past keys/values in, presents out, the mask built from attention_mask) and the
+// generation decoder (a static cache attended with a fused op, see gpt2-decoder.ts).
 import type { FloatDType, Graph, Value } from "../onnx";
 import { MS_DOMAIN, fastGelu } from "./fast-gelu";
 import { type Gpt2Config, gpt2ParamSpecs } from "./gpt2-config";
@@ -60,7 +62,10 @@ export interface StaticCacheInputs {
 export interface Gpt2Outputs {
   /** ln_f output, [batch, seq, d]. */
   hidden: Value;
-  /** Per layer, past + current keys and values, [batch, heads, past+seq, head_dim]. */
+  /**
+   * Per layer, past + current keys and values, [batch, heads, past+seq, head_dim]; with a
+   * static cache only the new tokens' keys and values, [batch, seq, d].
+   */
   presents: KeyValue[];
 }
 
@@ -207,8 +212,9 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
       throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
     bias = causalBias(g, seq, w["transformer.wte.weight"].dtype as FloatDType);
   }
-  const headsShape = batchSeqShape(g, inputIds, [3 * c.nHead, c.nEmbd / c.nHead]);
-  const qkvShape = inputs.staticCache ? batchSeqShape(g, inputIds, [3 * c.nEmbd]) : null;
+  const headsShape = inputs.staticCache
+    ? batchSeqShape(g, inputIds, [3 * c.nEmbd]) // q, k, v side by side for MultiHeadAttention
+    : batchSeqShape(g, inputIds, [3 * c.nHead, c.nEmbd / c.nHead]);
 
   const embeddings = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions); // [B, T, d]
   let x = g.reshape(embeddings, [-1, c.nEmbd]); // [B·T, d]
@@ -217,7 +223,7 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
     const p = `transformer.h.${l}.`;
     const h = layerNorm(g, c, w, p + "ln_1", x);
     const a = inputs.staticCache
-      ? cachedAttention(g, c, w, p + "attn.", h, qkvShape!, inputs.staticCache.layers[l], inputs.staticCache.keyPaddingMask)
+      ? cachedAttention(g, c, w, p + "attn.", h, headsShape, inputs.staticCache.layers[l], inputs.staticCache.keyPaddingMask)
       : attention(g, c, w, p + "attn.", h, headsShape, bias!, inputs.pastKeyValues?.[l]);
     presents.push(a.present);
     x = g.add(x, a.out);

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import { trainLm } from "../../lib/ml/train/train-lm";
 import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
@@ -62,6 +63,7 @@ unfinished checkpoint in DIR (same batches, same schedule); --overwrite starts o
       return n;
     };
     const dataPath = required(values.data, "data");
+    if (!existsSync(dataPath)) throw new CliError(`--data: no such file: ${dataPath}`);
     const outDir = required(values.out, "out");
     const lr = values.lr === undefined ? undefined : numberFlag(values.lr, "lr", 0);
     if (lr !== undefined && !(lr > 0)) throw new CliError(`--lr: expected a positive number, got "${values.lr}"`);
@@ -109,6 +111,8 @@ unfinished checkpoint in DIR (same batches, same schedule); --overwrite starts o
       if (started) bar.stop();
       const s = result.shape;
       if (result.cancelled) console.log(`Stopped at step ${result.steps}; checkpoint saved in ${outDir} (run again to resume).`);
+      else if (result.resumedFrom === result.steps)
+        console.log(`Nothing to do: ${outDir} already holds ${result.steps} steps (raise --steps to continue, or --overwrite to start over).`);
       else
         console.log(
           `Trained ${result.steps} steps (final loss ${result.finalLoss.toFixed(4)}); model in ${outDir} ` +

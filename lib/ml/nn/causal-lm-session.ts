@@ -16,7 +16,11 @@ export interface ForwardResult {
   cache: KvCache;
 }
 
-/** One intra-op thread measured fastest for decoding small models on this kind of CPU. */
+/**
+ * One intra-op thread for decoding: on the shared 2-core machine, batch-1 decoding of the
+ * reference GPT measured the same with 1 or 2 threads (~1.86k tokens/s) and batch 16 was
+ * much faster with 1 (3.8k vs 1.0k tokens/s under load); `bench:engine` measures both.
+ */
 export const DECODE_SESSION_OPTIONS: SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: "all" };
 
 export class CausalLmSession {

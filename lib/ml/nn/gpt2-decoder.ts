@@ -19,6 +19,7 @@
 //          inv_temperature), both at the last position; new.N.key / new.N.value [B, T, d]
 import { Graph, type SessionOptions, type Tensor, float32, int64, Session } from "../onnx";
 import { declareGpt2Params, gpt2Backbone, lmHead, type KeyValue } from "./gpt2";
+import { DECODE_SESSION_OPTIONS } from "./causal-lm-session";
 import type { Gpt2Config } from "./gpt2-config";
 
 const cacheKey = (l: number) => `cache.${l}.key`;
@@ -75,7 +76,7 @@ export class Gpt2Decoder {
   static async create(
     config: Gpt2Config,
     weights: Readonly<Record<string, Float32Array>>,
-    options: SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: "all" },
+    options: SessionOptions = DECODE_SESSION_OPTIONS,
   ): Promise<Gpt2Decoder> {
     const bytes = buildGpt2DecoderGraph(config).toOnnx({ paramValues: weights });
     return new Gpt2Decoder(await Session.create(bytes, options), config);

@@ -41,8 +41,8 @@ export interface Gpt2Inputs {
   pastKeyValues?: readonly KeyValue[];
   /**
    * A fixed-capacity cache (see gpt2-decoder.ts), attended with onnxruntime's fused
-   * MultiHeadAttention (com.microsoft; inference only). attentionBias is then unused and
-   * the outputs' `presents` are only the new tokens' keys and values, [batch, seq, d].
+   * Attention op (com.microsoft; inference only). attentionBias is then unused; the new
+   * tokens' keys and values come out as `cacheUpdates`.
    */
   staticCache?: StaticCacheInputs;
   /**
@@ -53,8 +53,8 @@ export interface Gpt2Inputs {
 }
 
 export interface StaticCacheInputs {
-  /** Per layer, keys and values [batch, heads, capacity, head_dim]; empty slots are masked. */
-  layers: readonly KeyValue[];
+  /** Per layer, keys and values stacked, [2, batch, heads, capacity, head_dim]; empty slots are masked. */
+  layers: readonly Value[];
   /** int32 [batch, capacity + seq]: 1 for cache slots and new positions holding real tokens. */
   keyPaddingMask: Value;
 }
@@ -62,11 +62,10 @@ export interface StaticCacheInputs {
 export interface Gpt2Outputs {
   /** ln_f output, [batch, seq, d]. */
   hidden: Value;
-  /**
-   * Per layer, past + current keys and values, [batch, heads, past+seq, head_dim]; with a
-   * static cache only the new tokens' keys and values, [batch, seq, d].
-   */
+  /** Per layer, past + current keys and values, [batch, heads, past+seq, head_dim] (none with a static cache). */
   presents: KeyValue[];
+  /** With a static cache, per layer the new tokens' keys and values, [2, batch, heads, seq, head_dim]. */
+  cacheUpdates: Value[];
 }
 
 /** Added to masked attention scores. Finite, so fully masked rows (padding) stay finite. */
@@ -150,9 +149,11 @@ function attention(
 }
 
 /**
- * The same attention over a static cache with MultiHeadAttention (causal: the query at
- * new position i sees every cache slot and new positions ≤ i; masked slots are skipped).
- * `qkvShape` is [B, T, 3d]. The present is the new keys and values, [B, T, d].
+ * The same attention over a static cache with onnxruntime's Attention op, which also does
+ * the c_attn projection (its weights use GPT-2's [d, 3d] layout): causal, the query at new
+ * position i sees every unmasked cache slot and new positions ≤ i. `shape3d` is [B, T, d],
+ * `capacity` the cache length as int64 [1]. Returns the c_proj output and the new tokens'
+ * keys and values [2, B, H, T, head_dim].
  */
 function cachedAttention(
   g: Graph,
@@ -160,18 +161,21 @@ function cachedAttention(
   w: Gpt2Weights,
   prefix: string,
   x: Value,
-  qkvShape: Value,
-  cache: KeyValue,
+  shape3d: Value,
+  capacity: Value,
+  cache: Value,
   keyPaddingMask: Value,
-): { out: Value; present: KeyValue } {
-  const qkv = g.reshape(conv1d(g, x, w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"]), qkvShape);
-  const [q, k, v] = g.split(qkv, 3, -1); // [B, T, d] each
+): { out: Value; update: Value } {
   g.domains[MS_DOMAIN] = 1;
-  // The present outputs are unused here, but onnxruntime's CPU kernel ignores the past
-  // unless they are declared (measured with 1.30).
-  const [y] = g.op("MultiHeadAttention", [q, k, v, null, keyPaddingMask, null, cache.key, cache.value], { num_heads: c.nHead, unidirectional: 1 }, { domain: MS_DOMAIN, outputs: 3 });
+  const [y, present] = g.op(
+    "Attention",
+    [g.reshape(x, shape3d), w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"], keyPaddingMask, cache],
+    { num_heads: c.nHead, unidirectional: 1 },
+    { domain: MS_DOMAIN, outputs: 2 },
+  );
+  const update = g.slice(present, capacity, g.ints([2 ** 62]), [3]); // the slots after the cache
   const out = conv1d(g, g.reshape(y, [-1, c.nEmbd]), w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);
-  return { out, present: { key: k, value: v } };
+  return { out, update };
 }
 
 function mlp(g: Graph, w: Gpt2Weights, prefix: string, x: Value, fusedGelu: boolean): Value {
@@ -213,24 +217,33 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
     bias = causalBias(g, seq, w["transformer.wte.weight"].dtype as FloatDType);
   }
   const headsShape = inputs.staticCache
-    ? batchSeqShape(g, inputIds, [3 * c.nEmbd]) // q, k, v side by side for MultiHeadAttention
+    ? batchSeqShape(g, inputIds, [c.nEmbd]) // [B, T, d] for the Attention op
     : batchSeqShape(g, inputIds, [3 * c.nHead, c.nEmbd / c.nHead]);
+  const capacity = inputs.staticCache ? g.shape(inputs.staticCache.layers[0], 3, 4) : null;
 
   const embeddings = g.add(g.gather(w["transformer.wte.weight"], inputIds), positions); // [B, T, d]
   let x = g.reshape(embeddings, [-1, c.nEmbd]); // [B·T, d]
   const presents: KeyValue[] = [];
+  const cacheUpdates: Value[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const p = `transformer.h.${l}.`;
     const h = layerNorm(g, c, w, p + "ln_1", x);
-    const a = inputs.staticCache
-      ? cachedAttention(g, c, w, p + "attn.", h, headsShape, inputs.staticCache.layers[l], inputs.staticCache.keyPaddingMask)
-      : attention(g, c, w, p + "attn.", h, headsShape, bias!, inputs.pastKeyValues?.[l]);
-    presents.push(a.present);
-    x = g.add(x, a.out);
+    let attnOut: Value;
+    if (inputs.staticCache) {
+      const { keyPaddingMask, layers } = inputs.staticCache;
+      const a = cachedAttention(g, c, w, p + "attn.", h, headsShape, capacity!, layers[l], keyPaddingMask);
+      cacheUpdates.push(a.update);
+      attnOut = a.out;
+    } else {
+      const a = attention(g, c, w, p + "attn.", h, headsShape, bias!, inputs.pastKeyValues?.[l]);
+      presents.push(a.present);
+      attnOut = a.out;
+    }
+    x = g.add(x, attnOut);
     x = g.add(x, mlp(g, w, p + "mlp.", layerNorm(g, c, w, p + "ln_2", x), inputs.fusedGelu ?? false));
   }
   const hidden = g.reshape(layerNorm(g, c, w, "transformer.ln_f", x), batchSeqShape(g, inputIds, [c.nEmbd]));
-  return { hidden, presents };
+  return { hidden, presents, cacheUpdates };
 }
 
 /** lm_head tied to wte: logits = hidden @ wte^T, [batch, seq, vocab]. */

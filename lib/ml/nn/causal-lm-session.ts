@@ -17,9 +17,11 @@ export interface ForwardResult {
 }
 
 /**
- * One intra-op thread for decoding: on the shared 2-core machine, batch-1 decoding of the
- * reference GPT measured the same with 1 or 2 threads (~1.86k tokens/s) and batch 16 was
- * much faster with 1 (3.8k vs 1.0k tokens/s under load); `bench:engine` measures both.
+ * One intra-op thread for decoding. Measured on the shared 2-core machine (reference GPT,
+ * 112 new tokens): with the machine lightly loaded, 1 vs 2 threads gave batch 1 ~2.8–4.4k
+ * vs ~4.0k tokens/s and batch 16 ~8.5–9.4k vs ~10.4–10.6k; under heavy load (other jobs
+ * on both cores) 2 threads collapsed (batch 16: 1.0k vs 3.8k with one thread). One thread
+ * is the robust choice next to a web server and a worker; `bench:engine` measures both.
  */
 export const DECODE_SESSION_OPTIONS: SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: "all" };
 

@@ -52,22 +52,22 @@ export interface AdamWOutputs {
 
 export function adamW(g: Graph, x: AdamWInputs, cfg: AdamWConfig): AdamWOutputs {
   const gradNorm = g.sqrt(g.op1("ReduceSumSquare", [x.grad], { keepdims: 0 }, { shapes: [[]] }));
-  let grad = x.grad;
-  if (cfg.maxGradNorm !== null) {
-    const coef = g.min(g.div(g.scalar(cfg.maxGradNorm), g.add(gradNorm, 1e-6)), 1);
-    grad = g.mul(grad, coef);
-  }
-  const m = g.add(g.mul(x.m, cfg.beta1), g.mul(grad, 1 - cfg.beta1));
-  const v = g.add(g.mul(x.v, cfg.beta2), g.mul(g.mul(grad, grad), 1 - cfg.beta2));
+  // Scalars first (cheap), so each full-size tensor sees as few ops as possible.
+  const clip = cfg.maxGradNorm === null ? g.scalar(1) : g.min(g.div(g.scalar(cfg.maxGradNorm), g.add(gradNorm, 1e-6)), 1);
   const bias1 = g.sub(1, g.pow(g.scalar(cfg.beta1), x.step));
   const bias2 = g.sub(1, g.pow(g.scalar(cfg.beta2), x.step));
   const stepSize = g.div(x.lr, bias1);
-  const denom = g.add(g.div(g.sqrt(v), g.sqrt(bias2)), cfg.eps);
+  const invSqrtBias2 = g.reciprocal(g.sqrt(bias2));
+
+  // m ← β1 m + (1 − β1) c g;   v ← β2 v + (1 − β2) c² g²   (c: the clipping coefficient)
+  const m = g.add(g.mul(x.m, cfg.beta1), g.mul(x.grad, g.mul(clip, 1 - cfg.beta1)));
+  const v = g.add(g.mul(x.v, cfg.beta2), g.mul(g.mul(x.grad, x.grad), g.mul(g.mul(clip, clip), 1 - cfg.beta2)));
+  const denom = g.add(g.mul(g.sqrt(v), invSqrtBias2), cfg.eps);
   let weights = x.weights;
   if (cfg.weightDecay !== 0) {
-    const shrink = g.sub(1, g.mul(x.decayMask, g.mul(x.lr, cfg.weightDecay)));
-    weights = g.mul(weights, shrink);
+    // θ ← θ (1 − lr·λ·decay): decay is 0/1 per element.
+    weights = g.sub(weights, g.mul(weights, g.mul(x.decayMask, g.mul(x.lr, cfg.weightDecay))));
   }
-  weights = g.sub(weights, g.mul(stepSize, g.div(m, denom)));
+  weights = g.sub(weights, g.mul(g.div(m, denom), stepSize));
   return { weights, m, v, gradNorm };
 }

@@ -130,18 +130,22 @@ function attention(
 ): { out: Value; present: KeyValue } {
   const headDim = c.nEmbd / c.nHead;
   const qkv = conv1d(g, x, w[prefix + "c_attn.weight"], w[prefix + "c_attn.bias"]); // [B·T, 3d]
-  // [B·T, 3d] → [B, T, 3H, head_dim] → [B, 3H, T, head_dim] → q, k, v: [B, H, T, head_dim]
-  const heads = g.transpose(g.reshape(qkv, headsShape), [0, 2, 1, 3]);
-  const [q0, k0, v0] = g.split(heads, 3, 1);
+  // [B·T, 3d] → [B, T, 3H, head_dim] → q, k, v: [B, T, H, head_dim] → [B, H, T, head_dim]
+  const [q0, k0, v0] = g.split(g.reshape(qkv, headsShape), 3, 2);
+  const toHeads = (t: Value) => g.transpose(t, [0, 2, 1, 3]);
   // Scaling q by 1/sqrt(head_dim) before the product equals HF's scaling of q k^T after it.
-  const q = g.mul(q0, 1 / Math.sqrt(headDim));
-  let k = k0;
-  let v = v0;
+  const q = g.mul(toHeads(q0), 1 / Math.sqrt(headDim));
+  let k = toHeads(k0);
+  let v = toHeads(v0);
+  let kT: Value; // [B, H, head_dim, S]
   if (past) {
     k = g.concat([past.key, k], 2);
     v = g.concat([past.value, v], 2);
+    kT = g.transposeLast2(k);
+  } else {
+    kT = g.transpose(k0, [0, 2, 3, 1]); // straight from [B, T, H, head_dim]: one transpose, not two
   }
-  const scores = g.add(g.matmul(q, g.transposeLast2(k)), bias); // [B, H, T, S]
+  const scores = g.add(g.matmul(q, kT), bias); // [B, H, T, S]
   const y = g.matmul(g.softmax(scores, -1), v); // [B, H, T, head_dim]
   const merged = g.reshape(g.transpose(y, [0, 2, 1, 3]), [-1, c.nEmbd]); // [B·T, d]
   const out = conv1d(g, merged, w[prefix + "c_proj.weight"], w[prefix + "c_proj.bias"]);

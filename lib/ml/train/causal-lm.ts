@@ -17,8 +17,9 @@ export function causalLmLoss(c: Gpt2Config, batchSize: number, seqLen: number) {
     const labels = g.input("labels", "int64", [batchSize, seqLen]);
     const lossMask = g.input("loss_mask", "float32", [batchSize, seqLen]);
     const { hidden } = gpt2Backbone(g, c, w, { inputIds, fusedGelu: true });
-    const { loss } = maskedCrossEntropy(g, lmHead(g, w, hidden), labels, lossMask);
-    return { loss };
+    const logits = lmHead(g, w, hidden);
+    const { loss, logitsGrad } = maskedCrossEntropy(g, logits, labels, lossMask);
+    return { loss, gradientOf: { of: logits, grad: logitsGrad } };
   };
 }
 

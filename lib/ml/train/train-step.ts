@@ -20,6 +20,12 @@ export interface LossOutputs {
   loss: Value;
   /** Scalars reported next to the loss (graph outputs under these names). */
   metrics?: Record<string, Value>;
+  /**
+   * A hand-derived gradient to start backpropagation from, when cheaper than
+   * differentiating the loss: the loss depends on the parameters only through `of`, and
+   * d loss / d `of` is `grad` (e.g. softmax − one-hot for cross-entropy on logits).
+   */
+  gradientOf?: { of: Value; grad: Value };
 }
 
 export interface TrainStepSpec {
@@ -68,8 +74,8 @@ export function buildTrainStepGraph(spec: TrainStepSpec): { graph: Graph; layout
     weights[s.name] = view;
     views.push(view);
   }
-  const { loss, metrics = {} } = spec.buildLoss(g, weights);
-  const grads = backward(g, loss, views);
+  const { loss, metrics = {}, gradientOf } = spec.buildLoss(g, weights);
+  const grads = gradientOf ? backward(g, gradientOf.of, views, { seed: gradientOf.grad }) : backward(g, loss, views);
   const flatGrad = g.concat(
     grads.map((gr) => g.reshape(gr, [-1])),
     0,

@@ -1,7 +1,7 @@
 // The Drizzle schema: every table Palate keeps in SQLite.
 // Times are unix milliseconds; JSON columns hold validated shapes (see lib/).
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["admin", "researcher", "annotator"] as const;
 export type Role = (typeof ROLES)[number];
@@ -206,3 +206,32 @@ export const jobEvents = sqliteTable(
   },
   (t) => [index("job_events_job").on(t.jobId, t.id)],
 );
+
+export const MODEL_KINDS = ["policy", "reward", "reference"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export const MODEL_SOURCES = ["palate", "openai"] as const;
+export type ModelSource = (typeof MODEL_SOURCES)[number];
+
+/**
+ * The model registry: Palate model directories and OpenAI-compatible endpoints, with lineage
+ * (the parent model and the job that produced it). The API key never leaves the server.
+ */
+export const models = sqliteTable("models", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  kind: text("kind", { enum: MODEL_KINDS }).notNull(),
+  source: text("source", { enum: MODEL_SOURCES }).notNull(),
+  /** A Palate model directory: absolute, or relative to the project root. */
+  path: text("path"),
+  /** An OpenAI-compatible server: base URL (e.g. http://127.0.0.1:8000/v1), model name, API key. */
+  baseUrl: text("base_url"),
+  remoteModel: text("remote_model"),
+  apiKey: text("api_key"),
+  parentId: integer("parent_id").references((): AnySQLiteColumn => models.id, { onDelete: "set null" }),
+  jobId: integer("job_id").references(() => jobs.id, { onDelete: "set null" }),
+  projectId: integer("project_id").references(() => projects.id, { onDelete: "set null" }),
+  description: text("description"),
+  /** Lineage and metrics (training set hash, final metrics, calibration, …). */
+  metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+  createdAt: integer("created_at").notNull().default(now),
+});

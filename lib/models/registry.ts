@@ -1,0 +1,112 @@
+// The model registry: Palate model directories and OpenAI-compatible endpoints by name.
+// Public views never carry the API key; only the server-side generation code reads it.
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { MODEL_KINDS, models } from "../../db/schema";
+
+export type ModelRow = typeof models.$inferSelect;
+/** A registry entry as pages and APIs show it: no API key, only whether one is set. */
+export type ModelView = Omit<ModelRow, "apiKey"> & { hasApiKey: boolean };
+
+const base = {
+  name: z.string().trim().min(1).max(200).regex(/^[\w.@:/+-]+$/, "letters, digits and . _ - @ : / + only"),
+  kind: z.enum(MODEL_KINDS),
+  description: z.string().max(10_000).optional(),
+  parentId: z.number().int().positive().nullable().optional(),
+  jobId: z.number().int().positive().nullable().optional(),
+  projectId: z.number().int().positive().nullable().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+};
+
+export const newModelSchema = z.discriminatedUnion("source", [
+  z.object({ ...base, source: z.literal("palate"), path: z.string().trim().min(1) }).strict(),
+  z
+    .object({
+      ...base,
+      source: z.literal("openai"),
+      baseUrl: z.string().trim().url(),
+      remoteModel: z.string().trim().min(1),
+      apiKey: z.string().max(1000).optional(),
+    })
+    .strict(),
+]);
+export type NewModel = z.input<typeof newModelSchema>;
+
+export class DuplicateModelError extends Error {
+  constructor(name: string) {
+    super(`name: a model named "${name}" is already registered`);
+  }
+}
+
+/** The project root (model paths in the registry may be relative to it). */
+export function projectRoot(): string {
+  return resolve(process.env.PALATE_ROOT ?? process.cwd());
+}
+
+/** A registry path made absolute. */
+export function modelDir(row: Pick<ModelRow, "path">): string {
+  if (!row.path) throw new Error("model has no directory");
+  return isAbsolute(row.path) ? row.path : join(projectRoot(), row.path);
+}
+
+export function toView(row: ModelRow): ModelView {
+  const { apiKey, ...rest } = row;
+  return { ...rest, hasApiKey: !!apiKey };
+}
+
+export function registerModel(db: Db, input: NewModel): ModelView {
+  const data = newModelSchema.parse(input);
+  if (getModelByName(db, data.name)) throw new DuplicateModelError(data.name);
+  const row = db
+    .insert(models)
+    .values({
+      name: data.name,
+      kind: data.kind,
+      source: data.source,
+      path: data.source === "palate" ? data.path : null,
+      baseUrl: data.source === "openai" ? data.baseUrl.replace(/\/+$/, "") : null,
+      remoteModel: data.source === "openai" ? data.remoteModel : null,
+      apiKey: data.source === "openai" ? (data.apiKey ?? null) : null,
+      parentId: data.parentId ?? null,
+      jobId: data.jobId ?? null,
+      projectId: data.projectId ?? null,
+      description: data.description ?? null,
+      metadata: data.metadata ?? null,
+    })
+    .returning()
+    .get();
+  return toView(row);
+}
+
+/** The full row, API key included: for server-side generation code only. */
+export function getModelRow(db: Db, id: number): ModelRow | undefined {
+  return db.select().from(models).where(eq(models.id, id)).get();
+}
+
+export function getModelByName(db: Db, name: string): ModelRow | undefined {
+  return db.select().from(models).where(eq(models.name, name.trim())).get();
+}
+
+export function listModels(db: Db): ModelView[] {
+  return db.select().from(models).orderBy(asc(models.id)).all().map(toView);
+}
+
+export const DEFAULT_MODEL_NAME = "default-sft";
+export const DEFAULT_MODEL_PATH = "models/default-sft";
+
+/** Registers the embedded default SFT model when its directory exists and it is not registered yet. */
+export function ensureDefaultModel(db: Db): ModelView | undefined {
+  const existing = getModelByName(db, DEFAULT_MODEL_NAME);
+  if (existing) return toView(existing);
+  if (!existsSync(join(projectRoot(), DEFAULT_MODEL_PATH, "config.json"))) return undefined;
+  return registerModel(db, {
+    name: DEFAULT_MODEL_NAME,
+    kind: "policy",
+    source: "palate",
+    path: DEFAULT_MODEL_PATH,
+    description: "The embedded default SFT model (see models/default-sft/MODEL_CARD.md).",
+  });
+}

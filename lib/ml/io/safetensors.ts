@@ -12,9 +12,9 @@
  * `__metadata__` {"format": "pt"} as transformers expects, streamed to a temp file and
  * renamed into place. We read F32, I64, I32, and F16 / BF16 converted to F32.
  */
-import { open, readFile, rename, rm, type FileHandle } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
-import { tempPathFor } from "./atomic-write";
+import { writeAtomic } from "./atomic-write";
 
 export type SafetensorsTensor =
   | { dtype: "F32"; shape: number[]; data: Float32Array }
@@ -272,19 +272,8 @@ export async function writeSafetensors(
   metadata: Record<string, string> = { format: "pt" },
 ): Promise<void> {
   const { header, ordered } = layout(tensors, metadata);
-  const tmp = tempPathFor(path);
-  try {
-    const fh = await open(tmp, "w");
-    try {
-      await writeAll(fh, header);
-      for (const [, t] of ordered) await writeAll(fh, bytesOf(t));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeAtomic(path, async (fh) => {
+    await writeAll(fh, header);
+    for (const [, t] of ordered) await writeAll(fh, bytesOf(t));
+  });
 }

@@ -58,13 +58,35 @@ export function listUsers(db: Db): UserSummary[] {
   return db.select(summary).from(users).orderBy(asc(users.id)).all();
 }
 
-export async function updateUser(db: Db, id: number, input: UserUpdate): Promise<UserSummary | undefined> {
+/** A change refused so that someone stays in charge (see adminLockoutError); names the field. */
+export class AdminLockoutError extends Error {
+  constructor(
+    readonly field: "role" | "disabled",
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/**
+ * Applies a change to an account. The lockout rule is checked and the row written in one
+ * IMMEDIATE transaction, so two admins demoting each other at once cannot both succeed.
+ * Throws AdminLockoutError when the change would leave no one in charge.
+ */
+export async function updateUser(db: Db, id: number, input: UserUpdate, options: { actorId?: number } = {}): Promise<UserSummary | undefined> {
   const data = userUpdateSchema.parse(input);
   const { password, ...rest } = data;
   const values: Partial<typeof users.$inferInsert> = { ...rest };
   if (password !== undefined) values.passwordHash = await hashPassword(password);
-  if (Object.keys(values).length === 0) return getUser(db, id);
-  return db.update(users).set(values).where(eq(users.id, id)).returning(summary).get();
+  return db.transaction(
+    (tx) => {
+      const lockout = adminLockoutError(tx, id, data, options.actorId);
+      if (lockout) throw new AdminLockoutError(lockout.field, lockout.message);
+      if (Object.keys(values).length === 0) return getUser(tx, id);
+      return tx.update(users).set(values).where(eq(users.id, id)).returning(summary).get();
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** The user for these credentials, or null (unknown email, wrong password, disabled, no password). */

@@ -1,6 +1,6 @@
 import { databasePath, openDb, type Connection } from "../../db/client";
 import { ROLES, type Role } from "../../db/schema";
-import { adminLockoutError, createUser, findUserByEmail, listUsers, newUserSchema, updateUser, type UserSummary, type UserUpdate } from "../../lib/users";
+import { AdminLockoutError, createUser, findUserByEmail, listUsers, newUserSchema, updateUser, type UserSummary, type UserUpdate } from "../../lib/users";
 import { CliError, parseFlags, required, type Command } from "../cli";
 
 const SUBCOMMANDS = ["list", "add", "set-role", "disable", "enable"] as const;
@@ -36,9 +36,13 @@ function userByEmail(db: Connection, email: string | undefined): UserSummary {
 }
 
 async function update(db: Connection, user: UserSummary, change: UserUpdate): Promise<UserSummary> {
-  const lockout = adminLockoutError(db, user.id, change);
-  if (lockout) throw new CliError(`${user.email}: ${lockout.message}`);
-  const updated = await updateUser(db, user.id, change);
+  let updated: UserSummary | undefined;
+  try {
+    updated = await updateUser(db, user.id, change);
+  } catch (err) {
+    if (err instanceof AdminLockoutError) throw new CliError(`${user.email}: ${err.reason}`);
+    throw err;
+  }
   if (!updated) throw new CliError(`user ${user.email} vanished`);
   return updated;
 }

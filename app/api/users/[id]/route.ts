@@ -4,7 +4,7 @@ import { ADMIN } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { badRequest, notFound, parseId, parseJsonBody } from "@/lib/http";
-import { adminLockoutError, getUser, updateUser, userUpdateSchema } from "@/lib/users";
+import { AdminLockoutError, getUser, updateUser, userUpdateSchema } from "@/lib/users";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +26,10 @@ export async function PATCH(request: Request, { params }: Context) {
   if (id === undefined || !getUser(db, id)) return notFound("no such user");
   const update = await parseJsonBody(request, userUpdateSchema);
   if (update instanceof Response) return update;
-  const lockout = adminLockoutError(db, id, update, actor.id);
-  if (lockout) return badRequest(lockout.message, lockout.field);
-  return Response.json({ user: await updateUser(db, id, update) });
+  try {
+    return Response.json({ user: await updateUser(db, id, update, { actorId: actor.id }) });
+  } catch (err) {
+    if (err instanceof AdminLockoutError) return badRequest(err.reason, err.field);
+    throw err;
+  }
 }

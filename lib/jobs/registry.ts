@@ -3,11 +3,12 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobKind } from "./kind";
+import { generateJobKind } from "./kinds/generate";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [];
+const builtIn: AnyJobKind[] = [generateJobKind];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

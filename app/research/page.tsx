@@ -19,6 +19,14 @@ export default async function ResearchPage() {
       <div>
         <h1 className="text-xl font-semibold">Research</h1>
         <p className="text-sm text-slate-600">Every project, its rankings and their agreement — read-only.</p>
+        <p className="mt-1 flex gap-4 text-sm">
+          <Link href="/research/models" className="text-indigo-700 underline">
+            Models
+          </Link>
+          <Link href="/research/jobs" className="text-indigo-700 underline">
+            Jobs
+          </Link>
+        </p>
       </div>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="research-projects">

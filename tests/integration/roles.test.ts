@@ -14,6 +14,7 @@ import { assignments, projects, rankings, tasks, users } from "../../db/schema";
 import { DEMO_PROJECT } from "../../lib/demo/seed";
 import { requestAssignment } from "../../lib/labeling/assignment-store";
 import { insertRanking } from "../../lib/labeling/save-ranking";
+import { enqueueJob } from "../../lib/jobs/queue";
 import { projectRoot } from "../../scripts/server";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
 
@@ -41,6 +42,8 @@ interface Ids {
   user: number;
   /** annotator1's ranking. */
   ranking: number;
+  /** A queued job (never run: no worker here). */
+  job: number;
 }
 
 interface PageSpec {
@@ -80,6 +83,10 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research": { kind: "page", allowed: STAFF, path: () => "/research" },
   "/research/projects/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}` },
   "/research/tasks/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/tasks/${ids.task}` },
+  "/admin/projects/[id]/generate": { kind: "page", allowed: ADMIN, path: (ids) => `/admin/projects/${ids.project}/generate` },
+  "/research/models": { kind: "page", allowed: STAFF, path: () => "/research/models" },
+  "/research/jobs": { kind: "page", allowed: STAFF, path: () => "/research/jobs" },
+  "/research/jobs/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/jobs/${ids.job}` },
   "/annotate": { kind: "page", allowed: ANNOTATOR, path: () => "/annotate" },
   "/annotate/[projectId]": { kind: "page", allowed: ANNOTATOR, path: (ids) => `/annotate/${ids.project}` },
   "/annotate/submissions": { kind: "page", allowed: ANNOTATOR, path: () => "/annotate/submissions" },
@@ -131,6 +138,19 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     methods: { GET: { allowed: ANNOTATOR } },
   },
   "/api/annotate/projects": { kind: "route", path: () => "/api/annotate/projects", methods: { GET: { allowed: ANNOTATOR } } },
+  "/api/models": {
+    kind: "route",
+    path: () => "/api/models",
+    methods: { GET: { allowed: STAFF }, POST: { allowed: ADMIN, body: PROBE } },
+  },
+  "/api/jobs": {
+    kind: "route",
+    path: () => "/api/jobs",
+    methods: { GET: { allowed: STAFF }, POST: { allowed: ADMIN, body: PROBE } },
+  },
+  "/api/jobs/[id]": { kind: "route", path: (ids) => `/api/jobs/${ids.job}`, methods: { GET: { allowed: STAFF } } },
+  // The admin's probe cancels the queued job (harmless: it never runs here).
+  "/api/jobs/[id]/cancel": { kind: "route", path: (ids) => `/api/jobs/${ids.job}/cancel`, methods: { POST: { allowed: ADMIN, body: PROBE } } },
 };
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -194,7 +214,8 @@ describe("the role matrix", () => {
       const rankingId = insertRanking(db, { taskId: firstTask.id, userId: a1, assignmentId: first.assignment.id, groups: completionIds.map((id) => [id]) });
       db.update(assignments).set({ status: "submitted", closedAt: Date.now() }).where(eq(assignments.id, first.assignment.id)).run();
       const open = requestAssignment(db, project.id, a1)!;
-      ids = { project: project.id, task: open.assignment.taskId, user: uid("annotator2@palate.local"), ranking: rankingId };
+      const job = enqueueJob(db, { kind: "generate", params: { projectId: project.id, modelId: 1, prompts: ["matrix probe"] }, projectId: project.id });
+      ids = { project: project.id, task: open.assignment.taskId, user: uid("annotator2@palate.local"), ranking: rankingId, job: job.id };
     });
     clients.anonymous = new Client(app.url);
     for (const who of SIGNED_IN) clients[who] = await new Client(app.url).signIn(EMAIL[who]);

@@ -40,6 +40,9 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
         <Link href={`/research/projects/${id}`} className="text-sm text-indigo-700 underline">
           Research view
         </Link>
+        <Link href={`/admin/projects/${id}/generate`} className="text-sm text-indigo-700 underline">
+          Generate completions
+        </Link>
       </div>
       <Section title="Settings">
         <ProjectSettingsForm project={project} />

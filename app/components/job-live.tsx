@@ -1,0 +1,169 @@
+"use client";
+
+// One job, live: status, progress bar, the latest message, the running log and the metric
+// charts, polling GET /api/jobs/[id] about once a second (only new events and points) until
+// the job ends. Admins get a Cancel button while the job is queued or running.
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { JobDetail, JobView } from "@/lib/jobs/views";
+import { callApi } from "./api-client";
+import { JobMetricsChart } from "./job-metrics-chart";
+import { formatTime, JobProgressBar, JobStatusBadge } from "./job-status-badge";
+
+const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
+const POLL_MS = 1000;
+
+export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetail; canCancel: boolean; projectHref: string | null }) {
+  const [job, setJob] = useState<JobView>(initial.job);
+  const [events, setEvents] = useState(initial.events);
+  const [metrics, setMetrics] = useState(initial.metrics);
+  const [error, setError] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const after = useRef({ event: initial.events.at(-1)?.id ?? 0, metric: initial.metrics.at(-1)?.id ?? 0 });
+  const logEnd = useRef<HTMLLIElement>(null);
+
+  const poll = useCallback(async () => {
+    const res = await callApi<JobDetail>(`/api/jobs/${initial.job.id}?afterEvent=${after.current.event}&afterMetric=${after.current.metric}`, "GET");
+    if (!res.ok) {
+      setError(res.error);
+      return;
+    }
+    setError(null);
+    const { job: next, events: newEvents, metrics: newMetrics } = res.data;
+    if (newEvents.length > 0) {
+      after.current.event = newEvents[newEvents.length - 1].id;
+      setEvents((old) => [...old, ...newEvents]);
+    }
+    if (newMetrics.length > 0) {
+      after.current.metric = newMetrics[newMetrics.length - 1].id;
+      setMetrics((old) => [...old, ...newMetrics]);
+    }
+    setJob(next);
+  }, [initial.job.id]);
+
+  const finished = FINISHED.has(job.status);
+  useEffect(() => {
+    if (finished) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = async () => {
+      await poll();
+      if (!stopped) timer = setTimeout(tick, POLL_MS);
+    };
+    timer = setTimeout(tick, POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [finished, poll]);
+
+  useEffect(() => {
+    logEnd.current?.scrollIntoView({ block: "nearest" });
+  }, [events.length]);
+
+  async function cancel() {
+    setCancelling(true);
+    const res = await callApi<{ job: JobView }>(`/api/jobs/${job.id}/cancel`, "POST");
+    setCancelling(false);
+    if (res.ok) setJob(res.data.job);
+    else setError(res.error);
+  }
+
+  const produced = producedTasks(job.result);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-center gap-4">
+        <JobStatusBadge status={job.status} cancelling={job.cancelRequested} />
+        <JobProgressBar progress={job.progress} status={job.status} />
+        {canCancel && !finished && (
+          <button
+            type="button"
+            onClick={cancel}
+            disabled={cancelling || job.cancelRequested}
+            className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
+          >
+            {job.cancelRequested ? "Cancelling…" : "Cancel"}
+          </button>
+        )}
+      </div>
+      <p className="text-sm" data-testid="job-message" aria-live="polite">
+        {job.message ?? ""}
+      </p>
+      {job.error && job.status !== "succeeded" && (
+        <p role="alert" className="text-sm text-red-700" data-testid="job-error">
+          {job.error}
+        </p>
+      )}
+      {error && <p className="text-sm text-amber-700">Could not refresh: {error}</p>}
+      {job.status === "succeeded" && job.projectId !== null && (
+        <p className="text-sm text-emerald-700" data-testid="job-outcome">
+          {produced !== null ? `${produced} new task${produced === 1 ? "" : "s"} in ` : "Done — see "}
+          {projectHref ? (
+            <Link href={projectHref} className="underline">
+              {job.projectName ?? `project ${job.projectId}`}
+            </Link>
+          ) : (
+            (job.projectName ?? `project ${job.projectId}`)
+          )}
+          .
+        </p>
+      )}
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-slate-500">Kind</dt>
+        <dd>
+          {job.title} <span className="font-mono text-xs text-slate-500">({job.kind})</span>
+        </dd>
+        <dt className="text-slate-500">Project</dt>
+        <dd>
+          {job.projectId === null ? "—" : projectHref ? (
+            <Link href={projectHref} className="text-indigo-700 underline">
+              {job.projectName ?? job.projectId}
+            </Link>
+          ) : (
+            (job.projectName ?? job.projectId)
+          )}
+        </dd>
+        <dt className="text-slate-500">Started by</dt>
+        <dd>{job.createdByEmail ?? "—"}</dd>
+        <dt className="text-slate-500">Created</dt>
+        <dd>{formatTime(job.createdAt)}</dd>
+        <dt className="text-slate-500">Started</dt>
+        <dd>
+          {formatTime(job.startedAt)}
+          {job.attempts > 1 ? ` (attempt ${job.attempts})` : ""}
+        </dd>
+        <dt className="text-slate-500">Finished</dt>
+        <dd>{formatTime(job.finishedAt)}</dd>
+      </dl>
+      {metrics.length > 0 && (
+        <section className="flex flex-col gap-2" aria-label="Metrics">
+          <h2 className="text-lg font-medium">Metrics</h2>
+          <JobMetricsChart points={metrics} />
+        </section>
+      )}
+      <section className="flex flex-col gap-2" aria-label="Messages">
+        <h2 className="text-lg font-medium">Messages</h2>
+        <ol className="max-h-80 overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 font-mono text-xs" data-testid="job-events">
+          {events.length === 0 && <li className="text-slate-500">No messages yet.</li>}
+          {events.map((e) => (
+            <li key={e.id} className={e.level === "error" ? "text-red-700" : e.level === "warn" ? "text-amber-700" : ""}>
+              <span className="text-slate-400">{formatTime(e.createdAt).slice(11, 19)}</span> {e.text}
+            </li>
+          ))}
+          <li ref={logEnd} aria-hidden />
+        </ol>
+      </section>
+      <details className="text-sm">
+        <summary className="cursor-pointer text-slate-600">Parameters{job.result ? " and result" : ""}</summary>
+        <pre className="mt-2 overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify({ params: job.params, result: job.result }, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
+
+/** How many tasks a finished job wrote (generation reports tasksCreated, plus those written before a restart). */
+function producedTasks(result: Record<string, unknown> | null): number | null {
+  if (!result || typeof result.tasksCreated !== "number") return null;
+  return result.tasksCreated + (typeof result.resumed === "number" ? result.resumed : 0);
+}

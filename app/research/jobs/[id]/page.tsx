@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { STAFF } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { parseId } from "@/lib/http";
+import { getJobDetail } from "@/lib/jobs/views";
+import { JobLive } from "@/app/components/job-live";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+export default async function JobPage({ params }: Props) {
+  const { id: rawId } = await params;
+  const user = await requirePageRole(STAFF, `/research/jobs/${rawId}`);
+  const id = parseId(rawId);
+  const detail = id === undefined ? undefined : getJobDetail(getDb(), id);
+  if (!detail) notFound();
+  const { job } = detail;
+  const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <Link href="/research/jobs" className="text-sm text-indigo-700 underline">
+          ← Jobs
+        </Link>
+        <h1 className="text-xl font-semibold" data-testid="job-title">
+          {`Job #${job.id}: ${job.title}`}
+        </h1>
+      </div>
+      <JobLive initial={detail} canCancel={user.role === "admin"} projectHref={projectHref} />
+    </div>
+  );
+}

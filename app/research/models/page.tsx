@@ -1,0 +1,89 @@
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { STAFF } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { ensureDefaultModel, listModels } from "@/lib/models/registry";
+import { formatTime } from "@/app/components/job-status-badge";
+import { RegisterModelForm } from "./register-model-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function ModelsPage() {
+  const user = await requirePageRole(STAFF, "/research/models");
+  const db = getDb();
+  ensureDefaultModel(db);
+  const models = listModels(db);
+  const names = new Map(models.map((m) => [m.id, m.name]));
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-xl font-semibold">Models</h1>
+        <p className="text-sm text-slate-600">
+          Policies, reward models and references: Palate model directories and OpenAI-compatible endpoints, with their lineage. API keys stay on the
+          server.
+        </p>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="model-table">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-1 pr-3">Name</th>
+              <th className="pr-3">Kind</th>
+              <th className="pr-3">Source</th>
+              <th className="pr-3">Parent</th>
+              <th className="pr-3">Produced by</th>
+              <th className="pr-3">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.length === 0 && (
+              <tr>
+                <td colSpan={6} className="py-2 text-slate-500">
+                  No models registered yet.
+                </td>
+              </tr>
+            )}
+            {models.map((m) => (
+              <tr key={m.id} className="border-t border-slate-100 align-top" data-testid={`model-${m.name}`}>
+                <td className="py-2 pr-3">
+                  <span className="font-medium">{m.name}</span>
+                  {m.description && <p className="max-w-sm text-xs text-slate-500">{m.description}</p>}
+                </td>
+                <td className="pr-3">{m.kind}</td>
+                <td className="pr-3">
+                  {m.source === "palate" ? (
+                    <>
+                      directory <code className="text-xs">{m.path}</code>
+                    </>
+                  ) : (
+                    <>
+                      endpoint <code className="text-xs">{m.baseUrl}</code> · model <code className="text-xs">{m.remoteModel}</code>
+                      {m.hasApiKey && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">key set</span>}
+                    </>
+                  )}
+                </td>
+                <td className="pr-3">{m.parentId === null ? "—" : (names.get(m.parentId) ?? `#${m.parentId}`)}</td>
+                <td className="pr-3">
+                  {m.jobId === null ? (
+                    "—"
+                  ) : (
+                    <Link href={`/research/jobs/${m.jobId}`} className="text-indigo-700 underline">
+                      job #{m.jobId}
+                    </Link>
+                  )}
+                </td>
+                <td className="whitespace-nowrap pr-3">{formatTime(m.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {user.role === "admin" && (
+        <section className="flex flex-col gap-3" aria-label="Register a model">
+          <h2 className="text-lg font-medium">Register a model</h2>
+          <RegisterModelForm models={models.map((m) => ({ id: m.id, name: m.name }))} />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+// What the job pages and the jobs API show: jobs with their project's name, one job with its
+// events and metric points (incrementally, for pages that poll), and the validation of a new
+// job submitted from the app (the kind's parameters, then the rows they name must exist).
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { jobs, models, projects, prompts, users, type JobStatus } from "../../db/schema";
+import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../generation/job-params";
+import type { FieldIssue } from "../http";
+import { promptPreview } from "../labeling/browse";
+import { enqueueJob, jobEventsSince, jobMetricsSince, type Job, type JobEvent, type JobMetric } from "./queue";
+
+/** Titles of the job kinds the app shows (the registry holds the code; this is only display). */
+const KIND_TITLES: Record<string, string> = {
+  [GENERATE_JOB_KIND]: "Generate completions",
+  "reward-model": "Reward-model training",
+  ppo: "PPO",
+};
+
+export function jobKindTitle(kind: string): string {
+  return KIND_TITLES[kind] ?? kind;
+}
+
+export interface JobView {
+  id: number;
+  kind: string;
+  title: string;
+  status: JobStatus;
+  /** 0–1. */
+  progress: number;
+  message: string | null;
+  error: string | null;
+  result: Record<string, unknown> | null;
+  params: Record<string, unknown>;
+  cancelRequested: boolean;
+  attempts: number;
+  projectId: number | null;
+  projectName: string | null;
+  createdBy: number | null;
+  createdByEmail: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  heartbeatAt: number | null;
+}
+
+const jobColumns = {
+  job: jobs,
+  projectName: projects.name,
+  createdByEmail: users.email,
+};
+
+function toView(row: { job: Job; projectName: string | null; createdByEmail: string | null }): JobView {
+  const { job } = row;
+  return {
+    id: job.id,
+    kind: job.kind,
+    title: jobKindTitle(job.kind),
+    status: job.status,
+    progress: job.progress,
+    message: job.message,
+    error: job.error,
+    result: job.result,
+    params: job.params,
+    cancelRequested: job.cancelRequested,
+    attempts: job.attempts,
+    projectId: job.projectId,
+    projectName: row.projectName,
+    createdBy: job.createdBy,
+    createdByEmail: row.createdByEmail,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    heartbeatAt: job.heartbeatAt,
+  };
+}
+
+export function getJobView(db: Db, id: number): JobView | undefined {
+  const row = db
+    .select(jobColumns)
+    .from(jobs)
+    .leftJoin(projects, eq(projects.id, jobs.projectId))
+    .leftJoin(users, eq(users.id, jobs.createdBy))
+    .where(eq(jobs.id, id))
+    .get();
+  return row ? toView(row) : undefined;
+}
+
+export const jobListQuerySchema = z
+  .object({
+    projectId: z.coerce.number().int().positive().optional(),
+    kind: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type JobListQuery = z.infer<typeof jobListQuerySchema>;
+
+/** The newest jobs first. */
+export function listJobViews(db: Db, filter: JobListQuery = {}): JobView[] {
+  return db
+    .select(jobColumns)
+    .from(jobs)
+    .leftJoin(projects, eq(projects.id, jobs.projectId))
+    .leftJoin(users, eq(users.id, jobs.createdBy))
+    .where(
+      and(
+        filter.projectId !== undefined ? eq(jobs.projectId, filter.projectId) : undefined,
+        filter.kind !== undefined ? eq(jobs.kind, filter.kind) : undefined,
+      ),
+    )
+    .orderBy(desc(jobs.id))
+    .limit(filter.limit ?? 100)
+    .all()
+    .map(toView);
+}
+
+export const jobDetailQuerySchema = z
+  .object({
+    /** Only events with a larger id (the last one the page has). */
+    afterEvent: z.coerce.number().int().min(0).optional(),
+    /** Only metric points with a larger id. */
+    afterMetric: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+export type JobDetailQuery = z.infer<typeof jobDetailQuerySchema>;
+
+export interface JobDetail {
+  job: JobView;
+  /** Events after `afterEvent`, oldest first. */
+  events: JobEvent[];
+  /** Metric points after `afterMetric`, oldest first. */
+  metrics: JobMetric[];
+}
+
+export function getJobDetail(db: Db, id: number, query: JobDetailQuery = {}): JobDetail | undefined {
+  const job = getJobView(db, id);
+  if (!job) return undefined;
+  return { job, events: jobEventsSince(db, id, query.afterEvent ?? 0), metrics: jobMetricsSince(db, id, query.afterMetric ?? 0) };
+}
+
+/** A prompt of a project as the generation form lists it. */
+export interface PromptOption {
+  id: number;
+  preview: string;
+}
+
+export function projectPromptOptions(db: Db, projectId: number, limit = 5000): PromptOption[] {
+  return db
+    .select({ id: prompts.id, messages: prompts.messages })
+    .from(prompts)
+    .where(eq(prompts.projectId, projectId))
+    .orderBy(asc(prompts.id))
+    .limit(limit)
+    .all()
+    .map((p) => ({ id: p.id, preview: promptPreview(p.messages, 120) }));
+}
+
+/** POST /api/jobs: a job kind the app may start, with its parameters. */
+export const newJobSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal(GENERATE_JOB_KIND), params: generateJobParamsSchema }).strict()]);
+export type NewJobRequest = z.infer<typeof newJobSchema>;
+
+/**
+ * Checks what the parameters name against the database (the project, the model, the prompts)
+ * and enqueues the job. Returns the job, or the issues naming the offending fields.
+ */
+export function submitJob(db: Db, request: NewJobRequest, createdBy: number): { job: Job } | { issues: FieldIssue[] } {
+  const { params } = request;
+  const issues: FieldIssue[] = [];
+  const project = db.select({ id: projects.id }).from(projects).where(eq(projects.id, params.projectId)).get();
+  if (!project) issues.push({ field: "params.projectId", message: "no such project" });
+  const model = db.select({ id: models.id, kind: models.kind }).from(models).where(eq(models.id, params.modelId)).get();
+  if (!model) issues.push({ field: "params.modelId", message: "no such model" });
+  else if (model.kind === "reward") issues.push({ field: "params.modelId", message: "a reward model does not generate text; pick a policy model" });
+  if (project && params.promptIds && params.promptIds.length > 0) {
+    const wanted = [...new Set(params.promptIds)];
+    const found = new Set<number>();
+    for (let i = 0; i < wanted.length; i += 500) {
+      for (const p of db
+        .select({ id: prompts.id })
+        .from(prompts)
+        .where(and(eq(prompts.projectId, project.id), inArray(prompts.id, wanted.slice(i, i + 500))))
+        .all())
+        found.add(p.id);
+    }
+    const missing = wanted.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      issues.push({ field: "params.promptIds", message: `not prompts of this project: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}` });
+    }
+  }
+  if (issues.length > 0) return { issues };
+  return { job: enqueueJob(db, { kind: request.kind, params, projectId: params.projectId, createdBy }) };
+}

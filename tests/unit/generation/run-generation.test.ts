@@ -1,0 +1,101 @@
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { completions, tasks, type Message } from "../../../db/schema";
+import { generateJobParamsSchema, type GenerateJobParams, type Sampling } from "../../../lib/generation/job-params";
+import { completedPromptIndexes, runGeneration } from "../../../lib/generation/run-generation";
+import type { CompletionSource, SampledCompletion } from "../../../lib/generation/source";
+import type { JobContext } from "../../../lib/jobs/kind";
+import { enqueueJob } from "../../../lib/jobs/queue";
+import { registerModel } from "../../../lib/models/registry";
+import { createProject } from "../../../lib/projects";
+import { insertTask } from "../../../lib/tasks";
+import { tempDb } from "../../helpers/app";
+
+/** A source that echoes each prompt, and can fail on the N-th call (a crash mid-job). */
+class EchoSource implements CompletionSource {
+  readonly modelName = "echo";
+  calls: Message[][][] = [];
+  constructor(private readonly failOnCall = Infinity) {}
+  async generate(prompts: readonly Message[][], sampling: Sampling): Promise<SampledCompletion[][]> {
+    this.calls.push([...prompts]);
+    if (this.calls.length === this.failOnCall) throw new Error("engine crashed");
+    return prompts.map((m) => Array.from({ length: sampling.k }, (_, i) => ({ text: `${m.at(-1)!.content} #${i}`, finishReason: "stop", tokenIds: [1, 2], logprobs: [-0.5, -0.25] })));
+  }
+  async close() {}
+}
+
+describe("runGeneration", () => {
+  let temp: ReturnType<typeof tempDb>;
+  let projectId: number;
+  let modelId: number;
+  beforeEach(() => {
+    temp = tempDb();
+    projectId = createProject(temp.db, { name: "gen" }).id;
+    modelId = registerModel(temp.db, { name: "echo", kind: "policy", source: "palate", path: "/nowhere" }).id;
+  });
+  afterEach(() => temp.cleanup());
+
+  function context(params: GenerateJobParams, attempt = 1, jobId?: number): JobContext<GenerateJobParams> & { logs: string[] } {
+    const id = jobId ?? enqueueJob(temp.db, { kind: "generate", params: params as unknown as Record<string, unknown> }).id;
+    const logs: string[] = [];
+    return {
+      jobId: id,
+      params,
+      attempt,
+      db: temp.db,
+      artifactDir: temp.dir,
+      signal: new AbortController().signal,
+      throwIfCancelled() {},
+      progress() {},
+      log: (t) => void logs.push(t),
+      metrics() {},
+      logs,
+    };
+  }
+
+  const taskRows = () => temp.db.select().from(tasks).all();
+
+  it("writes one task per prompt with K completions, reusing existing prompts and creating typed ones", async () => {
+    const existing = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "old question" }], completions: [{ text: "a" }, { text: "b" }] });
+    const params = generateJobParamsSchema.parse({ projectId, modelId, promptIds: [existing.promptId], prompts: ["new one", "new two"], sampling: { k: 3 } });
+    const ctx = context(params);
+    const result = await runGeneration(ctx, async () => new EchoSource());
+    expect(result).toMatchObject({ prompts: 3, tasksCreated: 3, resumed: 0, completionsPerTask: 3, model: "echo" });
+    const created = taskRows().slice(1);
+    expect(created).toHaveLength(3);
+    expect(created[0].promptId).toBe(existing.promptId);
+    const list = temp.db.select().from(completions).where(eq(completions.taskId, created[1].id)).all();
+    expect(list.map((c) => c.text)).toEqual(["new one #0", "new one #1", "new one #2"]);
+    expect(list[0].model).toBe("echo");
+    expect(list[0].metadata).toMatchObject({ jobId: ctx.jobId, promptIndex: 1, tokenIds: [1, 2], logprobs: [-0.5, -0.25], sumLogprob: -0.75 });
+  });
+
+  it("after a crash, the next attempt writes only the prompts without a task: none twice", async () => {
+    const prompts = Array.from({ length: 20 }, (_, i) => `prompt ${i}`);
+    const params = generateJobParamsSchema.parse({ projectId, modelId, prompts, sampling: { k: 4 } }); // 8 prompts per batch
+    const first = context(params);
+    await expect(runGeneration(first, async () => new EchoSource(2))).rejects.toThrow("engine crashed");
+    expect(completedPromptIndexes(temp.db, projectId, first.jobId)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
+
+    const again = context(params, 2, first.jobId);
+    const source = new EchoSource();
+    const result = await runGeneration(again, async () => source);
+    expect(result).toMatchObject({ tasksCreated: 12, resumed: 8 });
+    expect(source.calls.flat().map((m) => m[0].content)).toEqual(prompts.slice(8));
+    expect(again.logs[0]).toContain("Resuming: 8 of 20 prompts");
+    expect(taskRows()).toHaveLength(20);
+    expect(completedPromptIndexes(temp.db, projectId, first.jobId).size).toBe(20);
+  });
+
+  it("fails naming the field for a prompt of another project, a missing model, or a reward model", async () => {
+    const other = createProject(temp.db, { name: "other" }).id;
+    const foreign = insertTask(temp.db, other, { messages: [{ role: "user", content: "x" }], completions: [{ text: "a" }, { text: "b" }] });
+    const open = async () => new EchoSource();
+    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId, promptIds: [foreign.promptId] })), open)).rejects.toThrow(
+      `promptIds: prompt ${foreign.promptId} is not a prompt of project ${projectId}`,
+    );
+    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId: 999, prompts: ["x"] })), open)).rejects.toThrow("modelId: model 999 is not registered");
+    const rm = registerModel(temp.db, { name: "rm", kind: "reward", source: "palate", path: "/x" }).id;
+    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId: rm, prompts: ["x"] })), open)).rejects.toThrow(/^modelId: "rm" is a reward model/);
+  });
+});

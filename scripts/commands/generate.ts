@@ -95,6 +95,7 @@ written stay).
           if (!Number.isInteger(n) || n <= 0) throw new CliError(`--prompt-ids: "${s}" is not a prompt id`);
           return n;
         });
+        if (promptIds.length === 0) throw new CliError("--prompt-ids: no prompt ids given");
       }
 
       const num = (flag: string) => (values[flag as keyof typeof values] === undefined ? undefined : numberFlag(values[flag as keyof typeof values] as string, flag, 0));

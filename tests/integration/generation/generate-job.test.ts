@@ -1,0 +1,135 @@
+// The "generate" job through the real worker (`palate worker`, a child process per job), and
+// acceptance 5: the worker is killed with SIGKILL mid-job; after a restart the job ends
+// succeeded (or failed with a reason) and every prompt has exactly one task from the job.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { completions, prompts, tasks } from "../../../db/schema";
+import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../../../lib/generation/job-params";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, type Job } from "../../../lib/jobs/queue";
+import { registerModel } from "../../../lib/models/registry";
+import { createProject } from "../../../lib/projects";
+import { insertTask } from "../../../lib/tasks";
+import { tempDb } from "../../helpers/app";
+import { makeTinyModel } from "../../unit/generation/tiny-model";
+
+const root = join(__dirname, "..", "..", "..");
+
+async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 120_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = read();
+    if (job && done(job)) return job;
+    if (Date.now() > deadline) throw new Error(`timed out; job is ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const stopped = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
+const ended = (j: Job) => j.status === "succeeded" || j.status === "failed" || j.status === "cancelled";
+
+describe("generate jobs in the worker", () => {
+  let modelDir: string;
+  let temp: ReturnType<typeof tempDb>;
+  let workers: ChildProcess[] = [];
+  let projectId: number;
+  let modelId: number;
+  beforeAll(async () => {
+    modelDir = await makeTinyModel({ nPositions: 96 });
+  });
+  beforeEach(() => {
+    temp = tempDb();
+    workers = [];
+    projectId = createProject(temp.db, { name: "gen" }).id;
+    modelId = registerModel(temp.db, { name: "tiny", kind: "policy", source: "palate", path: modelDir }).id;
+  });
+  afterEach(async () => {
+    for (const w of workers) {
+      w.kill("SIGKILL");
+      await stopped(w);
+    }
+    temp.cleanup();
+  });
+
+  const startWorker = () => {
+    const w = spawn(process.execPath, [join(root, "scripts", "palate.mjs"), "worker"], { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, PALATE_DB: temp.path } });
+    workers.push(w);
+    return w;
+  };
+
+  /** Tasks of the job per prompt id. */
+  const tasksPerPrompt = (jobId: number) =>
+    temp.db
+      .select({ promptId: tasks.promptId, n: sql<number>`count(*)` })
+      .from(tasks)
+      .innerJoin(completions, eq(completions.taskId, tasks.id))
+      .where(sql`${completions.position} = 0 and json_extract(${completions.metadata}, '$.jobId') = ${jobId}`)
+      .groupBy(tasks.promptId)
+      .all();
+
+  it("samples K completions per prompt from a Palate model into new tasks, with progress, messages and metrics", async () => {
+    const old = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "What is the capital of France?" }], completions: [{ text: "Paris" }, { text: "Lyon" }] });
+    startWorker();
+    const params = generateJobParamsSchema.parse({ projectId, modelId, promptIds: [old.promptId], prompts: ["Name a color.", "One two"], sampling: { k: 4, maxTokens: 12, seed: 3 } });
+    const job = enqueueJob(temp.db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId });
+    const done = await waitFor(() => getJob(temp.db, job.id), ended);
+    expect(done.error).toBeNull();
+    expect(done).toMatchObject({ status: "succeeded", progress: 1, result: { prompts: 3, tasksCreated: 3, resumed: 0, completionsPerTask: 4, model: "tiny" } });
+    expect(tasksPerPrompt(job.id).map((r) => r.n)).toEqual([1, 1, 1]);
+    const newTasks = temp.db.select().from(tasks).where(sql`${tasks.id} > ${old.taskId}`).all();
+    expect(newTasks[0].promptId).toBe(old.promptId);
+    const list = temp.db.select().from(completions).where(eq(completions.taskId, newTasks[1].id)).all();
+    expect(list).toHaveLength(4);
+    const meta = list[0].metadata as { tokenIds: number[]; logprobs: number[]; promptIndex: number };
+    expect(meta.promptIndex).toBe(1);
+    expect(meta.logprobs).toHaveLength(meta.tokenIds.length);
+    expect(list[0].model).toBe("tiny");
+    expect(temp.db.select().from(prompts).all()).toHaveLength(3);
+    expect(jobMetricsSince(temp.db, job.id).map((m) => m.name)).toContain("tokens_per_second");
+    expect(jobEventsSince(temp.db, job.id).map((e) => e.text).join("\n")).toContain("Wrote 3 tasks");
+  });
+
+  it("a bad prompt id fails the job with the field named", async () => {
+    startWorker();
+    const job = enqueueJob(temp.db, { kind: GENERATE_JOB_KIND, params: { projectId, modelId, promptIds: [424242] }, projectId });
+    const done = await waitFor(() => getJob(temp.db, job.id), ended);
+    expect(done.status).toBe("failed");
+    expect(done.error).toBe(`promptIds: prompt 424242 is not a prompt of project ${projectId}`);
+  });
+
+  it("survives SIGKILL of the worker mid-job: after a restart the job ends, and no prompt has two tasks from it", async () => {
+    const n = 240;
+    const first = startWorker();
+    const params = generateJobParamsSchema.parse({ projectId, modelId, prompts: Array.from({ length: n }, (_, i) => `Question number ${i}: what comes next?`), sampling: { k: 4, maxTokens: 48 } });
+    const job = enqueueJob(temp.db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId });
+    const midway = await waitFor(() => getJob(temp.db, job.id), (j) => ended(j) || (j.status === "running" && j.progress > 0));
+    first.kill("SIGKILL");
+    await stopped(first);
+    expect(midway.status).toBe("running"); // killed mid-job, not after it
+    const before = tasksPerPrompt(job.id).length;
+    expect(before).toBeLessThan(n);
+
+    startWorker();
+    const done = await waitFor(() => getJob(temp.db, job.id), ended);
+    if (done.status === "failed") expect(done.error).toMatch(/\w/);
+    else {
+      expect(done.status).toBe("succeeded");
+      expect(done.attempts).toBe(2);
+      const result = done.result as { resumed: number; tasksCreated: number };
+      expect(result.resumed).toBeGreaterThan(0);
+      expect(result.resumed + result.tasksCreated).toBe(n);
+    }
+    const counts = tasksPerPrompt(job.id);
+    expect(counts.every((r) => r.n === 1)).toBe(true);
+    if (done.status === "succeeded") expect(counts).toHaveLength(n);
+    // Whole tasks only: every task of the job has its 4 completions.
+    const sizes = temp.db
+      .select({ n: sql<number>`count(*)` })
+      .from(completions)
+      .where(sql`json_extract(${completions.metadata}, '$.jobId') = ${job.id}`)
+      .groupBy(completions.taskId)
+      .all();
+    expect(sizes.every((s) => s.n === 4)).toBe(true);
+  });
+});

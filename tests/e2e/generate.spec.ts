@@ -39,7 +39,7 @@ test.beforeAll(async () => {
     modelId = registerModel(db, { name: "tiny-sft", kind: "policy", source: "palate", path: modelDir }).id;
   });
   // The fixture kinds (a slow "count" job that logs a loss) beside the built-in ones.
-  worker = startWorker({ dbPath: app.dbPath, quiet: true, env: { PALATE_JOB_KINDS: join(projectRoot, "tests", "fixtures", "job-kinds.ts") } });
+  worker = startWorker({ dbPath: app.dbPath, quiet: true, env: { ...process.env, PALATE_JOB_KINDS: join(projectRoot, "tests", "fixtures", "job-kinds.ts") } });
 });
 test.afterAll(async () => {
   if (worker && worker.exitCode === null) {

@@ -23,7 +23,7 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
   const logEnd = useRef<HTMLLIElement>(null);
 
   const poll = useCallback(async () => {
-    const res = await callApi<JobDetail>(`/api/jobs/${initial.job.id}?afterEvent=${after.current.event}&afterMetric=${after.current.metric}`, "GET");
+    const res = await callApi<JobDetail>(`/api/jobs/${initial.job.id}?afterEvent=${after.current.event}&afterMetric=${after.current.metric}&params=false`, "GET");
     if (!res.ok) {
       setError(res.error);
       return;
@@ -38,8 +38,8 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
       after.current.metric = newMetrics[newMetrics.length - 1].id;
       setMetrics((old) => [...old, ...newMetrics]);
     }
-    setJob(next);
-  }, [initial.job.id]);
+    setJob({ ...next, params: initial.job.params });
+  }, [initial.job.id, initial.job.params]);
 
   const finished = FINISHED.has(job.status);
   useEffect(() => {
@@ -65,7 +65,7 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
     setCancelling(true);
     const res = await callApi<{ job: JobView }>(`/api/jobs/${job.id}/cancel`, "POST");
     setCancelling(false);
-    if (res.ok) setJob(res.data.job);
+    if (res.ok) setJob({ ...res.data.job, params: initial.job.params });
     else setError(res.error);
   }
 

@@ -120,6 +120,8 @@ export const jobDetailQuerySchema = z
     afterEvent: z.coerce.number().int().min(0).optional(),
     /** Only metric points with a larger id. */
     afterMetric: z.coerce.number().int().min(0).optional(),
+    /** "false": leave the job's parameters out (they can be large; a polling page has them already). */
+    params: z.enum(["true", "false"]).optional(),
   })
   .strict();
 export type JobDetailQuery = z.infer<typeof jobDetailQuerySchema>;
@@ -133,8 +135,9 @@ export interface JobDetail {
 }
 
 export function getJobDetail(db: Db, id: number, query: JobDetailQuery = {}): JobDetail | undefined {
-  const job = getJobView(db, id);
-  if (!job) return undefined;
+  const view = getJobView(db, id);
+  if (!view) return undefined;
+  const job = query.params === "false" ? { ...view, params: {} } : view;
   return { job, events: jobEventsSince(db, id, query.afterEvent ?? 0), metrics: jobMetricsSince(db, id, query.afterMetric ?? 0) };
 }
 

@@ -111,6 +111,9 @@ describe("jobs API", () => {
       [2, "accuracy", 0.5],
     ]);
     expect((await researcher.fetch(`/api/jobs/${job.id}?afterEvent=-1`)).status).toBe(400);
+    expect(read.job).toHaveProperty("params.prompts", ["What is the capital of Peru?"]);
+    const brief = (await (await researcher.fetch(`/api/jobs/${job.id}?params=false`)).json()) as JobAnswer & { job: { params: unknown } };
+    expect(brief.job.params).toEqual({});
 
     const list = (await (await researcher.fetch(`/api/jobs?projectId=${projectId}&kind=generate`)).json()) as { jobs: { id: number }[] };
     expect(list.jobs.map((j) => j.id)).toEqual([job.id]);

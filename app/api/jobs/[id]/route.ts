@@ -1,5 +1,6 @@
-// GET /api/jobs/[id]?afterEvent=&afterMetric=: the job, its events and metric points after the
-// given ids (admin, researcher) — job pages poll this while the job runs.
+// GET /api/jobs/[id]?afterEvent=&afterMetric=&params=false: the job, its events and metric points
+// after the given ids (admin, researcher) — job pages poll this while the job runs, leaving the
+// (possibly large) parameters out.
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";

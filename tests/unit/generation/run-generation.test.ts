@@ -4,7 +4,7 @@ import { completions, tasks, type Message } from "../../../db/schema";
 import { generateJobParamsSchema, type GenerateJobParams, type Sampling } from "../../../lib/generation/job-params";
 import { completedPromptIndexes, runGeneration } from "../../../lib/generation/run-generation";
 import type { CompletionSource, SampledCompletion } from "../../../lib/generation/source";
-import type { JobContext } from "../../../lib/jobs/kind";
+import { JobCancelledError, type JobContext } from "../../../lib/jobs/kind";
 import { enqueueJob } from "../../../lib/jobs/queue";
 import { registerModel } from "../../../lib/models/registry";
 import { createProject } from "../../../lib/projects";
@@ -85,6 +85,18 @@ describe("runGeneration", () => {
     expect(again.logs[0]).toContain("Resuming: 8 of 20 prompts");
     expect(taskRows()).toHaveLength(20);
     expect(completedPromptIndexes(temp.db, projectId, first.jobId).size).toBe(20);
+  });
+
+  it("stops between batches when cancelled, leaving whole tasks only", async () => {
+    const params = generateJobParamsSchema.parse({ projectId, modelId, prompts: Array.from({ length: 20 }, (_, i) => `p${i}`), sampling: { k: 4 } });
+    const ctx = context(params);
+    let checks = 0;
+    ctx.throwIfCancelled = () => {
+      if (++checks === 3) throw new JobCancelledError();
+    };
+    await expect(runGeneration(ctx, async () => new EchoSource())).rejects.toBeInstanceOf(JobCancelledError);
+    expect(taskRows()).toHaveLength(8);
+    expect(temp.db.select().from(completions).all()).toHaveLength(32);
   });
 
   it("fails naming the field for a prompt of another project, a missing model, or a reward model", async () => {

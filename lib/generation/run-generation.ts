@@ -6,10 +6,11 @@
 // the prompts already written by this job. A run killed at any point leaves whole tasks
 // only; the next attempt finds which prompt indexes are done and generates the rest, so no
 // prompt ever gets two tasks from one job.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { completions, prompts, tasks, type Message } from "../../db/schema";
 import type { JobContext } from "../jobs/kind";
+import { getJob } from "../jobs/queue";
 import { getModelRow, type ModelRow } from "../models/registry";
 import { getProject } from "../projects";
 import { insertTask } from "../tasks";
@@ -48,24 +49,30 @@ export function resolvePrompts(db: Db, params: Pick<GenerateJobParams, "projectI
   return out;
 }
 
-/** Prompt indexes of `jobId` that already have their task (optionally only among `among`). */
-export function completedPromptIndexes(db: Db, projectId: number, jobId: number, among?: readonly number[]): Set<number> {
+/**
+ * Prompt indexes of `jobId` that already have their task. `since` (unix ms) limits the scan to
+ * tasks created from then on (the job's tasks are never older than the job); `among` to some indexes.
+ */
+export function completedPromptIndexes(db: Db, projectId: number, jobId: number, filter: { among?: readonly number[]; since?: number } = {}): Set<number> {
   const index = sql<number>`json_extract(${completions.metadata}, '$.promptIndex')`;
   const rows = db
     .select({ index })
-    .from(completions)
-    .innerJoin(tasks, eq(tasks.id, completions.taskId))
+    .from(tasks)
+    .innerJoin(completions, and(eq(completions.taskId, tasks.id), eq(completions.position, 0)))
     .where(
       and(
         eq(tasks.projectId, projectId),
-        eq(completions.position, 0),
+        filter.since !== undefined ? gte(tasks.createdAt, Math.floor(filter.since)) : undefined,
         sql`json_extract(${completions.metadata}, '$.jobId') = ${jobId}`,
-        among ? inArray(index, [...among]) : undefined,
+        filter.among ? inArray(index, [...filter.among]) : undefined,
       ),
     )
     .all();
   return new Set(rows.map((r) => Number(r.index)));
 }
+
+/** Clock margin when limiting scans by creation time. */
+const SINCE_MARGIN_MS = 60_000;
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -80,11 +87,22 @@ export function completionMetadata(jobId: number, promptIndex: number, c: Sample
   return meta;
 }
 
-/** Writes one batch's tasks in one transaction, skipping prompts this job already wrote. Returns the number written. */
-export function writeBatch(db: Db, projectId: number, jobId: number, modelName: string, items: { prompt: GenerationPrompt; completions: SampledCompletion[] }[]): number {
+/**
+ * Writes one batch's tasks in one transaction, skipping prompts this job already wrote (a
+ * process of an earlier attempt still finishing its batch). `since`: when this attempt
+ * scanned for finished prompts. Returns the number written.
+ */
+export function writeBatch(
+  db: Db,
+  projectId: number,
+  jobId: number,
+  modelName: string,
+  items: { prompt: GenerationPrompt; completions: SampledCompletion[] }[],
+  since?: number,
+): number {
   return db.transaction(
     (tx) => {
-      const done = completedPromptIndexes(tx, projectId, jobId, items.map((i) => i.prompt.index));
+      const done = completedPromptIndexes(tx, projectId, jobId, { among: items.map((i) => i.prompt.index), since: since === undefined ? undefined : since - SINCE_MARGIN_MS });
       let written = 0;
       for (const { prompt, completions: list } of items) {
         if (done.has(prompt.index)) continue;
@@ -135,7 +153,9 @@ export async function runGeneration(
   if (!getProject(db, params.projectId)) throw new Error(`projectId: project ${params.projectId} does not exist`);
   const row = checkModel(getModelRow(db, params.modelId), params.modelId);
   const all = resolvePrompts(db, params);
-  const done = completedPromptIndexes(db, params.projectId, ctx.jobId);
+  const scannedAt = Date.now();
+  const job = getJob(db, ctx.jobId);
+  const done = completedPromptIndexes(db, params.projectId, ctx.jobId, { since: job ? job.createdAt - SINCE_MARGIN_MS : undefined });
   const todo = all.filter((p) => !done.has(p.index));
   if (done.size > 0) ctx.log(`Resuming: ${done.size} of ${all.length} prompts already have their task from this job.`);
   ctx.progress(done.size / all.length, `loading ${row.name}`);
@@ -163,6 +183,7 @@ export async function runGeneration(
         ctx.jobId,
         source.modelName,
         batch.map((prompt, i) => ({ prompt, completions: results[i] })),
+        scannedAt,
       );
       finished += batch.length;
       const seconds = Math.max(1e-6, (performance.now() - began) / 1000);

@@ -147,7 +147,19 @@ export interface PromptOption {
   preview: string;
 }
 
-export function projectPromptOptions(db: Db, projectId: number, limit = 5000): PromptOption[] {
+/** Every prompt id of a project, in order (what "all prompts" of the generation form sends). */
+export function projectPromptIds(db: Db, projectId: number): number[] {
+  return db
+    .select({ id: prompts.id })
+    .from(prompts)
+    .where(eq(prompts.projectId, projectId))
+    .orderBy(asc(prompts.id))
+    .all()
+    .map((p) => p.id);
+}
+
+/** The first `limit` prompts of a project with a one-line preview, for picking a selection. */
+export function projectPromptOptions(db: Db, projectId: number, limit = 2000): PromptOption[] {
   return db
     .select({ id: prompts.id, messages: prompts.messages })
     .from(prompts)

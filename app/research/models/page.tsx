@@ -44,7 +44,7 @@ export default async function ModelsPage() {
               </tr>
             )}
             {models.map((m) => (
-              <tr key={m.id} className="border-t border-slate-100 align-top" data-testid={`model-${m.name}`}>
+              <tr key={m.id} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`model-${m.name}`}>
                 <td className="py-2 pr-3">
                   <span className="font-medium">{m.name}</span>
                   {m.description && <p className="max-w-sm text-xs text-slate-500">{m.description}</p>}

@@ -18,9 +18,23 @@ interface PromptOption {
 }
 type PromptMode = "all" | "selected" | "typed";
 
-export function GenerateForm({ projectId, defaultK, models, prompts }: { projectId: number; defaultK: number; models: ModelOption[]; prompts: PromptOption[] }) {
+export function GenerateForm({
+  projectId,
+  defaultK,
+  models,
+  promptIds,
+  prompts,
+}: {
+  projectId: number;
+  defaultK: number;
+  models: ModelOption[];
+  /** Every prompt of the project. */
+  promptIds: number[];
+  /** The first prompts with previews, to choose a selection from. */
+  prompts: PromptOption[];
+}) {
   const router = useRouter();
-  const [mode, setMode] = useState<PromptMode>(prompts.length > 0 ? "all" : "typed");
+  const [mode, setMode] = useState<PromptMode>(promptIds.length > 0 ? "all" : "typed");
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -40,7 +54,7 @@ export function GenerateForm({ projectId, defaultK, models, prompts }: { project
     const params = {
       projectId,
       modelId: num("modelId"),
-      ...(mode === "all" ? { promptIds: prompts.map((p) => p.id) } : mode === "selected" ? { promptIds: [...selected] } : { prompts: typed }),
+      ...(mode === "all" ? { promptIds } : mode === "selected" ? { promptIds: [...selected] } : { prompts: typed }),
       sampling: {
         k: num("k"),
         temperature: num("temperature"),
@@ -79,11 +93,11 @@ export function GenerateForm({ projectId, defaultK, models, prompts }: { project
       <fieldset className="flex flex-col gap-2 text-sm">
         <legend className="mb-1">Prompts</legend>
         <label className="flex items-center gap-2">
-          <input type="radio" name="promptMode" checked={mode === "all"} onChange={() => setMode("all")} disabled={prompts.length === 0} />
-          {`All ${prompts.length} prompts of the project`}
+          <input type="radio" name="promptMode" checked={mode === "all"} onChange={() => setMode("all")} disabled={promptIds.length === 0} />
+          {`All ${promptIds.length} prompts of the project`}
         </label>
         <label className="flex items-center gap-2">
-          <input type="radio" name="promptMode" checked={mode === "selected"} onChange={() => setMode("selected")} disabled={prompts.length === 0} />
+          <input type="radio" name="promptMode" checked={mode === "selected"} onChange={() => setMode("selected")} disabled={promptIds.length === 0} />
           A selection ({selected.size} chosen)
         </label>
         <label className="flex items-center gap-2">
@@ -111,6 +125,7 @@ export function GenerateForm({ projectId, defaultK, models, prompts }: { project
                 </label>
               </li>
             ))}
+            {promptIds.length > prompts.length && <li className="text-slate-500">{`… the first ${prompts.length} of ${promptIds.length} are listed.`}</li>}
           </ul>
         )}
         {mode === "typed" && (

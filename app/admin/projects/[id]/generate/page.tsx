@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { ADMIN } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
-import { listJobViews, projectPromptOptions } from "@/lib/jobs/views";
+import { listJobViews, projectPromptIds, projectPromptOptions } from "@/lib/jobs/views";
 import { ensureDefaultModel, listModels } from "@/lib/models/registry";
 import { getProject } from "@/lib/projects";
 import { JobTable } from "@/app/components/job-table";
@@ -26,6 +26,7 @@ export default async function GeneratePage({ params }: Props) {
   const models = listModels(db)
     .filter((m) => m.kind !== "reward")
     .map((m) => ({ id: m.id, name: m.name, kind: m.kind, source: m.source }));
+  const promptIds = projectPromptIds(db, id);
   const prompts = projectPromptOptions(db, id);
   const jobs = listJobViews(db, { projectId: id, limit: 20 });
   return (
@@ -44,7 +45,7 @@ export default async function GeneratePage({ params }: Props) {
           .
         </p>
       </div>
-      <GenerateForm projectId={id} defaultK={project.completionsPerTask} models={models} prompts={prompts} />
+      <GenerateForm projectId={id} defaultK={project.completionsPerTask} models={models} promptIds={promptIds} prompts={prompts} />
       <section className="flex flex-col gap-3" aria-label="Jobs of this project">
         <h2 className="text-lg font-medium">Jobs of this project</h2>
         <JobTable jobs={jobs} />

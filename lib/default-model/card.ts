@@ -1,4 +1,5 @@
 // The model card of the default models, rendered from the figures make-default-model measured.
+import { DEFAULT_ADAMW } from "../ml/nn/adamw";
 import type { DefaultModelConfig } from "./config";
 import type { CorpusSource } from "./corpus";
 import { formatEvalTable, type EvalQaSummary } from "./eval-qa";
@@ -90,7 +91,7 @@ export function renderModelCard(r: MakeReport): string {
     `| pretraining | ${r.pretrain.steps} | ${c.pretrain.batchSize} | ${c.context} | ${c.pretrain.lr} (${c.pretrain.warmupSteps}) | ${r.pretrain.finalLoss.toFixed(4)} | ${(r.pretrain.seconds / 60).toFixed(1)} min |`,
     `| SFT (answer tokens only) | ${r.sft.steps} | ${c.sft.batchSize} | ${c.sft.seqLen} | ${c.sft.lr} (${c.sft.warmupSteps}) | ${r.sft.finalLoss.toFixed(4)} (mean of last 50: ${r.sft.tailLoss.toFixed(4)}) | ${(r.sft.seconds / 60).toFixed(1)} min |`,
     "",
-    `AdamW (β = 0.9, 0.95, weight decay 0.1, gradient clipping at 1), seed ${c.seed}, one ONNX Runtime`,
+    `AdamW (β = ${DEFAULT_ADAMW.beta1}, ${DEFAULT_ADAMW.beta2}, weight decay ${DEFAULT_ADAMW.weightDecay}, gradient clipping at ${DEFAULT_ADAMW.maxGradNorm}), seed ${c.seed}, one ONNX Runtime`,
     `thread per operator; the whole build took ${(r.totalSeconds / 60).toFixed(1)} min on a shared 2-core machine.`,
     "Final losses are the loss of the last step's batch; a re-run reproduces them.",
     "",

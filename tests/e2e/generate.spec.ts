@@ -133,3 +133,31 @@ test("a running job shows its metrics live and is cancelled from its page", asyn
   expect(value).toBeGreaterThan(0);
   expect(value).toBeLessThan(100);
 });
+
+test("the admin registers an endpoint model from the registry page; the key is never shown", async ({ page }) => {
+  await signIn(page, "admin@palate.local");
+  await page.waitForURL(/\/admin$/);
+  await page.goto(`${app.url}/research/models`);
+  const form = page.getByRole("form", { name: "Register a model" });
+  await form.getByLabel("Name", { exact: true }).fill("vllm-qwen");
+  await form.getByLabel("Source").selectOption("openai");
+  await form.getByLabel("Base URL").fill("http://127.0.0.1:8000/v1");
+  await form.getByLabel("Model name").fill("Qwen/Qwen2.5-0.5B-Instruct");
+  await form.getByLabel("Which API").selectOption("completions");
+  await form.getByLabel("API key (optional)").fill("sk-e2e-secret-value");
+  await form.getByLabel("Parent").selectOption({ label: "tiny-sft" });
+  await form.getByRole("button", { name: "Register model" }).click();
+  await expect(page.getByRole("status")).toHaveText("Registered vllm-qwen.");
+  const row = page.getByTestId("model-vllm-qwen");
+  await expect(row).toContainText("Qwen/Qwen2.5-0.5B-Instruct");
+  await expect(row).toContainText("key set");
+  await expect(row).toContainText("/v1/completions");
+  await expect(row).toContainText("tiny-sft");
+  expect(await page.content()).not.toContain("sk-e2e-secret-value");
+  // A bad directory is refused, naming the field.
+  await form.getByLabel("Name", { exact: true }).fill("nowhere");
+  await form.getByLabel("Source").selectOption("palate");
+  await form.getByLabel(/^Directory/).fill("/definitely/not/a/model");
+  await form.getByRole("button", { name: "Register model" }).click();
+  await expect(form.getByRole("alert")).toContainText("path: no Palate model directory there");
+});

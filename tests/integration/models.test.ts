@@ -43,11 +43,12 @@ describe("models API and page", () => {
       remoteModel: "llama-3.2-1b",
       apiKey: SECRET,
       parentId: tiny.id,
+      metadata: { endpoint: "completions" },
     });
     const endText = await endRes.text();
     expect(endRes.status, endText).toBe(201);
     expect(endText).not.toContain(SECRET);
-    expect(JSON.parse(endText).model).toMatchObject({ baseUrl: "http://127.0.0.1:9/v1", remoteModel: "llama-3.2-1b", hasApiKey: true, parentId: tiny.id });
+    expect(JSON.parse(endText).model).toMatchObject({ baseUrl: "http://127.0.0.1:9/v1", remoteModel: "llama-3.2-1b", hasApiKey: true, parentId: tiny.id, metadata: { endpoint: "completions" } });
     expect(JSON.parse(endText).model).not.toHaveProperty("apiKey");
 
     const list = await researcher.fetch("/api/models");

@@ -58,6 +58,7 @@ export default async function ModelsPage() {
                   ) : (
                     <>
                       endpoint <code className="text-xs">{m.baseUrl}</code> · model <code className="text-xs">{m.remoteModel}</code>
+                      {m.metadata?.endpoint === "completions" && <span className="ml-1 text-xs text-slate-500">(/v1/completions)</span>}
                       {m.hasApiKey && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">key set</span>}
                     </>
                   )}

@@ -1,7 +1,8 @@
 "use client";
 
 // Registers a model through POST /api/models: a Palate model directory, or an OpenAI-compatible
-// endpoint (base URL, remote model name, optional API key that is never shown again).
+// endpoint (base URL, remote model name, which API — chat or plain completions — and an
+// optional API key that is never shown again).
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "@/app/components/api-client";
@@ -29,7 +30,14 @@ export function RegisterModelForm({ models }: { models: { id: number; name: stri
     const body =
       source === "palate"
         ? { ...common, source, path: text("path") }
-        : { ...common, source, baseUrl: text("baseUrl"), remoteModel: text("remoteModel"), ...(text("apiKey") ? { apiKey: text("apiKey") } : {}) };
+        : {
+            ...common,
+            source,
+            baseUrl: text("baseUrl"),
+            remoteModel: text("remoteModel"),
+            ...(text("apiKey") ? { apiKey: text("apiKey") } : {}),
+            ...(text("endpoint") === "completions" ? { metadata: { endpoint: "completions" } } : {}),
+          };
     setPending(true);
     const res = await callApi<{ model: { name: string } }>("/api/models", "POST", body);
     setPending(false);
@@ -91,6 +99,13 @@ export function RegisterModelForm({ models }: { models: { id: number; name: stri
           <label className="flex flex-col gap-1 text-sm">
             Model name
             <input name="remoteModel" required className={`${input} font-mono`} placeholder="meta-llama/Llama-3.2-1B-Instruct" />
+          </label>
+          <label className="flex flex-col gap-1 text-sm">
+            Which API
+            <select name="endpoint" defaultValue="chat" className={input}>
+              <option value="chat">/v1/chat/completions (messages)</option>
+              <option value="completions">/v1/completions (chat template rendered here)</option>
+            </select>
           </label>
           <label className="flex flex-col gap-1 text-sm">
             API key (optional)

@@ -10,6 +10,7 @@ import { initGPT2Params } from "../../lib/ml/io/gpt2-params";
 import { saveModelDir } from "../../lib/ml/io/model-dir";
 import { Tokenizer } from "../../lib/ml/tokenizer/tokenizer";
 import { trainBpe } from "../../lib/ml/tokenizer/train-bpe";
+import { enqueueJob, getJob } from "../../lib/jobs/queue";
 import { registerModel } from "../../lib/models/registry";
 import { createProject } from "../../lib/projects";
 import { projectRoot, startWorker } from "../../scripts/server";
@@ -103,9 +104,29 @@ test("the admin generates completions from the UI, watches the job finish, and a
   await context.close();
 });
 
+test("the admin samples a selection of the project's prompts again", async ({ page }) => {
+  // The first test's two prompts are now prompts of the project: pick one of them.
+  await signIn(page, "admin@palate.local");
+  await page.waitForURL(/\/admin$/);
+  await page.goto(`${app.url}/admin/projects/${projectId}/generate`);
+  const form = page.getByRole("form", { name: "Generate completions" });
+  await expect(form.getByLabel("All 2 prompts of the project")).toBeChecked();
+  await form.getByLabel(/^A selection/).check();
+  await form.getByRole("list", { name: "Choose prompts" }).getByLabel(PROMPTS[1]).check();
+  await expect(form.getByLabel(/^A selection/)).toHaveAccessibleName("A selection (1 chosen)");
+  await form.getByLabel("Model").selectOption(String(modelId));
+  await form.getByLabel("Max tokens").fill("4");
+  await form.getByRole("button", { name: "Start generation" }).click();
+  await page.waitForURL(/\/research\/jobs\/\d+$/);
+  await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 90_000 });
+  await expect(page.getByTestId("job-outcome")).toContainText("1 new task in Generated answers");
+  const { params } = getJob(app.db, Number(new URL(page.url()).pathname.split("/").pop()))!;
+  expect(params).toMatchObject({ projectId, modelId, promptIds: [expect.any(Number)] });
+  expect(params).not.toHaveProperty("prompts");
+});
+
 test("a queued job is cancelled from its page", async ({ page }) => {
   // The worker only runs kinds it knows: an unknown kind stays queued, so Cancel finds it queued.
-  const { enqueueJob } = await import("../../lib/jobs/queue");
   const job = enqueueJob(app.db, { kind: "not-a-kind", params: {}, projectId });
   await signIn(page, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
@@ -118,7 +139,6 @@ test("a queued job is cancelled from its page", async ({ page }) => {
 });
 
 test("a running job shows its metrics live and is cancelled from its page", async ({ page }) => {
-  const { enqueueJob } = await import("../../lib/jobs/queue");
   const job = enqueueJob(app.db, { kind: "count", params: { steps: 10_000, stepMs: 50 } });
   await signIn(page, "admin@palate.local");
   await page.waitForURL(/\/admin$/);

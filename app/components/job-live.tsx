@@ -124,6 +124,16 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
             (job.projectName ?? job.projectId)
           )}
         </dd>
+        {job.model && (
+          <>
+            <dt className="text-slate-500">Model</dt>
+            <dd>
+              <Link href="/research/models" className="text-indigo-700 underline">
+                {job.model.name}
+              </Link>
+            </dd>
+          </>
+        )}
         <dt className="text-slate-500">Started by</dt>
         <dd>{job.createdByEmail ?? "—"}</dd>
         <dt className="text-slate-500">Created</dt>

@@ -34,7 +34,15 @@ export function JobTable({ jobs }: { jobs: readonly JobView[] }) {
                 </Link>
               </td>
               <td className="pr-3">{job.title}</td>
-              <td className="pr-3">{job.projectName ?? "—"}</td>
+              <td className="pr-3">
+                {job.projectId === null ? (
+                  "—"
+                ) : (
+                  <Link href={`/research/projects/${job.projectId}`} className="text-indigo-700 underline">
+                    {job.projectName ?? `#${job.projectId}`}
+                  </Link>
+                )}
+              </td>
               <td className="pr-3">
                 <JobStatusBadge status={job.status} cancelling={job.cancelRequested} />
               </td>

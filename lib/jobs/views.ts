@@ -38,6 +38,8 @@ export interface JobView {
   projectName: string | null;
   createdBy: number | null;
   createdByEmail: string | null;
+  /** The registry model the job's parameters name (`params.modelId`), when there is one (detail views only). */
+  model: { id: number; name: string } | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -68,6 +70,7 @@ function toView(row: { job: Job; projectName: string | null; createdByEmail: str
     projectName: row.projectName,
     createdBy: job.createdBy,
     createdByEmail: row.createdByEmail,
+    model: null,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
@@ -83,7 +86,13 @@ export function getJobView(db: Db, id: number): JobView | undefined {
     .leftJoin(users, eq(users.id, jobs.createdBy))
     .where(eq(jobs.id, id))
     .get();
-  return row ? toView(row) : undefined;
+  if (!row) return undefined;
+  const view = toView(row);
+  const modelId = row.job.params.modelId;
+  if (typeof modelId === "number") {
+    view.model = db.select({ id: models.id, name: models.name }).from(models).where(eq(models.id, modelId)).get() ?? null;
+  }
+  return view;
 }
 
 export const jobListQuerySchema = z

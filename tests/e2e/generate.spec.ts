@@ -87,6 +87,7 @@ test("the admin generates completions from the UI, watches the job finish, and a
   await expect(page.getByTestId("job-events")).toContainText("Generating 4 completions for each of 2 prompts");
   await expect(page.getByTestId("job-outcome")).toContainText("2 new tasks in Generated answers");
   await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "tiny-sft" })).toBeVisible();
   // The jobs list shows it too.
   await page.goto(`${app.url}/research/jobs`);
   await expect(page.getByTestId(`job-${jobId}`)).toContainText("succeeded");

@@ -95,6 +95,7 @@ describe("jobs API", () => {
 
     const read = (await (await researcher.fetch(`/api/jobs/${job.id}`)).json()) as JobAnswer;
     expect(read.job.status).toBe("queued");
+    expect(read.job).toHaveProperty("model", { id: policy, name: "tiny-policy" });
     expect(read.events).toEqual([]);
     expect(read.metrics).toEqual([]);
 

@@ -51,24 +51,37 @@ export function claimNextJob(db: Db, workerPid: number, kinds?: readonly string[
         .orderBy(asc(jobs.id))
         .limit(1)
         .get();
-      if (!next) return undefined;
-      const t = Date.now();
-      return tx
-        .update(jobs)
-        .set({
-          status: "running",
-          workerPid,
-          heartbeatAt: t,
-          startedAt: sql`coalesce(${jobs.startedAt}, ${t})`,
-          attempts: sql`${jobs.attempts} + 1`,
-          message: "starting",
-        })
-        .where(eq(jobs.id, next.id))
-        .returning()
-        .get();
+      return next ? markRunning(tx, next.id, workerPid) : undefined;
     },
     { behavior: "immediate" },
   );
+}
+
+/** A queued job taken by `workerPid`: running, one more attempt, heartbeat now. */
+function markRunning(tx: Db, id: number, workerPid: number): Job {
+  const t = Date.now();
+  return tx
+    .update(jobs)
+    .set({
+      status: "running",
+      workerPid,
+      heartbeatAt: t,
+      startedAt: sql`coalesce(${jobs.startedAt}, ${t})`,
+      attempts: sql`${jobs.attempts} + 1`,
+      message: "starting",
+    })
+    .where(eq(jobs.id, id))
+    .returning()
+    .get();
+}
+
+/**
+ * Enqueues a job already claimed by this process (the CLI runs jobs in the foreground), in one
+ * IMMEDIATE transaction so that no worker can take it in between. It shows in the app's job
+ * list like any other.
+ */
+export function enqueueClaimedJob(db: Db, job: NewJob, workerPid: number = process.pid): Job {
+  return db.transaction((tx) => markRunning(tx, enqueueJob(tx, job).id, workerPid), { behavior: "immediate" });
 }
 
 export function heartbeat(db: Db, id: number): { cancelRequested: boolean } {

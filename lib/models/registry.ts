@@ -43,13 +43,13 @@ export class DuplicateModelError extends Error {
 
 /** The project root (model paths in the registry may be relative to it). */
 export function projectRoot(): string {
-  return resolve(process.env.PALATE_ROOT ?? process.cwd());
+  return resolve(/*turbopackIgnore: true*/ process.env.PALATE_ROOT ?? process.cwd());
 }
 
 /** A registry path made absolute. */
 export function modelDir(row: Pick<ModelRow, "path">): string {
   if (!row.path) throw new Error("model has no directory");
-  return isAbsolute(row.path) ? row.path : join(projectRoot(), row.path);
+  return isAbsolute(row.path) ? row.path : join(/*turbopackIgnore: true*/ projectRoot(), row.path);
 }
 
 export function toView(row: ModelRow): ModelView {
@@ -101,7 +101,7 @@ export const DEFAULT_MODEL_PATH = "models/default-sft";
 export function ensureDefaultModel(db: Db): ModelView | undefined {
   const existing = getModelByName(db, DEFAULT_MODEL_NAME);
   if (existing) return toView(existing);
-  if (!existsSync(join(projectRoot(), DEFAULT_MODEL_PATH, "config.json"))) return undefined;
+  if (!existsSync(join(/*turbopackIgnore: true*/ projectRoot(), DEFAULT_MODEL_PATH, "config.json"))) return undefined;
   return registerModel(db, {
     name: DEFAULT_MODEL_NAME,
     kind: "policy",

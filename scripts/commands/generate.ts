@@ -2,11 +2,10 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { SingleBar } from "cli-progress";
 import { databasePath, openDb } from "../../db/client";
-import { enqueueClaimed } from "../../lib/generation/foreground-job";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../../lib/generation/job-params";
 import { parsePromptFile } from "../../lib/generation/prompt-file";
 import { projectPromptIds } from "../../lib/generation/run-generation";
-import { getJob, requestCancel } from "../../lib/jobs/queue";
+import { enqueueClaimedJob, getJob, requestCancel } from "../../lib/jobs/queue";
 import { runJob } from "../../lib/jobs/run-job";
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
@@ -117,7 +116,7 @@ written stay).
         throw new CliError(`--${FLAG_OF[field] ?? field}: ${issue.message}`);
       }
 
-      const job = enqueueClaimed(db, { kind: GENERATE_JOB_KIND, params: parsed.data as unknown as Record<string, unknown>, projectId: project.id });
+      const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: parsed.data as unknown as Record<string, unknown>, projectId: project.id });
       const total = (promptIds?.length ?? 0) + (prompts?.length ?? 0);
       console.log(`Job ${job.id}: ${parsed.data.sampling.k} completions for each of ${total} prompts from ${model.name} into "${project.name}".`);
       const bar = new SingleBar({ format: "generate |{bar}| {value}/{total} prompts | {message}", hideCursor: true });

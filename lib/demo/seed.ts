@@ -2,7 +2,7 @@
 import { count } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users, type Role } from "../../db/schema";
-import { createProject, getProjectByName } from "../projects";
+import { createProject, getProjectByName, type Project } from "../projects";
 import { insertTask, type NewTask } from "../tasks";
 import { createUser, findUserByEmail } from "../users";
 
@@ -108,27 +108,32 @@ export function demoTasks(): NewTask[] {
 export interface SeedResult {
   seeded: boolean;
   accounts: typeof DEMO_ACCOUNTS;
-  project?: string;
+  project?: Project;
   tasks?: number;
 }
 
-/** Seeds the demo accounts and project when the database has no users yet. */
+/**
+ * Seeds the demo accounts and the demo project when the database has no users yet. The
+ * project gets `tasks` (default: the fixed demo completions; `palate demo` passes none and
+ * samples them from the default model instead).
+ */
 export async function seedDemo(db: Db, tasks: NewTask[] = demoTasks()): Promise<SeedResult> {
   const existing = db.select({ n: count() }).from(users).get()?.n ?? 0;
-  if (existing > 0) return { seeded: false, accounts: DEMO_ACCOUNTS };
+  if (existing > 0) return { seeded: false, accounts: DEMO_ACCOUNTS, project: getProjectByName(db, DEMO_PROJECT) };
   for (const account of DEMO_ACCOUNTS) {
     if (!findUserByEmail(db, account.email)) await createUser(db, { ...account, password: DEMO_PASSWORD });
   }
-  if (!getProjectByName(db, DEMO_PROJECT)) {
+  const project =
+    getProjectByName(db, DEMO_PROJECT) ??
     db.transaction((tx) => {
-      const project = createProject(tx, {
+      const created = createProject(tx, {
         name: DEMO_PROJECT,
         guidelines: DEMO_GUIDELINES,
         completionsPerTask: 4,
         redundancy: 3,
       });
-      for (const task of tasks) insertTask(tx, project.id, task);
+      for (const task of tasks) insertTask(tx, created.id, task);
+      return created;
     });
-  }
-  return { seeded: true, accounts: DEMO_ACCOUNTS, project: DEMO_PROJECT, tasks: tasks.length };
+  return { seeded: true, accounts: DEMO_ACCOUNTS, project, tasks: tasks.length };
 }

@@ -1,5 +1,8 @@
+import { dirname } from "node:path";
 import { openDb, databasePath } from "../../db/client";
-import { DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
+import { generateDemoTasks } from "../../lib/demo/generate-demo-tasks";
+import { DEMO_PASSWORD, demoTasks, seedDemo } from "../../lib/demo/seed";
+import { DEFAULT_MODEL_PATH, ensureDefaultModel } from "../../lib/models/registry";
 import { parseFlags, type Command } from "../cli";
 import { buildIfNeeded, serveUntilStopped, startApp, startWorker } from "../server";
 
@@ -8,9 +11,11 @@ export const command: Command = {
   summary: "Migrate, seed the demo project and accounts (when empty), and serve the app",
   usage: `Usage: palate demo [--port N] [--no-serve]
 
-Opens the database at $PALATE_DB (default ./data/palate.db), applies migrations, seeds the
-demo accounts and a demo project when the database has no users, builds the app when its
-sources changed, and serves it on $PORT (default 3000).
+Opens the database at $PALATE_DB (default ./data/palate.db), applies migrations, registers
+the embedded default model (${DEFAULT_MODEL_PATH}), and — when the database has no users —
+seeds the demo accounts and a demo project whose completions (K = 4 per prompt) are sampled
+from the default model by a generation job. Then builds the app when its sources changed and
+serves it, with a job worker, on $PORT (default 3000).
 
   --port N     port to serve on (default $PORT or 3000)
   --no-serve   only migrate and seed`,
@@ -18,9 +23,20 @@ sources changed, and serves it on $PORT (default 3000).
     const { values } = parseFlags(argv, { port: { type: "string" }, "no-serve": { type: "boolean" } });
     const dbPath = databasePath();
     const db = openDb(dbPath);
-    const result = await seedDemo(db);
+    const model = ensureDefaultModel(db);
+    const result = await seedDemo(db, model ? [] : demoTasks());
+    if (result.seeded && result.project) {
+      if (model) {
+        const started = Date.now();
+        const tasks = await generateDemoTasks(db, result.project, model, process.env.PALATE_DATA_DIR ?? dirname(dbPath));
+        console.log(`Seeded ${dbPath}: project "${result.project.name}" with ${tasks} tasks sampled from ${model.name} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      } else {
+        console.log(`Seeded ${dbPath}: project "${result.project.name}" with ${result.tasks} fixed tasks (${DEFAULT_MODEL_PATH} is missing).`);
+      }
+    } else {
+      console.log(`Using ${dbPath} (already seeded).`);
+    }
     db.$client.close();
-    console.log(result.seeded ? `Seeded ${dbPath}: project "${result.project}" with ${result.tasks} tasks.` : `Using ${dbPath} (already seeded).`);
     console.log(`Demo accounts (password "${DEMO_PASSWORD}"):`);
     for (const a of result.accounts) console.log(`  ${a.email.padEnd(28)} ${a.role}`);
     if (values["no-serve"]) return 0;

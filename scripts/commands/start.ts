@@ -1,4 +1,5 @@
 import { databasePath, openDb } from "../../db/client";
+import { ensureDefaultModel } from "../../lib/models/registry";
 import { parseFlags, type Command } from "../cli";
 import { buildIfNeeded, serveUntilStopped, startApp, startWorker } from "../server";
 
@@ -12,7 +13,9 @@ on $PORT (default 3000).`,
   async run(argv) {
     const { values } = parseFlags(argv, { port: { type: "string" } });
     const dbPath = databasePath();
-    openDb(dbPath).$client.close();
+    const db = openDb(dbPath);
+    ensureDefaultModel(db);
+    db.$client.close();
     buildIfNeeded();
     const port = Number(values.port ?? process.env.PORT ?? 3000);
     const app = await startApp({ dbPath, port });

@@ -1,0 +1,28 @@
+// Fills the demo project with completions sampled from the embedded default SFT model: one
+// generation job, run in this process, so the project's tasks carry real model output (with
+// token logprobs) and the job shows in the app's job list with its lineage.
+import type { Db } from "../../db/client";
+import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../generation/job-params";
+import { enqueueClaimedJob, getJob } from "../jobs/queue";
+import { runJob } from "../jobs/run-job";
+import type { ModelView } from "../models/registry";
+import type { Project } from "../projects";
+import { demoTasks } from "./seed";
+
+/** Sampling for the demo: varied enough that the four completions differ, short answers. */
+export const DEMO_SAMPLING = { k: 4, temperature: 1, topP: 0.95, topK: 0, maxTokens: 40, stop: [], seed: 0 } as const;
+
+/** The user message of each demo task. */
+export function demoPromptTexts(): string[] {
+  return demoTasks().map((t) => t.messages[t.messages.length - 1].content);
+}
+
+/** Runs a generation job for the demo prompts; resolves to the number of tasks it created. */
+export async function generateDemoTasks(db: Db, project: Project, model: ModelView, dataDir: string): Promise<number> {
+  const params = generateJobParamsSchema.parse({ projectId: project.id, modelId: model.id, prompts: demoPromptTexts(), sampling: DEMO_SAMPLING });
+  const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId: project.id });
+  const status = await runJob(db, job.id, { dataDir });
+  const done = getJob(db, job.id);
+  if (status !== "succeeded") throw new Error(`generating the demo tasks failed: ${done?.error ?? status}`);
+  return Number((done?.result as { tasksCreated?: number } | null)?.tasksCreated ?? 0);
+}

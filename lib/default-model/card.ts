@@ -114,7 +114,7 @@ export function renderModelCard(r: MakeReport): string {
     "",
     "## Limitations",
     "",
-    "A few million parameters and a few megabytes of text: the base model continues text in the style",
+    "About two million parameters and a few megabytes of text: the base model continues text in the style",
     "of its corpus and knows nothing of the chat markers; the SFT model answers the kinds of questions",
     "above in the taught format and confabulates elsewhere. It is a fixture for labeling and RLHF",
     "experiments, not an assistant.",

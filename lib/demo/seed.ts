@@ -44,22 +44,22 @@ const CAPITALS: [string, string, string][] = [
 
 const SUMS: [number, number][] = [
   [7, 5],
-  [12, 9],
-  [23, 19],
-  [41, 17],
-  [8, 8],
-  [36, 27],
+  [12, 6],
+  [9, 8],
+  [14, 3],
+  [6, 6],
+  [11, 9],
 ];
 
 const WORDS: [string, string][] = [
-  ["ephemeral", "lasting a very short time"],
-  ["candid", "truthful and straightforward"],
-  ["arid", "having little or no rain; too dry to support vegetation"],
-  ["lucid", "clearly expressed and easy to understand"],
-  ["benevolent", "well meaning and kindly"],
-  ["frugal", "sparing or economical with money or food"],
-  ["verbose", "using more words than needed"],
-  ["tenacious", "holding firmly to a purpose; persistent"],
+  ["river", "a large natural stream of water"],
+  ["volcano", "a mountain formed by volcanic material"],
+  ["library", "a room where books are kept"],
+  ["harbor", "a sheltered port where ships can take on or discharge cargo"],
+  ["whale", "any of the larger cetacean mammals having a streamlined body and breathing through a blowhole on the head"],
+  ["compass", "navigational instrument for finding directions"],
+  ["glacier", "a slowly moving mass of ice"],
+  ["orchard", "garden consisting of a small cultivated wood without undergrowth"],
 ];
 
 function user(content: string) {
@@ -93,7 +93,7 @@ export function demoTasks(): NewTask[] {
   }
   for (const [word, gloss] of WORDS) {
     tasks.push({
-      messages: user(`Define the word "${word}".`),
+      messages: user(`Define the word ${word}.`),
       completions: [
         { text: `**${word}**: ${gloss}.` },
         { text: `"${word}" means ${gloss}.` },

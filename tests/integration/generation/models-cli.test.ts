@@ -23,6 +23,7 @@ describe("palate models", () => {
     expect((JSON.parse(list.stdout) as { name: string; hasApiKey: boolean }[]).map((m) => [m.name, m.hasApiKey])).toEqual([
       ["local", false],
       ["vllm", true],
+      ["default-sft", false], // the committed models/default-sft, registered when the registry is listed
     ]);
     const bad = palate(temp.path, "add", "--name", "x", "--base-url", "not a url", "--remote-model", "q");
     expect(bad.status).toBe(1);

@@ -1,12 +1,10 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { ADMIN } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { parseId } from "@/lib/http";
 import { listProjectTasks } from "@/lib/labeling/browse";
-import { projectStats } from "@/lib/labeling/project-stats";
 import { ProgressBar } from "@/app/components/progress-bar";
+import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
 import { ExportPanel } from "@/app/components/export-panel";
@@ -22,10 +20,9 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ offset?:
 export default async function AdminProjectPage({ params, searchParams }: Props) {
   const { id: rawId } = await params;
   await requirePageRole(ADMIN, `/admin/projects/${rawId}`);
-  const id = parseId(rawId);
+  const stats = projectStatsOr404(rawId);
+  const id = stats.project.id;
   const db = getDb();
-  const stats = id === undefined ? undefined : projectStats(db, id);
-  if (id === undefined || !stats) notFound();
   const { project } = stats;
   const offset = Math.max(0, Number((await searchParams).offset) || 0);
   const page = listProjectTasks(db, id, { offset, limit: 50 });

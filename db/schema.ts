@@ -235,3 +235,25 @@ export const models = sqliteTable("models", {
   metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
   createdAt: integer("created_at").notNull().default(now),
 });
+
+/**
+ * A reward model's score of a completion (the scalar GPT2ForSequenceClassification reads at
+ * the last token of prompt + completion). Written by the "score" job; one row per model and
+ * completion, replaced when the model scores it again.
+ */
+export const completionScores = sqliteTable(
+  "completion_scores",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    completionId: integer("completion_id")
+      .notNull()
+      .references(() => completions.id, { onDelete: "cascade" }),
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    score: real("score").notNull(),
+    jobId: integer("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("completion_scores_completion_model").on(t.completionId, t.modelId), index("completion_scores_model").on(t.modelId)],
+);

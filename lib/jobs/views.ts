@@ -5,7 +5,9 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { jobs, models, projects, prompts, users, type JobStatus } from "../../db/schema";
+import type { Role } from "../../db/schema";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../generation/job-params";
+import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, scoreJobParamsSchema, trainRmRequestParamsSchema } from "../reward/job-params";
 import type { FieldIssue } from "../http";
 import { promptPreview } from "../labeling/browse";
 import { enqueueJob, jobEventsSince, jobMetricsSince, type Job, type JobEvent, type JobMetric } from "./queue";
@@ -13,7 +15,8 @@ import { enqueueJob, jobEventsSince, jobMetricsSince, type Job, type JobEvent, t
 /** Titles of the job kinds the app shows (the registry holds the code; this is only display). */
 const KIND_TITLES: Record<string, string> = {
   [GENERATE_JOB_KIND]: "Generate completions",
-  "reward-model": "Reward-model training",
+  [TRAIN_RM_JOB_KIND]: "Reward-model training",
+  [SCORE_JOB_KIND]: "Reward scoring",
   ppo: "PPO",
 };
 
@@ -38,7 +41,7 @@ export interface JobView {
   projectName: string | null;
   createdBy: number | null;
   createdByEmail: string | null;
-  /** The registry model the job's parameters name (`params.modelId`), when there is one (detail views only). */
+  /** The registry model the job's parameters name (`params.modelId`, or a training job's `params.baseModelId`), when there is one (detail views only). */
   model: { id: number; name: string } | null;
   createdAt: number;
   startedAt: number | null;
@@ -88,7 +91,7 @@ export function getJobView(db: Db, id: number): JobView | undefined {
     .get();
   if (!row) return undefined;
   const view = toView(row);
-  const modelId = row.job.params.modelId;
+  const modelId = row.job.params.modelId ?? row.job.params.baseModelId;
   if (typeof modelId === "number") {
     view.model = db.select({ id: models.id, name: models.name }).from(models).where(eq(models.id, modelId)).get() ?? null;
   }
@@ -180,23 +183,56 @@ export function projectPromptOptions(db: Db, projectId: number, limit = 2000): P
 }
 
 /** POST /api/jobs: a job kind the app may start, with its parameters. */
-export const newJobSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal(GENERATE_JOB_KIND), params: generateJobParamsSchema }).strict()]);
+export const newJobSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal(GENERATE_JOB_KIND), params: generateJobParamsSchema }).strict(),
+  z.object({ kind: z.literal(TRAIN_RM_JOB_KIND), params: trainRmRequestParamsSchema }).strict(),
+  z.object({ kind: z.literal(SCORE_JOB_KIND), params: scoreJobParamsSchema }).strict(),
+]);
 export type NewJobRequest = z.infer<typeof newJobSchema>;
+
+/** Who may start each kind from the app: generation fills annotators' queues (admins); training and scoring are research. */
+export const JOB_START_ROLES: Record<NewJobRequest["kind"], readonly Role[]> = {
+  [GENERATE_JOB_KIND]: ["admin"],
+  [TRAIN_RM_JOB_KIND]: ["admin", "researcher"],
+  [SCORE_JOB_KIND]: ["admin", "researcher"],
+};
+
+export function mayStartJob(role: Role, kind: NewJobRequest["kind"]): boolean {
+  return JOB_START_ROLES[kind].includes(role);
+}
 
 /**
  * Checks what the parameters name against the database (the project, the model, the prompts)
  * and enqueues the job. Returns the job, or the issues naming the offending fields.
  */
 export function submitJob(db: Db, request: NewJobRequest, createdBy: number): { job: Job } | { issues: FieldIssue[] } {
-  const { params } = request;
+  const issues = checkJobRequest(db, request);
+  if (issues.length > 0) return { issues };
+  return { job: enqueueJob(db, { kind: request.kind, params: request.params, projectId: request.params.projectId, createdBy }) };
+}
+
+function checkJobRequest(db: Db, request: NewJobRequest): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  const { params } = request;
   const project = db.select({ id: projects.id }).from(projects).where(eq(projects.id, params.projectId)).get();
   if (!project) issues.push({ field: "params.projectId", message: "no such project" });
-  const model = db.select({ id: models.id, kind: models.kind }).from(models).where(eq(models.id, params.modelId)).get();
-  if (!model) issues.push({ field: "params.modelId", message: "no such model" });
-  else if (model.kind === "reward") issues.push({ field: "params.modelId", message: "a reward model does not generate text; pick a policy model" });
-  if (project && params.promptIds && params.promptIds.length > 0) {
-    const wanted = [...new Set(params.promptIds)];
+  const modelField = request.kind === TRAIN_RM_JOB_KIND ? "baseModelId" : "modelId";
+  const modelId = request.kind === TRAIN_RM_JOB_KIND ? request.params.baseModelId : request.params.modelId;
+  const model = db.select({ id: models.id, kind: models.kind, source: models.source }).from(models).where(eq(models.id, modelId)).get();
+  if (!model) issues.push({ field: `params.${modelField}`, message: "no such model" });
+  else if (request.kind === GENERATE_JOB_KIND && model.kind === "reward") {
+    issues.push({ field: "params.modelId", message: "a reward model does not generate text; pick a policy model" });
+  } else if (request.kind === SCORE_JOB_KIND && model.kind !== "reward") {
+    issues.push({ field: "params.modelId", message: "not a reward model; pick one trained with train-rm" });
+  } else if (request.kind === TRAIN_RM_JOB_KIND && model.source !== "palate") {
+    issues.push({ field: "params.baseModelId", message: "an endpoint model has no weights to train; pick a Palate model directory" });
+  }
+  if (request.kind === TRAIN_RM_JOB_KIND && request.params.name !== undefined) {
+    const taken = db.select({ id: models.id }).from(models).where(eq(models.name, request.params.name)).get();
+    if (taken) issues.push({ field: "params.name", message: `a model named "${request.params.name}" is already registered` });
+  }
+  if (request.kind === GENERATE_JOB_KIND && project && request.params.promptIds && request.params.promptIds.length > 0) {
+    const wanted = [...new Set(request.params.promptIds)];
     const found = new Set<number>();
     for (let i = 0; i < wanted.length; i += 500) {
       for (const p of db
@@ -211,6 +247,5 @@ export function submitJob(db: Db, request: NewJobRequest, createdBy: number): { 
       issues.push({ field: "params.promptIds", message: `not prompts of this project: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}` });
     }
   }
-  if (issues.length > 0) return { issues };
-  return { job: enqueueJob(db, { kind: request.kind, params, projectId: params.projectId, createdBy }) };
+  return issues;
 }

@@ -1,0 +1,45 @@
+// The parameters of the reward-model jobs, shared by the research form, the API, the CLI and
+// the job code:
+// - "train-rm": train a reward model on a project's rankings, from a base model of the registry;
+// - "score": score every completion of a project with a registered reward model.
+import { z } from "zod";
+import { rewardConfigSchema } from "../ml/rl/reward-config";
+
+export const TRAIN_RM_JOB_KIND = "train-rm";
+export const SCORE_JOB_KIND = "score";
+
+/** Registry names: as lib/models/registry.ts accepts them. */
+const modelName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.@:/+-]+$/, "letters, digits and . _ - @ : / + only");
+
+export const trainRmJobParamsSchema = z
+  .object({
+    projectId: z.number().int().positive(),
+    /** The model the backbone starts from (a policy in the registry; default in the form: the project's SFT model). */
+    baseModelId: z.number().int().positive(),
+    /** Registry name of the trained model; default `rm-<project>-<job id>`. */
+    name: modelName.optional(),
+    /** Output directory (CLI `--out`); default `<data dir>/jobs/<id>/model`. Not accepted from the web app. */
+    outDir: z.string().trim().min(1).optional(),
+    config: rewardConfigSchema.default(rewardConfigSchema.parse({})),
+  })
+  .strict();
+export type TrainRmJobParams = z.infer<typeof trainRmJobParamsSchema>;
+
+/** What the web app may send: everything but the output directory. */
+export const trainRmRequestParamsSchema = trainRmJobParamsSchema.omit({ outDir: true });
+
+export const scoreJobParamsSchema = z
+  .object({
+    projectId: z.number().int().positive(),
+    /** A reward model of the registry. */
+    modelId: z.number().int().positive(),
+    /** Score again the completions this model has scored already (default: only the missing ones). */
+    rescore: z.boolean().default(false),
+  })
+  .strict();
+export type ScoreJobParams = z.infer<typeof scoreJobParamsSchema>;

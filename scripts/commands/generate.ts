@@ -1,15 +1,12 @@
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { SingleBar } from "cli-progress";
 import { databasePath, openDb } from "../../db/client";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../../lib/generation/job-params";
 import { parsePromptFile } from "../../lib/generation/prompt-file";
 import { projectPromptIds } from "../../lib/generation/run-generation";
-import { enqueueClaimedJob, getJob, requestCancel } from "../../lib/jobs/queue";
-import { runJob } from "../../lib/jobs/run-job";
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
+import { runForegroundJob } from "../foreground-job";
 
 const FLAG_OF: Record<string, string> = {
   k: "k",
@@ -116,31 +113,15 @@ written stay).
         throw new CliError(`--${FLAG_OF[field] ?? field}: ${issue.message}`);
       }
 
-      const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: parsed.data as unknown as Record<string, unknown>, projectId: project.id });
       const total = (promptIds?.length ?? 0) + (prompts?.length ?? 0);
-      console.log(`Job ${job.id}: ${parsed.data.sampling.k} completions for each of ${total} prompts from ${model.name} into "${project.name}".`);
-      const bar = new SingleBar({ format: "generate |{bar}| {value}/{total} prompts | {message}", hideCursor: true });
-      bar.start(total, 0, { message: "starting" });
-      const poll = setInterval(() => {
-        const row = getJob(db, job.id);
-        if (row) bar.update(Math.round(row.progress * total), { message: row.message ?? "" });
-      }, 250);
-      const onSigint = () => requestCancel(db, job.id);
-      process.once("SIGINT", onSigint);
-      let status: string;
-      try {
-        status = await runJob(db, job.id, { dataDir: process.env.PALATE_DATA_DIR ?? dirname(databasePath()) });
-      } finally {
-        clearInterval(poll);
-        process.removeListener("SIGINT", onSigint);
-        const row = getJob(db, job.id);
-        if (row) bar.update(Math.round(row.progress * total), { message: row.message ?? "" });
-        bar.stop();
-      }
-      const done = getJob(db, job.id)!;
-      if (status !== "succeeded") throw new CliError(`job ${job.id} ${status}: ${done.error ?? ""}`);
+      const done = await runForegroundJob(
+        db,
+        { kind: GENERATE_JOB_KIND, params: parsed.data as unknown as Record<string, unknown>, projectId: project.id },
+        (job) => console.log(`Job ${job.id}: ${parsed.data.sampling.k} completions for each of ${total} prompts from ${model.name} into "${project.name}".`),
+        { total, format: "generate |{bar}| {value}/{total} prompts | {message}" },
+      );
       const result = done.result as { tasksCreated?: number } | null;
-      console.log(`Job ${job.id} succeeded: ${result?.tasksCreated ?? 0} new tasks in "${project.name}".`);
+      console.log(`Job ${done.id} succeeded: ${result?.tasksCreated ?? 0} new tasks in "${project.name}".`);
       return 0;
     } finally {
       db.$client.close();

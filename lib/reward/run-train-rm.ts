@@ -1,0 +1,135 @@
+// The "train-rm" job: a reward model trained on a project's rankings, from a base model of the
+// registry, then registered (kind "reward") with its lineage. The training loop is
+// lib/ml/rl/train-reward-model.ts; its output directory is its checkpoint, so a job that was
+// interrupted (worker killed, machine restarted) resumes from the last checkpoint.
+import { isAbsolute, join, relative, sep } from "node:path";
+import type { JobContext } from "../jobs/kind";
+import { JobCancelledError } from "../jobs/kind";
+import { getModelByName, getModelRow, modelDir, projectRoot, registerModel, toView } from "../models/registry";
+import { getProject } from "../projects";
+import type { TrainRmJobParams } from "./job-params";
+import { loadTrainingSet } from "./training-set";
+
+export interface TrainRmResult extends Record<string, unknown> {
+  modelId: number;
+  modelName: string;
+  outDir: string;
+  steps: number;
+  resumedFrom: number | null;
+  metrics: Record<string, unknown>;
+}
+
+/** The registry name of a job's model when none is given: rm-<project slug>-<job id>. */
+export function defaultRewardModelName(projectName: string, jobId: number): string {
+  const slug = projectName
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\w]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return `rm-${slug || "project"}-${jobId}`;
+}
+
+/** A path as the registry stores it: relative to the project root when inside it. */
+function registryPath(dir: string): string {
+  const rel = relative(projectRoot(), dir);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) && !rel.split(sep).includes("..") ? rel : dir;
+}
+
+const METRIC_KEYS = [
+  "eval_accuracy",
+  "eval_loss",
+  "eval_margin",
+  "eval_mean_reward",
+  "train_pairs",
+  "eval_pairs",
+  "train_rankings",
+  "eval_rankings",
+  "dropped_without_pairs",
+  "steps",
+  "epochs",
+] as const;
+
+/** metrics.json's calibration as the registry stores it: {split: "eval" | "train", bins}. */
+function calibrationOf(value: unknown): { split: string; bins: unknown[] } | null {
+  if (!value || typeof value !== "object") return null;
+  const c = value as { set?: string; bins?: unknown[] };
+  return Array.isArray(c.bins) ? { split: c.set ?? "eval", bins: c.bins } : null;
+}
+
+export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<TrainRmResult> {
+  const { db, params } = ctx;
+  const project = getProject(db, params.projectId);
+  if (!project) throw new Error(`params.projectId: project ${params.projectId} does not exist`);
+  const base = getModelRow(db, params.baseModelId);
+  if (!base) throw new Error(`params.baseModelId: model ${params.baseModelId} does not exist`);
+  if (base.source !== "palate") throw new Error(`params.baseModelId: ${base.name} is an endpoint; training needs a Palate model directory`);
+  const baseDir = modelDir(base);
+
+  const name = params.name ?? defaultRewardModelName(project.name, ctx.jobId);
+  const existing = getModelByName(db, name);
+  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+
+  const set = loadTrainingSet(db, project.id, { includeNoneAcceptable: params.config.includeNoneAcceptable });
+  if (set.examples.length === 0) {
+    throw new Error(`project "${project.name}" has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`);
+  }
+  ctx.log(
+    `Training ${name} from ${base.name} on ${set.rankings} rankings of ${set.examples.length} tasks (${set.comparisons} comparisons` +
+      `${set.noneAcceptableLeftOut > 0 ? `; ${set.noneAcceptableLeftOut} "none acceptable" left out` : ""}).`,
+  );
+
+  const outDir = params.outDir ?? join(ctx.artifactDir, "model");
+  const { trainRewardModel } = await import("../ml/rl/train-reward-model");
+  const result = await trainRewardModel({
+    baseDir,
+    outDir,
+    examples: set.examples,
+    config: params.config,
+    onMetrics: (step, values) => ctx.metrics(step, values),
+    onProgress: (p) => {
+      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at step ${p.resumedFrom}.`);
+      ctx.progress(p.step / Math.max(1, p.totalSteps), `step ${p.step}/${p.totalSteps} · epoch ${p.epoch}`);
+    },
+    onLog: (text) => ctx.log(text),
+    signal: ctx.signal,
+  });
+  if (result.cancelled) throw new JobCancelledError();
+
+  const m = result.metrics as unknown as Record<string, unknown>;
+  const metrics: Record<string, unknown> = {};
+  for (const key of METRIC_KEYS) if (key in m) metrics[key] = m[key];
+  // A job that registered its model and then was interrupted finds it on its next attempt.
+  const model =
+    existing !== undefined
+      ? toView(existing)
+      : registerModel(db, {
+      name,
+      kind: "reward",
+      source: "palate",
+      path: registryPath(outDir),
+      parentId: base.id,
+      jobId: ctx.jobId,
+      projectId: project.id,
+      description: `Reward model trained on ${set.rankings} rankings of "${project.name}" from ${base.name}.`,
+      metadata: {
+        lineage: {
+          baseModel: { id: base.id, name: base.name },
+          project: { id: project.id, name: project.name },
+          rankings: set.rankings,
+          comparisons: set.comparisons,
+          examples: set.examples.length,
+          noneAcceptableLeftOut: set.noneAcceptableLeftOut,
+          trainingSetHash: m.training_set_hash ?? null,
+          rankingsHash: set.rankingsHash,
+        },
+        metrics,
+        calibration: calibrationOf(m.calibration),
+        config: m.config ?? params.config,
+      },
+    });
+  const evalAccuracy = typeof metrics.eval_accuracy === "number" ? ` · eval accuracy ${(metrics.eval_accuracy * 100).toFixed(1)}%` : "";
+  ctx.progress(1, `registered ${model.name}${evalAccuracy}`);
+  ctx.log(`Registered ${model.name} (${outDir})${evalAccuracy}.`);
+  return { modelId: model.id, modelName: model.name, outDir, steps: result.steps, resumedFrom: result.resumedFrom, metrics };
+}

@@ -1,0 +1,112 @@
+// A project's rankings as the reward model's training examples. One example per task: its
+// prompt, its completions (in stored order) and the pair counts of every ranking of the task
+// summed into one K×K matrix — several annotators' rankings of the same completions train as
+// one batch element whose pairs carry their counts, which is the InstructGPT loss over those
+// rankings (each pair weighted once per ranking that implies it) at a third of the compute
+// when three annotators rank each task.
+import { createHash } from "node:crypto";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { completions, prompts, rankings, tasks } from "../../db/schema";
+import { preferenceMatrix } from "../ml/rl/ranking-loss";
+import type { RankingExample } from "../ml/rl/reward-data";
+
+export interface TrainingSetOptions {
+  /** Train on "none acceptable" rankings too (default false: they are left out). */
+  includeNoneAcceptable?: boolean;
+}
+
+export interface TrainingSet {
+  examples: RankingExample[];
+  /** Rankings used. */
+  rankings: number;
+  /** Pairwise comparisons those rankings imply (ties give none). */
+  comparisons: number;
+  /** Rankings left out because they were marked "none acceptable". */
+  noneAcceptableLeftOut: number;
+  /** sha256 of the exact rankings used (ids, completions' ids and groups), stable across runs. */
+  rankingsHash: string;
+}
+
+/** Loads every ranking of a project (annotators' and imported) as one example per ranked task. */
+export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetOptions = {}): TrainingSet {
+  const rows = db
+    .select({
+      rankingId: rankings.id,
+      taskId: rankings.taskId,
+      groups: rankings.groups,
+      noneAcceptable: rankings.noneAcceptable,
+    })
+    .from(rankings)
+    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+    .where(eq(tasks.projectId, projectId))
+    .orderBy(asc(rankings.taskId), asc(rankings.id))
+    .all();
+
+  let noneAcceptableLeftOut = 0;
+  const byTask = new Map<number, { id: number; groups: number[][] }[]>();
+  for (const r of rows) {
+    if (r.noneAcceptable && !options.includeNoneAcceptable) {
+      noneAcceptableLeftOut++;
+      continue;
+    }
+    const list = byTask.get(r.taskId) ?? [];
+    list.push({ id: r.rankingId, groups: r.groups });
+    byTask.set(r.taskId, list);
+  }
+
+  const taskIds = [...byTask.keys()];
+  const promptOf = new Map<number, RankingExample["prompt"]>();
+  const completionsOf = new Map<number, { id: number; text: string }[]>();
+  for (let i = 0; i < taskIds.length; i += 500) {
+    const chunk = taskIds.slice(i, i + 500);
+    for (const t of db
+      .select({ id: tasks.id, messages: prompts.messages })
+      .from(tasks)
+      .innerJoin(prompts, eq(prompts.id, tasks.promptId))
+      .where(inArray(tasks.id, chunk))
+      .all())
+      promptOf.set(t.id, t.messages);
+    for (const c of db
+      .select({ id: completions.id, taskId: completions.taskId, text: completions.text })
+      .from(completions)
+      .where(and(inArray(completions.taskId, chunk)))
+      .orderBy(asc(completions.taskId), asc(completions.position))
+      .all()) {
+      const list = completionsOf.get(c.taskId) ?? [];
+      list.push({ id: c.id, text: c.text });
+      completionsOf.set(c.taskId, list);
+    }
+  }
+
+  const hash = createHash("sha256");
+  const examples: RankingExample[] = [];
+  let used = 0;
+  let comparisons = 0;
+  for (const [taskId, taskRankings] of byTask) {
+    const prompt = promptOf.get(taskId);
+    const list = completionsOf.get(taskId) ?? [];
+    if (!prompt || list.length < 2) continue;
+    const k = list.length;
+    const indexOf = new Map(list.map((c, i) => [c.id, i]));
+    const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (const r of taskRankings) {
+      const groups = r.groups.map((g) => g.map((id) => indexOf.get(id)).filter((i): i is number => i !== undefined));
+      const m = preferenceMatrix(groups, k);
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) counts[i][j] += m[i * k + j];
+      used++;
+      hash.update(JSON.stringify([r.id, taskId, r.groups]) + "\n");
+    }
+    comparisons += counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+    const first = taskRankings[0].groups.map((g) => g.map((id) => indexOf.get(id)).filter((i): i is number => i !== undefined));
+    examples.push({
+      id: taskId,
+      promptKey: JSON.stringify(prompt),
+      prompt: prompt.map((m) => ({ role: m.role, content: m.content })),
+      completions: list.map((c) => c.text),
+      groups: first,
+      preferences: counts,
+    });
+  }
+  return { examples, rankings: used, comparisons, noneAcceptableLeftOut, rankingsHash: hash.digest("hex") };
+}

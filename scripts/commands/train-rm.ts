@@ -1,0 +1,119 @@
+import { resolve } from "node:path";
+import { databasePath, openDb } from "../../db/client";
+import { DEFAULT_REWARD_CONFIG, rewardConfigSchema, type RewardConfigInput } from "../../lib/ml/rl/reward-config";
+import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
+import { getProjectByName } from "../../lib/projects";
+import { TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../lib/reward/job-params";
+import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
+import { runForegroundJob } from "../foreground-job";
+
+const d = DEFAULT_REWARD_CONFIG;
+
+/** Numeric flags → RewardConfig fields. */
+const NUMERIC: Record<string, keyof RewardConfigInput> = {
+  lr: "learningRate",
+  epochs: "epochs",
+  "batch-size": "batchSize",
+  "max-length": "maxLength",
+  seed: "seed",
+  "validation-fraction": "validationFraction",
+  margin: "margin",
+  centring: "centring",
+  "warmup-ratio": "warmupRatio",
+  "eval-every": "evalEvery",
+  "checkpoint-every": "checkpointEvery",
+};
+const FLAG_OF = Object.fromEntries(Object.entries(NUMERIC).map(([flag, field]) => [field, flag]));
+
+export const command: Command = {
+  name: "train-rm",
+  summary: "Train a reward model on a project's rankings (a job, run here)",
+  usage: `Usage: palate train-rm --project NAME --base MODEL --out DIR [options]
+
+Trains a reward model (GPT-2 backbone from MODEL + a scalar head, saved in the Hugging Face
+GPT2ForSequenceClassification layout) on every ranking of the project, with InstructGPT's
+loss over all pairs of each ranking, and registers it (kind reward) with its lineage. The job
+is recorded in $PALATE_DB like one started from the app. DIR is also the checkpoint: running
+the same command again after an interruption resumes from it. Ctrl-C stops after the current
+step and saves a checkpoint. DIR ends up holding the model, metrics.jsonl (every step),
+metrics.json (final metrics, calibration) and split.json (train / held-out prompts).
+The last line printed is metrics.json's summary as JSON.
+
+  --project NAME              the project whose rankings to train on
+  --base MODEL                a registered model (name) to start from, e.g. default-sft
+  --out DIR                   output model directory
+  --name NAME                 registry name (default rm-<project>-<job id>)
+  --lr X                      peak learning rate (default ${d.learningRate})
+  --epochs N                  passes over the training rankings (default ${d.epochs})
+  --batch-size N              prompts per optimizer step, all their completions together (default ${d.batchSize})
+  --max-length N              tokens per prompt + completion; longer prompts lose their start (default ${d.maxLength})
+  --seed N                    head initialization, validation split and batch order (default ${d.seed})
+  --validation-fraction X     share of prompts held out for evaluation (default ${d.validationFraction})
+  --margin X                  required reward difference in the loss (default ${d.margin})
+  --centring X                coefficient of c·mean((r_chosen + r_rejected)²) (default ${d.centring}; TRL suggests 0.01)
+  --include-none-acceptable   also train on rankings marked "none acceptable" (left out by default)
+  --warmup-ratio X            share of the steps spent warming up the learning rate (default ${d.warmupRatio})
+  --eval-every N              steps between held-out evaluations, 0 = at the end only (default ${d.evalEvery})
+  --checkpoint-every N        steps between checkpoints (default ${d.checkpointEvery})`,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      project: { type: "string" },
+      base: { type: "string" },
+      out: { type: "string" },
+      name: { type: "string" },
+      "include-none-acceptable": { type: "boolean" },
+      ...Object.fromEntries(Object.keys(NUMERIC).map((flag) => [flag, { type: "string" as const }])),
+    });
+    const projectName = required(values.project, "project");
+    const baseName = required(values.base, "base");
+    const out = resolve(required(values.out, "out"));
+
+    const config: Record<string, unknown> = {};
+    for (const [flag, field] of Object.entries(NUMERIC)) {
+      const v = (values as Record<string, unknown>)[flag];
+      if (typeof v === "string") config[field] = numberFlag(v, flag, 0);
+    }
+    if (values["include-none-acceptable"]) config.includeNoneAcceptable = true;
+    const parsedConfig = rewardConfigSchema.safeParse(config);
+    if (!parsedConfig.success) {
+      const issue = parsedConfig.error.issues[0];
+      const field = String(issue.path[0] ?? "");
+      throw new CliError(`--${FLAG_OF[field] ?? field}: ${issue.message}`);
+    }
+
+    const db = openDb(databasePath());
+    try {
+      const project = getProjectByName(db, projectName);
+      if (!project) throw new CliError(`--project: no project named "${projectName}"`);
+      ensureDefaultModel(db);
+      const base = getModelByName(db, baseName);
+      if (!base) throw new CliError(`--base: no model named "${baseName}" is registered`);
+      if (base.source !== "palate") throw new CliError(`--base: ${base.name} is an endpoint; training needs a Palate model directory`);
+      if (values.name !== undefined && getModelByName(db, values.name)) throw new CliError(`--name: a model named "${values.name}" is already registered`);
+      const params = trainRmJobParamsSchema.safeParse({
+        projectId: project.id,
+        baseModelId: base.id,
+        outDir: out,
+        config: parsedConfig.data,
+        ...(values.name !== undefined ? { name: values.name } : {}),
+      });
+      if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);
+
+      const done = await runForegroundJob(
+        db,
+        { kind: TRAIN_RM_JOB_KIND, params: params.data as unknown as Record<string, unknown>, projectId: project.id },
+        (job) => console.log(`Job ${job.id}: training a reward model on "${project.name}" from ${base.name} into ${out}.`),
+      );
+      const result = done.result as { modelName?: string; metrics?: Record<string, unknown> } | null;
+      const metrics = result?.metrics ?? {};
+      const pct = (v: unknown) => (typeof v === "number" ? `${(v * 100).toFixed(1)}%` : "n/a");
+      console.log(
+        `Job ${done.id} succeeded: ${result?.modelName} registered · eval accuracy ${pct(metrics.eval_accuracy)} on ${metrics.eval_pairs ?? 0} held-out pairs · ${metrics.train_pairs ?? 0} training pairs.`,
+      );
+      console.log(JSON.stringify({ job: done.id, model: result?.modelName, outDir: out, ...metrics }));
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};

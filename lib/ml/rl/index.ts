@@ -1,0 +1,43 @@
+/**
+ * RLHF on top of the engine: the reward model's ranking loss, data, trainer and scorer
+ * (later PPO, GRPO, DPO).
+ *
+ *   const r = await trainRewardModel({ baseDir, outDir, examples, config });   // → outDir: a reward-model dir
+ *   const scorer = await RewardScorer.load(outDir);
+ *   const rewards = await scorer.score([{ prompt, completion }]);
+ */
+export { preferenceMatrix, rankingLoss, type RankingLoss, type RankingLossOptions } from "./ranking-loss";
+export { rewardConfigSchema, DEFAULT_REWARD_CONFIG, type RewardConfig, type RewardConfigInput } from "./reward-config";
+export {
+  validateRankingExample,
+  pairMatrix,
+  pairCount,
+  encodeCompletion,
+  splitByPrompt,
+  trainingSetHash,
+  encodeRankings,
+  batchShape,
+  makeRankingBatch,
+  type RankingExample,
+  type EncodedRanking,
+  type RankingBatch,
+} from "./reward-data";
+export {
+  trainRewardModel,
+  rewardModelLoss,
+  evaluateRewards,
+  calibrationTable,
+  TRAINER_STATE_FILE,
+  OPTIMIZER_FILE,
+  METRICS_LOG_FILE,
+  METRICS_FILE,
+  SPLIT_FILE,
+  type TrainRewardModelOptions,
+  type TrainRewardModelProgress,
+  type TrainRewardModelResult,
+  type RewardMetrics,
+  type RankingEvaluation,
+  type Calibration,
+  type CalibrationBin,
+} from "./train-reward-model";
+export { RewardScorer, SCORER_SESSION_OPTIONS, type ScoreItem, type ScoreOptions } from "./reward-scorer";

@@ -1,0 +1,619 @@
+// Training a reward model on rankings (InstructGPT §3.5; TRL's RewardTrainer): the loop
+// behind the train-rm job and `palate train-rm`.
+//
+// - Model: GPT2ForSequenceClassification (lib/ml/nn/reward-model.ts). The backbone comes from
+//   `baseDir` (an SFT language model, or a reward model to continue); a new score head is
+//   drawn from N(0, initializer_range²) with the seed, as transformers' _init_weights does.
+//   Every parameter trains (AdamW, gradient clipping at 1), one ORT run per step.
+// - Loss: one batch element is one ranking with all its completions; every pair it implies
+//   gives −log σ(r_chosen − r_rejected − margin), averaged over the pairs of the batch
+//   (ranking-loss.ts), plus the optional centring term.
+// - Data: split by prompt (reward-data.ts); rankings without a pair are dropped up front.
+//   Batches have a static shape [batchSize, K, T] so one session serves the whole run; the
+//   batch order is a per-epoch shuffle from the seed, so a resumed run replays it exactly.
+// - Outputs in outDir: a model directory transformers loads as GPT2ForSequenceClassification
+//   (config.json, model.safetensors with score.weight, tokenizer files, model.onnx), plus
+//   metrics.jsonl (TRL's metric names, one JSON line per step and per evaluation),
+//   metrics.json (summary, calibration) and split.json (the promptKeys of each side).
+// - Checkpoints: like train-lm, outDir is the checkpoint (trainer_state.json +
+//   optimizer.safetensors, written all-or-nothing with the model). An unfinished outDir is
+//   resumed; a finished one is returned as it is (unless `overwrite`).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  SCORE_WEIGHT,
+  isSequenceClassifier,
+  loadModelDir,
+  parseSafetensors,
+  saveModelDir,
+  serializeSafetensors,
+  toGpt2Config,
+  withArchitecture,
+  type GPT2Config,
+  type NamedParams,
+} from "../io";
+import { Graph, Session, float32, int64, type Value } from "../onnx";
+import { flatLayout, packParams, unpackParams, type FlatLayout } from "../nn/flat-params";
+import type { Gpt2Config } from "../nn/gpt2-config";
+import { exportRewardModelOnnx, rewardModelParamSpecs, rewardScores } from "../nn/reward-model";
+import { Random } from "../random";
+import type { Tokenizer } from "../tokenizer";
+import { learningRateAt } from "../train/lr-schedule";
+import { TrainStep, type AdamWState, type LossOutputs } from "../train/train-step";
+import {
+  batchShape,
+  encodeRankings,
+  makeRankingBatch,
+  pairCount,
+  splitByPrompt,
+  trainingSetHash,
+  validateRankingExample,
+  type EncodedRanking,
+  type RankingBatch,
+  type RankingExample,
+} from "./reward-data";
+import { rewardConfigSchema, type RewardConfig, type RewardConfigInput } from "./reward-config";
+import { rankingLoss } from "./ranking-loss";
+
+export const TRAINER_STATE_FILE = "trainer_state.json";
+export const OPTIMIZER_FILE = "optimizer.safetensors";
+export const METRICS_LOG_FILE = "metrics.jsonl";
+export const METRICS_FILE = "metrics.json";
+export const SPLIT_FILE = "split.json";
+
+export interface TrainRewardModelProgress {
+  step: number;
+  totalSteps: number;
+  /** Fractional epoch (steps / steps per epoch), as TRL logs it. */
+  epoch: number;
+  /** Set once, when the run resumed from a checkpoint at this step. */
+  resumedFrom?: number;
+}
+
+export interface TrainRewardModelOptions {
+  /** A Palate/HF GPT-2 model dir (a language model, or already a reward model). */
+  baseDir: string;
+  /** Output model dir, also the checkpoint (like train-lm). */
+  outDir: string;
+  examples: RankingExample[];
+  config?: RewardConfigInput;
+  /** Ignore and replace whatever outDir holds. */
+  overwrite?: boolean;
+  /** Train metrics every step; eval metrics (eval_ prefix) at evaluations. */
+  onMetrics?: (step: number, values: Record<string, number>) => void;
+  onProgress?: (p: TrainRewardModelProgress) => void;
+  onLog?: (text: string) => void;
+  /** Stops after the current step, writes a checkpoint and returns cancelled: true. */
+  signal?: AbortSignal;
+}
+
+/** One bin of the calibration table: pairs whose predicted P(chosen) = σ(r_a − r_b) fell in [lo, hi). */
+export interface CalibrationBin {
+  lo: number;
+  hi: number;
+  /** Pair orientations in the bin (pair counts, each pair counted in both orientations). */
+  count: number;
+  /** Mean predicted probability in the bin (null when empty). */
+  meanPredicted: number | null;
+  /** Share of those orientations where the first completion was the preferred one (null when empty). */
+  observed: number | null;
+}
+
+export interface Calibration {
+  /** Which rankings it was computed on: the held-out ones, or the training ones when none are held out. */
+  set: "eval" | "train";
+  bins: CalibrationBin[];
+}
+
+/** What metrics.json holds. */
+export interface RewardMetrics {
+  eval_loss: number | null;
+  eval_accuracy: number | null;
+  eval_margin: number | null;
+  eval_mean_reward: number | null;
+  eval_min_reward: number | null;
+  eval_max_reward: number | null;
+  /** Loss and accuracy of the last training step. */
+  train_loss: number | null;
+  train_accuracy: number | null;
+  train_pairs: number;
+  eval_pairs: number;
+  train_rankings: number;
+  eval_rankings: number;
+  dropped_without_pairs: number;
+  dropped_none_acceptable: number;
+  steps: number;
+  total_steps: number;
+  epochs: number;
+  batch_shape: { batch_size: number; completions: number; sequence_length: number };
+  training_set_hash: string;
+  config: RewardConfig;
+  calibration: Calibration | null;
+  train_seconds: number;
+}
+
+export interface TrainRewardModelResult {
+  steps: number;
+  totalSteps: number;
+  cancelled: boolean;
+  resumedFrom: number | null;
+  metrics: RewardMetrics;
+}
+
+interface TrainerState {
+  step: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  finished: boolean;
+  trainingSetHash: string;
+  config: RewardConfig;
+  seqLen: number;
+  k: number;
+  trainSeconds: number;
+  lastTrain: { loss: number; accuracy: number } | null;
+}
+
+/** Scores of a set of rankings and the figures TRL reports on them. */
+export interface RankingEvaluation {
+  loss: number;
+  accuracy: number;
+  margin: number;
+  mean_reward: number;
+  min_reward: number;
+  max_reward: number;
+  pairs: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Graphs
+
+interface BatchDims {
+  batchSize: number;
+  k: number;
+  seqLen: number;
+}
+
+function declareBatch(g: Graph, d: BatchDims) {
+  const n = d.batchSize * d.k;
+  return {
+    inputIds: g.input("input_ids", "int64", [n, d.seqLen]),
+    lastTokenMask: g.input("last_token_mask", "float32", [n, d.seqLen]),
+  };
+}
+
+function batchFeeds(b: RankingBatch, d: BatchDims) {
+  const n = d.batchSize * d.k;
+  return {
+    input_ids: int64(b.inputIds, [n, d.seqLen]),
+    last_token_mask: float32(b.lastTokenMask, [n, d.seqLen]),
+  };
+}
+
+/** The ranking loss of a reward model on [B, K, T] batches, as a train-step loss builder. */
+export function rewardModelLoss(c: Gpt2Config, d: BatchDims, options: { margin: number; centring: number }) {
+  return (g: Graph, w: Record<string, Value>): LossOutputs => {
+    if (d.seqLen > c.nPositions) throw new Error(`sequence length ${d.seqLen} exceeds n_positions ${c.nPositions}`);
+    const { inputIds, lastTokenMask } = declareBatch(g, d);
+    const preferences = g.input("preferences", "float32", [d.batchSize, d.k, d.k]);
+    const valid = g.input("valid", "float32", [d.batchSize, d.k]);
+    const rewards = g.reshape(rewardScores(g, c, w, { inputIds, lastTokenMask, fusedGelu: true }), [d.batchSize, d.k]);
+    const { loss, accuracy, margin } = rankingLoss(g, rewards, preferences, options);
+    // Reward statistics over real completions only (dummies are 0 and excluded).
+    const r = g.stopGradient(rewards);
+    const isValid = g.greater(valid, g.scalar(0));
+    const count = g.max(g.reduceSum(valid, null, false), g.scalar(1));
+    const mean = g.div(g.reduceSum(g.mul(r, valid), null, false), count);
+    const min = g.reduceMin(g.where(isValid, r, g.scalar(3e38)), null, false);
+    const max = g.reduceMax(g.where(isValid, r, g.scalar(-3e38)), null, false);
+    return { loss, metrics: { accuracy, margin, mean_reward: mean, min_reward: min, max_reward: max } };
+  };
+}
+
+/** A forward-only session over flat weights: batch → rewards [B·K]. */
+async function createScoringSession(c: Gpt2Config, layout: FlatLayout, d: BatchDims): Promise<Session> {
+  const g = new Graph({ name: "reward_eval" });
+  const flat = g.input("weights", "float32", [layout.size]);
+  const w: Record<string, Value> = {};
+  for (const s of layout.slots) w[s.name] = g.reshape(g.slice(flat, [s.offset], [s.offset + s.size], [0]), s.shape);
+  const { inputIds, lastTokenMask } = declareBatch(g, d);
+  g.output(rewardScores(g, c, w, { inputIds, lastTokenMask, fusedGelu: true }), "rewards");
+  return Session.create(g.toOnnx(), { intraOpNumThreads: 1, logSeverityLevel: 3 });
+}
+
+async function scoreRankings(
+  session: Session,
+  weights: Float32Array,
+  rankings: readonly EncodedRanking[],
+  d: BatchDims,
+  padId: number,
+): Promise<number[][]> {
+  const out: number[][] = [];
+  const w = float32(weights, [weights.length]);
+  for (let start = 0; start < rankings.length; start += d.batchSize) {
+    const chunk = rankings.slice(start, start + d.batchSize);
+    const batch = makeRankingBatch(chunk, d, padId);
+    const res = await session.run({ weights: w, ...batchFeeds(batch, d) });
+    const r = res.rewards.data as Float32Array;
+    chunk.forEach((rk, b) => out.push(Array.from(r.subarray(b * d.k, b * d.k + rk.sequences.length))));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures from rewards (double precision, pairs weighted by their counts)
+
+const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Loss, accuracy and margin (as rankingLoss, over all pairs of all rankings) and reward statistics. */
+export function evaluateRewards(
+  rewards: readonly (readonly number[])[],
+  rankings: readonly Pick<EncodedRanking, "pairs">[],
+  options: { margin: number; centring: number },
+): RankingEvaluation {
+  let pairs = 0;
+  let loss = 0;
+  let wins = 0;
+  let margin = 0;
+  let sum = 0;
+  let n = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  rankings.forEach((rk, b) => {
+    const r = rewards[b];
+    const k = r.length;
+    for (const v of r) {
+      sum += v;
+      n++;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const p = rk.pairs[i * k + j];
+        if (p === 0) continue;
+        const diff = r[i] - r[j];
+        pairs += p;
+        loss += p * (softplus(-(diff - options.margin)) + options.centring * (r[i] + r[j]) ** 2);
+        wins += diff > 0 ? p : 0;
+        margin += p * diff;
+      }
+    }
+  });
+  const per = Math.max(pairs, 1);
+  return {
+    loss: loss / per,
+    accuracy: wins / per,
+    margin: margin / per,
+    mean_reward: n > 0 ? sum / n : 0,
+    min_reward: n > 0 ? min : 0,
+    max_reward: n > 0 ? max : 0,
+    pairs,
+  };
+}
+
+/** Predicted P(a over b) = σ(r_a − r_b) in `bins` equal bins over [0, 1], each pair counted in both orientations. */
+export function calibrationTable(
+  rewards: readonly (readonly number[])[],
+  rankings: readonly Pick<EncodedRanking, "pairs">[],
+  bins = 10,
+): CalibrationBin[] {
+  const count = new Float64Array(bins);
+  const predicted = new Float64Array(bins);
+  const observed = new Float64Array(bins);
+  const add = (p: number, outcome: number, weight: number) => {
+    const bin = Math.min(bins - 1, Math.floor(p * bins));
+    count[bin] += weight;
+    predicted[bin] += weight * p;
+    observed[bin] += weight * outcome;
+  };
+  rankings.forEach((rk, b) => {
+    const r = rewards[b];
+    const k = r.length;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const w = rk.pairs[i * k + j];
+        if (w === 0) continue;
+        add(sigmoid(r[i] - r[j]), 1, w); // (chosen, rejected)
+        add(sigmoid(r[j] - r[i]), 0, w); // (rejected, chosen)
+      }
+    }
+  });
+  return Array.from({ length: bins }, (_, i) => ({
+    lo: i / bins,
+    hi: (i + 1) / bins,
+    count: count[i],
+    meanPredicted: count[i] > 0 ? predicted[i] / count[i] : null,
+    observed: count[i] > 0 ? observed[i] / count[i] : null,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Model and checkpoint
+
+interface RewardModelState {
+  config: GPT2Config;
+  weights: Record<string, Float32Array>;
+  tokenizer: Tokenizer;
+}
+
+async function loadBase(dir: string, seed: number, log: (s: string) => void): Promise<RewardModelState> {
+  const loaded = await loadModelDir(dir);
+  if (!loaded.tokenizer) throw new Error(`${dir}: the model directory has no tokenizer.json`);
+  const weights: Record<string, Float32Array> = {};
+  for (const [name, t] of loaded.params) weights[name] = t.data;
+  const tokenizer = loaded.tokenizer;
+  const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? loaded.config.eos_token_id;
+  if (isSequenceClassifier(loaded.config)) {
+    log(`continuing the reward model in ${dir} (its score head kept)`);
+    return { config: loaded.config, weights, tokenizer };
+  }
+  const config = withArchitecture(loaded.config, "GPT2ForSequenceClassification", padId);
+  const head = new Random(seed).fillNormal(new Float32Array(config.n_embd), 0, config.initializer_range);
+  weights[SCORE_WEIGHT] = head;
+  log(`backbone from ${dir}; new score head ~ N(0, ${config.initializer_range}²), seed ${seed}`);
+  return { config, weights, tokenizer };
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+function readTrainerState(dir: string): TrainerState | null {
+  const path = join(dir, TRAINER_STATE_FILE);
+  if (!existsSync(path)) return null;
+  const state = readJson<TrainerState>(path);
+  return typeof state.step === "number" && typeof state.trainingSetHash === "string" ? state : null;
+}
+
+function readMoments(dir: string): { m: Float32Array; v: Float32Array } {
+  const opt = parseSafetensors(readFileSync(join(dir, OPTIMIZER_FILE)));
+  const m = opt.tensors.get("adam_m");
+  const v = opt.tensors.get("adam_v");
+  if (!m || !v || m.dtype !== "F32" || v.dtype !== "F32") throw new Error(`${join(dir, OPTIMIZER_FILE)}: missing adam_m / adam_v`);
+  return { m: m.data, v: v.data };
+}
+
+function sameConfig(a: RewardConfig, b: RewardConfig): boolean {
+  const keys = Object.keys(rewardConfigSchema.shape) as (keyof RewardConfig)[];
+  return keys.every((k) => a[k] === b[k]);
+}
+
+/** The per-epoch batch orders: a shuffle of the training rankings per epoch, from the seed. */
+function epochOrders(n: number, epochs: number, seed: number): number[][] {
+  const rng = new Random((seed + 0x5bd1e995) >>> 0);
+  const orders: number[][] = [];
+  for (let e = 0; e < epochs; e++) orders.push(rng.shuffle(Array.from({ length: n }, (_, i) => i)));
+  return orders;
+}
+
+// ---------------------------------------------------------------------------------------
+
+export async function trainRewardModel(o: TrainRewardModelOptions): Promise<TrainRewardModelResult> {
+  const cfg = rewardConfigSchema.parse(o.config ?? {});
+  const log = o.onLog ?? (() => {});
+  o.examples.forEach(validateRankingExample);
+
+  // The rankings used: none-acceptable ones only when asked; those without a pair never.
+  const noneAcceptable = cfg.includeNoneAcceptable ? [] : o.examples.filter((e) => e.noneAcceptable);
+  const candidates = cfg.includeNoneAcceptable ? o.examples : o.examples.filter((e) => !e.noneAcceptable);
+  const used = candidates.filter((e) => pairCount(e) > 0);
+  const dropped = candidates.length - used.length;
+  const hash = trainingSetHash(used);
+  const split = splitByPrompt(used, cfg.validationFraction, cfg.seed);
+  if (split.train.length === 0) throw new Error("no ranking with a pair to train on");
+
+  // A finished run, or a checkpoint to resume.
+  let state = o.overwrite ? null : readTrainerState(o.outDir);
+  if (state && (state.trainingSetHash !== hash || !sameConfig(state.config, cfg))) {
+    throw new Error(
+      `${o.outDir} holds a ${state.finished ? "finished run" : "checkpoint"} of different rankings or configuration; pass overwrite to replace it`,
+    );
+  }
+  if (state?.finished) {
+    const metrics = readJson<RewardMetrics>(join(o.outDir, METRICS_FILE));
+    log(`${o.outDir}: already trained (${state.step} steps)`);
+    return { steps: state.step, totalSteps: state.totalSteps, cancelled: false, resumedFrom: null, metrics };
+  }
+  const model = state ? await loadBase(o.outDir, cfg.seed, log) : await loadBase(o.baseDir, cfg.seed, log);
+  const shape = toGpt2Config(model.config);
+  const tokenizer = model.tokenizer;
+  const padId = model.config.pad_token_id ?? 0;
+  const maxLength = Math.min(cfg.maxLength, shape.nPositions);
+
+  const trainRankings = encodeRankings(tokenizer, split.train, maxLength);
+  const evalRankings = encodeRankings(tokenizer, split.eval, maxLength);
+  const { k, seqLen } = state ? { k: state.k, seqLen: state.seqLen } : batchShape([...trainRankings, ...evalRankings], maxLength);
+  const dims: BatchDims = { batchSize: cfg.batchSize, k, seqLen };
+  const stepsPerEpoch = Math.ceil(trainRankings.length / cfg.batchSize);
+  const totalSteps = cfg.epochs * stepsPerEpoch;
+  const warmupSteps = Math.round(cfg.warmupRatio * totalSteps);
+  const schedule = { lr: cfg.learningRate, warmupSteps, totalSteps };
+  const orders = epochOrders(trainRankings.length, cfg.epochs, cfg.seed);
+  const sumPairs = (rs: readonly EncodedRanking[]) => rs.reduce((s, r) => s + r.pairs.reduce((a, b) => a + b, 0), 0);
+  log(
+    `${trainRankings.length} training rankings (${sumPairs(trainRankings)} pairs), ${evalRankings.length} held out ` +
+      `(${sumPairs(evalRankings)} pairs); ${dropped} without pairs dropped; batch [${cfg.batchSize} × ${k} × ${seqLen}], ` +
+      `${totalSteps} steps`,
+  );
+
+  const specs = rewardModelParamSpecs(shape);
+  const layout = flatLayout(specs);
+  const moments = state ? readMoments(o.outDir) : null;
+  const opt: AdamWState = {
+    weights: packParams(layout, model.weights),
+    m: moments?.m ?? new Float32Array(layout.size),
+    v: moments?.v ?? new Float32Array(layout.size),
+    step: state?.step ?? 0,
+  };
+  const resumedFrom = state ? state.step : null;
+  let trainSeconds = state?.trainSeconds ?? 0;
+  let lastTrain = state?.lastTrain ?? null;
+
+  // metrics.jsonl: the lines up to the checkpoint's step are kept, the rest dropped.
+  const logPath = join(o.outDir, METRICS_LOG_FILE);
+  const metricLines: string[] = [];
+  if (state && existsSync(logPath)) {
+    for (const line of readFileSync(logPath, "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      if ((JSON.parse(line) as { step: number }).step <= state.step) metricLines.push(line);
+    }
+  }
+  mkdirSync(o.outDir, { recursive: true });
+  writeFileSync(logPath, metricLines.map((l) => l + "\n").join(""));
+  const record = (step: number, values: Record<string, number>) => {
+    const line = JSON.stringify({ step, ...values });
+    metricLines.push(line);
+    appendFileSync(logPath, line + "\n");
+    o.onMetrics?.(step, values);
+  };
+
+  const splitFile = {
+    seed: cfg.seed,
+    validation_fraction: cfg.validationFraction,
+    train: [...new Set(split.train.map((e) => e.promptKey))],
+    eval: [...new Set(split.eval.map((e) => e.promptKey))],
+  };
+  const save = async (finished: boolean, extra: Record<string, string> = {}) => {
+    const weights = unpackParams(layout, opt.weights);
+    const params: NamedParams = new Map(layout.slots.map((s) => [s.name, { shape: s.shape, data: weights[s.name] }]));
+    const trainerState: TrainerState = {
+      step: opt.step,
+      totalSteps,
+      stepsPerEpoch,
+      finished,
+      trainingSetHash: hash,
+      config: cfg,
+      seqLen,
+      k,
+      trainSeconds,
+      lastTrain,
+    };
+    const files: Record<string, string | Uint8Array> = {
+      [TRAINER_STATE_FILE]: JSON.stringify(trainerState, null, 2) + "\n",
+      [METRICS_LOG_FILE]: metricLines.map((l) => l + "\n").join(""),
+      [SPLIT_FILE]: JSON.stringify(splitFile, null, 2) + "\n",
+      ...extra,
+    };
+    if (!finished) {
+      files[OPTIMIZER_FILE] = serializeSafetensors(
+        {
+          adam_m: { dtype: "F32", shape: [layout.size], data: opt.m },
+          adam_v: { dtype: "F32", shape: [layout.size], data: opt.v },
+        },
+        { format: "pt", layout: JSON.stringify(layout.slots.map((s) => s.name)) },
+      );
+    }
+    await saveModelDir(o.outDir, {
+      config: model.config,
+      params,
+      tokenizer,
+      onnx: exportRewardModelOnnx(shape, weights),
+      extraFiles: files,
+    });
+  };
+
+  const lossOptions = { margin: cfg.margin, centring: cfg.centring };
+  let scorer: Session | null = null;
+  const evaluate = async (rankings: readonly EncodedRanking[]) => {
+    scorer ??= await createScoringSession(shape, layout, dims);
+    const rewards = await scoreRankings(scorer, opt.weights, rankings, dims, padId);
+    return { rewards, figures: evaluateRewards(rewards, rankings, lossOptions) };
+  };
+  let lastEval: RankingEvaluation | null = null;
+  let lastEvalStep = -1;
+  const runEval = async () => {
+    if (evalRankings.length === 0 || lastEvalStep === opt.step) return;
+    const { figures } = await evaluate(evalRankings);
+    lastEval = figures;
+    lastEvalStep = opt.step;
+    const { pairs: _pairs, ...values } = figures;
+    record(opt.step, Object.fromEntries(Object.entries(values).map(([name, v]) => [`eval_${name}`, v])));
+  };
+
+  const summary = (calibration: Calibration | null): RewardMetrics => {
+    const ev = lastEval as RankingEvaluation | null;
+    return {
+      eval_loss: ev?.loss ?? null,
+      eval_accuracy: ev?.accuracy ?? null,
+      eval_margin: ev?.margin ?? null,
+      eval_mean_reward: ev?.mean_reward ?? null,
+      eval_min_reward: ev?.min_reward ?? null,
+      eval_max_reward: ev?.max_reward ?? null,
+      train_loss: lastTrain?.loss ?? null,
+      train_accuracy: lastTrain?.accuracy ?? null,
+      train_pairs: sumPairs(trainRankings),
+      eval_pairs: sumPairs(evalRankings),
+      train_rankings: trainRankings.length,
+      eval_rankings: evalRankings.length,
+      dropped_without_pairs: dropped,
+      dropped_none_acceptable: noneAcceptable.length,
+      steps: opt.step,
+      total_steps: totalSteps,
+      epochs: cfg.epochs,
+      batch_shape: { batch_size: cfg.batchSize, completions: k, sequence_length: seqLen },
+      training_set_hash: hash,
+      config: cfg,
+      calibration,
+      train_seconds: Math.round(trainSeconds * 1000) / 1000,
+    };
+  };
+
+  const trainStep = await TrainStep.create({
+    params: specs,
+    buildLoss: rewardModelLoss(shape, dims, lossOptions),
+  });
+  let cancelled = false;
+  let announcedResume = resumedFrom !== null;
+  try {
+    while (opt.step < totalSteps) {
+      if (o.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const s = opt.step;
+      const epoch = Math.floor(s / stepsPerEpoch);
+      const start = (s % stepsPerEpoch) * cfg.batchSize;
+      const chunk = orders[epoch].slice(start, start + cfg.batchSize).map((i) => trainRankings[i]);
+      const batch = makeRankingBatch(chunk, dims, padId);
+      const lr = learningRateAt(s, schedule);
+      const t0 = performance.now();
+      const r = await trainStep.run(
+        opt,
+        {
+          ...batchFeeds(batch, dims),
+          preferences: float32(batch.preferences, [dims.batchSize, k, k]),
+          valid: float32(batch.valid, [dims.batchSize, k]),
+        },
+        lr,
+      );
+      trainSeconds += (performance.now() - t0) / 1000;
+      lastTrain = { loss: r.loss, accuracy: r.metrics.accuracy };
+      const epochFraction = opt.step / stepsPerEpoch;
+      record(opt.step, { loss: r.loss, ...r.metrics, grad_norm: r.gradNorm, lr, epoch: epochFraction });
+      o.onProgress?.({ step: opt.step, totalSteps, epoch: epochFraction, ...(announcedResume ? { resumedFrom: resumedFrom! } : {}) });
+      announcedResume = false;
+      if (cfg.evalEvery > 0 && opt.step % cfg.evalEvery === 0 && opt.step < totalSteps) await runEval();
+      if (opt.step % cfg.checkpointEvery === 0 && opt.step < totalSteps) await save(false);
+    }
+    if (cancelled) {
+      await save(false);
+      log(`cancelled at step ${opt.step}; checkpoint written`);
+      return { steps: opt.step, totalSteps, cancelled, resumedFrom, metrics: summary(null) };
+    }
+    await runEval();
+    const calibrationSet = evalRankings.length > 0 ? "eval" : "train";
+    const { rewards } = await evaluate(calibrationSet === "eval" ? evalRankings : trainRankings);
+    const rankings = calibrationSet === "eval" ? evalRankings : trainRankings;
+    const metrics = summary({ set: calibrationSet, bins: calibrationTable(rewards, rankings) });
+    await save(true, { [METRICS_FILE]: JSON.stringify(metrics, null, 2) + "\n" });
+    log(
+      `finished: ${opt.step} steps in ${trainSeconds.toFixed(1)} s` +
+        (metrics.eval_accuracy !== null ? `; held-out accuracy ${metrics.eval_accuracy.toFixed(3)}, loss ${metrics.eval_loss!.toFixed(4)}` : ""),
+    );
+    return { steps: opt.step, totalSteps, cancelled: false, resumedFrom, metrics };
+  } finally {
+    await trainStep.release();
+    if (scorer) await (scorer as Session).release();
+  }
+}

@@ -1,0 +1,89 @@
+// Acceptance 3: a reward model trained on an imported `trl` pairwise file (K = 2), through the
+// real CLI: `palate import` → `palate train-rm` from the embedded default-sft → the held-out
+// accuracy it reports, confirmed by `palate score --pairs` on exactly the held-out rows.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModelDir } from "../../../lib/ml/io";
+import { capitalPreferences, writeTrlFile, type PreferenceRow } from "../../fixtures/preference-data";
+import { tempDb } from "../../helpers/app";
+
+const root = join(__dirname, "..", "..", "..");
+
+function palate(args: string[], dbPath: string) {
+  const r = spawnSync(process.execPath, [join(root, "scripts", "palate.mjs"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, PALATE_DB: dbPath },
+    timeout: 300_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: r.stdout.trim().split("\n").at(-1) ?? "" };
+}
+
+describe("palate train-rm on an imported trl file", () => {
+  let temp: ReturnType<typeof tempDb>;
+  let rows: PreferenceRow[];
+  let out: string;
+  let summary: Record<string, number | string>;
+  beforeAll(() => {
+    temp = tempDb();
+    rows = capitalPreferences(240, "brevity", 2);
+    writeTrlFile(join(temp.dir, "pairs.jsonl"), rows);
+    out = join(temp.dir, "rm");
+    const imported = palate(["import", "--project", "prefs", "--format", "trl", join(temp.dir, "pairs.jsonl")], temp.path);
+    expect(imported.status, imported.stderr).toBe(0);
+    const trained = palate(["train-rm", "--project", "prefs", "--base", "default-sft", "--out", out, "--name", "rm-prefs", "--epochs", "2", "--seed", "3"], temp.path);
+    expect(trained.status, trained.stderr).toBe(0);
+    summary = JSON.parse(trained.last) as Record<string, number | string>;
+  }, 300_000);
+  afterAll(() => temp.cleanup());
+
+  it("reports its held-out accuracy, and writes a GPT2ForSequenceClassification directory with metrics", async () => {
+    expect(summary).toMatchObject({ model: "rm-prefs", outDir: out, train_pairs: 216, eval_pairs: 24 });
+    expect(summary.eval_accuracy).toBeGreaterThanOrEqual(0.9);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as Record<string, unknown>;
+    for (const key of ["eval_accuracy", "eval_loss", "train_pairs", "eval_pairs"]) expect(metrics[key]).toBe(summary[key]);
+    const dir = await loadModelDir(out);
+    expect(dir.config.architectures).toEqual(["GPT2ForSequenceClassification"]);
+    expect(dir.params.get("score.weight")?.shape).toEqual([1, 160]);
+    expect(existsSync(join(out, "model.onnx"))).toBe(true);
+    const steps = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+    const names = new Set(steps.flatMap((s) => Object.keys(s)));
+    for (const n of ["loss", "accuracy", "margin", "mean_reward", "min_reward", "max_reward", "grad_norm", "lr", "eval_loss", "eval_accuracy"]) expect(names).toContain(n);
+  });
+
+  it("palate score --pairs on the held-out rows agrees with the reported accuracy; a single prompt prints one score per completion", () => {
+    const split = JSON.parse(readFileSync(join(out, "split.json"), "utf8")) as { train: string[]; eval: string[] };
+    const heldOut = new Set(split.eval);
+    const evalRows = rows.filter((r) => heldOut.has(JSON.stringify([{ role: "user", content: r.prompt }])));
+    expect(evalRows).toHaveLength(24);
+    expect(rows.filter((r) => split.train.includes(JSON.stringify([{ role: "user", content: r.prompt }])))).toHaveLength(216);
+    const file = join(temp.dir, "held-out.jsonl");
+    writeTrlFile(file, evalRows);
+    const scored = palate(["score", "--model", out, "--pairs", file, "--batch-size", "8"], temp.path);
+    expect(scored.status, scored.stderr).toBe(0);
+    const result = JSON.parse(scored.last) as { rows: number; accuracy: number; mean_margin: number };
+    expect(result.rows).toBe(24);
+    expect(result.accuracy).toBeCloseTo(Number(summary.eval_accuracy), 6);
+    expect(result.mean_margin).toBeCloseTo(Number(summary.eval_margin), 3);
+
+    const [row] = evalRows;
+    const single = palate(["score", "--model", "rm-prefs", "--prompt", row.prompt, "--completion", row.chosen, "--completion", row.rejected], temp.path);
+    expect(single.status, single.stderr).toBe(0);
+    const [chosen, rejected] = single.stdout.trim().split("\n").map(Number);
+    expect(chosen).toBeGreaterThan(rejected);
+
+    const bad = palate(["score", "--model", out, "--pairs", join(temp.dir, "pairs-missing.jsonl")], temp.path);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--pairs");
+  });
+
+  it("rejects bad options naming the flag", () => {
+    const r = palate(["train-rm", "--project", "prefs", "--base", "default-sft", "--out", join(temp.dir, "x"), "--validation-fraction", "2"], temp.path);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--validation-fraction");
+    const missing = palate(["train-rm", "--project", "nope", "--base", "default-sft", "--out", join(temp.dir, "x")], temp.path);
+    expect(missing.stderr).toContain('--project: no project named "nope"');
+  });
+});

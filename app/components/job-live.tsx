@@ -2,8 +2,11 @@
 
 // One job, live: status, progress bar, the latest message, the running log and the metric
 // charts, polling GET /api/jobs/[id] about once a second (only new events and points) until
-// the job ends. Admins get a Cancel button while the job is queued or running.
+// the job ends, with an estimate of the time left while it runs. Those who may cancel the job
+// get a Cancel button while it is queued or running. When the job ends the server part of the
+// page is refreshed, so what it produced (a registered model) appears.
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { JobDetail, JobView } from "@/lib/jobs/views";
 import { callApi } from "./api-client";
@@ -13,7 +16,26 @@ import { formatTime, JobProgressBar, JobStatusBadge } from "./job-status-badge";
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 const POLL_MS = 1000;
 
-export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetail; canCancel: boolean; projectHref: string | null }) {
+export interface ProducedModel {
+  id: number;
+  name: string;
+  kind: string;
+}
+
+export function JobLive({
+  initial,
+  canCancel,
+  projectHref,
+  producedModel = null,
+}: {
+  initial: JobDetail;
+  canCancel: boolean;
+  projectHref: string | null;
+  /** The registry model the job registered (train-rm), once it has. */
+  producedModel?: ProducedModel | null;
+}) {
+  const router = useRouter();
+  const [now, setNow] = useState<number | null>(null);
   const [job, setJob] = useState<JobView>(initial.job);
   const [events, setEvents] = useState(initial.events);
   const [metrics, setMetrics] = useState(initial.metrics);
@@ -39,9 +61,19 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
       setMetrics((old) => [...old, ...newMetrics]);
     }
     setJob({ ...next, params: initial.job.params });
+    setNow(Date.now());
   }, [initial.job.id, initial.job.params]);
 
   const finished = FINISHED.has(job.status);
+  // The job ended while the page was open: re-render the server part (what the job produced).
+  const endedHere = useRef(false);
+  useEffect(() => {
+    if (finished && !FINISHED.has(initial.job.status) && !endedHere.current) {
+      endedHere.current = true;
+      router.refresh();
+    }
+  }, [finished, initial.job.status, router]);
+  useEffect(() => setNow(Date.now()), []);
   useEffect(() => {
     if (finished) return;
     let stopped = false;
@@ -70,12 +102,18 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
   }
 
   const produced = producedTasks(job.result);
+  const eta = job.status === "running" && now !== null ? timeLeft(job, now) : null;
 
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-center gap-4">
         <JobStatusBadge status={job.status} cancelling={job.cancelRequested} />
         <JobProgressBar progress={job.progress} status={job.status} />
+        {eta !== null && (
+          <span className="text-sm text-slate-600" data-testid="job-eta">
+            about {eta} left
+          </span>
+        )}
         {canCancel && !finished && (
           <button
             type="button"
@@ -96,6 +134,15 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
         </p>
       )}
       {error && <p className="text-sm text-amber-700">Could not refresh: {error}</p>}
+      {job.status === "succeeded" && producedModel && (
+        <p className="text-sm text-emerald-700" data-testid="job-model">
+          {`Registered ${producedModel.kind} model `}
+          <Link href={`/research/models/${producedModel.id}`} className="underline">
+            {producedModel.name}
+          </Link>
+          .
+        </p>
+      )}
       {job.status === "succeeded" && job.projectId !== null && (
         <p className="text-sm text-emerald-700" data-testid="job-outcome">
           {produced !== null ? `${produced} new task${produced === 1 ? "" : "s"} in ` : "Done — see "}
@@ -126,9 +173,9 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
         </dd>
         {job.model && (
           <>
-            <dt className="text-slate-500">Model</dt>
+            <dt className="text-slate-500">{job.params.baseModelId !== undefined ? "Base model" : "Model"}</dt>
             <dd>
-              <Link href="/research/models" className="text-indigo-700 underline">
+              <Link href={`/research/models/${job.model.id}`} className="text-indigo-700 underline">
                 {job.model.name}
               </Link>
             </dd>
@@ -170,6 +217,17 @@ export function JobLive({ initial, canCancel, projectHref }: { initial: JobDetai
       </details>
     </div>
   );
+}
+
+/** The time left, extrapolated from the time since the job started and its progress: "3 min 20 s"; null before any progress. */
+function timeLeft(job: JobView, now: number): string | null {
+  if (job.startedAt === null || job.progress <= 0.005 || job.progress >= 1) return null;
+  const elapsed = Math.max(0, now - job.startedAt);
+  const seconds = Math.round((elapsed * (1 - job.progress)) / job.progress / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** How many tasks a finished job wrote (generation reports tasksCreated, plus those written before a restart). */

@@ -14,7 +14,8 @@ import { assignments, projects, rankings, tasks, users } from "../../db/schema";
 import { DEMO_PROJECT } from "../../lib/demo/seed";
 import { requestAssignment } from "../../lib/labeling/assignment-store";
 import { insertRanking } from "../../lib/labeling/save-ranking";
-import { enqueueJob } from "../../lib/jobs/queue";
+import { enqueueJob, getJob, requestCancel } from "../../lib/jobs/queue";
+import { registerModel } from "../../lib/models/registry";
 import { projectRoot } from "../../scripts/server";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
 
@@ -44,6 +45,8 @@ interface Ids {
   ranking: number;
   /** A queued job (never run: no worker here). */
   job: number;
+  /** A registered reward model of the project (with the metadata a train-rm job writes). */
+  rewardModel: number;
 }
 
 interface PageSpec {
@@ -83,8 +86,15 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research": { kind: "page", allowed: STAFF, path: () => "/research" },
   "/research/projects/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}` },
   "/research/tasks/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/tasks/${ids.task}` },
+  "/research/projects/[id]/train-rm": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/train-rm` },
+  "/research/projects/[id]/disagreements": {
+    kind: "page",
+    allowed: STAFF,
+    path: (ids) => `/research/projects/${ids.project}/disagreements?model=${ids.rewardModel}`,
+  },
   "/admin/projects/[id]/generate": { kind: "page", allowed: ADMIN, path: (ids) => `/admin/projects/${ids.project}/generate` },
   "/research/models": { kind: "page", allowed: STAFF, path: () => "/research/models" },
+  "/research/models/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/models/${ids.rewardModel}` },
   "/research/jobs": { kind: "page", allowed: STAFF, path: () => "/research/jobs" },
   "/research/jobs/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/jobs/${ids.job}` },
   "/annotate": { kind: "page", allowed: ANNOTATOR, path: () => "/annotate" },
@@ -143,13 +153,15 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     path: () => "/api/models",
     methods: { GET: { allowed: STAFF }, POST: { allowed: ADMIN, body: PROBE } },
   },
+  // Researchers start research jobs (train-rm, score); which kind a role may start is checked below.
   "/api/jobs": {
     kind: "route",
     path: () => "/api/jobs",
-    methods: { GET: { allowed: STAFF }, POST: { allowed: ADMIN, body: PROBE } },
+    methods: { GET: { allowed: STAFF }, POST: { allowed: STAFF, body: PROBE } },
   },
   "/api/jobs/[id]": { kind: "route", path: (ids) => `/api/jobs/${ids.job}`, methods: { GET: { allowed: STAFF } } },
-  // The admin's probe cancels the queued job (harmless: it never runs here).
+  // The admin's probe cancels the queued generate job (harmless: it never runs here); researchers
+  // may cancel only the kinds they may start (checked below).
   "/api/jobs/[id]/cancel": { kind: "route", path: (ids) => `/api/jobs/${ids.job}/cancel`, methods: { POST: { allowed: ADMIN, body: PROBE } } },
 };
 
@@ -215,7 +227,27 @@ describe("the role matrix", () => {
       db.update(assignments).set({ status: "submitted", closedAt: Date.now() }).where(eq(assignments.id, first.assignment.id)).run();
       const open = requestAssignment(db, project.id, a1)!;
       const job = enqueueJob(db, { kind: "generate", params: { projectId: project.id, modelId: 1, prompts: ["matrix probe"] }, projectId: project.id });
-      ids = { project: project.id, task: open.assignment.taskId, user: uid("annotator2@palate.local"), ranking: rankingId, job: job.id };
+      const rewardModel = registerModel(db, {
+        name: "matrix-rm",
+        kind: "reward",
+        source: "palate",
+        path: "/nonexistent/matrix-rm",
+        projectId: project.id,
+        metadata: {
+          lineage: { baseModel: { id: 1, name: "base" }, project: { id: project.id, name: project.name }, rankings: 1, comparisons: 6, examples: 1, trainingSetHash: "abc" },
+          metrics: { eval_accuracy: 0.75, eval_loss: 0.5, train_pairs: 6, eval_pairs: 0 },
+          calibration: { split: "train", bins: [{ lo: 0.5, hi: 0.6, count: 6, meanPredicted: 0.55, observed: 0.5 }] },
+          config: { epochs: 1 },
+        },
+      });
+      ids = {
+        project: project.id,
+        task: open.assignment.taskId,
+        user: uid("annotator2@palate.local"),
+        ranking: rankingId,
+        job: job.id,
+        rewardModel: rewardModel.id,
+      };
     });
     clients.anonymous = new Client(app.url);
     for (const who of SIGNED_IN) clients[who] = await new Client(app.url).signIn(EMAIL[who]);
@@ -312,20 +344,73 @@ describe("the role matrix", () => {
     expect(checked).toBeGreaterThan(50);
   });
 
-  it("researchers cannot change anything: every write route answers them 403", async () => {
+  it("researchers change nothing but research jobs: every other write answers them 403", async () => {
     const failures: string[] = [];
+    // Starting a job: only the research kinds (below); a generation job is the admin's.
+    const bodies: Record<string, unknown> = {
+      "/api/jobs": { kind: "generate", params: { projectId: ids.project, modelId: ids.rewardModel, prompts: ["researcher was here"] } },
+    };
     for (const [template, spec] of Object.entries(MATRIX)) {
       if (spec === "exempt" || spec.kind !== "route") continue;
       for (const [method, m] of Object.entries(spec.methods)) {
         if (method === "GET" || method === "HEAD") continue;
         const path = (m.path ?? spec.path)(ids);
         // A valid-looking body, so only the role check can refuse it.
-        const res = await clients.researcher.json(path, method, { name: "researcher was here", reason: "x", groups: [[1]], projectId: ids.project });
+        const body = bodies[template] ?? { name: "researcher was here", reason: "x", groups: [[1]], projectId: ids.project };
+        const res = await clients.researcher.json(path, method, body);
         await res.arrayBuffer();
         if (res.status !== 403) failures.push(`${method} ${template}: ${res.status}`);
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it("starting and cancelling jobs: researchers the research kinds (train-rm, score), admins every kind, annotators none", async () => {
+    const train = { kind: "train-rm", params: { projectId: ids.project, baseModelId: 1, config: { epochs: 1 } } };
+    const score = { kind: "score", params: { projectId: ids.project, modelId: ids.rewardModel } };
+    const generate = { kind: "generate", params: { projectId: ids.project, modelId: 1, prompts: ["probe"] } };
+    const started: number[] = [];
+    for (const [who, body, expected] of [
+      ["annotator", train, 403],
+      ["annotator", score, 403],
+      ["researcher", generate, 403],
+      ["researcher", score, 201],
+      ["admin", score, 201],
+    ] as const) {
+      const res = await clients[who].json("/api/jobs", "POST", body);
+      const answer = (await res.json()) as { job?: { id: number; kind: string; createdByEmail: string } };
+      expect(res.status, `${who} starts ${body.kind}`).toBe(expected);
+      if (expected === 201) {
+        expect(answer.job).toMatchObject({ kind: body.kind, createdByEmail: EMAIL[who] });
+        started.push(answer.job!.id);
+      }
+    }
+    // A train-rm job: the researcher gets a 400 naming the field for a model that is not there,
+    // not a 403.
+    const missing = await clients.researcher.json("/api/jobs", "POST", { ...train, params: { ...train.params, baseModelId: 999999 } });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { issues: { field: string }[] }).issues.map((i) => i.field)).toContain("params.baseModelId");
+
+    // Cancelling: a researcher cancels a score job (theirs or not), never a generation job.
+    const researcherJob = started[0];
+    const adminJob = started[1];
+    for (const [who, jobId, expected] of [
+      ["annotator", researcherJob, 403],
+      ["researcher", ids.job, 403],
+      ["researcher", researcherJob, 200],
+      ["researcher", adminJob, 200],
+    ] as const) {
+      const res = await clients[who].json(`/api/jobs/${jobId}/cancel`, "POST", {});
+      await res.arrayBuffer();
+      expect(res.status, `${who} cancels job ${jobId}`).toBe(expected);
+    }
+    expect(getJob(app.db, researcherJob)?.status).toBe("cancelled");
+
+    // The job page offers Cancel to those who may use it.
+    const queued = enqueueJob(app.db, { kind: "train-rm", params: train.params, projectId: ids.project });
+    expect(await (await clients.researcher.fetch(`/research/jobs/${queued.id}`)).text()).toContain(">Cancel<");
+    expect(await (await clients.researcher.fetch(`/research/jobs/${ids.job}`)).text()).not.toContain(">Cancel<");
+    requestCancel(app.db, queued.id);
   });
 });
 

@@ -1,12 +1,13 @@
 // GET /api/jobs?projectId=&kind=&limit=: the newest jobs (admin, researcher).
-// POST /api/jobs: start a job {kind: "generate", params} (admin). The parameters are checked
-// against the kind's schema, then against the database (project, model, prompts); a 400
-// names the field ("params.modelId: no such model").
-import { ADMIN, STAFF } from "@/lib/auth/roles";
+// POST /api/jobs: start a job {kind, params} — "generate" (admin), "train-rm" and "score"
+// (admin, researcher; see JOB_START_ROLES). The parameters are checked against the kind's
+// schema, then against the database (project, model, prompts); a 400 names the field
+// ("params.modelId: no such model"); a kind the user's role may not start is a 403.
+import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { badRequest, parseJsonBody, parseQuery } from "@/lib/http";
-import { getJobView, jobListQuerySchema, listJobViews, newJobSchema, submitJob } from "@/lib/jobs/views";
+import { getJobView, jobListQuerySchema, listJobViews, mayStartJob, newJobSchema, submitJob } from "@/lib/jobs/views";
 
 export const dynamic = "force-dynamic";
 
@@ -19,10 +20,13 @@ export async function GET(request: Request) {
 }
 
 export async function POST(request: Request) {
-  const user = await authorize(ADMIN);
+  const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const input = await parseJsonBody(request, newJobSchema);
   if (input instanceof Response) return input;
+  if (!mayStartJob(user.role, input.kind)) {
+    return Response.json({ error: `a ${user.role} may not start ${input.kind} jobs` }, { status: 403 });
+  }
   const db = getDb();
   const submitted = submitJob(db, input, user.id);
   if ("issues" in submitted) return badRequest(submitted.issues);

@@ -4,6 +4,7 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { ensureDefaultModel, listModels } from "@/lib/models/registry";
 import { formatTime } from "@/app/components/job-status-badge";
+import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
 import { RegisterModelForm } from "./register-model-form";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +32,7 @@ export default async function ModelsPage() {
               <th className="pr-3">Kind</th>
               <th className="pr-3">Source</th>
               <th className="pr-3">Parent</th>
+              <th className="pr-3">Reward eval</th>
               <th className="pr-3">Produced by</th>
               <th className="pr-3">Created</th>
             </tr>
@@ -38,7 +40,7 @@ export default async function ModelsPage() {
           <tbody>
             {models.length === 0 && (
               <tr>
-                <td colSpan={6} className="py-2 text-slate-500">
+                <td colSpan={7} className="py-2 text-slate-500">
                   No models registered yet.
                 </td>
               </tr>
@@ -46,7 +48,9 @@ export default async function ModelsPage() {
             {models.map((m) => (
               <tr key={m.id} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`model-${m.name}`}>
                 <td className="py-2 pr-3">
-                  <span className="font-medium">{m.name}</span>
+                  <Link href={`/research/models/${m.id}`} className="font-medium text-indigo-700 underline">
+                    {m.name}
+                  </Link>
                   {m.description && <p className="max-w-sm text-xs text-slate-500">{m.description}</p>}
                 </td>
                 <td className="pr-3">{m.kind}</td>
@@ -64,6 +68,9 @@ export default async function ModelsPage() {
                   )}
                 </td>
                 <td className="pr-3">{m.parentId === null ? "—" : (names.get(m.parentId) ?? `#${m.parentId}`)}</td>
+                <td className="whitespace-nowrap pr-3" data-testid="reward-eval">
+                  {m.kind === "reward" ? <RewardEval info={rewardModelInfo(m)} /> : "—"}
+                </td>
                 <td className="pr-3">
                   {m.jobId === null ? (
                     "—"
@@ -86,5 +93,17 @@ export default async function ModelsPage() {
         </section>
       )}
     </div>
+  );
+}
+
+function RewardEval({ info }: { info: ReturnType<typeof rewardModelInfo> }) {
+  const { metrics } = info;
+  return (
+    <>
+      accuracy {percent(metrics.eval_accuracy)}
+      <span className="block text-xs text-slate-500">
+        loss {fixed(metrics.eval_loss, 4)} · {metrics.eval_pairs ?? "—"} eval pairs
+      </span>
+    </>
   );
 }

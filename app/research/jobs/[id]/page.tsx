@@ -5,7 +5,9 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getJobDetail } from "@/lib/jobs/views";
+import { listModels } from "@/lib/models/registry";
 import { JobLive } from "@/app/components/job-live";
+import { mayCancelJob } from "@/app/components/job-permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +20,7 @@ export default async function JobPage({ params }: Props) {
   const detail = id === undefined ? undefined : getJobDetail(getDb(), id);
   if (!detail) notFound();
   const { job } = detail;
+  const produced = job.status === "succeeded" ? listModels(getDb()).find((m) => m.jobId === job.id) : undefined;
   const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;
   return (
     <div className="flex flex-col gap-6">
@@ -29,7 +32,12 @@ export default async function JobPage({ params }: Props) {
           {`Job #${job.id}: ${job.title}`}
         </h1>
       </div>
-      <JobLive initial={detail} canCancel={user.role === "admin"} projectHref={projectHref} />
+      <JobLive
+        initial={detail}
+        canCancel={mayCancelJob(user.role, job.kind)}
+        projectHref={projectHref}
+        producedModel={produced ? { id: produced.id, name: produced.name, kind: produced.kind } : null}
+      />
     </div>
   );
 }

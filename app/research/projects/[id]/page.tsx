@@ -3,11 +3,15 @@ import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjectTasks } from "@/lib/labeling/browse";
+import { listModels } from "@/lib/models/registry";
+import { projectScoredModels } from "@/lib/reward/scores";
 import { ExportPanel } from "@/app/components/export-panel";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
+import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
+import { ScoreButton } from "./score-button";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +25,10 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
   const db = getDb();
   const { project } = stats;
   const offset = Math.max(0, Number((await searchParams).offset) || 0);
+  const scored = new Map(projectScoredModels(db, id).map((m) => [m.id, m.scored]));
+  const rewardModels = listModels(db)
+    .filter((m) => m.kind === "reward" && m.projectId === id)
+    .map((m) => ({ model: m, info: rewardModelInfo(m), scored: scored.get(m.id) ?? 0 }));
   return (
     <div className="flex flex-col gap-6">
       <p className="text-sm">
@@ -39,6 +47,68 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Quality</h2>
         <ProjectQuality stats={stats} />
+      </section>
+      <section className="flex flex-col gap-2" aria-label="Reward models">
+        <div className="flex flex-wrap items-center gap-4">
+          <h2 className="text-lg font-medium">Reward models</h2>
+          <Link href={`/research/projects/${id}/train-rm`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
+            Train reward model
+          </Link>
+          <Link href={`/research/projects/${id}/disagreements`} className="text-sm text-indigo-700 underline">
+            Disagreements
+          </Link>
+        </div>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="reward-models">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-1 pr-3">Reward model</th>
+                <th className="pr-3">Base</th>
+                <th className="pr-3">Eval accuracy</th>
+                <th className="pr-3">Eval loss</th>
+                <th className="pr-3">Pairs (train / eval)</th>
+                <th className="pr-3">Scored completions</th>
+                <th className="pr-3" />
+              </tr>
+            </thead>
+            <tbody>
+              {rewardModels.length === 0 && (
+                <tr>
+                  <td colSpan={7} className="py-2 text-slate-500">
+                    No reward model trained on this project yet.
+                  </td>
+                </tr>
+              )}
+              {rewardModels.map(({ model, info, scored }) => (
+                <tr key={model.id} className="border-t border-slate-100 [&>td]:py-1.5" data-testid={`reward-model-${model.name}`}>
+                  <td className="pr-3">
+                    <Link href={`/research/models/${model.id}`} className="text-indigo-700 underline">
+                      {model.name}
+                    </Link>
+                  </td>
+                  <td className="pr-3">{info.baseModel?.name ?? "—"}</td>
+                  <td className="pr-3">{percent(info.metrics.eval_accuracy)}</td>
+                  <td className="pr-3">{fixed(info.metrics.eval_loss, 4)}</td>
+                  <td className="pr-3">
+                    {info.metrics.train_pairs ?? "—"} / {info.metrics.eval_pairs ?? "—"}
+                  </td>
+                  <td className="pr-3">
+                    {scored > 0 ? (
+                      <Link href={`/research/projects/${id}/disagreements?model=${model.id}`} className="text-indigo-700 underline">
+                        {scored}
+                      </Link>
+                    ) : (
+                      0
+                    )}
+                  </td>
+                  <td className="pr-3">
+                    <ScoreButton projectId={id} modelId={model.id} modelName={model.name} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Export</h2>

@@ -6,6 +6,7 @@ import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getTaskDetail, type RankingView } from "@/lib/labeling/browse";
 import { getProject } from "@/lib/projects";
+import { taskCompletionScores } from "@/lib/reward/scores";
 import { CompletionText } from "./completion-text";
 
 export const dynamic = "force-dynamic";
@@ -21,6 +22,7 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
   const task = id === undefined ? undefined : getTaskDetail(db, id);
   if (!task) notFound();
   const project = getProject(db, task.projectId);
+  const scores = taskCompletionScores(db, task.id);
   const names = new Map(task.completions.map((c) => [c.id, letter(c.position)]));
   const name = (completionId: number) => names.get(completionId) ?? `#${completionId}`;
   const order = (r: RankingView) => r.groups.map((g) => g.map(name).join(" = ")).join(" > ");
@@ -63,6 +65,20 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
                     </>
                   )}
                 </p>
+                {(scores.get(c.id) ?? []).length > 0 && (
+                  <p className="text-xs text-slate-600" data-testid="reward-scores">
+                    {"Reward: "}
+                    {(scores.get(c.id) ?? []).map((s, i) => (
+                      <span key={s.modelId}>
+                        {i > 0 && " · "}
+                        <Link href={`/research/models/${s.modelId}`} className="underline">
+                          {s.modelName}
+                        </Link>
+                        : <span className="font-mono">{s.score.toFixed(3)}</span>
+                      </span>
+                    ))}
+                  </p>
+                )}
                 <CompletionText text={c.text} />
               </div>
             );

@@ -1,0 +1,59 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { STAFF } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { parseId } from "@/lib/http";
+import { listJobViews } from "@/lib/jobs/views";
+import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
+import { TRAIN_RM_JOB_KIND } from "@/lib/reward/job-params";
+import { DEFAULT_MODEL_NAME, ensureDefaultModel, listModels } from "@/lib/models/registry";
+import { getProject } from "@/lib/projects";
+import { JobTable } from "@/app/components/job-table";
+import { TrainRmForm } from "./train-rm-form";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+export default async function TrainRewardModelPage({ params }: Props) {
+  const { id: rawId } = await params;
+  await requirePageRole(STAFF, `/research/projects/${rawId}/train-rm`);
+  const id = parseId(rawId);
+  const db = getDb();
+  const project = id === undefined ? undefined : getProject(db, id);
+  if (id === undefined || !project) notFound();
+  ensureDefaultModel(db);
+  const bases = listModels(db)
+    .filter((m) => m.kind === "policy" && m.source === "palate")
+    .map((m) => ({ id: m.id, name: m.name, description: m.description }));
+  // The project's SFT model: the one its latest successful generation sampled from, else the default.
+  const generated = listJobViews(db, { projectId: id, kind: GENERATE_JOB_KIND, limit: 500 }).find((j) => j.status === "succeeded");
+  const sampledFrom = generated?.params.modelId;
+  const defaultBase =
+    bases.find((m) => m.id === sampledFrom) ?? bases.find((m) => m.name === DEFAULT_MODEL_NAME) ?? bases[0];
+  const jobs = listJobViews(db, { projectId: id, kind: TRAIN_RM_JOB_KIND, limit: 20 });
+  return (
+    <div className="flex flex-col gap-8">
+      <div>
+        <Link href={`/research/projects/${id}`} className="text-sm text-indigo-700 underline">
+          ← {project.name}
+        </Link>
+        <h1 className="text-xl font-semibold">Train a reward model</h1>
+        <p className="text-sm text-slate-600">
+          A scalar-head model learns this project&apos;s rankings with the Bradley–Terry loss over every pair of each ranking, starting from a policy
+          model of the{" "}
+          <Link href="/research/models" className="text-indigo-700 underline">
+            registry
+          </Link>
+          . The trained model is registered as a reward model when the job succeeds.
+        </p>
+      </div>
+      <TrainRmForm projectId={id} bases={bases} defaultBaseId={defaultBase?.id ?? null} sampledFromId={typeof sampledFrom === "number" ? sampledFrom : null} />
+      <section className="flex flex-col gap-3" aria-label="Reward-model jobs of this project">
+        <h2 className="text-lg font-medium">Reward-model jobs of this project</h2>
+        <JobTable jobs={jobs} />
+      </section>
+    </div>
+  );
+}

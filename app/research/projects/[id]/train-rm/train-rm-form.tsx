@@ -1,0 +1,199 @@
+"use client";
+
+// The reward-model training form: a base model (a Palate policy; default the project's SFT
+// model), an optional registry name and every hyperparameter of RewardConfig with its default
+// and help text → POST /api/jobs {kind: "train-rm"} → the job page. A 400 is shown next to the
+// fields it names.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { callApi, type ApiIssue } from "@/app/components/api-client";
+import { DEFAULT_REWARD_CONFIG, type RewardConfig } from "@/lib/ml/rl/reward-config";
+
+interface BaseOption {
+  id: number;
+  name: string;
+  description: string | null;
+}
+
+type Key = keyof RewardConfig;
+interface FieldSpec {
+  key: Key;
+  label: string;
+  help: string;
+  type: "int" | "float" | "bool";
+  min?: number;
+  max?: number;
+}
+
+/** The help texts are RewardConfig's doc comments (lib/ml/rl/reward-config.ts). */
+const BASIC: FieldSpec[] = [
+  { key: "epochs", label: "Epochs", type: "int", min: 1, max: 100, help: "Passes over the training rankings." },
+  { key: "learningRate", label: "Learning rate", type: "float", min: 0, max: 1, help: "Peak learning rate of AdamW; linear warmup, then cosine decay to a tenth of it." },
+  { key: "batchSize", label: "Batch size", type: "int", min: 1, max: 256, help: "Prompts (rankings, all their completions together) per optimizer step." },
+  { key: "validationFraction", label: "Validation fraction", type: "float", min: 0, max: 0.9, help: "Share of prompts held out for evaluation (split by prompt, never by ranking)." },
+  { key: "evalEvery", label: "Evaluate every (steps)", type: "int", min: 0, help: "Optimizer steps between evaluations on the held-out prompts (0: at the end only)." },
+];
+
+const ADVANCED: FieldSpec[] = [
+  { key: "maxLength", label: "Max length (tokens)", type: "int", min: 8, max: 4096, help: "Tokens per sequence (prompt + completion); longer prompts lose their first tokens." },
+  { key: "seed", label: "Seed", type: "int", min: 0, max: 2 ** 31 - 1, help: "Seed of the score head's initialization, the validation split and the batch order." },
+  { key: "warmupRatio", label: "Warmup ratio", type: "float", min: 0, max: 1, help: "Share of the steps spent warming the learning rate up." },
+  { key: "margin", label: "Margin", type: "float", min: 0, max: 100, help: "Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin)." },
+  { key: "centring", label: "Centring coefficient", type: "float", min: 0, max: 10, help: "Coefficient c of the centring term c·mean((r_chosen + r_rejected)²); 0 turns it off (TRL suggests 0.01)." },
+  { key: "checkpointEvery", label: "Checkpoint every (steps)", type: "int", min: 1, help: "Optimizer steps between checkpoints." },
+  { key: "includeNoneAcceptable", label: "Include “none acceptable” rankings", type: "bool", help: "Also train on rankings marked “none acceptable” (left out by default)." },
+];
+
+const input = "rounded border border-slate-300 px-2 py-1";
+
+export function TrainRmForm({
+  projectId,
+  bases,
+  defaultBaseId,
+  sampledFromId,
+}: {
+  projectId: number;
+  bases: BaseOption[];
+  defaultBaseId: number | null;
+  /** The model the project's latest generation sampled from, when there was one. */
+  sampledFromId: number | null;
+}) {
+  const router = useRouter();
+  const [issues, setIssues] = useState<ApiIssue[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+
+  const issueFor = (field: string) => issues.filter((i) => i.field === field).map((i) => i.message).join("; ");
+  const named = new Set(["params.baseModelId", "params.name", ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const config: Record<string, number | boolean> = {};
+    for (const f of [...BASIC, ...ADVANCED]) {
+      if (f.type === "bool") config[f.key] = data.get(f.key) === "on";
+      else config[f.key] = Number(String(data.get(f.key) ?? "").trim());
+    }
+    const name = String(data.get("name") ?? "").trim();
+    const params = { projectId, baseModelId: Number(data.get("baseModelId")), ...(name ? { name } : {}), config };
+    setPending(true);
+    setError(null);
+    setIssues([]);
+    const res = await callApi<{ job: { id: number } }>("/api/jobs", "POST", { kind: "train-rm", params });
+    if (res.ok) {
+      router.push(`/research/jobs/${res.data.job.id}`);
+      return;
+    }
+    setPending(false);
+    setIssues(res.issues);
+    if (res.issues.some((i) => ADVANCED.some((f) => i.field === `params.config.${f.key}`))) setAdvancedOpen(true);
+    // Issues shown beside a field are not repeated; the rest go in the summary line.
+    const rest = res.issues.filter((i) => !named.has(i.field));
+    setError(res.issues.length === 0 ? res.error : rest.length > 0 ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ") : "Please correct the fields marked below.");
+  }
+
+  const fieldError = (field: string) => {
+    const text = issueFor(field);
+    return text ? (
+      <span role="alert" className="text-xs text-red-700" data-field={field}>
+        {text}
+      </span>
+    ) : null;
+  };
+
+  const renderField = (f: FieldSpec) => {
+    const field = `params.config.${f.key}`;
+    const def = DEFAULT_REWARD_CONFIG[f.key];
+    const helpId = `help-${f.key}`;
+    if (f.type === "bool") {
+      return (
+        <div key={f.key} className="flex flex-col gap-1 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name={f.key} defaultChecked={def === true} aria-describedby={helpId} />
+            {f.label}
+          </label>
+          <span id={helpId} className="text-xs text-slate-500">
+            {f.help} Default: {def ? "on" : "off"}.
+          </span>
+          {fieldError(field)}
+        </div>
+      );
+    }
+    return (
+      <label key={f.key} className="flex flex-col gap-1 text-sm">
+        {f.label}
+        <input
+          name={f.key}
+          type="number"
+          step={f.type === "int" ? 1 : "any"}
+          min={f.min}
+          max={f.max}
+          defaultValue={String(def)}
+          required
+          aria-describedby={helpId}
+          aria-invalid={issueFor(field) ? true : undefined}
+          className={`${input} w-40`}
+        />
+        <span id={helpId} className="max-w-xs text-xs text-slate-500">
+          {f.help} Default: {String(def)}.
+        </span>
+        {fieldError(field)}
+      </label>
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Train reward model" className="flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4">
+      <label className="flex flex-col gap-1 text-sm">
+        Base model
+        <select name="baseModelId" required className={`${input} max-w-md`} defaultValue={defaultBaseId ?? ""} aria-describedby="help-base">
+          {bases.length === 0 && <option value="">No Palate policy models registered</option>}
+          {bases.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+              {m.id === sampledFromId ? " (this project's SFT model)" : ""}
+            </option>
+          ))}
+        </select>
+        <span id="help-base" className="text-xs text-slate-500">
+          The backbone starts from this policy; a score head is added on its last hidden state. Default: the model this project&apos;s completions were
+          sampled from.
+        </span>
+        {fieldError("params.baseModelId")}
+      </label>
+      <label className="flex flex-col gap-1 text-sm">
+        Name (optional)
+        <input name="name" type="text" maxLength={200} className={`${input} max-w-md`} placeholder={`rm-… (default: rm-<project>-<job id>)`} aria-describedby="help-name" />
+        <span id="help-name" className="text-xs text-slate-500">
+          The registry name of the trained model; letters, digits and . _ - @ : / + only.
+        </span>
+        {fieldError("params.name")}
+      </label>
+
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1 text-sm font-medium">Training</legend>
+        <div className="flex flex-wrap items-start gap-4">{BASIC.map(renderField)}</div>
+      </fieldset>
+      <details className="flex flex-col gap-2" open={advancedOpen} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
+        <summary className="cursor-pointer text-sm font-medium">Advanced</summary>
+        <div className="mt-2 flex flex-wrap items-start gap-4">{ADVANCED.map(renderField)}</div>
+      </details>
+
+      <div className="flex items-center gap-3">
+        <button
+          type="submit"
+          disabled={pending || bases.length === 0}
+          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
+          {pending ? "Starting…" : "Start training"}
+        </button>
+        {error && (
+          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
+            {error}
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}

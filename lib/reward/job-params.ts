@@ -25,13 +25,15 @@ export const trainRmJobParamsSchema = z
     name: modelName.optional(),
     /** Output directory (CLI `--out`); default `<data dir>/jobs/<id>/model`. Not accepted from the web app. */
     outDir: z.string().trim().min(1).optional(),
+    /** Replace what outDir holds (a checkpoint or a finished run) instead of resuming it (CLI `--overwrite`). */
+    overwrite: z.boolean().optional(),
     config: rewardConfigSchema.default(rewardConfigSchema.parse({})),
   })
   .strict();
 export type TrainRmJobParams = z.infer<typeof trainRmJobParamsSchema>;
 
 /** What the web app may send: everything but the output directory. */
-export const trainRmRequestParamsSchema = trainRmJobParamsSchema.omit({ outDir: true });
+export const trainRmRequestParamsSchema = trainRmJobParamsSchema.omit({ outDir: true, overwrite: true });
 
 export const scoreJobParamsSchema = z
   .object({

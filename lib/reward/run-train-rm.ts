@@ -86,6 +86,8 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
     outDir,
     examples: set.examples,
     config: params.config,
+    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
+    overwrite: params.overwrite === true && ctx.attempt === 1,
     onMetrics: (step, values) => ctx.metrics(step, values),
     onProgress: (p) => {
       if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at step ${p.resumedFrom}.`);

@@ -43,6 +43,8 @@ The last line printed is metrics.json's summary as JSON.
   --base MODEL                a registered model (name) to start from, e.g. default-sft
   --out DIR                   output model directory
   --name NAME                 registry name (default rm-<project>-<job id>)
+  --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
+                              other rankings or settings is refused without it)
   --lr X                      peak learning rate (default ${d.learningRate})
   --epochs N                  passes over the training rankings (default ${d.epochs})
   --batch-size N              prompts per optimizer step, all their completions together (default ${d.batchSize})
@@ -62,6 +64,7 @@ The last line printed is metrics.json's summary as JSON.
       out: { type: "string" },
       name: { type: "string" },
       "include-none-acceptable": { type: "boolean" },
+      overwrite: { type: "boolean" },
       ...Object.fromEntries(Object.keys(NUMERIC).map((flag) => [flag, { type: "string" as const }])),
     });
     const projectName = required(values.project, "project");
@@ -95,6 +98,7 @@ The last line printed is metrics.json's summary as JSON.
         baseModelId: base.id,
         outDir: out,
         config: parsedConfig.data,
+        ...(values.overwrite ? { overwrite: true } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);

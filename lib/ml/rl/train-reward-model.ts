@@ -64,7 +64,7 @@ export const SPLIT_FILE = "split.json";
 export interface TrainRewardModelProgress {
   step: number;
   totalSteps: number;
-  /** Fractional epoch (steps / steps per epoch), as TRL logs it. */
+  /** The epoch this step belongs to, 1-based (metrics' `epoch` is the fractional one TRL logs). */
   epoch: number;
   /** Set once, when the run resumed from a checkpoint at this step. */
   resumedFrom?: number;
@@ -591,7 +591,7 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
       lastTrain = { loss: r.loss, accuracy: r.metrics.accuracy };
       const epochFraction = opt.step / stepsPerEpoch;
       record(opt.step, { loss: r.loss, ...r.metrics, grad_norm: r.gradNorm, lr, epoch: epochFraction });
-      o.onProgress?.({ step: opt.step, totalSteps, epoch: epochFraction, ...(announcedResume ? { resumedFrom: resumedFrom! } : {}) });
+      o.onProgress?.({ step: opt.step, totalSteps, epoch: epoch + 1, ...(announcedResume ? { resumedFrom: resumedFrom! } : {}) });
       announcedResume = false;
       if (cfg.evalEvery > 0 && opt.step % cfg.evalEvery === 0 && opt.step < totalSteps) await runEval();
       if (opt.step % cfg.checkpointEvery === 0 && opt.step < totalSteps) await save(false);

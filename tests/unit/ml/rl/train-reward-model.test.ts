@@ -44,13 +44,14 @@ describe("trainRewardModel", () => {
 
   it("learns a synthetic preference and reaches high held-out accuracy", async () => {
     const steps: number[] = [];
+    const epochs: number[] = [];
     const evals: Record<string, number>[] = [];
     const r = await trainRewardModel({
       baseDir: await tinyLmDir(),
       outDir,
       examples,
       config: LEARN,
-      onProgress: (p) => steps.push(p.step),
+      onProgress: (p) => (steps.push(p.step), epochs.push(p.epoch)),
       onMetrics: (step, v) => {
         if ("eval_loss" in v) evals.push({ step, ...v });
       },
@@ -60,6 +61,7 @@ describe("trainRewardModel", () => {
     expect(r.resumedFrom).toBeNull();
     expect(r.totalSteps).toBe(6 * Math.ceil(48 / 8));
     expect(steps).toEqual(Array.from({ length: r.totalSteps }, (_, i) => i + 1));
+    expect(epochs).toEqual(Array.from({ length: r.totalSteps }, (_, i) => Math.floor(i / 6) + 1));
     expect(evals.map((e) => e.step)).toEqual([10, 20, 30, 36]);
     expect(r.metrics.eval_accuracy).toBeGreaterThan(0.9);
     expect(r.metrics.eval_loss!).toBeLessThan(evals[0].eval_loss);
@@ -237,6 +239,7 @@ describe("trainRewardModel", () => {
       return { ...e, preferences: prefs };
     });
     data.push({ promptKey: "tie", prompt: [{ role: "user", content: "x" }], completions: ["a", "b"], groups: [[0, 1]] });
+    data.push({ promptKey: "bad", prompt: [{ role: "user", content: "y" }], completions: ["a", "b"], groups: [[0], [1]], noneAcceptable: true });
     const out = join(root, "k2");
     const r = await trainRewardModel({
       baseDir: await tinyLmDir(),
@@ -245,6 +248,7 @@ describe("trainRewardModel", () => {
       config: { learningRate: 3e-3, epochs: 3, batchSize: 4, validationFraction: 0, seed: 2 },
     });
     expect(r.metrics.dropped_without_pairs).toBe(1);
+    expect(r.metrics.dropped_none_acceptable).toBe(1);
     expect(r.metrics.train_rankings).toBe(20);
     expect(r.metrics.train_pairs).toBe(60);
     expect(r.metrics.eval_accuracy).toBeNull();

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, type Connection } from "../../db/client";
 import { DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
+import { AppClient } from "../../lib/simulate/client";
 import { startApp, type AppServer } from "../../scripts/server";
 
 export { DEMO_PASSWORD };
@@ -66,36 +67,9 @@ export async function startTestApp(seed?: (db: Connection) => void | Promise<voi
   };
 }
 
-/** An HTTP client with a cookie jar, signed in through next-auth's credentials flow. */
-export class Client {
-  private cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(this.baseUrl + path, { ...init, headers, redirect: "manual" });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  json(path: string, method: string, body: unknown): Promise<Response> {
-    return this.fetch(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  }
-
-  async signIn(email: string, password = DEMO_PASSWORD): Promise<this> {
-    const { csrfToken } = (await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
-    const res = await this.fetch("/api/auth/callback/credentials", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ csrfToken, email, password, json: "true" }).toString(),
-    });
-    const session = (await (await this.fetch("/api/auth/session")).json()) as { user?: { email?: string } };
-    if (session.user?.email !== email) throw new Error(`sign-in as ${email} failed (callback answered ${res.status})`);
-    return this;
+/** An HTTP client with a cookie jar, signed in through next-auth's credentials flow (lib/simulate/client.ts). */
+export class Client extends AppClient {
+  override signIn(email: string, password: string = DEMO_PASSWORD): Promise<this> {
+    return super.signIn(email, password);
   }
 }

@@ -116,19 +116,28 @@ export interface RewardMetrics {
   /** Loss and accuracy of the last training step. */
   train_loss: number | null;
   train_accuracy: number | null;
+  /** Pairs (sums of pair counts) in the training / held-out rankings. */
   train_pairs: number;
   eval_pairs: number;
+  /** Examples (rankings, or merged rankings of one task) on each side of the split. */
   train_rankings: number;
   eval_rankings: number;
+  /** Examples left out because they imply no pair (all tied, or one group). */
   dropped_without_pairs: number;
+  /** Examples marked noneAcceptable left out (config.includeNoneAcceptable false). */
   dropped_none_acceptable: number;
   steps: number;
   total_steps: number;
   epochs: number;
+  /** The static shape of every batch: rankings, completions per ranking (K), tokens per sequence (T). */
   batch_shape: { batch_size: number; completions: number; sequence_length: number };
+  /** trainingSetHash of the examples used (after the drops above, in the order given), train and eval together. */
   training_set_hash: string;
+  /** The resolved configuration. */
   config: RewardConfig;
+  /** On the held-out rankings, or on the training rankings when none are held out (see `set`). */
   calibration: Calibration | null;
+  /** Seconds spent in training steps (not evaluations or checkpoints), across resumes. */
   train_seconds: number;
 }
 

@@ -164,6 +164,18 @@ describe("trainRewardModel", () => {
     await scorer.release();
   });
 
+  it("scores a conversation longer than n_positions by its last tokens", async () => {
+    const scorer = await RewardScorer.load(outDir);
+    const long = { prompt: [{ role: "user" as const, content: "Say something about item 1. ".repeat(40) }], completion: `red ${GOOD_WORD}.` };
+    const ids = scorer.encode(long);
+    expect(ids).toHaveLength(48); // the tiny model's n_positions
+    expect(ids.at(-1)).toBe(scorer.tokenizer.tokenToId("<|end|>"));
+    const [s] = await scorer.score([long]);
+    expect(Number.isFinite(s)).toBe(true);
+    await scorer.release();
+    await expect(scorer.score([long])).rejects.toThrow(/released/);
+  });
+
   it("returns the stored result for a finished outDir without training", async () => {
     let progressed = false;
     const r = await trainRewardModel({ baseDir: await tinyLmDir(), outDir, examples, config: LEARN, onProgress: () => (progressed = true) });

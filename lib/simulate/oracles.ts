@@ -90,6 +90,17 @@ export function capitalQuestion(question: string): { country: string; capital: s
   return undefined;
 }
 
+/**
+ * True when the completion names the capital (whole words, accents and case ignored), not
+ * counting an echo of the question ("the capital of Singapore", "Singapore's capital"), so
+ * that where the capital bears the country's name a wrong city is not taken for it.
+ */
+export function statesCapital(completion: string, fact: { country: string; capital: string }): boolean {
+  const country = normalizeAnswer(fact.country);
+  const echo = new RegExp(`(?:capital (?:city )?of (?:the )?${escapeRegExp(country)}|${escapeRegExp(country)} s capital)(?= |$)`, "g");
+  return isCorrect(normalizeAnswer(completion).replace(echo, " "), fact.capital);
+}
+
 // ---- arithmetic ----------------------------------------------------------------------------
 
 export type ArithmeticOp = "+" | "-" | "*";
@@ -152,7 +163,7 @@ export function statedNumber(completion: string): number | undefined {
 function correctnessChecker(prompt: PromptMessages): ((completion: string) => boolean) | undefined {
   const question = questionOf(prompt);
   const capital = capitalQuestion(question);
-  if (capital) return (c) => isCorrect(c, capital.capital);
+  if (capital) return (c) => statesCapital(c, capital);
   const sum = arithmeticQuestion(question);
   if (sum) return (c) => statedNumber(c) === sum.value;
   return undefined;

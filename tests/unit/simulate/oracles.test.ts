@@ -26,6 +26,16 @@ describe("correctness: capitals", () => {
     expect(correctness.score(ask("Tell me the capital of Japan."), "The capital of Japan is Kyoto.")).toBe(0);
   });
 
+  it("an echo of the question is not the answer where the capital bears the country's name", () => {
+    const q = ask("What is the capital of Singapore?");
+    expect(correctness.score(q, "The capital of Singapore is Singapore.")).toBe(1);
+    expect(correctness.score(q, "Singapore.")).toBe(1);
+    expect(correctness.score(q, "The capital of Singapore is Jakarta.")).toBe(0);
+    expect(correctness.score(ask("Singapore's capital is which city?"), "Singapore's capital is Jakarta.")).toBe(0);
+    expect(correctness.score(ask("Capital of Guatemala?"), "The capital of Guatemala is Guatemala City.")).toBe(1);
+    expect(correctness.score(ask("Capital of Guatemala?"), "The capital of Guatemala is Antigua.")).toBe(0);
+  });
+
   it("an answer about another country is wrong", () => {
     expect(correctness.score(ask("Name the capital city of North Korea."), "The capital of South Korea is Seoul.")).toBe(0);
   });

@@ -121,55 +121,61 @@ export function TrainRmForm({
       );
     }
     return (
-      <label key={f.key} className="flex flex-col gap-1 text-sm">
-        {f.label}
-        <input
-          name={f.key}
-          type="number"
-          step={f.type === "int" ? 1 : "any"}
-          min={f.min}
-          max={f.max}
-          defaultValue={String(def)}
-          required
-          aria-describedby={helpId}
-          aria-invalid={issueFor(field) ? true : undefined}
-          className={`${input} w-40`}
-        />
+      <div key={f.key} className="flex flex-col gap-1 text-sm">
+        <label className="flex flex-col gap-1">
+          {f.label}
+          <input
+            name={f.key}
+            type="number"
+            step={f.type === "int" ? 1 : "any"}
+            min={f.min}
+            max={f.max}
+            defaultValue={String(def)}
+            required
+            aria-describedby={helpId}
+            aria-invalid={issueFor(field) ? true : undefined}
+            className={`${input} w-40`}
+          />
+        </label>
         <span id={helpId} className="max-w-xs text-xs text-slate-500">
           {f.help} Default: {String(def)}.
         </span>
         {fieldError(field)}
-      </label>
+      </div>
     );
   };
 
   return (
     <form onSubmit={onSubmit} aria-label="Train reward model" className="flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4">
-      <label className="flex flex-col gap-1 text-sm">
-        Base model
-        <select name="baseModelId" required className={`${input} max-w-md`} defaultValue={defaultBaseId ?? ""} aria-describedby="help-base">
-          {bases.length === 0 && <option value="">No Palate policy models registered</option>}
-          {bases.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-              {m.id === sampledFromId ? " (this project's SFT model)" : ""}
-            </option>
-          ))}
-        </select>
+      <div className="flex flex-col gap-1 text-sm">
+        <label className="flex flex-col gap-1">
+          Base model
+          <select name="baseModelId" required className={`${input} max-w-md`} defaultValue={defaultBaseId ?? ""} aria-describedby="help-base">
+            {bases.length === 0 && <option value="">No Palate policy models registered</option>}
+            {bases.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+                {m.id === sampledFromId ? " (this project's SFT model)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
         <span id="help-base" className="text-xs text-slate-500">
           The backbone starts from this policy; a score head is added on its last hidden state. Default: the model this project&apos;s completions were
           sampled from.
         </span>
         {fieldError("params.baseModelId")}
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        Name (optional)
-        <input name="name" type="text" maxLength={200} className={`${input} max-w-md`} placeholder={`rm-… (default: rm-<project>-<job id>)`} aria-describedby="help-name" />
+      </div>
+      <div className="flex flex-col gap-1 text-sm">
+        <label className="flex flex-col gap-1">
+          Name (optional)
+          <input name="name" type="text" maxLength={200} className={`${input} max-w-md`} placeholder="default: rm-<project>-<job id>" aria-describedby="help-name" />
+        </label>
         <span id="help-name" className="text-xs text-slate-500">
           The registry name of the trained model; letters, digits and . _ - @ : / + only.
         </span>
         {fieldError("params.name")}
-      </label>
+      </div>
 
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-sm font-medium">Training</legend>

@@ -66,3 +66,26 @@ export function samplePlackettLuce(scores: readonly number[], beta: number, rand
     .sort((a, b) => keys[b] - keys[a] || a - b)
     .map((i) => [i]);
 }
+
+/**
+ * The ranking a person would submit: completions with the same text (whitespace aside) cannot
+ * be told apart, so they are tied, in the group of the better-placed copy.
+ */
+export function tieIdentical(groups: readonly (readonly number[])[], texts: readonly string[]): number[][] {
+  const key = (i: number) => texts[i].replace(/\s+/g, " ").trim();
+  const groupOfText = new Map<string, number[]>();
+  const out: number[][] = [];
+  for (const group of groups) {
+    const next: number[] = [];
+    for (const i of group) {
+      const same = groupOfText.get(key(i));
+      if (same) same.push(i);
+      else {
+        next.push(i);
+        groupOfText.set(key(i), next);
+      }
+    }
+    if (next.length > 0) out.push(next);
+  }
+  return out.map((g) => g.sort((a, b) => a - b));
+}

@@ -6,7 +6,7 @@ import type { Message } from "../../db/schema";
 import { addAgreement, agreementRate, pairAgreement, type PairAgreement } from "./agreement";
 import { AppClient, HttpError, SignInError } from "./client";
 import type { Oracle } from "./oracles";
-import { mixSeed, mulberry32, samplePlackettLuce } from "./plackett-luce";
+import { mixSeed, mulberry32, samplePlackettLuce, tieIdentical } from "./plackett-luce";
 
 export interface SimulationOptions {
   url: string;
@@ -140,7 +140,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       }
       const { assignment, task } = next.body;
       const scores = task.completions.map((c) => o.oracle.score(task.messages, c.text));
-      const groups = samplePlackettLuce(scores, o.noise, mulberry32(mixSeed(seed, index, task.id)));
+      const sampled = samplePlackettLuce(scores, o.noise, mulberry32(mixSeed(seed, index, task.id)));
+      const groups = tieIdentical(sampled, task.completions.map((c) => c.text));
       const none = o.oracle.noneAcceptable?.(task.messages, scores) ?? false;
       const submitted = await client.call<{ created: boolean }>(
         "POST",

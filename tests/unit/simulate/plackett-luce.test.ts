@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mixSeed, mulberry32, oracleOrder, samplePlackettLuce } from "../../../lib/simulate/plackett-luce";
+import { mixSeed, mulberry32, oracleOrder, samplePlackettLuce, tieIdentical } from "../../../lib/simulate/plackett-luce";
 
 describe("Plackett–Luce sampling", () => {
   it("beta = 0 gives the oracle order with equal scores tied", () => {
@@ -46,5 +46,12 @@ describe("Plackett–Luce sampling", () => {
   it("rejects a negative or non-finite noise", () => {
     expect(() => samplePlackettLuce([0, 1], -1, mulberry32(1))).toThrow(/noise/);
     expect(() => samplePlackettLuce([0, 1], Infinity, mulberry32(1))).toThrow(/noise/);
+  });
+
+  it("ties completions with the same text, in the group of the better-placed copy", () => {
+    const texts = ["Paris.", "Lyon.", "Paris. ", "Nice.", "Lyon."];
+    expect(tieIdentical([[3], [2], [1], [0], [4]], texts)).toEqual([[3], [0, 2], [1, 4]]);
+    expect(tieIdentical([[0, 1], [2, 3, 4]], texts)).toEqual([[0, 1, 2, 4], [3]]);
+    expect(tieIdentical([[1], [0]], ["a", "b"])).toEqual([[1], [0]]);
   });
 });

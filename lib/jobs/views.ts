@@ -201,6 +201,15 @@ export function mayStartJob(role: Role, kind: NewJobRequest["kind"]): boolean {
   return JOB_START_ROLES[kind].includes(role);
 }
 
+function isStartableKind(kind: string): kind is NewJobRequest["kind"] {
+  return Object.hasOwn(JOB_START_ROLES, kind);
+}
+
+/** Who may cancel a job: admins any job; others a job of a kind their role may start. */
+export function mayCancelJob(role: Role, kind: string): boolean {
+  return role === "admin" || (isStartableKind(kind) && mayStartJob(role, kind));
+}
+
 /**
  * Checks what the parameters name against the database (the project, the model, the prompts)
  * and enqueues the job. Returns the job, or the issues naming the offending fields.

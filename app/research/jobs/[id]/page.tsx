@@ -4,10 +4,9 @@ import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
-import { getJobDetail } from "@/lib/jobs/views";
+import { getJobDetail, mayCancelJob } from "@/lib/jobs/views";
 import { listModels } from "@/lib/models/registry";
 import { JobLive } from "@/app/components/job-live";
-import { mayCancelJob } from "@/app/components/job-permissions";
 
 export const dynamic = "force-dynamic";
 

@@ -5,9 +5,8 @@ import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { notFound, parseId } from "@/lib/http";
-import { getJobView } from "@/lib/jobs/views";
+import { getJobView, mayCancelJob } from "@/lib/jobs/views";
 import { FINISHED, getJob, requestCancel } from "@/lib/jobs/queue";
-import { mayCancelJob } from "@/app/components/job-permissions";
 
 export const dynamic = "force-dynamic";
 

@@ -15,6 +15,7 @@ import { registerModel } from "../../lib/models/registry";
 import { createProject } from "../../lib/projects";
 import { projectRoot, startWorker } from "../../scripts/server";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { signIn, stopWorker } from "./session";
 
 const PROMPTS = ["What is the capital of Peru?", "What is 12 plus 9?"];
 
@@ -43,25 +44,13 @@ test.beforeAll(async () => {
   worker = startWorker({ dbPath: app.dbPath, quiet: true, env: { ...process.env, PALATE_JOB_KINDS: join(projectRoot, "tests", "fixtures", "job-kinds.ts") } });
 });
 test.afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    await new Promise<void>((done) => {
-      worker.once("exit", () => done());
-      worker.kill("SIGTERM");
-      setTimeout(() => worker.kill("SIGKILL"), 5000).unref();
-    });
-  }
+  await stopWorker(worker);
   await app?.stop();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 test("the admin generates completions from the UI, watches the job finish, and annotator1 gets a new task", async ({ page, browser }) => {
-  await signIn(page, "admin@palate.local");
+  await signIn(page, app.url, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
   await page.goto(`${app.url}/admin/projects/${projectId}`);
   await page.getByRole("link", { name: "Generate completions" }).click();
@@ -95,7 +84,7 @@ test("the admin generates completions from the UI, watches the job finish, and a
   // annotator1 receives one of the new tasks: a typed-in prompt with K = 4 completions.
   const context = await browser.newContext();
   const annotator = await context.newPage();
-  await signIn(annotator, "annotator1@palate.local");
+  await signIn(annotator, app.url, "annotator1@palate.local");
   await annotator.waitForURL(/\/annotate$/);
   await annotator.goto(`${app.url}/annotate/${projectId}`);
   await expect(annotator.getByTestId("task")).toBeVisible();
@@ -107,7 +96,7 @@ test("the admin generates completions from the UI, watches the job finish, and a
 
 test("the admin samples a selection of the project's prompts again", async ({ page }) => {
   // The first test's two prompts are now prompts of the project: pick one of them.
-  await signIn(page, "admin@palate.local");
+  await signIn(page, app.url, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
   await page.goto(`${app.url}/admin/projects/${projectId}/generate`);
   const form = page.getByRole("form", { name: "Generate completions" });
@@ -129,7 +118,7 @@ test("the admin samples a selection of the project's prompts again", async ({ pa
 test("a queued job is cancelled from its page", async ({ page }) => {
   // The worker only runs kinds it knows: an unknown kind stays queued, so Cancel finds it queued.
   const job = enqueueJob(app.db, { kind: "not-a-kind", params: {}, projectId });
-  await signIn(page, "admin@palate.local");
+  await signIn(page, app.url, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
   await page.goto(`${app.url}/research/jobs/${job.id}`);
   await expect(page.getByTestId("job-status")).toHaveText("queued");
@@ -141,7 +130,7 @@ test("a queued job is cancelled from its page", async ({ page }) => {
 
 test("a running job shows its metrics live and is cancelled from its page", async ({ page }) => {
   const job = enqueueJob(app.db, { kind: "count", params: { steps: 10_000, stepMs: 50 } });
-  await signIn(page, "admin@palate.local");
+  await signIn(page, app.url, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
   await page.goto(`${app.url}/research/jobs/${job.id}`);
   await expect(page.getByTestId("job-status")).toHaveText("running", { timeout: 30_000 });
@@ -156,7 +145,7 @@ test("a running job shows its metrics live and is cancelled from its page", asyn
 });
 
 test("the admin registers an endpoint model from the registry page; the key is never shown", async ({ page }) => {
-  await signIn(page, "admin@palate.local");
+  await signIn(page, app.url, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
   await page.goto(`${app.url}/research/models`);
   const form = page.getByRole("form", { name: "Register a model" });

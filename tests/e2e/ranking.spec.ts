@@ -8,6 +8,7 @@ import { DEMO_PROJECT } from "../../lib/demo/seed";
 import { rankingPairs } from "../../lib/labeling/pairs";
 import { getProjectByName } from "../../lib/projects";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { signIn } from "./session";
 
 let app: TestApp;
 
@@ -18,12 +19,6 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 /** The completion ids of the cards, top to bottom. */
 async function cardOrder(page: Page): Promise<number[]> {
@@ -51,7 +46,7 @@ async function drag(page: Page, from: number, to: number) {
 
 test("rank one task by drag and one by keyboard with a tie; the trl export has exactly their pairs", async ({ page, browser }) => {
   const projectId = getProjectByName(app.db, DEMO_PROJECT)!.id;
-  await signIn(page, "annotator1@palate.local");
+  await signIn(page, app.url, "annotator1@palate.local");
   await page.waitForURL(/\/annotate$/);
   await expect(page.getByTestId("queue-project")).toHaveCount(1);
   await page.getByTestId("start-ranking").click();
@@ -114,7 +109,7 @@ test("rank one task by drag and one by keyboard with a tie; the trl export has e
   // ---- The admin exports trl with all pairs ----
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
-  await signIn(admin, "admin@palate.local");
+  await signIn(admin, app.url, "admin@palate.local");
   await admin.waitForURL(/\/admin/);
   await admin.goto(`${app.url}/admin/projects/${projectId}`);
   const link = admin.getByTestId("export-link");
@@ -150,7 +145,7 @@ test("usable at phone width: no sideways scrolling, guidelines collapse, the lay
   const projectId = getProjectByName(app.db, DEMO_PROJECT)!.id;
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true });
   const page = await context.newPage();
-  await signIn(page, "annotator2@palate.local");
+  await signIn(page, app.url, "annotator2@palate.local");
   await page.waitForURL(/\/annotate$/);
   await page.goto(`${app.url}/annotate/${projectId}`);
   await expect(page.getByTestId("completion-card")).toHaveCount(4);

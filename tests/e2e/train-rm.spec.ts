@@ -18,6 +18,7 @@ import { createProject } from "../../lib/projects";
 import { startWorker } from "../../scripts/server";
 import { capitals } from "../fixtures/preference-data";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { signIn, stopWorker } from "./session";
 import { makeTinyModel } from "../unit/generation/tiny-model";
 
 const PROJECT = "Capital preferences";
@@ -66,22 +67,10 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    await new Promise<void>((done) => {
-      worker.once("exit", () => done());
-      worker.kill("SIGTERM");
-      setTimeout(() => worker.kill("SIGKILL"), 5000).unref();
-    });
-  }
+  await stopWorker(worker);
   await app?.stop();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 /** How many points the loss chart holds (train and eval). */
 async function lossPoints(page: Page): Promise<number> {
@@ -91,7 +80,7 @@ async function lossPoints(page: Page): Promise<number> {
 }
 
 test("the researcher trains a reward model from the UI, watches its curves grow, and finds it in the registry with its metrics", async ({ page }) => {
-  await signIn(page, "researcher@palate.local");
+  await signIn(page, app.url, "researcher@palate.local");
   await page.waitForURL(/\/research$/);
   await page.goto(`${app.url}/research/projects/${projectId}`);
   await expect(page.getByTestId("reward-models")).toContainText("No reward model trained on this project yet.");
@@ -162,7 +151,7 @@ test("the researcher trains a reward model from the UI, watches its curves grow,
 });
 
 test("the researcher scores the project's completions and reads scores and disagreements", async ({ page }) => {
-  await signIn(page, "researcher@palate.local");
+  await signIn(page, app.url, "researcher@palate.local");
   await page.waitForURL(/\/research$/);
   await page.goto(`${app.url}/research/projects/${projectId}`);
   const row = page.getByTestId("reward-model-rm-capitals");

@@ -1,56 +1,13 @@
 // Acceptance 3, 4 and 5 through the CLI on temp databases. The export of 3 and the imports of 5
 // spawn the real `node scripts/palate.mjs`; the rest calls the same dispatcher in-process (each
 // spawn costs seconds of tsx start-up on a small machine).
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../../lib/datasets/import";
 import { projectRoot } from "../../scripts/server";
 import { tempDb } from "../helpers/app";
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function palate(dbPath: string, args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(projectRoot, "scripts", "palate.mjs"), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, PALATE_DB: dbPath },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.once("error", fail);
-    child.once("close", (status) => done({ status, stdout, stderr }));
-  });
-}
-
-/** The same CLI in this process: exit code and what it printed through console.log / console.error. */
-async function palateInProcess(dbPath: string, args: string[]): Promise<Run> {
-  const saved = process.env.PALATE_DB;
-  process.env.PALATE_DB = dbPath;
-  const log = vi.spyOn(console, "log").mockImplementation(() => {});
-  const error = vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    // By path: an extensionless import would resolve to palate.mjs, the entry that runs at once.
-    const { main } = (await import(pathToFileURL(join(projectRoot, "scripts", "palate.ts")).href)) as { main(argv: string[]): Promise<number> };
-    const status = await main(args);
-    const text = (spy: typeof log) => spy.mock.calls.map((c) => c.join(" ") + "\n").join("");
-    return { status, stdout: text(log), stderr: text(error) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    if (saved === undefined) delete process.env.PALATE_DB;
-    else process.env.PALATE_DB = saved;
-  }
-}
+import { palate, palateInProcess, type Run } from "../helpers/cli";
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
 const parseJsonl = (text: string) => text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);

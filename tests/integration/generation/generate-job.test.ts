@@ -1,33 +1,18 @@
 // The "generate" job through the real worker (`palate worker`, a child process per job), and
 // acceptance 5: the worker is killed with SIGKILL mid-job; after a restart the job ends
 // succeeded (or failed with a reason) and every prompt has exactly one task from the job.
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { completions, prompts, tasks } from "../../../db/schema";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../../../lib/generation/job-params";
-import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, type Job } from "../../../lib/jobs/queue";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince } from "../../../lib/jobs/queue";
 import { registerModel } from "../../../lib/models/registry";
 import { createProject } from "../../../lib/projects";
 import { insertTask } from "../../../lib/tasks";
 import { tempDb } from "../../helpers/app";
+import { ended, spawnWorker, stopped, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";
-
-const root = join(__dirname, "..", "..", "..");
-
-async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 120_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = read();
-    if (job && done(job)) return job;
-    if (Date.now() > deadline) throw new Error(`timed out; job is ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const stopped = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
-const ended = (j: Job) => j.status === "succeeded" || j.status === "failed" || j.status === "cancelled";
 
 describe("generate jobs in the worker", () => {
   let modelDir: string;
@@ -53,7 +38,7 @@ describe("generate jobs in the worker", () => {
   });
 
   const startWorker = () => {
-    const w = spawn(process.execPath, [join(root, "scripts", "palate.mjs"), "worker"], { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, PALATE_DB: temp.path } });
+    const w = spawnWorker(temp.path);
     workers.push(w);
     return w;
   };

@@ -6,7 +6,6 @@
 // Everything goes through the real parts: the app over HTTP (the annotators), the generate job
 // with the embedded default-sft (the tasks), `palate simulate`, `palate train-rm` and
 // `palate score --pairs` as child processes. The figures are printed.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,8 +20,7 @@ import { loadTrainingSet } from "../../../lib/reward/training-set";
 import { getOracle } from "../../../lib/simulate/oracles";
 import { startTestApp, type TestApp } from "../../helpers/app";
 import { writeTrlFile, type PreferenceRow } from "../../fixtures/preference-data";
-
-const root = join(__dirname, "..", "..", "..");
+import { palateJson } from "../../helpers/cli";
 
 /** The run's settings; the figures in the note were measured with these. */
 const ORACLE = "brevity";
@@ -30,16 +28,6 @@ const NOISE = 1.8;
 const NEW_TASKS = 300; // on top of the demo's 24
 const SAMPLING = { k: 4, temperature: 1.3, topP: 1, topK: 0, maxTokens: 40, stop: [], seed: 0 };
 
-function palate(args: string[], dbPath: string) {
-  const r = spawnSync(process.execPath, [join(root, "scripts", "palate.mjs"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, PALATE_DB: dbPath },
-    timeout: 600_000,
-  });
-  if (r.status !== 0) throw new Error(`palate ${args[0]} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
-}
 
 describe("simulated annotators → reward model (acceptance 2)", () => {
   let app: TestApp;
@@ -59,7 +47,7 @@ describe("simulated annotators → reward model (acceptance 2)", () => {
     expect(await runJob(db, job.id, { dataDir: dirname(app.dbPath) })).toBe("succeeded");
     expect(getJob(db, job.id)!.result).toMatchObject({ tasksCreated: NEW_TASKS });
 
-    const sim = palate(["simulate", "--project", DEMO_PROJECT, "--annotators", "3", "--oracle", ORACLE, "--noise", String(NOISE), "--url", app.url], app.dbPath);
+    const sim = await palateJson(app.dbPath, ["simulate", "--project", DEMO_PROJECT, "--annotators", "3", "--oracle", ORACLE, "--noise", String(NOISE), "--url", app.url]);
     expect(sim.tasks).toBeGreaterThanOrEqual(300);
     expect(sim.rankings).toBe(3 * (NEW_TASKS + 24));
     const agreement = sim.agreement as number;
@@ -67,7 +55,7 @@ describe("simulated annotators → reward model (acceptance 2)", () => {
     expect(agreement).toBeLessThanOrEqual(0.85);
 
     const out = join(dirname(app.dbPath), "rm");
-    const trained = palate(["train-rm", "--project", DEMO_PROJECT, "--base", "default-sft", "--out", out, "--validation-fraction", "0.2"], app.dbPath);
+    const trained = await palateJson(app.dbPath, ["train-rm", "--project", DEMO_PROJECT, "--base", "default-sft", "--out", out, "--validation-fraction", "0.2"]);
 
     // The noise-free oracle's pairs among the held-out prompts' completions, better one as "chosen".
     const heldOut = new Set((JSON.parse(readFileSync(join(out, "split.json"), "utf8")) as { eval: string[] }).eval);
@@ -89,7 +77,7 @@ describe("simulated annotators → reward model (acceptance 2)", () => {
     }
     const file = join(dirname(app.dbPath), "held-out-oracle-pairs.jsonl");
     writeTrlFile(file, rows);
-    const scored = palate(["score", "--model", out, "--pairs", file], app.dbPath);
+    const scored = await palateJson(app.dbPath, ["score", "--model", out, "--pairs", file]);
     const rmAccuracy = scored.accuracy as number;
     const figures = {
       oracle: ORACLE,

@@ -1,41 +1,30 @@
 // Acceptance 3: a reward model trained on an imported `trl` pairwise file (K = 2), through the
 // real CLI: `palate import` → `palate train-rm` from the embedded default-sft → the held-out
 // accuracy it reports, confirmed by `palate score --pairs` on exactly the held-out rows.
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModelDir } from "../../../lib/ml/io";
 import { capitalPreferences, writeTrlFile, type PreferenceRow } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
+import { lastJson, palate } from "../../helpers/cli";
 
-const root = join(__dirname, "..", "..", "..");
-
-function palate(args: string[], dbPath: string) {
-  const r = spawnSync(process.execPath, [join(root, "scripts", "palate.mjs"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, PALATE_DB: dbPath },
-    timeout: 300_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: r.stdout.trim().split("\n").at(-1) ?? "" };
-}
 
 describe("palate train-rm on an imported trl file", () => {
   let temp: ReturnType<typeof tempDb>;
   let rows: PreferenceRow[];
   let out: string;
   let summary: Record<string, number | string>;
-  beforeAll(() => {
+  beforeAll(async () => {
     temp = tempDb();
     rows = capitalPreferences(240, "brevity", 2);
     writeTrlFile(join(temp.dir, "pairs.jsonl"), rows);
     out = join(temp.dir, "rm");
-    const imported = palate(["import", "--project", "prefs", "--format", "trl", join(temp.dir, "pairs.jsonl")], temp.path);
+    const imported = await palate(temp.path, ["import", "--project", "prefs", "--format", "trl", join(temp.dir, "pairs.jsonl")]);
     expect(imported.status, imported.stderr).toBe(0);
-    const trained = palate(["train-rm", "--project", "prefs", "--base", "default-sft", "--out", out, "--name", "rm-prefs", "--epochs", "2", "--seed", "3"], temp.path);
+    const trained = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", "default-sft", "--out", out, "--name", "rm-prefs", "--epochs", "2", "--seed", "3"]);
     expect(trained.status, trained.stderr).toBe(0);
-    summary = JSON.parse(trained.last) as Record<string, number | string>;
+    summary = lastJson(trained.stdout) as Record<string, number | string>;
   }, 300_000);
   afterAll(() => temp.cleanup());
 
@@ -53,7 +42,7 @@ describe("palate train-rm on an imported trl file", () => {
     for (const n of ["loss", "accuracy", "margin", "mean_reward", "min_reward", "max_reward", "grad_norm", "lr", "eval_loss", "eval_accuracy"]) expect(names).toContain(n);
   });
 
-  it("palate score --pairs on the held-out rows agrees with the reported accuracy; a single prompt prints one score per completion", () => {
+  it("palate score --pairs on the held-out rows agrees with the reported accuracy; a single prompt prints one score per completion", async () => {
     const split = JSON.parse(readFileSync(join(out, "split.json"), "utf8")) as { train: string[]; eval: string[] };
     const heldOut = new Set(split.eval);
     const evalRows = rows.filter((r) => heldOut.has(JSON.stringify([{ role: "user", content: r.prompt }])));
@@ -61,29 +50,29 @@ describe("palate train-rm on an imported trl file", () => {
     expect(rows.filter((r) => split.train.includes(JSON.stringify([{ role: "user", content: r.prompt }])))).toHaveLength(216);
     const file = join(temp.dir, "held-out.jsonl");
     writeTrlFile(file, evalRows);
-    const scored = palate(["score", "--model", out, "--pairs", file, "--batch-size", "8"], temp.path);
+    const scored = await palate(temp.path, ["score", "--model", out, "--pairs", file, "--batch-size", "8"]);
     expect(scored.status, scored.stderr).toBe(0);
-    const result = JSON.parse(scored.last) as { rows: number; accuracy: number; mean_margin: number };
+    const result = lastJson(scored.stdout) as { rows: number; accuracy: number; mean_margin: number };
     expect(result.rows).toBe(24);
     expect(result.accuracy).toBeCloseTo(Number(summary.eval_accuracy), 6);
     expect(result.mean_margin).toBeCloseTo(Number(summary.eval_margin), 3);
 
     const [row] = evalRows;
-    const single = palate(["score", "--model", "rm-prefs", "--prompt", row.prompt, "--completion", row.chosen, "--completion", row.rejected], temp.path);
+    const single = await palate(temp.path, ["score", "--model", "rm-prefs", "--prompt", row.prompt, "--completion", row.chosen, "--completion", row.rejected]);
     expect(single.status, single.stderr).toBe(0);
     const [chosen, rejected] = single.stdout.trim().split("\n").map(Number);
     expect(chosen).toBeGreaterThan(rejected);
 
-    const bad = palate(["score", "--model", out, "--pairs", join(temp.dir, "pairs-missing.jsonl")], temp.path);
+    const bad = await palate(temp.path, ["score", "--model", out, "--pairs", join(temp.dir, "pairs-missing.jsonl")]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--pairs");
   });
 
-  it("rejects bad options naming the flag", () => {
-    const r = palate(["train-rm", "--project", "prefs", "--base", "default-sft", "--out", join(temp.dir, "x"), "--validation-fraction", "2"], temp.path);
+  it("rejects bad options naming the flag", async () => {
+    const r = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", "default-sft", "--out", join(temp.dir, "x"), "--validation-fraction", "2"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--validation-fraction");
-    const missing = palate(["train-rm", "--project", "nope", "--base", "default-sft", "--out", join(temp.dir, "x")], temp.path);
+    const missing = await palate(temp.path, ["train-rm", "--project", "nope", "--base", "default-sft", "--out", join(temp.dir, "x")]);
     expect(missing.stderr).toContain('--project: no project named "nope"');
   });
 });

@@ -1,33 +1,19 @@
 // The "train-rm" and "score" jobs through the real worker (`palate worker`, a child process per
 // job), and acceptance 5: the training child is killed with SIGKILL mid-run; the worker queues
 // the job again, it resumes from its last checkpoint and finishes, and the model is registered.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { importFile } from "../../../lib/datasets/import";
-import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, type Job } from "../../../lib/jobs/queue";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince } from "../../../lib/jobs/queue";
 import { getModelByName, listModels, modelDir, registerModel } from "../../../lib/models/registry";
 import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../../lib/reward/job-params";
 import { rewardDisagreements, taskCompletionScores } from "../../../lib/reward/scores";
 import { capitalPreferences, writeTrlFile } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
+import { ended, spawnWorker, stopped, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";
-
-const root = join(__dirname, "..", "..", "..");
-
-async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 180_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = read();
-    if (job && done(job)) return job;
-    if (Date.now() > deadline) throw new Error(`timed out; job is ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const stopped = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
-const ended = (j: Job) => j.status === "succeeded" || j.status === "failed" || j.status === "cancelled";
 
 /** Child process ids of `pid`, from /proc (the worker's job child). */
 function childrenOf(pid: number): number[] {
@@ -70,14 +56,9 @@ describe("train-rm and score jobs in the worker", () => {
     }
     temp.cleanup();
   });
-  afterAll(() => undefined);
 
   const startWorker = () => {
-    const w = spawn(process.execPath, [join(root, "scripts", "palate.mjs"), "worker"], {
-      cwd: root,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, PALATE_DB: temp.path },
-    });
+    const w = spawnWorker(temp.path);
     workers.push(w);
     return w;
   };

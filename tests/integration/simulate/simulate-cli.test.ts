@@ -1,56 +1,11 @@
 // `palate simulate` against the real app over HTTP: the demo seed (24 tasks, redundancy 3),
 // three simulated annotators created through the admin API, the real CLI as a child process.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PROJECT, demoTasks } from "../../../lib/demo/seed";
 import { createProject } from "../../../lib/projects";
 import { insertTask } from "../../../lib/tasks";
-import { projectRoot } from "../../../scripts/server";
 import { freePort, startTestApp, type TestApp } from "../../helpers/app";
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function palate(app: TestApp, args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(projectRoot, "scripts", "palate.mjs"), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, PALATE_DB: app.dbPath },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.once("error", fail);
-    child.once("close", (status) => done({ status, stdout, stderr }));
-  });
-}
-
-/** The dispatcher in this process (no tsx start-up): for the failures. */
-async function palateInProcess(args: string[]): Promise<Run> {
-  const log = vi.spyOn(console, "log").mockImplementation(() => {});
-  const error = vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    const { main } = (await import(pathToFileURL(join(projectRoot, "scripts", "palate.ts")).href)) as { main(argv: string[]): Promise<number> };
-    const status = await main(args);
-    const text = (spy: typeof log) => spy.mock.calls.map((c) => c.join(" ") + "\n").join("");
-    return { status, stdout: text(log), stderr: text(error) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
-function lastJson(stdout: string): Record<string, unknown> {
-  const lines = stdout.trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-}
+import { lastJson, palate, palateInProcess } from "../../helpers/cli";
 
 /** A second project with the demo's tasks, for --tasks. */
 const LIMITED = "Simulate: a limited run";
@@ -69,7 +24,7 @@ describe("palate simulate", () => {
 
   it("three annotators rank every task three times, then find nothing left", async () => {
     const args = ["simulate", "--project", DEMO_PROJECT, "--annotators", "3", "--oracle", "correctness", "--noise", "0.7", "--url", app.url];
-    const run = await palate(app, args);
+    const run = await palate(app.dbPath, args);
     expect(run.status, run.stderr).toBe(0);
     const result = lastJson(run.stdout);
 
@@ -108,13 +63,13 @@ describe("palate simulate", () => {
     const repeats = sql.prepare("SELECT COUNT(*) AS n FROM (SELECT task_id, user_id FROM rankings GROUP BY task_id, user_id HAVING COUNT(*) > 1)").get() as { n: number };
     expect(repeats.n).toBe(0);
 
-    const again = await palate(app, args);
+    const again = await palate(app.dbPath, args);
     expect(again.status, again.stderr).toBe(0);
     expect(lastJson(again.stdout)).toMatchObject({ rankings: 0, tasks: 0, pairs: 0, agreement: null });
   });
 
   it("stops after --tasks rankings in total", async () => {
-    const run = await palateInProcess(["simulate", "--project", LIMITED, "--annotators", "2", "--oracle", "brevity", "--tasks", "5", "--url", app.url]);
+    const run = await palateInProcess(null, ["simulate", "--project", LIMITED, "--annotators", "2", "--oracle", "brevity", "--tasks", "5", "--url", app.url]);
     expect(run.status, run.stderr).toBe(0);
     expect(lastJson(run.stdout)).toMatchObject({ project: LIMITED, rankings: 5, annotators: 2, oracle: "brevity" });
     const n = app.db.$client
@@ -125,20 +80,20 @@ describe("palate simulate", () => {
 
   it("fails naming the flag: unknown project, unknown oracle, unreachable app, wrong password", async () => {
     const base = ["simulate", "--annotators", "1", "--url", app.url];
-    const project = await palateInProcess([...base, "--project", "Nope", "--oracle", "correctness"]);
+    const project = await palateInProcess(null, [...base, "--project", "Nope", "--oracle", "correctness"]);
     expect(project.status).toBe(1);
     expect(project.stderr).toMatch(/--project: no project named "Nope"/);
 
-    const oracle = await palateInProcess([...base, "--project", DEMO_PROJECT, "--oracle", "taste"]);
+    const oracle = await palateInProcess(null, [...base, "--project", DEMO_PROJECT, "--oracle", "taste"]);
     expect(oracle.status).toBe(1);
     expect(oracle.stderr).toMatch(/--oracle: unknown oracle "taste" \(oracles: correctness, brevity\)/);
 
     const url = `http://127.0.0.1:${await freePort()}`;
-    const down = await palateInProcess(["simulate", "--annotators", "1", "--project", DEMO_PROJECT, "--oracle", "correctness", "--url", url]);
+    const down = await palateInProcess(null, ["simulate", "--annotators", "1", "--project", DEMO_PROJECT, "--oracle", "correctness", "--url", url]);
     expect(down.status).toBe(1);
     expect(down.stderr).toContain(`cannot reach ${url}`);
 
-    const password = await palateInProcess([...base, "--project", DEMO_PROJECT, "--oracle", "correctness", "--password", "not-it"]);
+    const password = await palateInProcess(null, [...base, "--project", DEMO_PROJECT, "--oracle", "correctness", "--password", "not-it"]);
     expect(password.status).toBe(1);
     expect(password.stderr).toMatch(/sign-in as sim1@palate\.local failed/);
   });

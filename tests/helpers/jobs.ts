@@ -1,0 +1,31 @@
+// Jobs in tests: the real worker as a child process, and waiting for a job's row to change.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import type { Job } from "../../lib/jobs/queue";
+import { projectRoot } from "../../scripts/server";
+
+/** Polls `read` until `done` holds for the job; throws with the last row after the timeout. */
+export async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 120_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = read();
+    if (job && done(job)) return job;
+    if (Date.now() > deadline) throw new Error(`timed out; job is ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const ended = (j: Job) => j.status === "succeeded" || j.status === "failed" || j.status === "cancelled";
+
+/** Resolves once the process has exited (at once when it already has). */
+export const stopped = (child: ChildProcess) =>
+  new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
+
+/** `palate worker` on the database, as a child process. */
+export function spawnWorker(dbPath: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [join(projectRoot, "scripts", "palate.mjs"), "worker"], {
+    cwd: projectRoot,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PALATE_DB: dbPath, ...env },
+  });
+}

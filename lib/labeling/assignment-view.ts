@@ -2,6 +2,7 @@
 // order this annotator sees them, and their progress. The display order is shuffled per
 // assignment (seeded by its id: stable across reloads, different across annotators) so that no
 // completion wins by always being shown first. Model names are left out for the same reason.
+import { mulberry32 } from "../ml/random";
 import type { Db } from "../../db/client";
 import type { Message } from "../../db/schema";
 import { getTask } from "../tasks";
@@ -22,22 +23,11 @@ export interface AssignmentPayload {
   progress: QueueProgress;
 }
 
-/** A small seeded PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The items in a deterministic shuffled order for this seed (Fisher–Yates). */
 export function displayOrder<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  const next = random(seed * 2654435761);
+  const next = mulberry32(seed * 2654435761);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];

@@ -28,6 +28,22 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * mulberry32: a tiny stateless-seeded generator of uniforms in [0, 1), for places that need a
+ * cheap, reproducible stream per seed (shuffles, test inputs, simulated noise) rather than
+ * {@link Random}'s resumable state.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / TWO_POW_32;
+  };
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

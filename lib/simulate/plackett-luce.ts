@@ -4,17 +4,7 @@
 // ranked first with probability softmax(u)_i; larger β (--noise) is noisier, β → ∞ uniform.
 // β = 0 is the noise-free order: sorted by score, equal scores tied in one group.
 
-/** A seeded PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../ml/random";
 
 /** A 32-bit seed mixed from several integers (so each annotator × task has its own stream). */
 export function mixSeed(...parts: number[]): number {

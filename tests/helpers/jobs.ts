@@ -29,3 +29,22 @@ export function spawnWorker(dbPath: string, env: Record<string, string> = {}): C
     env: { ...process.env, PALATE_DB: dbPath, ...env },
   });
 }
+
+/** Workers started by a test, killed (SIGKILL) together in its afterEach. */
+export class WorkerPool {
+  private workers: ChildProcess[] = [];
+
+  start(dbPath: string, env: Record<string, string> = {}): ChildProcess {
+    const w = spawnWorker(dbPath, env);
+    this.workers.push(w);
+    return w;
+  }
+
+  async killAll(): Promise<void> {
+    for (const w of this.workers) {
+      w.kill("SIGKILL");
+      await stopped(w);
+    }
+    this.workers = [];
+  }
+}

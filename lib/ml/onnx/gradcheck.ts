@@ -9,6 +9,7 @@
  * differences with eps 1e-6 are accurate to ~1e-8.
  */
 
+import { mulberry32 } from "../random";
 import type { FloatDType } from "./dtype";
 import type { Shape } from "./shape";
 import { Graph, type Value } from "./graph";
@@ -53,14 +54,7 @@ export interface GradcheckResult {
 
 /** A deterministic PRNG (mulberry32) and a standard normal from it. */
 export function seededRandom(seed: number): { uniform: () => number; normal: () => number } {
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = (): number => {
     const u = Math.max(uniform(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());

@@ -1,7 +1,6 @@
 // The "generate" job through the real worker (`palate worker`, a child process per job), and
 // acceptance 5: the worker is killed with SIGKILL mid-job; after a restart the job ends
 // succeeded (or failed with a reason) and every prompt has exactly one task from the job.
-import type { ChildProcess } from "node:child_process";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { completions, prompts, tasks } from "../../../db/schema";
@@ -11,13 +10,13 @@ import { registerModel } from "../../../lib/models/registry";
 import { createProject } from "../../../lib/projects";
 import { insertTask } from "../../../lib/tasks";
 import { tempDb } from "../../helpers/app";
-import { ended, spawnWorker, stopped, waitFor } from "../../helpers/jobs";
+import { WorkerPool, ended, stopped, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";
 
 describe("generate jobs in the worker", () => {
   let modelDir: string;
   let temp: ReturnType<typeof tempDb>;
-  let workers: ChildProcess[] = [];
+  const workers = new WorkerPool();
   let projectId: number;
   let modelId: number;
   beforeAll(async () => {
@@ -25,23 +24,15 @@ describe("generate jobs in the worker", () => {
   });
   beforeEach(() => {
     temp = tempDb();
-    workers = [];
     projectId = createProject(temp.db, { name: "gen" }).id;
     modelId = registerModel(temp.db, { name: "tiny", kind: "policy", source: "palate", path: modelDir }).id;
   });
   afterEach(async () => {
-    for (const w of workers) {
-      w.kill("SIGKILL");
-      await stopped(w);
-    }
+    await workers.killAll();
     temp.cleanup();
   });
 
-  const startWorker = () => {
-    const w = spawnWorker(temp.path);
-    workers.push(w);
-    return w;
-  };
+  const startWorker = () => workers.start(temp.path);
 
   /** Tasks of the job per prompt id. */
   const tasksPerPrompt = (jobId: number) =>

@@ -1,7 +1,6 @@
 // The "train-rm" and "score" jobs through the real worker (`palate worker`, a child process per
 // job), and acceptance 5: the training child is killed with SIGKILL mid-run; the worker queues
 // the job again, it resumes from its last checkpoint and finishes, and the model is registered.
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,7 +11,7 @@ import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../..
 import { rewardDisagreements, taskCompletionScores } from "../../../lib/reward/scores";
 import { capitalPreferences, writeTrlFile } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
-import { ended, spawnWorker, stopped, waitFor } from "../../helpers/jobs";
+import { WorkerPool, ended, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";
 
 /** Child process ids of `pid`, from /proc (the worker's job child). */
@@ -34,7 +33,7 @@ function childrenOf(pid: number): number[] {
 describe("train-rm and score jobs in the worker", () => {
   let baseDir: string;
   let temp: ReturnType<typeof tempDb>;
-  let workers: ChildProcess[] = [];
+  const workers = new WorkerPool();
   let projectId: number;
   let baseModelId: number;
   beforeAll(async () => {
@@ -42,7 +41,6 @@ describe("train-rm and score jobs in the worker", () => {
   });
   beforeEach(() => {
     temp = tempDb();
-    workers = [];
     const file = join(temp.dir, "pairs.jsonl");
     writeTrlFile(file, capitalPreferences(120, "brevity", 1));
     const report = importFile(temp.db, file, "trl", { projectName: "rm" });
@@ -50,18 +48,11 @@ describe("train-rm and score jobs in the worker", () => {
     baseModelId = registerModel(temp.db, { name: "tiny", kind: "policy", source: "palate", path: baseDir }).id;
   });
   afterEach(async () => {
-    for (const w of workers) {
-      w.kill("SIGKILL");
-      await stopped(w);
-    }
+    await workers.killAll();
     temp.cleanup();
   });
 
-  const startWorker = () => {
-    const w = spawnWorker(temp.path);
-    workers.push(w);
-    return w;
-  };
+  const startWorker = () => workers.start(temp.path);
 
   const trainParams = (config: Record<string, unknown>) =>
     trainRmJobParamsSchema.parse({ projectId, baseModelId, config: { maxLength: 64, validationFraction: 0.2, ...config } }) as unknown as Record<string, unknown>;

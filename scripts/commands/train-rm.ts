@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { databasePath, openDb } from "../../db/client";
-import { DEFAULT_REWARD_CONFIG, rewardConfigSchema, type RewardConfigInput } from "../../lib/ml/rl/reward-config";
+import { DEFAULT_REWARD_CONFIG, REWARD_CONFIG_HELP, rewardConfigSchema, type RewardConfigInput } from "../../lib/ml/rl/reward-config";
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../lib/reward/job-params";
@@ -45,18 +45,10 @@ The last line printed is metrics.json's summary as JSON.
   --name NAME                 registry name (default rm-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
                               other rankings or settings is refused without it)
-  --lr X                      peak learning rate (default ${d.learningRate})
-  --epochs N                  passes over the training rankings (default ${d.epochs})
-  --batch-size N              prompts per optimizer step, all their completions together (default ${d.batchSize})
-  --max-length N              tokens per prompt + completion; longer prompts lose their start (default ${d.maxLength})
-  --seed N                    head initialization, validation split and batch order (default ${d.seed})
-  --validation-fraction X     share of prompts held out for evaluation (default ${d.validationFraction})
-  --margin X                  required reward difference in the loss (default ${d.margin})
-  --centring X                coefficient of c·mean((r_chosen + r_rejected)²) (default ${d.centring}; TRL suggests 0.01)
-  --include-none-acceptable   also train on rankings marked "none acceptable" (left out by default)
-  --warmup-ratio X            share of the steps spent warming up the learning rate (default ${d.warmupRatio})
-  --eval-every N              steps between held-out evaluations, 0 = at the end only (default ${d.evalEvery})
-  --checkpoint-every N        steps between checkpoints (default ${d.checkpointEvery})`,
+${Object.entries(NUMERIC)
+  .map(([flag, field]) => `  --${(flag + " X").padEnd(26)}${REWARD_CONFIG_HELP[field as keyof typeof REWARD_CONFIG_HELP]} (default ${d[field as keyof typeof d]})`)
+  .join("\n")}
+  --include-none-acceptable   ${REWARD_CONFIG_HELP.includeNoneAcceptable}`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       project: { type: "string" },

@@ -1,4 +1,5 @@
-// The reward model's training configuration, one object with documented defaults (as TRL's
+// The reward model's training configuration, one object with documented defaults (each
+// setting's description is its help text in the form and the CLI) (as TRL's
 // RewardConfig beside its RewardTrainer). Shared by the trainer (train-reward-model.ts), the
 // train-rm job's parameters, the CLI flags and the app's form.
 import { z } from "zod";
@@ -11,30 +12,30 @@ import { z } from "zod";
 // 3e-4 gives the same accuracy; the defaults keep the more conservative 1e-4.
 export const rewardConfigSchema = z
   .object({
-    /** Peak learning rate of AdamW; linear warmup, then cosine decay to a tenth of it. */
-    learningRate: z.number().gt(0).max(1).default(1e-4),
-    /** Passes over the training rankings. */
-    epochs: z.number().int().min(1).max(100).default(2),
-    /** Prompts (rankings, all their completions together) per optimizer step. */
-    batchSize: z.number().int().min(1).max(256).default(8),
-    /** Tokens per sequence (prompt + completion); longer prompts lose their first tokens. */
-    maxLength: z.number().int().min(8).max(4096).default(128),
-    /** Seed of the score head's initialization, the validation split and the batch order. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-    /** Share of prompts held out for evaluation (split by prompt, never by ranking). */
-    validationFraction: z.number().min(0).max(0.9).default(0.1),
-    /** Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin). */
-    margin: z.number().min(0).max(100).default(0),
-    /** Coefficient c of the centring term c·mean((r_chosen + r_rejected)²); 0 turns it off (TRL suggests 0.01). */
-    centring: z.number().min(0).max(10).default(0),
-    /** Also train on rankings marked "none acceptable" (left out by default). */
-    includeNoneAcceptable: z.boolean().default(false),
-    /** Share of the steps spent warming the learning rate up. */
-    warmupRatio: z.number().min(0).max(1).default(0.1),
-    /** Optimizer steps between evaluations on the held-out prompts (0: at the end only). */
-    evalEvery: z.number().int().min(0).default(50),
-    /** Optimizer steps between checkpoints. */
-    checkpointEvery: z.number().int().min(1).default(50),
+    learningRate: z.number().gt(0).max(1).default(1e-4)
+      .describe("Peak learning rate of AdamW; linear warmup, then cosine decay to a tenth of it."),
+    epochs: z.number().int().min(1).max(100).default(2)
+      .describe("Passes over the training rankings."),
+    batchSize: z.number().int().min(1).max(256).default(8)
+      .describe("Prompts (rankings, all their completions together) per optimizer step."),
+    maxLength: z.number().int().min(8).max(4096).default(128)
+      .describe("Tokens per sequence (prompt + completion); longer prompts lose their first tokens."),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0)
+      .describe("Seed of the score head's initialization, the validation split and the batch order."),
+    validationFraction: z.number().min(0).max(0.9).default(0.1)
+      .describe("Share of prompts held out for evaluation (split by prompt, never by ranking)."),
+    margin: z.number().min(0).max(100).default(0)
+      .describe("Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin)."),
+    centring: z.number().min(0).max(10).default(0)
+      .describe("Coefficient c of the centring term c·mean((r_chosen + r_rejected)²); 0 turns it off (TRL suggests 0.01)."),
+    includeNoneAcceptable: z.boolean().default(false)
+      .describe('Also train on rankings marked "none acceptable" (left out by default).'),
+    warmupRatio: z.number().min(0).max(1).default(0.1)
+      .describe("Share of the steps spent warming the learning rate up."),
+    evalEvery: z.number().int().min(0).default(50)
+      .describe("Optimizer steps between evaluations on the held-out prompts (0: at the end only)."),
+    checkpointEvery: z.number().int().min(1).default(50)
+      .describe("Optimizer steps between checkpoints."),
   })
   .strict();
 
@@ -43,3 +44,8 @@ export type RewardConfigInput = z.input<typeof rewardConfigSchema>;
 
 /** The defaults, for forms and help texts. */
 export const DEFAULT_REWARD_CONFIG: RewardConfig = rewardConfigSchema.parse({});
+
+/** Each setting's one-line explanation (its description above), for the form and the CLI's help. */
+export const REWARD_CONFIG_HELP = Object.fromEntries(
+  Object.entries(rewardConfigSchema.shape).map(([key, field]) => [key, field.description ?? ""]),
+) as Record<keyof RewardConfig, string>;

@@ -7,7 +7,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi, type ApiIssue } from "@/app/components/api-client";
-import { DEFAULT_REWARD_CONFIG, type RewardConfig } from "@/lib/ml/rl/reward-config";
+import { DEFAULT_REWARD_CONFIG, REWARD_CONFIG_HELP, type RewardConfig } from "@/lib/ml/rl/reward-config";
 
 interface BaseOption {
   id: number;
@@ -19,29 +19,28 @@ type Key = keyof RewardConfig;
 interface FieldSpec {
   key: Key;
   label: string;
-  help: string;
   type: "int" | "float" | "bool";
   min?: number;
   max?: number;
 }
 
-/** The help texts are RewardConfig's doc comments (lib/ml/rl/reward-config.ts). */
+/** Help texts: REWARD_CONFIG_HELP, the settings' descriptions in lib/ml/rl/reward-config.ts. */
 const BASIC: FieldSpec[] = [
-  { key: "epochs", label: "Epochs", type: "int", min: 1, max: 100, help: "Passes over the training rankings." },
-  { key: "learningRate", label: "Learning rate", type: "float", min: 0, max: 1, help: "Peak learning rate of AdamW; linear warmup, then cosine decay to a tenth of it." },
-  { key: "batchSize", label: "Batch size", type: "int", min: 1, max: 256, help: "Prompts (rankings, all their completions together) per optimizer step." },
-  { key: "validationFraction", label: "Validation fraction", type: "float", min: 0, max: 0.9, help: "Share of prompts held out for evaluation (split by prompt, never by ranking)." },
-  { key: "evalEvery", label: "Evaluate every (steps)", type: "int", min: 0, help: "Optimizer steps between evaluations on the held-out prompts (0: at the end only)." },
+  { key: "epochs", label: "Epochs", type: "int", min: 1, max: 100 },
+  { key: "learningRate", label: "Learning rate", type: "float", min: 0, max: 1 },
+  { key: "batchSize", label: "Batch size", type: "int", min: 1, max: 256 },
+  { key: "validationFraction", label: "Validation fraction", type: "float", min: 0, max: 0.9 },
+  { key: "evalEvery", label: "Evaluate every (steps)", type: "int", min: 0 },
 ];
 
 const ADVANCED: FieldSpec[] = [
-  { key: "maxLength", label: "Max length (tokens)", type: "int", min: 8, max: 4096, help: "Tokens per sequence (prompt + completion); longer prompts lose their first tokens." },
-  { key: "seed", label: "Seed", type: "int", min: 0, max: 2 ** 31 - 1, help: "Seed of the score head's initialization, the validation split and the batch order." },
-  { key: "warmupRatio", label: "Warmup ratio", type: "float", min: 0, max: 1, help: "Share of the steps spent warming the learning rate up." },
-  { key: "margin", label: "Margin", type: "float", min: 0, max: 100, help: "Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin)." },
-  { key: "centring", label: "Centring coefficient", type: "float", min: 0, max: 10, help: "Coefficient c of the centring term c·mean((r_chosen + r_rejected)²); 0 turns it off (TRL suggests 0.01)." },
-  { key: "checkpointEvery", label: "Checkpoint every (steps)", type: "int", min: 1, help: "Optimizer steps between checkpoints." },
-  { key: "includeNoneAcceptable", label: "Include “none acceptable” rankings", type: "bool", help: "Also train on rankings marked “none acceptable” (left out by default)." },
+  { key: "maxLength", label: "Max length (tokens)", type: "int", min: 8, max: 4096 },
+  { key: "seed", label: "Seed", type: "int", min: 0, max: 2 ** 31 - 1 },
+  { key: "warmupRatio", label: "Warmup ratio", type: "float", min: 0, max: 1 },
+  { key: "margin", label: "Margin", type: "float", min: 0, max: 100 },
+  { key: "centring", label: "Centring coefficient", type: "float", min: 0, max: 10 },
+  { key: "checkpointEvery", label: "Checkpoint every (steps)", type: "int", min: 1 },
+  { key: "includeNoneAcceptable", label: "Include “none acceptable” rankings", type: "bool" },
 ];
 
 const input = "rounded border border-slate-300 px-2 py-1";
@@ -114,7 +113,7 @@ export function TrainRmForm({
             {f.label}
           </label>
           <span id={helpId} className="text-xs text-slate-500">
-            {f.help} Default: {def ? "on" : "off"}.
+            {REWARD_CONFIG_HELP[f.key]} Default: {def ? "on" : "off"}.
           </span>
           {fieldError(field)}
         </div>
@@ -138,7 +137,7 @@ export function TrainRmForm({
           />
         </label>
         <span id={helpId} className="max-w-xs text-xs text-slate-500">
-          {f.help} Default: {String(def)}.
+          {REWARD_CONFIG_HELP[f.key]} Default: {String(def)}.
         </span>
         {fieldError(field)}
       </div>

@@ -1,5 +1,6 @@
 // Per-annotator counts and pairwise agreement of a project, as tables (admin and research).
 import type { ProjectStats } from "@/lib/labeling/project-stats";
+import { DataTable } from "./data-table";
 
 const percent = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 const seconds = (x: number | null) => (x === null ? "—" : `${x.toFixed(0)} s`);
@@ -15,72 +16,42 @@ export function ProjectQuality({ stats }: { stats: ProjectStats }) {
         <Figure label="Open assignments" value={stats.activeAssignments} />
         <Figure label="Agreement" value={percent(agreement.overall.rate)} hint={`${agreement.overall.agreed}/${agreement.overall.total} pairs on ${agreement.overall.sharedTasks} shared tasks`} />
       </dl>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="annotator-table">
-          <caption className="mb-1 text-left font-medium">Annotators</caption>
-          <thead className="text-slate-500">
-            <tr>
-              <th className="py-1 pr-3">Annotator</th>
-              <th className="pr-3">Rankings</th>
-              <th className="pr-3">Tasks</th>
-              <th className="pr-3">None acceptable</th>
-              <th className="pr-3">Skips</th>
-              <th className="pr-3">Median time</th>
-              <th className="pr-3">Agreement with others</th>
-            </tr>
-          </thead>
-          <tbody>
-            {annotators.length === 0 && (
-              <tr>
-                <td colSpan={7} className="py-2 text-slate-500">
-                  No rankings yet.
-                </td>
-              </tr>
-            )}
-            {annotators.map((a) => (
-              <tr key={a.userId} className="border-t border-slate-100">
-                <td className="py-1 pr-3">{a.email}</td>
-                <td className="pr-3">{a.rankings}</td>
-                <td className="pr-3">{a.tasks}</td>
-                <td className="pr-3">{a.noneAcceptable}</td>
-                <td className="pr-3">{a.skips}</td>
-                <td className="pr-3">{seconds(a.medianSeconds)}</td>
-                <td className="pr-3">
-                  {percent(a.agreement)} <span className="text-slate-400">({a.agreementPairs} pairs)</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="annotator-table"
+        caption="Annotators"
+        headers={["Annotator", "Rankings", "Tasks", "None acceptable", "Skips", "Median time", "Agreement with others"]}
+        isEmpty={annotators.length === 0}
+        empty="No rankings yet."
+      >
+        {annotators.map((a) => (
+          <tr key={a.userId} className="border-t border-slate-100">
+            <td className="py-1 pr-3">{a.email}</td>
+            <td className="pr-3">{a.rankings}</td>
+            <td className="pr-3">{a.tasks}</td>
+            <td className="pr-3">{a.noneAcceptable}</td>
+            <td className="pr-3">{a.skips}</td>
+            <td className="pr-3">{seconds(a.medianSeconds)}</td>
+            <td className="pr-3">
+              {percent(a.agreement)} <span className="text-slate-400">({a.agreementPairs} pairs)</span>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {agreement.pairs.length > 0 && (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="agreement-table">
-            <caption className="mb-1 text-left font-medium">Pairwise agreement on shared tasks</caption>
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1 pr-3">Annotators</th>
-                <th className="pr-3">Shared tasks</th>
-                <th className="pr-3">Agreeing pairs</th>
-                <th className="pr-3">Agreement</th>
-              </tr>
-            </thead>
-            <tbody>
-              {agreement.pairs.map((p) => (
-                <tr key={`${p.userA}:${p.userB}`} className="border-t border-slate-100">
-                  <td className="py-1 pr-3">
-                    {p.emailA} · {p.emailB}
-                  </td>
-                  <td className="pr-3">{p.sharedTasks}</td>
-                  <td className="pr-3">
-                    {p.agreed}/{p.total}
-                  </td>
-                  <td className="pr-3">{percent(p.rate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="agreement-table" caption="Pairwise agreement on shared tasks" headers={["Annotators", "Shared tasks", "Agreeing pairs", "Agreement"]}>
+          {agreement.pairs.map((p) => (
+            <tr key={`${p.userA}:${p.userB}`} className="border-t border-slate-100">
+              <td className="py-1 pr-3">
+                {p.emailA} · {p.emailB}
+              </td>
+              <td className="pr-3">{p.sharedTasks}</td>
+              <td className="pr-3">
+                {p.agreed}/{p.total}
+              </td>
+              <td className="pr-3">{percent(p.rate)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p className="text-xs text-slate-500">
         Agreement: over every pair of completions two annotators both ranked, the share they order the same way (better, worse or tied).

@@ -1,62 +1,48 @@
 // A page of a project's tasks with their counts, linking each to a detail page, with paging links.
 import Link from "next/link";
 import type { TaskPage } from "@/lib/labeling/browse";
+import { DataTable } from "./data-table";
 
 export function TaskTable({ page, taskHref, pageHref }: { page: TaskPage; taskHref?: string; pageHref: string }) {
   const { total, offset, limit, tasks } = page;
   const sep = pageHref.includes("?") ? "&" : "?";
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="task-table">
-        <thead className="text-slate-500">
-          <tr>
-            <th className="py-1 pr-3">Task</th>
-            <th className="pr-3">Prompt</th>
-            <th className="pr-3">Turns</th>
-            <th className="pr-3">Completions</th>
-            <th className="pr-3">Rankings</th>
-            <th className="pr-3">Open</th>
-            <th className="pr-3">Skips</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.length === 0 && (
-            <tr>
-              <td colSpan={7} className="py-2 text-slate-500">
-                No tasks yet.
-              </td>
-            </tr>
+    <DataTable
+      testId="task-table"
+      headers={["Task", "Prompt", "Turns", "Completions", "Rankings", "Open", "Skips"]}
+      isEmpty={tasks.length === 0}
+      empty="No tasks yet."
+      footer={
+        <p className="mt-2 flex gap-3 text-sm text-slate-600">
+          <span>
+            {total === 0 ? 0 : offset + 1}–{Math.min(offset + limit, total)} of {total}
+          </span>
+          {offset > 0 && (
+            <Link className="text-indigo-700 underline" href={`${pageHref}${sep}offset=${Math.max(0, offset - limit)}`}>
+              Previous
+            </Link>
           )}
-          {tasks.map((t) => (
-            <tr key={t.id} className="border-t border-slate-100">
-              <td className="py-1 pr-3">{taskHref ? <Link className="text-indigo-700 underline" href={`${taskHref}${t.id}`}>#{t.id}</Link> : `#${t.id}`}</td>
-              <td className="max-w-xl truncate pr-3" title={t.preview}>
-                {t.preview}
-              </td>
-              <td className="pr-3">{t.turns}</td>
-              <td className="pr-3">{t.completions}</td>
-              <td className="pr-3" data-testid="task-rankings">{t.rankings}</td>
-              <td className="pr-3">{t.activeAssignments}</td>
-              <td className="pr-3">{t.skips}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="mt-2 flex gap-3 text-sm text-slate-600">
-        <span>
-          {total === 0 ? 0 : offset + 1}–{Math.min(offset + limit, total)} of {total}
-        </span>
-        {offset > 0 && (
-          <Link className="text-indigo-700 underline" href={`${pageHref}${sep}offset=${Math.max(0, offset - limit)}`}>
-            Previous
-          </Link>
-        )}
-        {offset + limit < total && (
-          <Link className="text-indigo-700 underline" href={`${pageHref}${sep}offset=${offset + limit}`}>
-            Next
-          </Link>
-        )}
-      </p>
-    </div>
+          {offset + limit < total && (
+            <Link className="text-indigo-700 underline" href={`${pageHref}${sep}offset=${offset + limit}`}>
+              Next
+            </Link>
+          )}
+        </p>
+      }
+    >
+      {tasks.map((t) => (
+        <tr key={t.id} className="border-t border-slate-100">
+          <td className="py-1 pr-3">{taskHref ? <Link className="text-indigo-700 underline" href={`${taskHref}${t.id}`}>#{t.id}</Link> : `#${t.id}`}</td>
+          <td className="max-w-xl truncate pr-3" title={t.preview}>
+            {t.preview}
+          </td>
+          <td className="pr-3">{t.turns}</td>
+          <td className="pr-3">{t.completions}</td>
+          <td className="pr-3" data-testid="task-rankings">{t.rankings}</td>
+          <td className="pr-3">{t.activeAssignments}</td>
+          <td className="pr-3">{t.skips}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -5,6 +5,7 @@ import { requirePageRole } from "@/lib/auth/session";
 import { listProjects } from "@/lib/projects";
 import { projectStats } from "@/lib/labeling/project-stats";
 import { ProgressBar } from "@/app/components/progress-bar";
+import { DataTable } from "@/app/components/data-table";
 
 export const dynamic = "force-dynamic";
 
@@ -28,47 +29,30 @@ export default async function ResearchPage() {
           </Link>
         </p>
       </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="research-projects">
-          <thead className="text-slate-500">
-            <tr>
-              <th className="py-1 pr-3">Project</th>
-              <th className="pr-3">K</th>
-              <th className="pr-3">R</th>
-              <th className="pr-3">Progress</th>
-              <th className="pr-3">Comparisons</th>
-              <th className="pr-3">Annotators</th>
-              <th className="pr-3">Agreement</th>
-            </tr>
-          </thead>
-          <tbody>
-            {all.length === 0 && (
-              <tr>
-                <td colSpan={7} className="py-2 text-slate-500">
-                  No projects yet.
-                </td>
-              </tr>
-            )}
-            {all.map(({ project, progress, comparisons, annotators, agreement }) => (
-              <tr key={project.id} className="border-t border-slate-100">
-                <td className="py-2 pr-3">
-                  <Link href={`/research/projects/${project.id}`} className="font-medium text-indigo-700 underline">
-                    {project.name}
-                  </Link>
-                </td>
-                <td className="pr-3">{project.completionsPerTask}</td>
-                <td className="pr-3">{project.redundancy}</td>
-                <td className="pr-3">
-                  <ProgressBar progress={progress} redundancy={project.redundancy} />
-                </td>
-                <td className="pr-3">{comparisons}</td>
-                <td className="pr-3">{annotators.length}</td>
-                <td className="pr-3">{percent(agreement.overall.rate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="research-projects"
+        headers={["Project", "K", "R", "Progress", "Comparisons", "Annotators", "Agreement"]}
+        isEmpty={all.length === 0}
+        empty="No projects yet."
+      >
+        {all.map(({ project, progress, comparisons, annotators, agreement }) => (
+          <tr key={project.id} className="border-t border-slate-100">
+            <td className="py-2 pr-3">
+              <Link href={`/research/projects/${project.id}`} className="font-medium text-indigo-700 underline">
+                {project.name}
+              </Link>
+            </td>
+            <td className="pr-3">{project.completionsPerTask}</td>
+            <td className="pr-3">{project.redundancy}</td>
+            <td className="pr-3">
+              <ProgressBar progress={progress} redundancy={project.redundancy} />
+            </td>
+            <td className="pr-3">{comparisons}</td>
+            <td className="pr-3">{annotators.length}</td>
+            <td className="pr-3">{percent(agreement.overall.rate)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

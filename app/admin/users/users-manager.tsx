@@ -5,6 +5,7 @@
 import { useState } from "react";
 import type { UserSummary } from "@/lib/users";
 import { callApi } from "@/app/components/api-client";
+import { DataTable } from "@/app/components/data-table";
 
 const ROLES = ["admin", "researcher", "annotator"] as const;
 
@@ -80,54 +81,41 @@ export function UsersManager({ initialUsers, currentUserId }: { initialUsers: Us
           {notice}
         </p>
       )}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="users-table">
-          <thead className="text-slate-500">
-            <tr>
-              <th className="py-1 pr-3">Email</th>
-              <th className="pr-3">Name</th>
-              <th className="pr-3">Role</th>
-              <th className="pr-3">Status</th>
-              <th className="pr-3" />
+      <DataTable testId="users-table" headers={["Email", "Name", "Role", "Status", null]}>
+        {users.map((u) => {
+          const self = u.id === currentUserId;
+          return (
+            <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
+              <td className="py-1 pr-3">
+                {u.email}
+                {self && <span className="ml-1 text-slate-400">(you)</span>}
+              </td>
+              <td className="pr-3">{u.name}</td>
+              <td className="pr-3">
+                <select
+                  aria-label={`Role of ${u.email}`}
+                  value={u.role}
+                  disabled={self}
+                  onChange={(e) => void patch(u, { role: e.target.value as UserSummary["role"] })}
+                  className="rounded border border-slate-300 px-1 py-0.5"
+                >
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              </td>
+              <td className="pr-3">{u.disabled ? <span className="text-red-700">disabled</span> : "active"}</td>
+              <td className="pr-3">
+                {!self && (
+                  <button type="button" onClick={() => void patch(u, { disabled: !u.disabled })} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
+                    {u.disabled ? "Enable" : "Disable"}
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => {
-              const self = u.id === currentUserId;
-              return (
-                <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
-                  <td className="py-1 pr-3">
-                    {u.email}
-                    {self && <span className="ml-1 text-slate-400">(you)</span>}
-                  </td>
-                  <td className="pr-3">{u.name}</td>
-                  <td className="pr-3">
-                    <select
-                      aria-label={`Role of ${u.email}`}
-                      value={u.role}
-                      disabled={self}
-                      onChange={(e) => void patch(u, { role: e.target.value as UserSummary["role"] })}
-                      className="rounded border border-slate-300 px-1 py-0.5"
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r}>{r}</option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="pr-3">{u.disabled ? <span className="text-red-700">disabled</span> : "active"}</td>
-                  <td className="pr-3">
-                    {!self && (
-                      <button type="button" onClick={() => void patch(u, { disabled: !u.disabled })} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
-                        {u.disabled ? "Enable" : "Disable"}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </div>
   );
 }

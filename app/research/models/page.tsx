@@ -4,6 +4,7 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { ensureDefaultModel, listModels } from "@/lib/models/registry";
 import { formatTime } from "@/app/components/job-status-badge";
+import { DataTable } from "@/app/components/data-table";
 import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
 import { RegisterModelForm } from "./register-model-form";
 
@@ -24,68 +25,51 @@ export default async function ModelsPage() {
           server.
         </p>
       </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="model-table">
-          <thead className="text-slate-500">
-            <tr>
-              <th className="py-1 pr-3">Name</th>
-              <th className="pr-3">Kind</th>
-              <th className="pr-3">Source</th>
-              <th className="pr-3">Parent</th>
-              <th className="pr-3">Reward eval</th>
-              <th className="pr-3">Produced by</th>
-              <th className="pr-3">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.length === 0 && (
-              <tr>
-                <td colSpan={7} className="py-2 text-slate-500">
-                  No models registered yet.
-                </td>
-              </tr>
-            )}
-            {models.map((m) => (
-              <tr key={m.id} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`model-${m.name}`}>
-                <td className="py-2 pr-3">
-                  <Link href={`/research/models/${m.id}`} className="font-medium text-indigo-700 underline">
-                    {m.name}
-                  </Link>
-                  {m.description && <p className="max-w-sm text-xs text-slate-500">{m.description}</p>}
-                </td>
-                <td className="pr-3">{m.kind}</td>
-                <td className="pr-3">
-                  {m.source === "palate" ? (
-                    <>
-                      directory <code className="text-xs">{m.path}</code>
-                    </>
-                  ) : (
-                    <>
-                      endpoint <code className="text-xs">{m.baseUrl}</code> · model <code className="text-xs">{m.remoteModel}</code>
-                      {m.metadata?.endpoint === "completions" && <span className="ml-1 text-xs text-slate-500">(/v1/completions)</span>}
-                      {m.hasApiKey && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">key set</span>}
-                    </>
-                  )}
-                </td>
-                <td className="pr-3">{m.parentId === null ? "—" : (names.get(m.parentId) ?? `#${m.parentId}`)}</td>
-                <td className="whitespace-nowrap pr-3" data-testid="reward-eval">
-                  {m.kind === "reward" ? <RewardEval info={rewardModelInfo(m)} /> : "—"}
-                </td>
-                <td className="pr-3">
-                  {m.jobId === null ? (
-                    "—"
-                  ) : (
-                    <Link href={`/research/jobs/${m.jobId}`} className="text-indigo-700 underline">
-                      job #{m.jobId}
-                    </Link>
-                  )}
-                </td>
-                <td className="whitespace-nowrap pr-3">{formatTime(m.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="model-table"
+        headers={["Name", "Kind", "Source", "Parent", "Reward eval", "Produced by", "Created"]}
+        isEmpty={models.length === 0}
+        empty="No models registered yet."
+      >
+        {models.map((m) => (
+          <tr key={m.id} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`model-${m.name}`}>
+            <td className="py-2 pr-3">
+              <Link href={`/research/models/${m.id}`} className="font-medium text-indigo-700 underline">
+                {m.name}
+              </Link>
+              {m.description && <p className="max-w-sm text-xs text-slate-500">{m.description}</p>}
+            </td>
+            <td className="pr-3">{m.kind}</td>
+            <td className="pr-3">
+              {m.source === "palate" ? (
+                <>
+                  directory <code className="text-xs">{m.path}</code>
+                </>
+              ) : (
+                <>
+                  endpoint <code className="text-xs">{m.baseUrl}</code> · model <code className="text-xs">{m.remoteModel}</code>
+                  {m.metadata?.endpoint === "completions" && <span className="ml-1 text-xs text-slate-500">(/v1/completions)</span>}
+                  {m.hasApiKey && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">key set</span>}
+                </>
+              )}
+            </td>
+            <td className="pr-3">{m.parentId === null ? "—" : (names.get(m.parentId) ?? `#${m.parentId}`)}</td>
+            <td className="whitespace-nowrap pr-3" data-testid="reward-eval">
+              {m.kind === "reward" ? <RewardEval info={rewardModelInfo(m)} /> : "—"}
+            </td>
+            <td className="pr-3">
+              {m.jobId === null ? (
+                "—"
+              ) : (
+                <Link href={`/research/jobs/${m.jobId}`} className="text-indigo-700 underline">
+                  job #{m.jobId}
+                </Link>
+              )}
+            </td>
+            <td className="whitespace-nowrap pr-3">{formatTime(m.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {user.role === "admin" && (
         <section className="flex flex-col gap-3" aria-label="Register a model">
           <h2 className="text-lg font-medium">Register a model</h2>

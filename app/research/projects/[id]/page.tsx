@@ -6,6 +6,7 @@ import { listProjectTasks } from "@/lib/labeling/browse";
 import { listModels } from "@/lib/models/registry";
 import { projectScoredModels } from "@/lib/reward/scores";
 import { ExportPanel } from "@/app/components/export-panel";
+import { DataTable } from "@/app/components/data-table";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
@@ -58,57 +59,40 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
             Disagreements
           </Link>
         </div>
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="reward-models">
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1 pr-3">Reward model</th>
-                <th className="pr-3">Base</th>
-                <th className="pr-3">Eval accuracy</th>
-                <th className="pr-3">Eval loss</th>
-                <th className="pr-3">Pairs (train / eval)</th>
-                <th className="pr-3">Scored completions</th>
-                <th className="pr-3" />
-              </tr>
-            </thead>
-            <tbody>
-              {rewardModels.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="py-2 text-slate-500">
-                    No reward model trained on this project yet.
-                  </td>
-                </tr>
-              )}
-              {rewardModels.map(({ model, info, scored }) => (
-                <tr key={model.id} className="border-t border-slate-100 [&>td]:py-1.5" data-testid={`reward-model-${model.name}`}>
-                  <td className="pr-3">
-                    <Link href={`/research/models/${model.id}`} className="text-indigo-700 underline">
-                      {model.name}
-                    </Link>
-                  </td>
-                  <td className="pr-3">{info.baseModel?.name ?? "—"}</td>
-                  <td className="pr-3">{percent(info.metrics.eval_accuracy)}</td>
-                  <td className="pr-3">{fixed(info.metrics.eval_loss, 4)}</td>
-                  <td className="pr-3">
-                    {info.metrics.train_pairs ?? "—"} / {info.metrics.eval_pairs ?? "—"}
-                  </td>
-                  <td className="pr-3">
-                    {scored > 0 ? (
-                      <Link href={`/research/projects/${id}/disagreements?model=${model.id}`} className="text-indigo-700 underline">
-                        {scored}
-                      </Link>
-                    ) : (
-                      0
-                    )}
-                  </td>
-                  <td className="pr-3">
-                    <ScoreButton projectId={id} modelId={model.id} modelName={model.name} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="reward-models"
+          headers={["Reward model", "Base", "Eval accuracy", "Eval loss", "Pairs (train / eval)", "Scored completions", null]}
+          isEmpty={rewardModels.length === 0}
+          empty="No reward model trained on this project yet."
+        >
+          {rewardModels.map(({ model, info, scored }) => (
+            <tr key={model.id} className="border-t border-slate-100 [&>td]:py-1.5" data-testid={`reward-model-${model.name}`}>
+              <td className="pr-3">
+                <Link href={`/research/models/${model.id}`} className="text-indigo-700 underline">
+                  {model.name}
+                </Link>
+              </td>
+              <td className="pr-3">{info.baseModel?.name ?? "—"}</td>
+              <td className="pr-3">{percent(info.metrics.eval_accuracy)}</td>
+              <td className="pr-3">{fixed(info.metrics.eval_loss, 4)}</td>
+              <td className="pr-3">
+                {info.metrics.train_pairs ?? "—"} / {info.metrics.eval_pairs ?? "—"}
+              </td>
+              <td className="pr-3">
+                {scored > 0 ? (
+                  <Link href={`/research/projects/${id}/disagreements?model=${model.id}`} className="text-indigo-700 underline">
+                    {scored}
+                  </Link>
+                ) : (
+                  0
+                )}
+              </td>
+              <td className="pr-3">
+                <ScoreButton projectId={id} modelId={model.id} modelName={model.name} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Export</h2>

@@ -7,6 +7,7 @@ import { parseId } from "@/lib/http";
 import { getTaskDetail, type RankingView } from "@/lib/labeling/browse";
 import { getProject } from "@/lib/projects";
 import { taskCompletionScores } from "@/lib/reward/scores";
+import { DataTable } from "@/app/components/data-table";
 import { CompletionText } from "./completion-text";
 
 export const dynamic = "force-dynamic";
@@ -119,44 +120,27 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
         <h2 className="text-lg font-medium">
           Rankings ({task.rankings.length}) · {task.comparisons} comparisons
         </h2>
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="rankings-table">
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1 pr-3">Annotator</th>
-                <th className="pr-3">Order (best first)</th>
-                <th className="pr-3">None acceptable</th>
-                <th className="pr-3">Flags</th>
-                <th className="pr-3">Comment</th>
-                <th className="pr-3">Seconds</th>
-                <th className="pr-3">When (UTC)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {task.rankings.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="py-2 text-slate-500">
-                    No rankings yet.
-                  </td>
-                </tr>
-              )}
-              {task.rankings.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100 align-top">
-                  <td className="py-1 pr-3">
-                    {r.annotatorEmail}
-                    {r.source === "imported" && <span className="ml-1 text-slate-400">(imported)</span>}
-                  </td>
-                  <td className="pr-3 font-mono">{order(r)}</td>
-                  <td className="pr-3">{r.noneAcceptable ? "yes" : "no"}</td>
-                  <td className="pr-3">{r.flags.length === 0 ? "—" : r.flags.map((f) => `${name(f.completionId)}: ${f.flag.replace("_", " ")}`).join(", ")}</td>
-                  <td className="max-w-xs whitespace-pre-wrap pr-3">{r.comment ?? "—"}</td>
-                  <td className="pr-3">{r.secondsSpent === null ? "—" : r.secondsSpent.toFixed(0)}</td>
-                  <td className="pr-3 text-slate-500">{new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 16)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="rankings-table"
+          headers={["Annotator", "Order (best first)", "None acceptable", "Flags", "Comment", "Seconds", "When (UTC)"]}
+          isEmpty={task.rankings.length === 0}
+          empty="No rankings yet."
+        >
+          {task.rankings.map((r) => (
+            <tr key={r.id} className="border-t border-slate-100 align-top">
+              <td className="py-1 pr-3">
+                {r.annotatorEmail}
+                {r.source === "imported" && <span className="ml-1 text-slate-400">(imported)</span>}
+              </td>
+              <td className="pr-3 font-mono">{order(r)}</td>
+              <td className="pr-3">{r.noneAcceptable ? "yes" : "no"}</td>
+              <td className="pr-3">{r.flags.length === 0 ? "—" : r.flags.map((f) => `${name(f.completionId)}: ${f.flag.replace("_", " ")}`).join(", ")}</td>
+              <td className="max-w-xs whitespace-pre-wrap pr-3">{r.comment ?? "—"}</td>
+              <td className="pr-3">{r.secondsSpent === null ? "—" : r.secondsSpent.toFixed(0)}</td>
+              <td className="pr-3 text-slate-500">{new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 16)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

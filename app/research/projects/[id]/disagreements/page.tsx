@@ -10,6 +10,7 @@ import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { projectScoredModels, rewardDisagreements } from "@/lib/reward/scores";
 import { getProject } from "@/lib/projects";
+import { DataTable } from "@/app/components/data-table";
 import { CompletionText } from "@/app/research/tasks/[id]/completion-text";
 
 export const dynamic = "force-dynamic";
@@ -88,48 +89,33 @@ export default async function DisagreementsPage({ params, searchParams }: Props)
               : `${rows.length}${rows.length === LIMIT ? "+" : ""} ranking${rows.length === 1 ? "" : "s"} where ${model.name} disagrees`}
           </h2>
           {rows.length > 0 && (
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-sm" data-testid="disagreements">
-                <thead className="text-slate-500">
-                  <tr>
-                    <th className="py-1 pr-3">Prompt</th>
-                    <th className="pr-3">Annotator</th>
-                    <th className="pr-3">Ranked higher</th>
-                    <th className="pr-3">Ranked lower (model prefers)</th>
-                    <th className="pr-3">Gap</th>
-                    <th className="pr-3">P(model prefers lower)</th>
-                    <th className="pr-3">Task</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.rankingId} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`disagreement-${r.rankingId}`}>
-                      <td className="max-w-xs pr-3">{r.prompt}</td>
-                      <td className="pr-3">{r.annotator}</td>
-                      <td className="max-w-sm pr-3">
-                        <p className="text-xs text-slate-500">
-                          place {r.chosen.group + 1} · score {r.chosen.score.toFixed(3)}
-                        </p>
-                        <CompletionText text={r.chosen.text} />
-                      </td>
-                      <td className="max-w-sm pr-3">
-                        <p className="text-xs text-slate-500">
-                          place {r.rejected.group + 1} · score {r.rejected.score.toFixed(3)}
-                        </p>
-                        <CompletionText text={r.rejected.text} />
-                      </td>
-                      <td className="pr-3 font-mono">{r.gap.toFixed(3)}</td>
-                      <td className="pr-3 font-mono">{r.modelProbability.toFixed(3)}</td>
-                      <td className="pr-3">
-                        <Link href={`/research/tasks/${r.taskId}`} className="text-indigo-700 underline">
-                          #{r.taskId}
-                        </Link>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="disagreements" headers={["Prompt", "Annotator", "Ranked higher", "Ranked lower (model prefers)", "Gap", "P(model prefers lower)", "Task"]}>
+              {rows.map((r) => (
+                <tr key={r.rankingId} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`disagreement-${r.rankingId}`}>
+                  <td className="max-w-xs pr-3">{r.prompt}</td>
+                  <td className="pr-3">{r.annotator}</td>
+                  <td className="max-w-sm pr-3">
+                    <p className="text-xs text-slate-500">
+                      place {r.chosen.group + 1} · score {r.chosen.score.toFixed(3)}
+                    </p>
+                    <CompletionText text={r.chosen.text} />
+                  </td>
+                  <td className="max-w-sm pr-3">
+                    <p className="text-xs text-slate-500">
+                      place {r.rejected.group + 1} · score {r.rejected.score.toFixed(3)}
+                    </p>
+                    <CompletionText text={r.rejected.text} />
+                  </td>
+                  <td className="pr-3 font-mono">{r.gap.toFixed(3)}</td>
+                  <td className="pr-3 font-mono">{r.modelProbability.toFixed(3)}</td>
+                  <td className="pr-3">
+                    <Link href={`/research/tasks/${r.taskId}`} className="text-indigo-700 underline">
+                      #{r.taskId}
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
       )}

@@ -90,6 +90,12 @@ export function getModelByName(db: Db, name: string): ModelRow | undefined {
   return db.select().from(models).where(eq(models.name, name.trim())).get();
 }
 
+/** The model a job registered (a training job's output), if any. */
+export function modelOfJob(db: Db, jobId: number): ModelView | undefined {
+  const row = db.select().from(models).where(eq(models.jobId, jobId)).orderBy(asc(models.id)).get();
+  return row ? toView(row) : undefined;
+}
+
 export function listModels(db: Db): ModelView[] {
   return db.select().from(models).orderBy(asc(models.id)).all().map(toView);
 }

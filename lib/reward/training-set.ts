@@ -5,7 +5,7 @@
 // rankings (each pair weighted once per ranking that implies it) at a third of the compute
 // when three annotators rank each task.
 import { createHash } from "node:crypto";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { completions, prompts, rankings, tasks } from "../../db/schema";
 import { preferenceMatrix } from "../ml/rl/ranking-loss";
@@ -70,7 +70,7 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     for (const c of db
       .select({ id: completions.id, taskId: completions.taskId, text: completions.text })
       .from(completions)
-      .where(and(inArray(completions.taskId, chunk)))
+      .where(inArray(completions.taskId, chunk))
       .orderBy(asc(completions.taskId), asc(completions.position))
       .all()) {
       const list = completionsOf.get(c.taskId) ?? [];
@@ -90,21 +90,22 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     const k = list.length;
     const indexOf = new Map(list.map((c, i) => [c.id, i]));
     const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    let first: number[][] | undefined;
     for (const r of taskRankings) {
       const groups = r.groups.map((g) => g.map((id) => indexOf.get(id)).filter((i): i is number => i !== undefined));
+      first ??= groups;
       const m = preferenceMatrix(groups, k);
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) counts[i][j] += m[i * k + j];
       used++;
       hash.update(JSON.stringify([r.id, taskId, r.groups]) + "\n");
     }
     comparisons += counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-    const first = taskRankings[0].groups.map((g) => g.map((id) => indexOf.get(id)).filter((i): i is number => i !== undefined));
     examples.push({
       id: taskId,
       promptKey: JSON.stringify(prompt),
       prompt: prompt.map((m) => ({ role: m.role, content: m.content })),
       completions: list.map((c) => c.text),
-      groups: first,
+      groups: first ?? [],
       preferences: counts,
     });
   }

@@ -5,7 +5,7 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getJobDetail, mayCancelJob } from "@/lib/jobs/views";
-import { listModels } from "@/lib/models/registry";
+import { modelOfJob } from "@/lib/models/registry";
 import { JobLive } from "@/app/components/job-live";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +19,7 @@ export default async function JobPage({ params }: Props) {
   const detail = id === undefined ? undefined : getJobDetail(getDb(), id);
   if (!detail) notFound();
   const { job } = detail;
-  const produced = job.status === "succeeded" ? listModels(getDb()).find((m) => m.jobId === job.id) : undefined;
+  const produced = job.status === "succeeded" ? modelOfJob(getDb(), job.id) : undefined;
   const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;
   return (
     <div className="flex flex-col gap-6">

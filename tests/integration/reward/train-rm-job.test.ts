@@ -69,7 +69,7 @@ describe("train-rm and score jobs in the worker", () => {
       () => getJob(temp.db, job.id),
       (j) => ended(j) || jobMetricsSince(temp.db, job.id).some((m) => m.name === "loss" && m.step >= 14),
     );
-    expect(mid.status).toBe("running");
+    expect(mid.status, `job ended early: ${mid.error ?? ""}`).toBe("running");
     const children = childrenOf(worker.pid!);
     expect(children).toHaveLength(1);
     process.kill(children[0], "SIGKILL");

@@ -41,3 +41,21 @@ export {
   type CalibrationBin,
 } from "./train-reward-model";
 export { RewardScorer, SCORER_SESSION_OPTIONS, type ScoreItem, type ScoreOptions } from "./reward-scorer";
+export {
+  klPerToken,
+  ppoRewards,
+  maskedMean,
+  maskedVar,
+  whiten,
+  gae,
+  entropyOfLogits,
+  FixedKlController,
+  AdaptiveKlController,
+  klController,
+  type KlEstimatorName,
+  type KlController,
+  type PpoRewardsOptions,
+  type PpoRewards,
+  type GaeOptions,
+  type Gae,
+} from "./ppo-math";

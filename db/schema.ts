@@ -207,6 +207,21 @@ export const jobEvents = sqliteTable(
   (t) => [index("job_events_job").on(t.jobId, t.id)],
 );
 
+/**
+ * Structured outputs a job publishes while it runs, by name, the latest value only (a PPO run's
+ * latest evaluation with its sample table, for instance); shown on the job page.
+ */
+export const jobOutputs = sqliteTable(
+  "job_outputs",
+  {
+    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.name] })],
+);
+
 export const MODEL_KINDS = ["policy", "reward", "reference"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export const MODEL_SOURCES = ["palate", "openai"] as const;

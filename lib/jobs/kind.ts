@@ -24,6 +24,8 @@ export interface JobContext<P> {
   progress(fraction: number, message?: string): void;
   log(text: string, level?: "info" | "warn" | "error"): void;
   metrics(step: number, values: Record<string, number>): void;
+  /** Publishes a named, structured output (replacing its previous value), e.g. the latest evaluation. */
+  output(name: string, value: unknown): void;
 }
 
 export interface JobKind<P = unknown> {

@@ -2,7 +2,7 @@
 // that a dead worker left "running".
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { jobEvents, jobMetrics, jobs, type JobStatus } from "../../db/schema";
+import { jobEvents, jobMetrics, jobOutputs, jobs, type JobStatus } from "../../db/schema";
 
 export type Job = typeof jobs.$inferSelect;
 export type JobMetric = typeof jobMetrics.$inferSelect;
@@ -121,6 +121,22 @@ export function jobMetricsSince(db: Db, id: number, afterId = 0): JobMetric[] {
     .where(and(eq(jobMetrics.jobId, id), sql`${jobMetrics.id} > ${afterId}`))
     .orderBy(asc(jobMetrics.id))
     .all();
+}
+
+/** Publishes (or replaces) a job's named output. */
+export function setJobOutput(db: Db, id: number, name: string, value: unknown): void {
+  db.insert(jobOutputs)
+    .values({ jobId: id, name, value, updatedAt: Date.now() })
+    .onConflictDoUpdate({ target: [jobOutputs.jobId, jobOutputs.name], set: { value, updatedAt: Date.now() } })
+    .run();
+}
+
+/** A job's outputs by name. */
+export function jobOutputsOf(db: Db, id: number): Record<string, { value: unknown; updatedAt: number }> {
+  const out: Record<string, { value: unknown; updatedAt: number }> = {};
+  for (const row of db.select().from(jobOutputs).where(eq(jobOutputs.jobId, id)).orderBy(asc(jobOutputs.name)).all())
+    out[row.name] = { value: row.value, updatedAt: row.updatedAt };
+  return out;
 }
 
 export function jobEventsSince(db: Db, id: number, afterId = 0): JobEvent[] {

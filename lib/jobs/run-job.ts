@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../db/client";
 import { JobCancelledError, type JobContext } from "./kind";
-import { finishJob, getJob, heartbeat, logJobEvent, recordMetrics, reportProgress } from "./queue";
+import { finishJob, getJob, heartbeat, logJobEvent, recordMetrics, reportProgress, setJobOutput } from "./queue";
 import { getJobKind } from "./registry";
 
 export interface RunJobOptions {
@@ -56,6 +56,7 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
     },
     log: (text, level) => logJobEvent(db, jobId, text, level),
     metrics: (step, values) => recordMetrics(db, jobId, step, values),
+    output: (name, value) => setJobOutput(db, jobId, name, value),
   };
 
   try {

@@ -1,23 +1,25 @@
 // What the job pages and the jobs API show: jobs with their project's name, one job with its
 // events and metric points (incrementally, for pages that poll), and the validation of a new
 // job submitted from the app (the kind's parameters, then the rows they name must exist).
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { jobs, models, projects, prompts, users, type JobStatus } from "../../db/schema";
 import type { Role } from "../../db/schema";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../generation/job-params";
+import { PPO_JOB_KIND, ppoRequestParamsSchema } from "../ppo/job-params";
 import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, scoreJobParamsSchema, trainRmRequestParamsSchema } from "../reward/job-params";
 import type { FieldIssue } from "../http";
 import { promptPreview } from "../labeling/browse";
-import { enqueueJob, jobEventsSince, jobMetricsSince, type Job, type JobEvent, type JobMetric } from "./queue";
+import { checkGenerateParams, checkPpoParams, checkScoreParams, checkTrainRmParams } from "./param-checks";
+import { enqueueJob, jobEventsSince, jobMetricsSince, jobOutputsOf, type Job, type JobEvent, type JobMetric } from "./queue";
 
 /** Titles of the job kinds the app shows (the registry holds the code; this is only display). */
 const KIND_TITLES: Record<string, string> = {
   [GENERATE_JOB_KIND]: "Generate completions",
   [TRAIN_RM_JOB_KIND]: "Reward-model training",
   [SCORE_JOB_KIND]: "Reward scoring",
-  ppo: "PPO",
+  [PPO_JOB_KIND]: "PPO",
 };
 
 export function jobKindTitle(kind: string): string {
@@ -41,7 +43,7 @@ export interface JobView {
   projectName: string | null;
   createdBy: number | null;
   createdByEmail: string | null;
-  /** The registry model the job's parameters name (`params.modelId`, or a training job's `params.baseModelId`), when there is one (detail views only). */
+  /** The registry model the job's parameters name (`params.modelId`, a training job's `params.baseModelId`, a PPO job's `params.policyModelId`), when there is one (detail views only). */
   model: { id: number; name: string } | null;
   createdAt: number;
   startedAt: number | null;
@@ -91,7 +93,7 @@ export function getJobView(db: Db, id: number): JobView | undefined {
     .get();
   if (!row) return undefined;
   const view = toView(row);
-  const modelId = row.job.params.modelId ?? row.job.params.baseModelId;
+  const modelId = row.job.params.modelId ?? row.job.params.baseModelId ?? row.job.params.policyModelId;
   if (typeof modelId === "number") {
     view.model = db.select({ id: models.id, name: models.name }).from(models).where(eq(models.id, modelId)).get() ?? null;
   }
@@ -144,13 +146,20 @@ export interface JobDetail {
   events: JobEvent[];
   /** Metric points after `afterMetric`, oldest first. */
   metrics: JobMetric[];
+  /** The job's published outputs by name (e.g. a PPO run's latest evaluation). */
+  outputs: Record<string, { value: unknown; updatedAt: number }>;
 }
 
 export function getJobDetail(db: Db, id: number, query: JobDetailQuery = {}): JobDetail | undefined {
   const view = getJobView(db, id);
   if (!view) return undefined;
   const job = query.params === "false" ? { ...view, params: {} } : view;
-  return { job, events: jobEventsSince(db, id, query.afterEvent ?? 0), metrics: jobMetricsSince(db, id, query.afterMetric ?? 0) };
+  return {
+    job,
+    events: jobEventsSince(db, id, query.afterEvent ?? 0),
+    metrics: jobMetricsSince(db, id, query.afterMetric ?? 0),
+    outputs: jobOutputsOf(db, id),
+  };
 }
 
 /** A prompt of a project as the generation form lists it. */
@@ -187,6 +196,7 @@ export const newJobSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal(GENERATE_JOB_KIND), params: generateJobParamsSchema }).strict(),
   z.object({ kind: z.literal(TRAIN_RM_JOB_KIND), params: trainRmRequestParamsSchema }).strict(),
   z.object({ kind: z.literal(SCORE_JOB_KIND), params: scoreJobParamsSchema }).strict(),
+  z.object({ kind: z.literal(PPO_JOB_KIND), params: ppoRequestParamsSchema }).strict(),
 ]);
 export type NewJobRequest = z.infer<typeof newJobSchema>;
 
@@ -195,6 +205,7 @@ export const JOB_START_ROLES: Record<NewJobRequest["kind"], readonly Role[]> = {
   [GENERATE_JOB_KIND]: ["admin"],
   [TRAIN_RM_JOB_KIND]: ["admin", "researcher"],
   [SCORE_JOB_KIND]: ["admin", "researcher"],
+  [PPO_JOB_KIND]: ["admin", "researcher"],
 };
 
 export function mayStartJob(role: Role, kind: NewJobRequest["kind"]): boolean {
@@ -211,7 +222,7 @@ export function mayCancelJob(role: Role, kind: string): boolean {
 }
 
 /**
- * Checks what the parameters name against the database (the project, the model, the prompts)
+ * Checks what the parameters name against the database (each kind's checks: param-checks.ts)
  * and enqueues the job. Returns the job, or the issues naming the offending fields.
  */
 export function submitJob(db: Db, request: NewJobRequest, createdBy: number): { job: Job } | { issues: FieldIssue[] } {
@@ -221,40 +232,14 @@ export function submitJob(db: Db, request: NewJobRequest, createdBy: number): { 
 }
 
 function checkJobRequest(db: Db, request: NewJobRequest): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const { params } = request;
-  const project = db.select({ id: projects.id }).from(projects).where(eq(projects.id, params.projectId)).get();
-  if (!project) issues.push({ field: "params.projectId", message: "no such project" });
-  const modelField = request.kind === TRAIN_RM_JOB_KIND ? "baseModelId" : "modelId";
-  const modelId = request.kind === TRAIN_RM_JOB_KIND ? request.params.baseModelId : request.params.modelId;
-  const model = db.select({ id: models.id, kind: models.kind, source: models.source }).from(models).where(eq(models.id, modelId)).get();
-  if (!model) issues.push({ field: `params.${modelField}`, message: "no such model" });
-  else if (request.kind === GENERATE_JOB_KIND && model.kind === "reward") {
-    issues.push({ field: "params.modelId", message: "a reward model does not generate text; pick a policy model" });
-  } else if (request.kind === SCORE_JOB_KIND && model.kind !== "reward") {
-    issues.push({ field: "params.modelId", message: "not a reward model; pick one trained with train-rm" });
-  } else if (request.kind === TRAIN_RM_JOB_KIND && model.source !== "palate") {
-    issues.push({ field: "params.baseModelId", message: "an endpoint model has no weights to train; pick a Palate model directory" });
+  switch (request.kind) {
+    case GENERATE_JOB_KIND:
+      return checkGenerateParams(db, request.params);
+    case TRAIN_RM_JOB_KIND:
+      return checkTrainRmParams(db, request.params);
+    case SCORE_JOB_KIND:
+      return checkScoreParams(db, request.params);
+    case PPO_JOB_KIND:
+      return checkPpoParams(db, request.params);
   }
-  if (request.kind === TRAIN_RM_JOB_KIND && request.params.name !== undefined) {
-    const taken = db.select({ id: models.id }).from(models).where(eq(models.name, request.params.name)).get();
-    if (taken) issues.push({ field: "params.name", message: `a model named "${request.params.name}" is already registered` });
-  }
-  if (request.kind === GENERATE_JOB_KIND && project && request.params.promptIds && request.params.promptIds.length > 0) {
-    const wanted = [...new Set(request.params.promptIds)];
-    const found = new Set<number>();
-    for (let i = 0; i < wanted.length; i += 500) {
-      for (const p of db
-        .select({ id: prompts.id })
-        .from(prompts)
-        .where(and(eq(prompts.projectId, project.id), inArray(prompts.id, wanted.slice(i, i + 500))))
-        .all())
-        found.add(p.id);
-    }
-    const missing = wanted.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      issues.push({ field: "params.promptIds", message: `not prompts of this project: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}` });
-    }
-  }
-  return issues;
 }

@@ -1,7 +1,7 @@
 // The model registry: Palate model directories and OpenAI-compatible endpoints by name.
 // Public views never carry the API key; only the server-side generation code reads it.
 import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
@@ -50,6 +50,23 @@ export function projectRoot(): string {
 export function modelDir(row: Pick<ModelRow, "path">): string {
   if (!row.path) throw new Error("model has no directory");
   return isAbsolute(row.path) ? row.path : join(/*turbopackIgnore: true*/ projectRoot(), row.path);
+}
+
+/** A path as the registry stores it: relative to the project root when inside it. */
+export function registryPath(dir: string): string {
+  const rel = relative(/*turbopackIgnore: true*/ projectRoot(), dir);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) && !rel.split(sep).includes("..") ? rel : dir;
+}
+
+/** A project name as part of a default model name: lower-case, runs of other characters as "-". */
+export function nameSlug(name: string, fallback = "project"): string {
+  const slug = name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\w]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return slug || fallback;
 }
 
 export function toView(row: ModelRow): ModelView {

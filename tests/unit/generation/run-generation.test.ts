@@ -49,6 +49,7 @@ describe("runGeneration", () => {
       progress() {},
       log: (t) => void logs.push(t),
       metrics() {},
+      output() {},
       logs,
     };
   }

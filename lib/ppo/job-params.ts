@@ -1,0 +1,70 @@
+// The parameters of the "ppo" job: PPO of a policy against a reward model on a project's
+// prompts (InstructGPT's step 4). Shared by the research form, the API, the CLI and the job.
+//
+// The policy to start from and the reward model are registry models (the app) or, from the
+// CLI only, model directories. The frozen KL reference defaults to the starting policy (the SFT
+// model in round 1; the previous round's policy after that, so each round stays near where it
+// started); the value model starts from the reward model.
+import { z } from "zod";
+import { ppoConfigSchema } from "../ml/rl/ppo-config";
+
+export const PPO_JOB_KIND = "ppo";
+
+/** Registry names: as lib/models/registry.ts accepts them. */
+const modelName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.@:/+-]+$/, "letters, digits and . _ - @ : / + only");
+
+const modelRef = {
+  id: z.number().int().positive(),
+  dir: z.string().trim().min(1),
+};
+
+export const ppoJobParamsSchema = z
+  .object({
+    projectId: z.number().int().positive(),
+    /** The policy PPO starts from (a policy model of the registry: the SFT model, or the last round's policy). */
+    policyModelId: modelRef.id.optional(),
+    /** CLI only: a policy model directory instead of a registered model. */
+    policyDir: modelRef.dir.optional(),
+    /** The frozen reward model that scores the responses (kind reward). */
+    rewardModelId: modelRef.id.optional(),
+    /** CLI only: a reward-model directory instead of a registered model. */
+    rewardDir: modelRef.dir.optional(),
+    /** The frozen KL reference; default the starting policy. */
+    referenceModelId: modelRef.id.optional(),
+    /** The round of the project's loop this run belongs to (1 = from the SFT model); default: one more than the starting policy's round. */
+    round: z.number().int().min(1).max(10_000).optional(),
+    /** Registry name of the trained policy; default `ppo-<project>-<job id>`. */
+    name: modelName.optional(),
+    /** Output directory (CLI `--out`); default `<data dir>/jobs/<id>/model`. Not accepted from the web app. */
+    outDir: z.string().trim().min(1).optional(),
+    /** Replace what outDir holds (a checkpoint or a finished run) instead of resuming it (CLI `--overwrite`). */
+    overwrite: z.boolean().optional(),
+    config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if ((p.policyModelId === undefined) === (p.policyDir === undefined))
+      ctx.addIssue({ code: "custom", path: ["policyModelId"], message: "give exactly one of policyModelId and policyDir" });
+    if ((p.rewardModelId === undefined) === (p.rewardDir === undefined))
+      ctx.addIssue({ code: "custom", path: ["rewardModelId"], message: "give exactly one of rewardModelId and rewardDir" });
+  });
+export type PpoJobParams = z.infer<typeof ppoJobParamsSchema>;
+
+/** What the web app may send: registered models only, no output directory. */
+export const ppoRequestParamsSchema = z
+  .object({
+    projectId: z.number().int().positive(),
+    policyModelId: modelRef.id,
+    rewardModelId: modelRef.id,
+    referenceModelId: modelRef.id.optional(),
+    round: z.number().int().min(1).max(10_000).optional(),
+    name: modelName.optional(),
+    config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
+  })
+  .strict();
+export type PpoRequestParams = z.infer<typeof ppoRequestParamsSchema>;

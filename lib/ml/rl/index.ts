@@ -1,6 +1,6 @@
 /**
- * RLHF on top of the engine: the reward model's ranking loss, data, trainer and scorer
- * (later PPO, GRPO, DPO).
+ * RLHF on top of the engine: the reward model's ranking loss, data, trainer and scorer;
+ * PPO's rollout math (ppo-math) and losses (ppo-loss) (later GRPO, DPO).
  *
  *   const r = await trainRewardModel({ baseDir, outDir, examples, config });   // → outDir: a reward-model dir
  *   const scorer = await RewardScorer.load(outDir);
@@ -59,3 +59,14 @@ export {
   type GaeOptions,
   type Gae,
 } from "./ppo-math";
+export {
+  ppoPolicyLoss,
+  ppoValueLoss,
+  tokenLogprobs,
+  maskedMeanOf,
+  type PpoPolicyLossInputs,
+  type PpoPolicyLoss,
+  type PpoValueLossInputs,
+  type PpoValueLoss,
+  type TokenLogprobs,
+} from "./ppo-loss";

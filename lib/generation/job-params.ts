@@ -26,7 +26,16 @@ export const generateJobParamsSchema = z
     promptIds: z.array(z.number().int().positive()).max(100_000).optional(),
     prompts: z.array(z.string().trim().min(1).max(100_000)).max(100_000).optional(),
     sampling: samplingSchema.default(samplingSchema.parse({})),
+    /**
+     * Rounds of the loop: another model (the previous round's policy) whose completions are mixed
+     * into each task, so annotators compare the two head to head: of the K completions,
+     * ceil(K/2) come from modelId and the rest from this one.
+     */
+    compareModelId: z.number().int().positive().optional(),
+    /** The loop's round these tasks belong to, stored with every completion (metadata.round). */
+    round: z.number().int().min(1).max(10_000).optional(),
   })
   .strict()
+  .refine((p) => p.compareModelId === undefined || p.compareModelId !== p.modelId, { message: "must differ from modelId", path: ["compareModelId"] })
   .refine((p) => (p.promptIds?.length ?? 0) + (p.prompts?.length ?? 0) > 0, { message: "give promptIds or prompts", path: ["prompts"] });
 export type GenerateJobParams = z.infer<typeof generateJobParamsSchema>;

@@ -77,14 +77,20 @@ const SINCE_MARGIN_MS = 60_000;
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** What each completion row stores besides its text: lineage for resume, and the engine's ids and logprobs for PPO. */
-export function completionMetadata(jobId: number, promptIndex: number, c: SampledCompletion): Record<string, unknown> {
+export function completionMetadata(jobId: number, promptIndex: number, c: SampledCompletion, round?: number): Record<string, unknown> {
   const meta: Record<string, unknown> = { jobId, promptIndex, finishReason: c.finishReason };
+  if (round !== undefined) meta.round = round;
   if (c.tokenIds) meta.tokenIds = c.tokenIds;
   if (c.logprobs) {
     meta.logprobs = c.logprobs.map(round6);
     meta.sumLogprob = round6(c.logprobs.reduce((s, x) => s + x, 0));
   }
   return meta;
+}
+
+/** A sampled completion with the name of the model that wrote it. */
+export interface ModelCompletion extends SampledCompletion {
+  model: string;
 }
 
 /**
@@ -96,10 +102,10 @@ export function writeBatch(
   db: Db,
   projectId: number,
   jobId: number,
-  modelName: string,
-  items: { prompt: GenerationPrompt; completions: SampledCompletion[] }[],
-  since?: number,
+  items: { prompt: GenerationPrompt; completions: ModelCompletion[] }[],
+  options: { since?: number; round?: number } = {},
 ): number {
+  const { since, round } = options;
   return db.transaction(
     (tx) => {
       const done = completedPromptIndexes(tx, projectId, jobId, { among: items.map((i) => i.prompt.index), since: since === undefined ? undefined : since - SINCE_MARGIN_MS });
@@ -109,7 +115,7 @@ export function writeBatch(
         insertTask(tx, projectId, {
           messages: prompt.messages,
           promptId: prompt.promptId,
-          completions: list.map((c) => ({ text: c.text, model: modelName, metadata: completionMetadata(jobId, prompt.index, c) })),
+          completions: list.map((c) => ({ text: c.text, model: c.model, metadata: completionMetadata(jobId, prompt.index, c, round) })),
         });
         written++;
       }
@@ -152,6 +158,7 @@ export async function runGeneration(
   const { params, db } = ctx;
   if (!getProject(db, params.projectId)) throw new Error(`projectId: project ${params.projectId} does not exist`);
   const row = checkModel(getModelRow(db, params.modelId), params.modelId);
+  const compareRow = params.compareModelId !== undefined ? checkModel(getModelRow(db, params.compareModelId), params.compareModelId) : undefined;
   const all = resolvePrompts(db, params);
   const scannedAt = Date.now();
   const job = getJob(db, ctx.jobId);
@@ -161,29 +168,50 @@ export async function runGeneration(
   ctx.progress(done.size / all.length, `loading ${row.name}`);
 
   const source = await open(row);
+  const compare = compareRow ? await open(compareRow).catch(async (err) => {
+    await source.close();
+    throw err;
+  }) : undefined;
   const k = params.sampling.k;
+  // Head to head: ceil(K/2) from the model, the rest from the model it is compared with.
+  const kOwn = compare ? Math.ceil(k / 2) : k;
   let finished = done.size;
   let created = 0;
   try {
-    ctx.log(`Generating ${k} completions for each of ${todo.length} prompts with ${row.name}.`);
+    ctx.log(
+      compare
+        ? `Generating ${k} completions for each of ${todo.length} prompts: ${kOwn} with ${row.name}, ${k - kOwn} with ${compareRow!.name}${params.round !== undefined ? ` (round ${params.round})` : ""}.`
+        : `Generating ${k} completions for each of ${todo.length} prompts with ${row.name}${params.round !== undefined ? ` (round ${params.round})` : ""}.`,
+    );
     const size = promptsPerBatch(k);
     for (let start = 0; start < todo.length; start += size) {
       ctx.throwIfCancelled();
       const batch = todo.slice(start, start + size);
       const began = performance.now();
-      const results = await source.generate(
+      const sampling = batchSampling(params.sampling, batch[0].index);
+      const own = await source.generate(
         batch.map((p) => p.messages),
-        batchSampling(params.sampling, batch[0].index),
+        { ...sampling, k: kOwn },
         { signal: ctx.signal },
       );
+      const other = compare
+        ? await compare.generate(
+            batch.map((p) => p.messages),
+            { ...sampling, k: k - kOwn, seed: (sampling.seed + 104_729) % 2 ** 31 },
+            { signal: ctx.signal },
+          )
+        : undefined;
       ctx.throwIfCancelled();
+      const results = own.map((list, i) => [
+        ...list.map((c) => ({ ...c, model: source.modelName })),
+        ...(other?.[i] ?? []).map((c) => ({ ...c, model: compare!.modelName })),
+      ]);
       created += writeBatch(
         db,
         params.projectId,
         ctx.jobId,
-        source.modelName,
         batch.map((prompt, i) => ({ prompt, completions: results[i] })),
-        scannedAt,
+        { since: scannedAt, round: params.round },
       );
       finished += batch.length;
       const seconds = Math.max(1e-6, (performance.now() - began) / 1000);
@@ -200,6 +228,7 @@ export async function runGeneration(
     }
   } finally {
     await source.close();
+    await compare?.close();
   }
   ctx.log(`Wrote ${created} tasks (${k} completions each)${done.size > 0 ? `; ${done.size} were written before the restart` : ""}.`);
   return { model: row.name, prompts: all.length, tasksCreated: created, resumed: done.size, completionsPerTask: k };

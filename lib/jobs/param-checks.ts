@@ -57,6 +57,7 @@ export function checkGenerateParams(db: Db, params: GenerateJobParams): FieldIss
   const issues: FieldIssue[] = [];
   const projectFound = checkProject(db, params.projectId, issues);
   checkModel(db, params.modelId, "modelId", issues, { kind: "not-reward" });
+  if (params.compareModelId !== undefined) checkModel(db, params.compareModelId, "compareModelId", issues, { kind: "not-reward" });
   if (projectFound && params.promptIds && params.promptIds.length > 0) {
     const wanted = [...new Set(params.promptIds)];
     const found = new Set<number>();

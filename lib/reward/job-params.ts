@@ -27,6 +27,8 @@ export const trainRmJobParamsSchema = z
     outDir: z.string().trim().min(1).optional(),
     /** Replace what outDir holds (a checkpoint or a finished run) instead of resuming it (CLI `--overwrite`). */
     overwrite: z.boolean().optional(),
+    /** Train on every round's rankings (default) or on the latest round's only. */
+    rounds: z.enum(["all", "latest"]).default("all"),
     config: rewardConfigSchema.default(rewardConfigSchema.parse({})),
   })
   .strict();

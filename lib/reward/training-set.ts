@@ -9,11 +9,14 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { completions, prompts, rankings, tasks } from "../../db/schema";
 import { preferenceMatrix } from "../ml/rl/ranking-loss";
+import { taskRounds } from "../rounds/rounds";
 import type { RankingExample } from "../ml/rl/reward-data";
 
 export interface TrainingSetOptions {
   /** Train on "none acceptable" rankings too (default false: they are left out). */
   includeNoneAcceptable?: boolean;
+  /** Every round's rankings (default), or only the latest round's (lib/rounds). */
+  rounds?: "all" | "latest";
 }
 
 export interface TrainingSet {
@@ -26,6 +29,9 @@ export interface TrainingSet {
   noneAcceptableLeftOut: number;
   /** sha256 of the exact rankings used (ids, completions' ids and groups), stable across runs. */
   rankingsHash: string;
+  /** The latest round among the tasks used (1 when none is tagged), and the rounds used. */
+  round: number;
+  roundsUsed: number[];
 }
 
 /** Loads every ranking of a project (annotators' and imported) as one example per ranked task. */
@@ -43,9 +49,12 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     .orderBy(asc(rankings.taskId), asc(rankings.id))
     .all();
 
+  const roundOfTask = taskRounds(db, projectId);
+  const latest = Math.max(1, ...roundOfTask.values());
   let noneAcceptableLeftOut = 0;
   const byTask = new Map<number, { id: number; groups: number[][] }[]>();
   for (const r of rows) {
+    if (options.rounds === "latest" && (roundOfTask.get(r.taskId) ?? 1) !== latest) continue;
     if (r.noneAcceptable && !options.includeNoneAcceptable) {
       noneAcceptableLeftOut++;
       continue;
@@ -109,5 +118,14 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
       preferences: counts,
     });
   }
-  return { examples, rankings: used, comparisons, noneAcceptableLeftOut, rankingsHash: hash.digest("hex") };
+  const roundsUsed = [...new Set(examples.map((e) => roundOfTask.get(e.id as number) ?? 1))].sort((a, b) => a - b);
+  return {
+    examples,
+    rankings: used,
+    comparisons,
+    noneAcceptableLeftOut,
+    rankingsHash: hash.digest("hex"),
+    round: roundsUsed.length > 0 ? roundsUsed[roundsUsed.length - 1] : latest,
+    roundsUsed,
+  };
 }

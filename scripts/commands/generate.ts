@@ -18,6 +18,8 @@ const FLAG_OF: Record<string, string> = {
   seed: "seed",
   promptIds: "prompt-ids",
   prompts: "prompts",
+  compareModelId: "compare",
+  round: "round",
 };
 
 export const command: Command = {
@@ -42,7 +44,11 @@ written stay).
   --seed N             default 0
   --prompts FILE       new prompts: one per line, or JSONL of strings / {"prompt": "..."}
   --all-prompts        every prompt already in the project
-  --prompt-ids IDS     comma-separated prompt ids of the project`,
+  --prompt-ids IDS     comma-separated prompt ids of the project
+  --compare NAME       a second registered model (e.g. the previous round's policy): of the K
+                       completions, ceil(K/2) come from --model and the rest from this one, so
+                       annotators rank the two head to head
+  --round N            the loop's round these tasks belong to (stored with each completion)`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       project: { type: "string" },
@@ -57,6 +63,8 @@ written stay).
       prompts: { type: "string" },
       "all-prompts": { type: "boolean" },
       "prompt-ids": { type: "string" },
+      compare: { type: "string" },
+      round: { type: "string" },
     });
     const projectName = required(values.project, "project");
     const modelName = required(values.model, "model");
@@ -70,6 +78,8 @@ written stay).
       ensureDefaultModel(db);
       const model = getModelByName(db, modelName);
       if (!model) throw new CliError(`--model: no model named "${modelName}" is registered`);
+      const compare = values.compare !== undefined ? getModelByName(db, values.compare) : undefined;
+      if (values.compare !== undefined && !compare) throw new CliError(`--compare: no model named "${values.compare}" is registered`);
 
       let promptIds: number[] | undefined;
       let prompts: string[] | undefined;
@@ -106,7 +116,15 @@ written stay).
           seed: num("seed"),
         }).filter(([, v]) => v !== undefined),
       );
-      const parsed = generateJobParamsSchema.safeParse({ projectId: project.id, modelId: model.id, promptIds, prompts, sampling });
+      const parsed = generateJobParamsSchema.safeParse({
+        projectId: project.id,
+        modelId: model.id,
+        promptIds,
+        prompts,
+        sampling,
+        ...(compare ? { compareModelId: compare.id } : {}),
+        ...(values.round !== undefined ? { round: numberFlag(values.round, "round", 1) } : {}),
+      });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const field = String(issue.path[issue.path.length - 1] ?? "");

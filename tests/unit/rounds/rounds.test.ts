@@ -88,3 +88,35 @@ describe("roundsTable", () => {
     expect(latest.round).toBe(2);
   });
 });
+
+describe("nextRoundParams", () => {
+  let temp: ReturnType<typeof tempDb>;
+  let projectId: number;
+  beforeEach(() => {
+    temp = tempDb();
+    projectId = createProject(temp.db, { name: "loop" }).id;
+  });
+  afterEach(() => temp.cleanup());
+
+  it("samples every distinct prompt from the policy, mixed with the model it started from, as the next round", async () => {
+    const { nextRoundParams } = await import("../../../lib/rounds/next-round");
+    const a = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "q0" }], completions: [{ text: "a" }, { text: "b" }] });
+    insertTask(temp.db, projectId, { messages: [{ role: "user", content: "q0" }], completions: [{ text: "c" }, { text: "d" }] }); // same conversation again
+    const b = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "q1" }], completions: [{ text: "e" }, { text: "f" }] });
+    const sft = registerModel(temp.db, { name: "sft", kind: "policy", source: "palate", path: "/s" });
+    const policy = registerModel(temp.db, {
+      name: "ppo-1",
+      kind: "policy",
+      source: "palate",
+      path: "/p",
+      projectId,
+      metadata: { lineage: { round: 1, startPolicy: { id: sft.id, name: "sft" } } },
+    });
+    const result = nextRoundParams(temp.db, projectId, { policyModelId: policy.id, sampling: { k: 4 } });
+    expect("params" in result && result.params).toMatchObject({ modelId: policy.id, compareModelId: sft.id, round: 2, promptIds: [a.promptId, b.promptId], sampling: { k: 4 } });
+    const alone = nextRoundParams(temp.db, projectId, { policyModelId: policy.id, mixPrevious: false });
+    expect("params" in alone && alone.params.compareModelId).toBeUndefined();
+    // The SFT model is no PPO policy of the project.
+    expect(nextRoundParams(temp.db, projectId, { policyModelId: sft.id })).toMatchObject({ issues: [{ field: "policyModelId" }] });
+  });
+});

@@ -2,7 +2,8 @@
  * The trainer every objective uses: the loop (trainer.ts), the learning-rate schedule,
  * checkpoints written all-or-nothing (weights, optimizer moments and any other named tensors,
  * RNG and data position, extra state), metrics.jsonl logged exactly once per step across
- * resumes, and config schemas from which CLI flags, help texts and form fields come.
+ * resumes, and config schemas (one zod schema per trainer: defaults and help texts, from which
+ * CLI flags and form fields are derived).
  * The objectives themselves are loss builders for TrainStep (causal-lm.ts here; lib/ml/rl).
  */
 export { runTraining, stepMetrics, evalMetrics, type TrainingLoop, type TrainingLoopResult, type StepReport, type Evaluation } from "./trainer";
@@ -20,19 +21,7 @@ export {
 } from "./checkpoint";
 export { ADAM_M, ADAM_V, adamWCheckpointTensors, adamWStateFrom } from "./optimizer-state";
 export { METRICS_LOG_FILE, MetricsLog, type MetricValues, type MetricsLogOptions } from "./metrics-log";
-export {
-  configDefaults,
-  configHelp,
-  configFields,
-  configUsage,
-  configFlagOptions,
-  configFromFlags,
-  flagName,
-  type ConfigSchema,
-  type ConfigField,
-  type ConfigFieldKind,
-  type ConfigFromFlags,
-} from "./config-fields";
+export { configDefaults, configHelp, type ConfigSchema } from "./config-schema";
 export { learningRateAt, type LrSchedule } from "./lr-schedule";
 export { TrainStep, TRAIN_SESSION_OPTIONS, initialAdamWState, type AdamWState, type StepResult, type LossOutputs, type TrainStepSpec } from "./train-step";
 export { lmConfigSchema, DEFAULT_LM_CONFIG, LM_CONFIG_HELP, lmWarmupSteps, type LmConfig, type LmConfigInput } from "./lm-config";

@@ -4,7 +4,7 @@
 // matter for a new model; a run from --init takes its model's tokenizer and shape.
 import { z } from "zod";
 import { DEFAULT_ADAMW } from "../nn/adamw";
-import { configHelp } from "./config-fields";
+import { configHelp } from "./config-schema";
 
 export const lmConfigSchema = z
   .object({

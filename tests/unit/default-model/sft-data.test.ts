@@ -1,11 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { Tokenizer, trainBpe, renderChat } from "../../../lib/ml/tokenizer";
-import { evalQuestions, fillTemplate, qaFacts, sftExamples, sftMessages, TEMPLATES, QA_CATEGORIES } from "../../../lib/default-model/sft-data";
+import {
+  ANSWER_FORMS,
+  drawForm,
+  evalQuestions,
+  fillTemplate,
+  qaFacts,
+  sftExamples,
+  sftMessages,
+  TEMPLATES,
+  QA_CATEGORIES,
+  type QaFact,
+} from "../../../lib/default-model/sft-data";
+import { countryFacts } from "../../../lib/default-model/facts";
+import { scoreAnswer } from "../../../lib/default-model/scoring";
+import { FORM_EXAMPLES } from "../../../lib/default-model/card";
+import { wordnetHypernyms } from "../../../lib/default-model/sft-data";
 import { encodeDemonstration, PackedRows } from "../../../lib/default-model/sft-train";
 import { Random } from "../../../lib/ml/random";
 
 const facts = qaFacts({ definitions: 20 });
 const examples = sftExamples(facts);
+const factOf = (category: QaFact["category"], subject: string) => facts.find((f) => f.category === category && f.subject === subject)!;
 
 describe("SFT demonstrations", () => {
   it("cover every country's capital under several phrasings", () => {
@@ -14,8 +30,11 @@ describe("SFT demonstrations", () => {
     const france = examples.filter((e) => e.category === "capital" && e.question.includes("France"));
     expect(france.length).toBeGreaterThanOrEqual(6);
     expect(new Set(france.map((e) => e.question)).size).toBe(france.length);
-    expect(france[0].answer).toBe("The capital of France is Paris.");
-    expect(examples).toContainEqual(expect.objectContaining({ question: "What is 7 + 5?", answer: "7 + 5 = 12." }));
+    const paris = Object.values(factOf("capital", "France").forms);
+    for (const e of france) expect(paris).toContain(e.answer);
+    expect(new Set(france.map((e) => e.form)).size).toBeGreaterThan(1);
+    const seven = examples.find((e) => e.question === "What is 7 + 5?")!;
+    expect(["12.", "7 + 5 = 12.", "7 plus 5 equals 12."]).toContain(seven.answer);
     for (const c of QA_CATEGORIES) expect(examples.some((e) => e.category === c)).toBe(true);
   });
 
@@ -37,7 +56,7 @@ describe("SFT demonstrations", () => {
 
   it("render in the chat template with the loss only on the answer and the end tokens", () => {
     const tok = Tokenizer.fromBpe(trainBpe(examples.slice(0, 300).map((e) => `${e.question} ${e.answer}`), { vocabSize: 400 }));
-    const e = examples.find((x) => x.question === "What is the capital of France?")!;
+    const e = { question: "What is the capital of France?", answer: "The capital of France is Paris." };
     const seq = encodeDemonstration(tok, sftMessages(e));
     expect(tok.decode(seq.ids)).toBe(renderChat(sftMessages(e)) + "<|endoftext|>");
     const answerIds = seq.ids.filter((_, i) => seq.mask[i] === 1);
@@ -50,5 +69,114 @@ describe("SFT demonstrations", () => {
     for (let t = 0; t < 39; t++) expect(b.labels[t]).toBe(b.inputIds[t + 1]);
     const masked = Array.from(b.labels).filter((_, i) => b.lossMask[i] === 1 && i < 40).map(Number);
     expect(tok.decode(masked)).toBe("The capital of France is Paris.<|end|><|endoftext|>");
+  });
+});
+
+describe("answer forms", () => {
+  it("are short, sentence and long, each with a clause true to the data", () => {
+    expect(factOf("capital", "Peru").forms).toEqual({
+      short: "Lima.",
+      sentence: "The capital of Peru is Lima.",
+      long: "The capital of Peru is Lima, and Peru is in South America.",
+    });
+    expect(factOf("continent", "Peru").forms).toEqual({
+      short: "South America.",
+      sentence: "Peru is in South America.",
+      long: "Peru is in South America, and its capital is Lima.",
+    });
+    expect(factOf("language", "Armenia").forms).toEqual({
+      short: "Armenian and Russian.",
+      sentence: "People in Armenia speak Armenian and Russian.",
+      long: "People in Armenia, in Asia, speak Armenian and Russian.",
+    });
+    expect(factOf("currency", "Peru").forms).toEqual({
+      short: "PEN.",
+      sentence: "The currency of Peru is PEN.",
+      long: "The currency of Peru is PEN, and Peru is in South America.",
+    });
+    expect(factOf("arithmetic", "7 + 5").forms).toEqual({ short: "12.", sentence: "7 + 5 = 12.", long: "7 plus 5 equals 12." });
+    expect(factOf("arithmetic", "9 - 4").forms.long).toBe("9 minus 4 equals 5.");
+    expect(factOf("arithmetic", "3 * 4").forms.long).toBe("3 times 4 equals 12.");
+    const def = facts.find((f) => f.category === "definition" && f.forms.long !== f.forms.sentence)!;
+    expect(def.forms.long).toMatch(/^An? [a-z]+, a kind of [^,]+, is .+\.$/);
+    expect(def.forms.short.toLowerCase()).toBe(def.forms.sentence.slice(def.forms.sentence.indexOf(" is ") + 4).toLowerCase());
+
+    // The model card shows the same forms.
+    expect(FORM_EXAMPLES.capital).toEqual(factOf("capital", "Peru").forms);
+    expect(FORM_EXAMPLES.continent).toEqual(factOf("continent", "Peru").forms);
+    expect(FORM_EXAMPLES.language).toEqual(factOf("language", "Armenia").forms);
+    expect(FORM_EXAMPLES.currency).toEqual(factOf("currency", "Peru").forms);
+    expect(FORM_EXAMPLES.arithmetic).toEqual(factOf("arithmetic", "7 + 5").forms);
+    expect(wordnetHypernyms().get("dogtrot\ta steady trot like that of a dog")).toBe("jog");
+    expect(FORM_EXAMPLES.definition.long).toBe("A dogtrot, a kind of jog, is a steady trot like that of a dog.");
+
+    // The long form's clause is the gazetteer's: the country's continent, or its capital.
+    const byName = new Map(countryFacts().map((c) => [c.country, c]));
+    for (const f of facts) {
+      const c = byName.get(f.subject);
+      if (f.category === "capital" || f.category === "currency") expect(f.forms.long).toContain(`, and ${c!.country} is in ${c!.continent}.`);
+      if (f.category === "continent") expect(f.forms.long).toContain(`, and its capital is ${c!.capital}.`);
+      if (f.category === "language") expect(f.forms.long).toContain(`, in ${c!.continent}, speak `);
+    }
+  });
+
+  it("are shortest to longest, and eval-qa scores every form of a fact right and another fact's wrong", () => {
+    for (const f of facts) {
+      expect(f.forms.short.length, f.forms.short).toBeLessThan(f.forms.sentence.length);
+      if (f.forms.long !== f.forms.sentence) expect(f.forms.sentence.length, f.forms.long).toBeLessThan(f.forms.long.length);
+      expect(f.answer).toBe(f.forms.sentence);
+      for (const form of ANSWER_FORMS) expect(scoreAnswer(f.forms[form], f), `${f.category}: ${f.forms[form]}`).toBe(true);
+    }
+    for (const c of QA_CATEGORIES) {
+      const of = facts.filter((f) => f.category === c);
+      let wrong = 0;
+      let pairs = 0;
+      for (let i = 0; i < of.length; i++) {
+        const other = of[(i + 1) % of.length];
+        if (other.expected === of[i].expected) continue;
+        for (const form of ANSWER_FORMS) {
+          pairs++;
+          if (!scoreAnswer(other.forms[form], of[i])) wrong++;
+        }
+      }
+      // Definitions' glosses may share their first words; every other category's neighbour is wrong.
+      if (c === "definition") expect(wrong / pairs).toBeGreaterThan(0.95);
+      else expect(wrong, c).toBe(pairs);
+    }
+  });
+
+  it("every category is taught in all three forms, about a third each, drawn by the seed", () => {
+    const allFacts = qaFacts();
+    const all = sftExamples(allFacts);
+    const factsOf = new Map<string, QaFact[]>();
+    for (const f of allFacts) factsOf.set(`${f.category} ${f.subject}`, [...(factsOf.get(`${f.category} ${f.subject}`) ?? []), f]);
+    // Each demonstration's answer is its fact's text in the form it names.
+    for (const e of all) expect(factsOf.get(`${e.category} ${e.subject}`)!.some((f) => f.forms[e.form] === e.answer)).toBe(true);
+    for (const c of QA_CATEGORIES) {
+      const of = all.filter((e) => e.category === c);
+      for (const form of ANSWER_FORMS) {
+        const share = of.filter((e) => e.form === form).length / of.length;
+        expect(share, `${c} ${form}`).toBeGreaterThan(0.28);
+        expect(share, `${c} ${form}`).toBeLessThan(0.39);
+      }
+    }
+    // A fact asked under several templates is answered in more than one form.
+    const capitals = all.filter((e) => e.category === "capital");
+    const formsOf = new Map<string, Set<string>>();
+    for (const e of capitals) formsOf.set(e.subject, (formsOf.get(e.subject) ?? new Set()).add(e.form));
+    const varied = [...formsOf.values()].filter((s) => s.size >= 2).length / formsOf.size;
+    expect(varied).toBeGreaterThan(0.95);
+
+    expect(sftExamples(facts).map((e) => e.form)).toEqual(examples.map((e) => e.form));
+    expect(sftExamples(facts, { seed: 1 }).map((e) => e.form)).not.toEqual(examples.map((e) => e.form));
+    expect(sftExamples(facts, { formWeights: { short: 1, sentence: 0, long: 0 } }).every((e) => e.form === "short")).toBe(true);
+    expect([0, 0.34, 0.67, 0.999].map((u) => drawForm(u))).toEqual(["short", "sentence", "long", "long"]);
+  });
+
+  it("eval questions carry the sentence form as their reference answer", () => {
+    for (const q of evalQuestions(facts)) {
+      expect(q.form).toBe("sentence");
+      expect(q.answer).toBe(factOf(q.category, q.subject).forms.sentence);
+    }
   });
 });

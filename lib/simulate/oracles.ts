@@ -6,19 +6,23 @@
 //   its SFT data (held-out ones too; country names matched case- and accent-insensitively
 //   against countries-list) and arithmetic a + b, a − b / a - b, a × b / a * b / a x b asked
 //   as "What is …?", "Compute ….", "How much is …?", "Calculate …." — and scores 1 when the
-//   completion states the right answer, else 0. A capital is stated when the completion
-//   contains it as a whole-word sequence (eval-qa's rule: "Paris." yes, "Parisian" no). An
-//   arithmetic answer is the first number after the first "=", or, with no "=", the last
-//   number once any echoed "a op b" is removed ("12", "7 + 5 is 12", "The answer is 12.").
-//   A question it does not recognise scores 0 for every completion: all tied, no pairs.
+//   completion states the right answer, else 0, by eval-qa's rule (scoring.ts's scoreAnswer),
+//   in any of the SFT data's forms. A capital is stated when the completion, the echo of the
+//   country removed ("the capital of Peru", "Peru is in …", "Peru's capital"), contains it as
+//   a whole-word sequence ("Lima." yes, "Liman" no) and names no other capital ("Lima or
+//   Quito." no). An arithmetic answer is the first number after the first "=", or, with no
+//   "=", the last number once any echoed "a op b" is removed ("12.", "7 + 5 = 12.", "7 plus 5
+//   equals 12.", "The answer is 12."). A question it does not recognise scores 0 for every
+//   completion: all tied, no pairs.
 // - brevity: a style preference for short, direct answers. The score is
 //   −log2(characters) / BREVITY_UNIT_BITS (characters of the trimmed text, whitespace runs
-//   collapsed): a completion half as long scores 8 more. The unit is chosen so that the
-//   same --noise gives a similar agreement for both oracles on the default model's samples
-//   (see the usage text of `palate simulate` for the measured figures).
+//   collapsed): a completion half as long scores 8 more ("Lima." over "The capital of Peru is
+//   Lima." over its long form). The unit is chosen so that the same --noise gives a similar
+//   agreement for both oracles on the default model's samples (see the usage text of
+//   `palate simulate` for the measured figures).
 import type { Message } from "../../db/schema";
 import { countryFacts } from "../default-model/facts";
-import { normalizeAnswer, isCorrect } from "../default-model/scoring";
+import { normalizeAnswer, scoreAnswer, statedNumber } from "../default-model/scoring";
 import { TEMPLATES } from "../default-model/sft-data";
 
 export type PromptMessages = readonly Pick<Message, "role" | "content">[];
@@ -91,14 +95,13 @@ export function capitalQuestion(question: string): { country: string; capital: s
 }
 
 /**
- * True when the completion names the capital (whole words, accents and case ignored), not
- * counting an echo of the question ("the capital of Singapore", "Singapore's capital"), so
- * that where the capital bears the country's name a wrong city is not taken for it.
+ * True when the completion names the capital (whole words, accents and case ignored) and no
+ * other one, not counting an echo of the question ("the capital of Singapore", "Singapore's
+ * capital", "Singapore is in Asia"), so that where the capital bears the country's name a
+ * wrong city is not taken for it: eval-qa's rule (scoreAnswer).
  */
 export function statesCapital(completion: string, fact: { country: string; capital: string }): boolean {
-  const country = normalizeAnswer(fact.country);
-  const echo = new RegExp(`(?:capital (?:city )?of (?:the )?${escapeRegExp(country)}|${escapeRegExp(country)} s capital)(?= |$)`, "g");
-  return isCorrect(normalizeAnswer(completion).replace(echo, " "), fact.capital);
+  return scoreAnswer(completion, { category: "capital", subject: fact.country, expected: fact.capital });
 }
 
 // ---- arithmetic ----------------------------------------------------------------------------
@@ -107,7 +110,6 @@ export type ArithmeticOp = "+" | "-" | "*";
 
 const OP_CHARS = "+\\-\u2212\u2013\u00d7*xX\u00b7\u22c5";
 const EXPRESSION = new RegExp(`^(-?\\d+)\\s*([${OP_CHARS}])\\s*(-?\\d+)$`);
-const EXPRESSION_ANYWHERE = new RegExp(`-?\\d+(?:\\.\\d+)?\\s*[${OP_CHARS}]\\s*-?\\d+(?:\\.\\d+)?`, "g");
 
 const ARITHMETIC_PATTERNS: RegExp[] = [
   ...TEMPLATES.arithmetic.map((t) => templateRegExp(t.text)),
@@ -139,23 +141,8 @@ export function arithmeticQuestion(question: string): { a: number; op: Arithmeti
   return undefined;
 }
 
-const NUMBER = /-?\d+(?:\.\d+)?/g;
-
-/**
- * The number a completion gives as its answer: the first number after the first "=", else
- * the last number once any "a op b" expression is removed; undefined when there is none.
- */
-export function statedNumber(completion: string): number | undefined {
-  const text = completion.replace(/[\u2212\u2013]/g, "-");
-  const eq = text.indexOf("=");
-  if (eq >= 0) {
-    const m = /-?\s?\d+(?:\.\d+)?/.exec(text.slice(eq + 1));
-    if (m) return Number(m[0].replace(/\s/g, ""));
-  }
-  const numbers = text.replace(EXPRESSION_ANYWHERE, " ").match(NUMBER);
-  if (!numbers || numbers.length === 0) return undefined;
-  return Number(numbers[numbers.length - 1]);
-}
+/** The number a completion gives as its answer (scoring.ts, eval-qa's rule). */
+export { statedNumber };
 
 // ---- the oracles ---------------------------------------------------------------------------
 

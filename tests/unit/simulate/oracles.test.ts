@@ -36,6 +36,21 @@ describe("correctness: capitals", () => {
     expect(correctness.score(ask("Capital of Guatemala?"), "The capital of Guatemala is Antigua.")).toBe(0);
   });
 
+  it("scores every answer form of the SFT data: short, sentence, long", () => {
+    const q = ask("What is the capital of Peru?");
+    expect(correctness.score(q, "Lima.")).toBe(1);
+    expect(correctness.score(q, "The capital of Peru is Lima.")).toBe(1);
+    expect(correctness.score(q, "The capital of Peru is Lima, and Peru is in South America.")).toBe(1);
+    expect(correctness.score(q, "Quito.")).toBe(0);
+    expect(correctness.score(q, "The capital of Peru is Quito, and Peru is in South America.")).toBe(0);
+    expect(correctness.score(q, "Lima or Quito.")).toBe(0);
+    // The long form's echo of the country is not the answer either.
+    const s = ask("Capital of Singapore?");
+    expect(correctness.score(s, "The capital of Singapore is Singapore, and Singapore is in Asia.")).toBe(1);
+    expect(correctness.score(s, "The capital of Singapore is Jakarta, and Singapore is in Asia.")).toBe(0);
+    expect(correctness.score(s, "The capital of Singapore is Tanjong Pagar, and Singapore is in Asia.")).toBe(0);
+  });
+
   it("an answer about another country is wrong", () => {
     expect(correctness.score(ask("Name the capital city of North Korea."), "The capital of South Korea is Seoul.")).toBe(0);
   });
@@ -77,6 +92,17 @@ describe("correctness: arithmetic", () => {
     expect(correctness.score(ask("How much is 8 * 11?"), "8 * 11 = 88.")).toBe(1);
     expect(correctness.score(ask("How much is 8 x 11?"), "8 x 11 = 89.")).toBe(0);
   });
+
+  it("scores every answer form of the SFT data: short, equation, words", () => {
+    const q = ask("What is 7 + 5?");
+    for (const c of ["12.", "7 + 5 = 12.", "7 plus 5 equals 12."]) expect(correctness.score(q, c), c).toBe(1);
+    for (const c of ["13.", "7 + 5 = 13.", "7 plus 5 equals 13."]) expect(correctness.score(q, c), c).toBe(0);
+    // An echoed operand is not the answer.
+    const z = ask("Compute 7 - 0.");
+    expect(correctness.score(z, "7 minus 0 equals 8.")).toBe(0);
+    expect(correctness.score(z, "7 minus 0 equals 7.")).toBe(1);
+    expect(statedNumber("3 times 4 equals 12.")).toBe(12);
+  });
 });
 
 describe("correctness: none acceptable and unrecognised questions", () => {
@@ -110,6 +136,17 @@ describe("brevity", () => {
     expect(brevity.score(q, "abcd") - brevity.score(q, "abcdabcd")).toBeCloseTo(8);
     expect(brevity.score(q, "  a   b ")).toBe(brevity.score(q, "a b"));
     expect(Number.isFinite(brevity.score(q, ""))).toBe(true);
+  });
+
+  it("orders the SFT data's forms short over sentence over long", () => {
+    const q = ask("What is the capital of Peru?");
+    const [short, sentence, long] = ["Lima.", "The capital of Peru is Lima.", "The capital of Peru is Lima, and Peru is in South America."].map((c) => brevity.score(q, c));
+    expect(short).toBeGreaterThan(sentence);
+    expect(sentence).toBeGreaterThan(long);
+    const a = ask("What is 7 + 5?");
+    const [n, eq, words] = ["12.", "7 + 5 = 12.", "7 plus 5 equals 12."].map((c) => brevity.score(a, c));
+    expect(n).toBeGreaterThan(eq);
+    expect(eq).toBeGreaterThan(words);
   });
 });
 

@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { SingleBar } from "cli-progress";
+import { DEFAULT_LM_CONFIG, lmConfigSchema } from "../../lib/ml/train/lm-config";
 import { trainLm } from "../../lib/ml/train/train-lm";
-import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
+import { CliError, parseFlags, required, type Command } from "../cli";
+import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
+
+// The settings' flags, help lines and checks come from lm-config.ts. Fields without a fixed
+// default (context, warmup) say in their help how the run derives them.
+const SETTINGS_HELP = configFlagHelp(lmConfigSchema.shape, DEFAULT_LM_CONFIG).replaceAll(" (default undefined)", "");
 
 export const command: Command = {
   name: "train-lm",
@@ -16,59 +22,33 @@ shape flags below are then ignored).
 
 DIR is written as a model directory (config.json, model.safetensors, tokenizer.json,
 generation_config.json, model.onnx) that transformers' from_pretrained loads. It is also
-the checkpoint: every --checkpoint-every steps it is rewritten with optimizer.safetensors
-and trainer_state.json. Running the same command again RESUMES automatically from an
-unfinished checkpoint in DIR (same batches, same schedule); --overwrite starts over.
+the checkpoint: every --checkpoint-every steps it is rewritten with optimizer.safetensors,
+trainer_state.json and metrics.jsonl (loss, grad_norm, lr, num_tokens per step). Running the
+same command again RESUMES automatically from an unfinished checkpoint in DIR (same batches,
+same schedule); --overwrite starts over. Ctrl-C stops after the current step and saves a
+checkpoint.
 
-  --data FILE             training corpus (required)
-  --out DIR               output model directory / checkpoint (required)
-  --init DIR              start from this model directory
-  --vocab-size N          tokenizer vocabulary for a new model (default 2048)
-  --context N             window length, and n_positions of a new model (default 128)
-  --d-model N             width (default 128)
-  --layers N              blocks (default 4)
-  --heads N               attention heads (default 4)
-  --batch-size N          sequences per step (default 16)
-  --steps N               optimizer steps (default 1000)
-  --lr X                  peak learning rate (default 1e-3; warmup, then cosine to lr/10)
-  --warmup-steps N        default min(100, steps/10)
-  --weight-decay X        AdamW decoupled weight decay (default 0.1)
-  --seed N                initialization and data order (default 0)
-  --checkpoint-every N    steps between checkpoints (default 200)
-  --overwrite             ignore an existing checkpoint in DIR`,
+  --data FILE                 training corpus (required)
+  --out DIR                   output model directory / checkpoint (required)
+  --init DIR                  start from this model directory
+  --overwrite                 ignore an existing checkpoint in DIR
+${SETTINGS_HELP}
+  --lr X                      the same as --learning-rate`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       data: { type: "string" },
       out: { type: "string" },
       init: { type: "string" },
-      "vocab-size": { type: "string" },
-      context: { type: "string" },
-      "d-model": { type: "string" },
-      layers: { type: "string" },
-      heads: { type: "string" },
-      "batch-size": { type: "string" },
-      steps: { type: "string" },
-      lr: { type: "string" },
-      "warmup-steps": { type: "string" },
-      "weight-decay": { type: "string" },
-      seed: { type: "string" },
-      "checkpoint-every": { type: "string" },
       overwrite: { type: "boolean" },
+      lr: { type: "string" },
+      ...configFlagOptions(lmConfigSchema.shape),
     });
-    const int = (flag: string, fallback?: number): number | undefined => {
-      const raw = values[flag as keyof typeof values] as string | undefined;
-      if (raw === undefined) return fallback;
-      const n = numberFlag(raw, flag, 0);
-      if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${flag}: expected a positive integer, got "${raw}"`);
-      return n;
-    };
     const dataPath = required(values.data, "data");
     if (!existsSync(dataPath)) throw new CliError(`--data: no such file: ${dataPath}`);
     const outDir = required(values.out, "out");
-    const lr = values.lr === undefined ? undefined : numberFlag(values.lr, "lr", 0);
-    if (lr !== undefined && !(lr > 0)) throw new CliError(`--lr: expected a positive number, got "${values.lr}"`);
-    const weightDecay = values["weight-decay"] === undefined ? undefined : numberFlag(values["weight-decay"], "weight-decay", 0);
-    const warmup = values["warmup-steps"] === undefined ? undefined : numberFlag(values["warmup-steps"], "warmup-steps", 0);
+    const flags: Record<string, unknown> = { ...values };
+    if (values.lr !== undefined && flags["learning-rate"] === undefined) flags["learning-rate"] = values.lr;
+    const config = parseConfigFlags(lmConfigSchema, configFromFlags(lmConfigSchema.shape, flags));
 
     const bar = new SingleBar({
       format: "train-lm |{bar}| {value}/{total} steps | loss {loss} | {tps} tok/s | lr {lr} | ETA {eta_formatted}",
@@ -84,18 +64,7 @@ unfinished checkpoint in DIR (same batches, same schedule); --overwrite starts o
         dataPath,
         outDir,
         initDir: values.init,
-        vocabSize: int("vocab-size"),
-        context: int("context"),
-        dModel: int("d-model"),
-        layers: int("layers"),
-        heads: int("heads"),
-        batchSize: int("batch-size"),
-        steps: int("steps"),
-        lr,
-        warmupSteps: warmup,
-        seed: values.seed === undefined ? undefined : numberFlag(values.seed, "seed", 0),
-        checkpointEvery: int("checkpoint-every"),
-        adamW: weightDecay === undefined ? undefined : { weightDecay },
+        config,
         overwrite: values.overwrite,
         signal: controller.signal,
         onProgress: (p) => {

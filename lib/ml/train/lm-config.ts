@@ -10,8 +10,8 @@ export const lmConfigSchema = z
   .object({
     vocabSize: z.number().int().min(261).max(1_000_000).default(2048)
       .describe("New models only: byte-level BPE vocabulary trained on the corpus (special tokens and the 256 bytes included)."),
-    context: z.number().int().min(1).max(65_536).default(128)
-      .describe("Tokens per training window; also n_positions of a new model."),
+    context: z.number().int().min(1).max(65_536).optional()
+      .describe("Tokens per training window, and n_positions of a new model (default 128; from --init, that model's n_positions)."),
     dModel: z.number().int().min(1).max(65_536).default(128)
       .describe("New models only: width (n_embd)."),
     layers: z.number().int().min(1).max(1024).default(4)
@@ -40,6 +40,9 @@ export type LmConfigInput = z.input<typeof lmConfigSchema>;
 
 export const DEFAULT_LM_CONFIG: LmConfig = lmConfigSchema.parse({});
 export const LM_CONFIG_HELP = configHelp(lmConfigSchema);
+
+/** A new model's n_positions when the config leaves it open. */
+export const DEFAULT_LM_CONTEXT = 128;
 
 /** The warmup of a run: as set, or min(100, steps / 10). */
 export function lmWarmupSteps(c: Pick<LmConfig, "warmupSteps" | "steps">): number {

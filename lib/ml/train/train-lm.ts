@@ -1,34 +1,42 @@
 // Training a GPT-2 language model on a text corpus (pretraining from scratch, or
-// continuing from a model directory): the loop behind `palate train-lm`.
+// continuing from a model directory): `palate train-lm` and make-default-model's pretraining,
+// on the shared loop (trainer.ts).
 //
+// - Settings: lm-config.ts (one schema: defaults, help, CLI flags).
 // - Corpus: plain text, or JSONL with a "text" field (text-corpus.ts); documents are
 //   joined with <|endoftext|> and sampled as random windows (token-windows.ts).
 // - Without `initDir` a byte-level BPE tokenizer is trained on the corpus first, and the
 //   weights start from Hugging Face's GPT-2 initialization.
 // - Checkpoints: the output directory is itself the checkpoint. Every `checkpointEvery`
 //   steps (and at the end, or when cancelled) it is rewritten all-or-nothing as a model
-//   directory plus `optimizer.safetensors` (Adam moments) and `trainer_state.json` (step,
-//   RNG state, schedule). A run whose output directory holds an unfinished
-//   trainer_state.json RESUMES from it automatically (same tokenizer, shape and data
-//   stream), unless `overwrite` is set. Resumed runs continue the exact batch sequence.
-import { existsSync, readFileSync } from "node:fs";
+//   directory plus the checkpoint files (checkpoint.ts): trainer_state.json (step, RNG
+//   state, schedule, the loss of every step), optimizer.safetensors (Adam moments) and
+//   metrics.jsonl (loss, grad_norm, lr, num_tokens per step). A run whose output directory
+//   holds a checkpoint RESUMES from it automatically (same tokenizer, shape and data stream:
+//   the RNG state is the data position), unless `overwrite` is set; a finished one with as
+//   many steps as asked is left as it is.
 import { join } from "node:path";
-import { initGPT2Params, parseSafetensors, serializeSafetensors, toGpt2Config } from "../io";
+import { initGPT2Params, toGpt2Config } from "../io";
 import { float32, int64 } from "../onnx";
-import { DEFAULT_ADAMW, type AdamWConfig } from "../nn/adamw";
+import { DEFAULT_ADAMW } from "../nn/adamw";
 import { flatLayout, packParams, unpackParams } from "../nn/flat-params";
 import { gpt2ParamSpecs, validateGpt2Config, type Gpt2Config } from "../nn/gpt2-config";
 import { loadLanguageModel, newLanguageModelConfig, saveLanguageModel, type LanguageModel } from "../nn/language-model";
 import { Random, type RandomState } from "../random";
 import { Tokenizer, trainBpe } from "../tokenizer";
 import { causalLmLoss } from "./causal-lm";
+import { CHECKPOINT_TENSORS_FILE, TRAINER_STATE_FILE, checkpointFiles, readCheckpoint, type TrainerState } from "./checkpoint";
+import { DEFAULT_LM_CONTEXT, lmConfigSchema, lmWarmupSteps, type LmConfig, type LmConfigInput } from "./lm-config";
 import { learningRateAt } from "./lr-schedule";
+import { METRICS_LOG_FILE, MetricsLog, type MetricValues } from "./metrics-log";
+import { adamWCheckpointTensors, adamWStateFrom } from "./optimizer-state";
 import { readTextCorpus } from "./text-corpus";
 import { TokenWindows, tokenStream } from "./token-windows";
-import { TrainStep, type AdamWState } from "./train-step";
+import { TrainStep } from "./train-step";
+import { runTraining, stepMetrics } from "./trainer";
 
-export const TRAINER_STATE_FILE = "trainer_state.json";
-export const OPTIMIZER_FILE = "optimizer.safetensors";
+export { TRAINER_STATE_FILE };
+export const OPTIMIZER_FILE = CHECKPOINT_TENSORS_FILE;
 
 export interface TrainLmOptions {
   /** Plain text or JSONL ({"text": ...} per line). */
@@ -37,28 +45,13 @@ export interface TrainLmOptions {
   outDir: string;
   /** Start from this model directory (its tokenizer and shape) instead of from scratch. */
   initDir?: string;
-  /** New models only: tokenizer vocabulary (default 2048) and architecture. */
-  vocabSize?: number;
-  dModel?: number;
-  layers?: number;
-  heads?: number;
-  /** Training window length; also n_positions of a new model (default 128). */
-  context?: number;
-  batchSize?: number;
-  /** Total optimizer steps (default 1000). */
-  steps?: number;
-  /** Peak learning rate (default 1e-3); linear warmup then cosine decay to lr/10. */
-  lr?: number;
-  /** Default min(100, steps/10). */
-  warmupSteps?: number;
-  /** Seed of initialization and batch sampling (default 0). */
-  seed?: number;
-  adamW?: Partial<AdamWConfig>;
-  /** Steps between checkpoints (default 200). */
-  checkpointEvery?: number;
+  /** Settings (lm-config.ts); unset fields take their defaults. */
+  config?: LmConfigInput;
   /** Ignore and replace an existing checkpoint in outDir. */
   overwrite?: boolean;
   onProgress?: (p: TrainLmProgress) => void;
+  /** Each point written to metrics.jsonl. */
+  onMetrics?: (step: number, values: MetricValues) => void;
   /** Stops after the current step, saving a checkpoint. */
   signal?: AbortSignal;
 }
@@ -83,8 +76,8 @@ export interface TrainLmResult {
   shape: Gpt2Config;
 }
 
-interface TrainerState {
-  step: number;
+/** trainer_state.json of a train-lm checkpoint. */
+interface LmTrainerState extends TrainerState {
   totalSteps: number;
   rng: RandomState;
   seed: number;
@@ -95,158 +88,130 @@ interface TrainerState {
   losses: { step: number; loss: number }[];
 }
 
-function resolveOptions(o: TrainLmOptions) {
-  const steps = o.steps ?? 1000;
-  const positive = (v: number, name: string) => {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer, got ${v}`);
-    return v;
-  };
-  const lr = o.lr ?? 1e-3;
-  if (!(lr > 0)) throw new Error(`lr must be positive, got ${lr}`);
-  return {
-    steps: positive(steps, "steps"),
-    batchSize: positive(o.batchSize ?? 16, "batchSize"),
-    lr,
-    warmupSteps: o.warmupSteps ?? Math.min(100, Math.floor(steps / 10)),
-    seed: o.seed ?? 0,
-    checkpointEvery: positive(o.checkpointEvery ?? 200, "checkpointEvery"),
-    adamW: { ...DEFAULT_ADAMW, ...o.adamW },
-  };
+function parseLmState(raw: unknown, path: string): LmTrainerState {
+  const s = raw as Partial<LmTrainerState> | null;
+  if (!s || typeof s.step !== "number" || !s.rng || !Array.isArray(s.losses)) {
+    throw new Error(`${path}: not a train-lm checkpoint (pass overwrite to replace it)`);
+  }
+  return s as LmTrainerState;
 }
 
 /** A fresh model for the corpus: a trained tokenizer and HF-initialized weights. */
-function newModel(docs: string[], o: TrainLmOptions, seed: number): LanguageModel {
-  const tokenizer = Tokenizer.fromBpe(trainBpe(docs, { vocabSize: o.vocabSize ?? 2048 }));
+function newModel(docs: string[], c: LmConfig): LanguageModel {
+  const tokenizer = Tokenizer.fromBpe(trainBpe(docs, { vocabSize: c.vocabSize }));
   const shape: Gpt2Config = {
     vocabSize: tokenizer.vocabSize,
-    nPositions: o.context ?? 128,
-    nEmbd: o.dModel ?? 128,
-    nLayer: o.layers ?? 4,
-    nHead: o.heads ?? 4,
+    nPositions: c.context ?? DEFAULT_LM_CONTEXT,
+    nEmbd: c.dModel,
+    nLayer: c.layers,
+    nHead: c.heads,
     layerNormEpsilon: 1e-5,
   };
   validateGpt2Config(shape);
   const config = newLanguageModelConfig(shape, tokenizer);
   const weights: Record<string, Float32Array> = {};
-  for (const [name, t] of initGPT2Params(config, seed)) weights[name] = t.data;
+  for (const [name, t] of initGPT2Params(config, c.seed)) weights[name] = t.data;
   return { config, weights, tokenizer };
 }
 
-function readCheckpoint(dir: string): { state: TrainerState; m: Float32Array; v: Float32Array } | null {
-  const statePath = join(dir, TRAINER_STATE_FILE);
-  if (!existsSync(statePath)) return null;
-  const state = JSON.parse(readFileSync(statePath, "utf8")) as TrainerState;
-  const opt = parseSafetensors(readFileSync(join(dir, OPTIMIZER_FILE)));
-  const m = opt.tensors.get("adam_m");
-  const v = opt.tensors.get("adam_v");
-  if (!m || !v || m.dtype !== "F32" || v.dtype !== "F32") throw new Error(`${join(dir, OPTIMIZER_FILE)}: missing adam_m / adam_v`);
-  return { state, m: m.data, v: v.data };
-}
-
 export async function trainLm(o: TrainLmOptions): Promise<TrainLmResult> {
-  const opts = resolveOptions(o);
+  const cfg = lmConfigSchema.parse(o.config ?? {});
+  const warmupSteps = lmWarmupSteps(cfg);
   const docs = readTextCorpus(o.dataPath);
 
   // The model: a checkpoint to resume, a model to continue from, or a new one.
-  const checkpoint = o.overwrite ? null : readCheckpoint(o.outDir);
+  const checkpoint = o.overwrite ? null : readCheckpoint(o.outDir, parseLmState);
   let model: LanguageModel;
   if (checkpoint) model = await loadLanguageModel(o.outDir);
   else if (o.initDir) model = await loadLanguageModel(o.initDir);
-  else model = newModel(docs, o, opts.seed);
+  else model = newModel(docs, cfg);
   const tokenizer = model.tokenizer;
   if (!tokenizer) throw new Error("the model directory has no tokenizer.json");
   const eos = tokenizer.eosTokenId ?? model.config.eos_token_id;
   const shape = toGpt2Config(model.config);
 
   const stream = tokenStream(docs.map((d) => tokenizer.encode(d)), eos);
-  const context = Math.min(o.context ?? shape.nPositions, shape.nPositions);
+  const context = Math.min(cfg.context ?? shape.nPositions, shape.nPositions);
   const windows = new TokenWindows(stream, context);
-  const B = opts.batchSize;
+  const B = cfg.batchSize;
   const T = windows.seqLen;
 
   const specs = gpt2ParamSpecs(shape);
   const layout = flatLayout(specs);
-  const state: AdamWState = {
-    weights: packParams(layout, model.weights),
-    m: checkpoint?.m ?? new Float32Array(layout.size),
-    v: checkpoint?.v ?? new Float32Array(layout.size),
-    step: checkpoint?.state.step ?? 0,
-  };
-  const rng = checkpoint ? Random.fromState(checkpoint.state.rng) : new Random(opts.seed);
+  const state = adamWStateFrom(packParams(layout, model.weights), checkpoint, checkpoint?.state.step ?? 0);
+  // The data position: windows are drawn from this generator, so its state is where the data stream stands.
+  const rng = checkpoint ? Random.fromState(checkpoint.state.rng) : new Random(cfg.seed);
   const losses = checkpoint?.state.losses ?? [];
   const resumedFrom = checkpoint ? checkpoint.state.step : null;
 
+  if (state.step >= cfg.steps) {
+    return { steps: state.step, finalLoss: losses.at(-1)?.loss ?? NaN, resumedFrom, cancelled: false, shape };
+  }
+
+  const log = MetricsLog.open(join(o.outDir, METRICS_LOG_FILE), resumedFrom, { onRecord: o.onMetrics });
   const save = async () => {
-    const trainerState: TrainerState = {
+    const trainerState: LmTrainerState = {
       step: state.step,
-      totalSteps: opts.steps,
+      totalSteps: cfg.steps,
       rng: rng.state(),
-      seed: opts.seed,
-      lr: opts.lr,
-      warmupSteps: opts.warmupSteps,
+      seed: cfg.seed,
+      lr: cfg.learningRate,
+      warmupSteps,
       batchSize: B,
       seqLen: T,
       losses,
     };
-    const optimizer = serializeSafetensors(
-      {
-        adam_m: { dtype: "F32", shape: [layout.size], data: state.m },
-        adam_v: { dtype: "F32", shape: [layout.size], data: state.v },
-      },
-      { format: "pt", layout: JSON.stringify(layout.slots.map((s) => s.name)) },
-    );
-    const weights = unpackParams(layout, state.weights);
-    await saveLanguageModel(o.outDir, { ...model, weights }, {
-      [TRAINER_STATE_FILE]: JSON.stringify(trainerState, null, 2) + "\n",
-      [OPTIMIZER_FILE]: optimizer,
-    });
+    const files = checkpointFiles({ state: trainerState, ...adamWCheckpointTensors(state, layout), files: { [METRICS_LOG_FILE]: log.content() } });
+    await saveLanguageModel(o.outDir, { ...model, weights: unpackParams(layout, state.weights) }, files);
   };
 
-  if (state.step >= opts.steps) {
-    return { steps: state.step, finalLoss: losses.at(-1)?.loss ?? NaN, resumedFrom, cancelled: false, shape };
-  }
-
-  const trainStep = await TrainStep.create({ params: specs, buildLoss: causalLmLoss(shape, B, T), adamW: opts.adamW });
+  const trainStep = await TrainStep.create({
+    params: specs,
+    buildLoss: causalLmLoss(shape, B, T),
+    adamW: { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay },
+  });
   const lossMask = float32(new Float32Array(B * T).fill(1), [B, T]);
-  const schedule = { lr: opts.lr, warmupSteps: opts.warmupSteps, totalSteps: opts.steps };
+  const schedule = { lr: cfg.learningRate, warmupSteps, totalSteps: cfg.steps };
   let finalLoss = NaN;
-  let cancelled = false;
   let smoothedTps = 0;
-  let announcedResume = resumedFrom !== null;
+  let run;
   try {
-    while (state.step < opts.steps) {
-      if (o.signal?.aborted) {
-        cancelled = true;
-        break;
-      }
-      const batch = windows.sample(B, () => rng.uniform());
-      const lr = learningRateAt(state.step, schedule);
-      const t0 = performance.now();
-      const r = await trainStep.run(
-        state,
-        { input_ids: int64(batch.inputIds, [B, T]), labels: int64(batch.labels, [B, T]), loss_mask: lossMask },
-        lr,
-      );
-      const tps = (B * T) / ((performance.now() - t0) / 1000);
-      smoothedTps = smoothedTps === 0 ? tps : 0.9 * smoothedTps + 0.1 * tps;
-      finalLoss = r.loss;
-      losses.push({ step: state.step, loss: r.loss });
-      o.onProgress?.({
-        step: state.step,
-        totalSteps: opts.steps,
-        loss: r.loss,
-        gradNorm: r.gradNorm,
-        lr,
-        tokensPerSecond: smoothedTps,
-        ...(announcedResume ? { resumedFrom: resumedFrom! } : {}),
-      });
-      announcedResume = false;
-      if (state.step % opts.checkpointEvery === 0 && state.step < opts.steps) await save();
-    }
+    run = await runTraining({
+      startStep: state.step,
+      totalSteps: cfg.steps,
+      resumedFrom,
+      log,
+      runStep: async (step) => {
+        const batch = windows.sample(B, () => rng.uniform());
+        const lr = learningRateAt(step, schedule);
+        const t0 = performance.now();
+        const r = await trainStep.run(
+          state,
+          { input_ids: int64(batch.inputIds, [B, T]), labels: int64(batch.labels, [B, T]), loss_mask: lossMask },
+          lr,
+        );
+        const tps = (B * T) / ((performance.now() - t0) / 1000);
+        smoothedTps = smoothedTps === 0 ? tps : 0.9 * smoothedTps + 0.1 * tps;
+        finalLoss = r.loss;
+        losses.push({ step: state.step, loss: r.loss });
+        return { ...stepMetrics(r, lr), num_tokens: state.step * B * T };
+      },
+      onStep: ({ step, totalSteps, metrics, resumedFrom }) =>
+        o.onProgress?.({
+          step,
+          totalSteps,
+          loss: metrics.loss,
+          gradNorm: metrics.grad_norm,
+          lr: metrics.lr,
+          tokensPerSecond: smoothedTps,
+          ...(resumedFrom !== undefined ? { resumedFrom } : {}),
+        }),
+      checkpoint: { every: cfg.checkpointEvery, save },
+      signal: o.signal,
+    });
   } finally {
     await trainStep.release();
   }
-  await save();
-  return { steps: state.step, finalLoss, resumedFrom, cancelled, shape };
+  if (!run.cancelled) await save();
+  return { steps: state.step, finalLoss, resumedFrom, cancelled: run.cancelled, shape };
 }
-

@@ -17,7 +17,6 @@ describe("training config schemas", () => {
   it("resolve to train-lm's and the default SFT's settings", () => {
     expect(DEFAULT_LM_CONFIG).toEqual({
       vocabSize: 2048,
-      context: 128,
       dModel: 128,
       layers: 4,
       heads: 4,

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generate } from "../../../../lib/ml/generate";
 import { loadLanguageModel, openDecoder } from "../../../../lib/ml/nn/language-model";
-import { trainLm, TRAINER_STATE_FILE } from "../../../../lib/ml/train/train-lm";
+import { TRAINER_STATE_FILE } from "../../../../lib/ml/train/checkpoint";
+import { METRICS_LOG_FILE } from "../../../../lib/ml/train/metrics-log";
+import { trainLm } from "../../../../lib/ml/train/train-lm";
 
 const TEXT = "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
 const tiny = { vocabSize: 300, context: 64, dModel: 32, layers: 2, heads: 2, batchSize: 4, seed: 1 };
@@ -17,7 +19,7 @@ describe("trainLm", () => {
   it("overfits a short text and then reproduces it greedily", async () => {
     const out = join(dir, "overfit");
     const progress: number[] = [];
-    const r = await trainLm({ ...tiny, dataPath: data, outDir: out, steps: 150, lr: 1e-2, warmupSteps: 10, onProgress: (p) => progress.push(p.loss) });
+    const r = await trainLm({ dataPath: data, outDir: out, config: { ...tiny, steps: 150, learningRate: 1e-2, warmupSteps: 10 }, onProgress: (p) => progress.push(p.loss) });
     expect(progress).toHaveLength(150);
     expect(r.finalLoss).toBeLessThan(0.1);
 
@@ -33,7 +35,7 @@ describe("trainLm", () => {
   it("resumes from its checkpoint exactly where an uninterrupted run would be", async () => {
     const straight = join(dir, "straight");
     const resumed = join(dir, "resumed");
-    const opts = { ...tiny, dataPath: data, steps: 8, lr: 5e-3, warmupSteps: 2, checkpointEvery: 3 };
+    const opts = { dataPath: data, config: { ...tiny, steps: 8, learningRate: 5e-3, warmupSteps: 2, checkpointEvery: 3 } };
     const full: number[] = [];
     await trainLm({ ...opts, outDir: straight, onProgress: (p) => full.push(p.loss) });
 
@@ -57,6 +59,11 @@ describe("trainLm", () => {
     const b = await loadLanguageModel(resumed);
     let worst = 0;
     for (const [name, w] of Object.entries(a.weights)) for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(w[i] - b.weights[name][i]));
-    expect(worst).toBeLessThan(1e-5);
+    expect(worst).toBe(0);
+    // Every step logged once, as the uninterrupted run logged it (the stop at 4 came after the checkpoint at 3).
+    const log = (d: string) => readFileSync(join(d, METRICS_LOG_FILE), "utf8");
+    expect(log(resumed)).toBe(log(straight));
+    expect(log(straight).trim().split("\n").map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Object.keys(JSON.parse(log(straight).split("\n")[0]))).toEqual(["step", "loss", "grad_norm", "lr", "num_tokens"]);
   });
 });

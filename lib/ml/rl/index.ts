@@ -70,3 +70,19 @@ export {
   type PpoValueLoss,
   type TokenLogprobs,
 } from "./ppo-loss";
+export {
+  trainPpo,
+  PPO_METRIC_NAMES,
+  PPO_EVAL_METRIC_NAMES,
+  PPO_METRICS_LOG_FILE,
+  PPO_EVALUATIONS_FILE,
+  PPO_METRICS_FILE,
+  PPO_SPLIT_FILE,
+  PPO_VALUE_DIR,
+  type TrainPpoOptions,
+  type TrainPpoResult,
+  type PpoProgress,
+  type PpoSummary,
+} from "./train-ppo";
+export type { PpoEvaluation, PpoSample } from "./ppo-evaluate";
+export type { PpoPromptInput } from "./ppo-batch";

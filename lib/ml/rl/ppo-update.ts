@@ -1,0 +1,193 @@
+// PPO's update: the policy and the value model trained together, as TRL's PolicyAndValueWrapper,
+// ONE train-step graph (lib/ml/train/train-step.ts) and ONE onnxruntime run per minibatch:
+//
+//   weights = [policy params | value params]  (one flat vector, one AdamW, one gradient norm)
+//   logprobs, entropy = log_softmax(policy logits / temperature)[response tokens]
+//   values            = value model at the states before each response token
+//   pg_loss, clipfrac, approxkl, ratio = ppoPolicyLoss(logprobs, old_logprobs, advantages, mask; ε)
+//   vf_loss, vf_clipfrac               = ppoValueLoss(values, old_values, returns, mask; ε_v)
+//   loss = pg_loss + vf_coef · vf_loss      → backward, clip to max_grad_norm, AdamW
+//
+// and the loop around it: num_ppo_epochs passes, each over a fresh permutation of the rollout
+// batch cut into num_mini_batches minibatches, statistics averaged over every minibatch step
+// (TRL's approxkl_stats, pg_clipfrac_stats, … then .mean()).
+import type { Graph, Value } from "../onnx";
+import type { AdamWConfig } from "../nn/adamw";
+import { flatLayout, type FlatLayout } from "../nn/flat-params";
+import { gpt2ParamSpecs, type Gpt2Config, type ParamSpec } from "../nn/gpt2-config";
+import { valueModelParamSpecs } from "../nn/value-model";
+import type { Random } from "../random";
+import { TrainStep, type AdamWState, type LossOutputs } from "../train/train-step";
+import { pickRows, selectRows, type PpoBatch, type PpoShape } from "./ppo-batch";
+import type { PpoConfig } from "./ppo-config";
+import { declarePpoBatch, flatWeightViews, policyLogprobs, ppoBatchFeeds, responseFeed, responseValues } from "./ppo-graph";
+import { ppoPolicyLoss, ppoValueLoss } from "./ppo-loss";
+import { TRAIN_SESSION_OPTIONS, type TrainSessionOptions } from "../train/train-step";
+
+export const POLICY_PREFIX = "policy.";
+export const VALUE_PREFIX = "value.";
+
+/**
+ * AdamW as TRL's PPO uses it (transformers' TrainingArguments defaults): no weight decay,
+ * ε 1e-8; the gradient norm is clipped to config.maxGradNorm over both models together.
+ */
+export function ppoAdamW(config: Pick<PpoConfig, "maxGradNorm">): Partial<AdamWConfig> {
+  return { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: config.maxGradNorm };
+}
+
+/** The trained parameters: the policy's (prefixed `policy.`) then the value model's (`value.`). */
+export function policyAndValueParams(policy: Gpt2Config, value: Gpt2Config): { specs: ParamSpec[]; layout: FlatLayout; policySize: number } {
+  const p = gpt2ParamSpecs(policy).map((s) => ({ ...s, name: POLICY_PREFIX + s.name }));
+  const v = valueModelParamSpecs(value).map((s) => ({ ...s, name: VALUE_PREFIX + s.name }));
+  const specs = [...p, ...v];
+  return { specs, layout: flatLayout(specs), policySize: flatLayout(p).size };
+}
+
+export interface PpoUpdateSpec {
+  policy: Gpt2Config;
+  value: Gpt2Config;
+  /** Rows per minibatch. */
+  rows: number;
+  shape: PpoShape;
+  temperature: number;
+  cliprange: number;
+  cliprangeValue: number;
+  vfCoef: number;
+}
+
+/** The loss builder of the update step (exposed for tests). */
+export function ppoUpdateLoss(spec: PpoUpdateSpec) {
+  const { rows, shape } = spec;
+  return (g: Graph, weights: Record<string, Value>): LossOutputs => {
+    const pick = (prefix: string) => Object.fromEntries(Object.entries(weights).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const x = declarePpoBatch(g, rows, shape);
+    const resp = (name: string) => g.input(name, "float32", [rows, shape.responseLength]);
+    const oldLogprobs = resp("old_logprobs");
+    const advantages = resp("advantages");
+    const oldValues = resp("old_values");
+    const returns = resp("returns");
+    const mask = resp("mask");
+    const { logprobs, entropy } = policyLogprobs(g, spec.policy, pick(POLICY_PREFIX), x, shape, spec.temperature);
+    const values = responseValues(g, spec.value, pick(VALUE_PREFIX), x, shape);
+    const pg = ppoPolicyLoss(g, { logprobs, oldLogprobs, advantages, mask }, spec.cliprange);
+    const vf = ppoValueLoss(g, { values, oldValues, returns, mask }, spec.cliprangeValue);
+    const loss = g.add(pg.loss, g.mul(vf.loss, spec.vfCoef));
+    const entropyMean = g.div(g.reduceSum(g.mul(g.stopGradient(entropy), mask), null, false), g.max(g.reduceSum(mask, null, false), g.scalar(1)));
+    return {
+      loss,
+      metrics: {
+        pg_loss: g.stopGradient(pg.loss),
+        vf_loss: g.stopGradient(vf.loss),
+        pg_clipfrac: pg.clipfrac,
+        vf_clipfrac: vf.clipfrac,
+        approxkl: pg.approxkl,
+        ratio: pg.ratio,
+        entropy: entropyMean,
+      },
+    };
+  };
+}
+
+/** What the update consumes besides the batch: per token [B, R]. */
+export interface PpoTargets {
+  logprobs: Float32Array;
+  values: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+}
+
+/** Averages over every minibatch step of one update (TRL's `…_stats.mean()`), and the ratios' variance. */
+export interface PpoUpdateStats {
+  approxkl: number;
+  pgClipfrac: number;
+  pgLoss: number;
+  vfLoss: number;
+  vfClipfrac: number;
+  entropy: number;
+  ratio: number;
+  ratioVar: number;
+  gradNorm: number;
+  steps: number;
+}
+
+export class PpoUpdate {
+  private constructor(
+    readonly step: TrainStep,
+    readonly spec: PpoUpdateSpec,
+  ) {}
+
+  static async create(spec: PpoUpdateSpec, adamW: Partial<AdamWConfig>, options: TrainSessionOptions = TRAIN_SESSION_OPTIONS): Promise<PpoUpdate> {
+    const { specs } = policyAndValueParams(spec.policy, spec.value);
+    const step = await TrainStep.create({ params: specs, buildLoss: ppoUpdateLoss(spec), adamW }, options);
+    return new PpoUpdate(step, spec);
+  }
+
+  /**
+   * numPpoEpochs passes over `batch` (numMiniBatches minibatches each, a fresh permutation
+   * from `rng` per pass); every minibatch is one optimizer step at learning rate `lr`.
+   */
+  async run(
+    opt: AdamWState,
+    batch: PpoBatch,
+    targets: PpoTargets,
+    config: Pick<PpoConfig, "numPpoEpochs" | "numMiniBatches">,
+    lr: number,
+    rng: Random,
+  ): Promise<PpoUpdateStats> {
+    const B = batch.rows;
+    const mb = B / config.numMiniBatches;
+    if (mb !== this.spec.rows) throw new Error(`PpoUpdate: minibatches of ${mb} rows, the session takes ${this.spec.rows}`);
+    const R = batch.shape.responseLength;
+    const sums = { approxkl: 0, pgClipfrac: 0, pgLoss: 0, vfLoss: 0, vfClipfrac: 0, entropy: 0, ratio: 0, ratioSq: 0, gradNorm: 0 };
+    let steps = 0;
+    for (let epoch = 0; epoch < config.numPpoEpochs; epoch++) {
+      const perm = rng.shuffle(Array.from({ length: B }, (_, i) => i));
+      for (let k = 0; k < config.numMiniBatches; k++) {
+        const index = perm.slice(k * mb, (k + 1) * mb);
+        const rows = selectRows(batch, index);
+        const r = await this.step.run(
+          opt,
+          {
+            ...ppoBatchFeeds(rows),
+            old_logprobs: responseFeed(pickRows(targets.logprobs, index, R), mb, batch.shape),
+            advantages: responseFeed(pickRows(targets.advantages, index, R), mb, batch.shape),
+            old_values: responseFeed(pickRows(targets.values, index, R), mb, batch.shape),
+            returns: responseFeed(pickRows(targets.returns, index, R), mb, batch.shape),
+            mask: responseFeed(rows.mask, mb, batch.shape),
+          },
+          lr,
+        );
+        const m = r.metrics;
+        sums.approxkl += m.approxkl;
+        sums.pgClipfrac += m.pg_clipfrac;
+        sums.pgLoss += m.pg_loss;
+        sums.vfLoss += m.vf_loss;
+        sums.vfClipfrac += m.vf_clipfrac;
+        sums.entropy += m.entropy;
+        sums.ratio += m.ratio;
+        sums.ratioSq += m.ratio * m.ratio;
+        sums.gradNorm += r.gradNorm;
+        steps++;
+      }
+    }
+    const mean = (s: number) => s / steps;
+    const ratio = mean(sums.ratio);
+    return {
+      approxkl: mean(sums.approxkl),
+      pgClipfrac: mean(sums.pgClipfrac),
+      pgLoss: mean(sums.pgLoss),
+      vfLoss: mean(sums.vfLoss),
+      vfClipfrac: mean(sums.vfClipfrac),
+      entropy: mean(sums.entropy),
+      ratio,
+      // TRL: ratio_stats.var() over the minibatch steps (unbiased).
+      ratioVar: steps > 1 ? ((sums.ratioSq - steps * ratio * ratio) / (steps - 1)) : 0,
+      gradNorm: mean(sums.gradNorm),
+      steps,
+    };
+  }
+
+  async release(): Promise<void> {
+    await this.step.release();
+  }
+}

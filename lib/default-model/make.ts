@@ -2,9 +2,9 @@
 // masked SFT on generated demonstrations (default-sft) → eval-qa of both → model card.
 //
 // Deterministic: fixed seeds everywhere and one intra-op thread in every training session
-// (lib/ml's default), so a re-run reproduces the final losses. The pretraining checkpoint
-// (with its optimizer state) lives in `workDir`; the output directories hold only the
-// model files and the card.
+// (lib/ml's default), so a re-run reproduces the final losses. The pretraining and SFT
+// checkpoints (with their optimizer state and metrics.jsonl) live in `workDir`; the output
+// directories hold only the model files and the card.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gpt2ParamShapes, saveModelDir, createGenerationConfig, type NamedParams } from "../ml/io";
@@ -36,9 +36,9 @@ export interface MakeDefaultModelOptions {
   config: DefaultModelConfig;
   baseDir: string;
   sftDir: string;
-  /** Scratch space: corpus file and the pretraining checkpoint. */
+  /** Scratch space: corpus file and the pretraining and SFT checkpoints. */
   workDir: string;
-  /** Resume pretraining from the checkpoint in workDir instead of starting over. */
+  /** Resume pretraining and SFT from their checkpoints in workDir instead of starting over. */
   resume?: boolean;
   onLog?: (line: string) => void;
   onProgress?: (p: StageProgress) => void;
@@ -115,8 +115,17 @@ export async function makeDefaultModel(o: MakeDefaultModelOptions): Promise<Make
   const answerTokens = sequences.reduce((n, s) => n + s.mask.reduce((a, b) => a + b, 0), 0);
   const t1 = Date.now();
   const sft = await trainSft(base, sequences, {
-    ...c.sft,
-    seed: c.seed,
+    config: {
+      steps: c.sft.steps,
+      batchSize: c.sft.batchSize,
+      maxLength: c.sft.seqLen,
+      learningRate: c.sft.lr,
+      warmupSteps: c.sft.warmupSteps,
+      seed: c.seed,
+      checkpointEvery: Math.max(100, Math.floor(c.sft.steps / 10)),
+    },
+    outDir: join(o.workDir, "sft-checkpoint"),
+    overwrite: !o.resume,
     onProgress: (p) => o.onProgress?.({ stage: "sft", value: p.step, total: p.totalSteps, loss: p.loss }),
   });
   const sftSeconds = (Date.now() - t1) / 1000;

@@ -15,18 +15,17 @@
 //   (config.json, model.safetensors with score.weight, tokenizer files, model.onnx), plus
 //   metrics.jsonl (TRL's metric names, one JSON line per step and per evaluation),
 //   metrics.json (summary, calibration) and split.json (the promptKeys of each side).
-// - Checkpoints: like train-lm, outDir is the checkpoint (trainer_state.json +
-//   optimizer.safetensors, written all-or-nothing with the model). An unfinished outDir is
-//   resumed; a finished one is returned as it is (unless `overwrite`).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// - The loop, checkpoints and metrics.jsonl are the shared trainer's (lib/ml/train): like
+//   train-lm, outDir is the checkpoint (trainer_state.json + optimizer.safetensors +
+//   metrics.jsonl, written all-or-nothing with the model). An unfinished outDir is resumed;
+//   a finished one is returned as it is (unless `overwrite`).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   SCORE_WEIGHT,
   isSequenceClassifier,
   loadModelDir,
-  parseSafetensors,
   saveModelDir,
-  serializeSafetensors,
   toGpt2Config,
   withArchitecture,
   type GPT2Config,
@@ -38,8 +37,12 @@ import type { Gpt2Config } from "../nn/gpt2-config";
 import { exportRewardModelOnnx, rewardModelParamSpecs, rewardScores } from "../nn/reward-model";
 import { Random } from "../random";
 import type { Tokenizer } from "../tokenizer";
+import { CHECKPOINT_TENSORS_FILE, TRAINER_STATE_FILE, checkpointFiles, readCheckpoint, type TrainerState as BaseTrainerState } from "../train/checkpoint";
 import { learningRateAt } from "../train/lr-schedule";
-import { TrainStep, type AdamWState, type LossOutputs } from "../train/train-step";
+import { METRICS_LOG_FILE, MetricsLog } from "../train/metrics-log";
+import { adamWCheckpointTensors, adamWStateFrom } from "../train/optimizer-state";
+import { TrainStep, type LossOutputs } from "../train/train-step";
+import { runTraining, stepMetrics } from "../train/trainer";
 import {
   batchShape,
   encodeRankings,
@@ -55,9 +58,8 @@ import {
 import { rewardConfigSchema, type RewardConfig, type RewardConfigInput } from "./reward-config";
 import { rankingLoss } from "./ranking-loss";
 
-export const TRAINER_STATE_FILE = "trainer_state.json";
-export const OPTIMIZER_FILE = "optimizer.safetensors";
-export const METRICS_LOG_FILE = "metrics.jsonl";
+export { TRAINER_STATE_FILE, METRICS_LOG_FILE };
+export const OPTIMIZER_FILE = CHECKPOINT_TENSORS_FILE;
 export const METRICS_FILE = "metrics.json";
 export const SPLIT_FILE = "split.json";
 
@@ -149,8 +151,8 @@ export interface TrainRewardModelResult {
   metrics: RewardMetrics;
 }
 
-interface TrainerState {
-  step: number;
+/** trainer_state.json of a reward-model run (the batch order is a function of the seed and the step). */
+interface TrainerState extends BaseTrainerState {
   totalSteps: number;
   stepsPerEpoch: number;
   finished: boolean;
@@ -368,19 +370,10 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 
-function readTrainerState(dir: string): TrainerState | null {
-  const path = join(dir, TRAINER_STATE_FILE);
-  if (!existsSync(path)) return null;
-  const state = readJson<TrainerState>(path);
-  return typeof state.step === "number" && typeof state.trainingSetHash === "string" ? state : null;
-}
-
-function readMoments(dir: string): { m: Float32Array; v: Float32Array } {
-  const opt = parseSafetensors(readFileSync(join(dir, OPTIMIZER_FILE)));
-  const m = opt.tensors.get("adam_m");
-  const v = opt.tensors.get("adam_v");
-  if (!m || !v || m.dtype !== "F32" || v.dtype !== "F32") throw new Error(`${join(dir, OPTIMIZER_FILE)}: missing adam_m / adam_v`);
-  return { m: m.data, v: v.data };
+/** A reward-model run's state; another kind of trainer_state.json (e.g. train-lm's) is no checkpoint of it. */
+function parseTrainerState(raw: unknown): TrainerState | null {
+  const s = raw as Partial<TrainerState> | null;
+  return s && typeof s.step === "number" && typeof s.trainingSetHash === "string" ? (s as TrainerState) : null;
 }
 
 function sameConfig(a: RewardConfig, b: RewardConfig): boolean {
@@ -413,7 +406,8 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
   if (split.train.length === 0) throw new Error("no ranking with a pair to train on");
 
   // A finished run, or a checkpoint to resume.
-  let state = o.overwrite ? null : readTrainerState(o.outDir);
+  const checkpoint = o.overwrite ? null : readCheckpoint(o.outDir, parseTrainerState);
+  const state = checkpoint?.state ?? null;
   if (state && (state.trainingSetHash !== hash || !sameConfig(state.config, cfg))) {
     throw new Error(
       `${o.outDir} holds a ${state.finished ? "finished run" : "checkpoint"} of different rankings or configuration; pass overwrite to replace it`,
@@ -448,34 +442,13 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
 
   const specs = rewardModelParamSpecs(shape);
   const layout = flatLayout(specs);
-  const moments = state ? readMoments(o.outDir) : null;
-  const opt: AdamWState = {
-    weights: packParams(layout, model.weights),
-    m: moments?.m ?? new Float32Array(layout.size),
-    v: moments?.v ?? new Float32Array(layout.size),
-    step: state?.step ?? 0,
-  };
+  const opt = adamWStateFrom(packParams(layout, model.weights), checkpoint, state?.step ?? 0);
   const resumedFrom = state ? state.step : null;
   let trainSeconds = state?.trainSeconds ?? 0;
   let lastTrain = state?.lastTrain ?? null;
 
   // metrics.jsonl: the lines up to the checkpoint's step are kept, the rest dropped.
-  const logPath = join(o.outDir, METRICS_LOG_FILE);
-  const metricLines: string[] = [];
-  if (state && existsSync(logPath)) {
-    for (const line of readFileSync(logPath, "utf8").split("\n")) {
-      if (line.trim() === "") continue;
-      if ((JSON.parse(line) as { step: number }).step <= state.step) metricLines.push(line);
-    }
-  }
-  mkdirSync(o.outDir, { recursive: true });
-  writeFileSync(logPath, metricLines.map((l) => l + "\n").join(""));
-  const record = (step: number, values: Record<string, number>) => {
-    const line = JSON.stringify({ step, ...values });
-    metricLines.push(line);
-    appendFileSync(logPath, line + "\n");
-    o.onMetrics?.(step, values);
-  };
+  const metricsLog = MetricsLog.open(join(o.outDir, METRICS_LOG_FILE), resumedFrom, { onRecord: o.onMetrics });
 
   const splitFile = {
     seed: cfg.seed,
@@ -498,21 +471,12 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
       trainSeconds,
       lastTrain,
     };
-    const files: Record<string, string | Uint8Array> = {
-      [TRAINER_STATE_FILE]: JSON.stringify(trainerState, null, 2) + "\n",
-      [METRICS_LOG_FILE]: metricLines.map((l) => l + "\n").join(""),
-      [SPLIT_FILE]: JSON.stringify(splitFile, null, 2) + "\n",
-      ...extra,
-    };
-    if (!finished) {
-      files[OPTIMIZER_FILE] = serializeSafetensors(
-        {
-          adam_m: { dtype: "F32", shape: [layout.size], data: opt.m },
-          adam_v: { dtype: "F32", shape: [layout.size], data: opt.v },
-        },
-        { format: "pt", layout: JSON.stringify(layout.slots.map((s) => s.name)) },
-      );
-    }
+    // A finished run keeps no moments: it is not resumed, and a continuation starts a new run.
+    const files = checkpointFiles({
+      state: trainerState,
+      ...(finished ? {} : adamWCheckpointTensors(opt, layout)),
+      files: { [METRICS_LOG_FILE]: metricsLog.content(), [SPLIT_FILE]: JSON.stringify(splitFile, null, 2) + "\n", ...extra },
+    });
     await saveModelDir(o.outDir, {
       config: model.config,
       params,
@@ -530,14 +494,13 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
     return { rewards, figures: evaluateRewards(rewards, rankings, lossOptions) };
   };
   let lastEval: RankingEvaluation | null = null;
-  let lastEvalStep = -1;
-  const runEval = async () => {
-    if (evalRankings.length === 0 || lastEvalStep === opt.step) return;
+  /** The held-out figures, logged with TRL's eval_ prefix by the loop (none without held-out prompts). */
+  const evaluateHeldOut = async () => {
+    if (evalRankings.length === 0) return null;
     const { figures } = await evaluate(evalRankings);
     lastEval = figures;
-    lastEvalStep = opt.step;
     const { pairs: _pairs, ...values } = figures;
-    record(opt.step, Object.fromEntries(Object.entries(values).map(([name, v]) => [`eval_${name}`, v])));
+    return values;
   };
 
   const summary = (calibration: Calibration | null): RewardMetrics => {
@@ -572,45 +535,43 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
     params: specs,
     buildLoss: rewardModelLoss(shape, dims, lossOptions),
   });
-  let cancelled = false;
-  let announcedResume = resumedFrom !== null;
   try {
-    while (opt.step < totalSteps) {
-      if (o.signal?.aborted) {
-        cancelled = true;
-        break;
-      }
-      const s = opt.step;
-      const epoch = Math.floor(s / stepsPerEpoch);
-      const start = (s % stepsPerEpoch) * cfg.batchSize;
-      const chunk = orders[epoch].slice(start, start + cfg.batchSize).map((i) => trainRankings[i]);
-      const batch = makeRankingBatch(chunk, dims, padId);
-      const lr = learningRateAt(s, schedule);
-      const t0 = performance.now();
-      const r = await trainStep.run(
-        opt,
-        {
-          ...batchFeeds(batch, dims),
-          preferences: float32(batch.preferences, [dims.batchSize, k, k]),
-          valid: float32(batch.valid, [dims.batchSize, k]),
-        },
-        lr,
-      );
-      trainSeconds += (performance.now() - t0) / 1000;
-      lastTrain = { loss: r.loss, accuracy: r.metrics.accuracy };
-      const epochFraction = opt.step / stepsPerEpoch;
-      record(opt.step, { loss: r.loss, ...r.metrics, grad_norm: r.gradNorm, lr, epoch: epochFraction });
-      o.onProgress?.({ step: opt.step, totalSteps, epoch: epoch + 1, ...(announcedResume ? { resumedFrom: resumedFrom! } : {}) });
-      announcedResume = false;
-      if (cfg.evalEvery > 0 && opt.step % cfg.evalEvery === 0 && opt.step < totalSteps) await runEval();
-      if (opt.step % cfg.checkpointEvery === 0 && opt.step < totalSteps) await save(false);
-    }
-    if (cancelled) {
-      await save(false);
+    const run = await runTraining({
+      startStep: opt.step,
+      totalSteps,
+      resumedFrom,
+      log: metricsLog,
+      runStep: async (s) => {
+        // The batch of step s: its slice of the epoch's order (a function of the seed and s).
+        const epoch = Math.floor(s / stepsPerEpoch);
+        const start = (s % stepsPerEpoch) * cfg.batchSize;
+        const chunk = orders[epoch].slice(start, start + cfg.batchSize).map((i) => trainRankings[i]);
+        const batch = makeRankingBatch(chunk, dims, padId);
+        const lr = learningRateAt(s, schedule);
+        const t0 = performance.now();
+        const r = await trainStep.run(
+          opt,
+          {
+            ...batchFeeds(batch, dims),
+            preferences: float32(batch.preferences, [dims.batchSize, k, k]),
+            valid: float32(batch.valid, [dims.batchSize, k]),
+          },
+          lr,
+        );
+        trainSeconds += (performance.now() - t0) / 1000;
+        lastTrain = { loss: r.loss, accuracy: r.metrics.accuracy };
+        return { ...stepMetrics(r, lr), epoch: opt.step / stepsPerEpoch };
+      },
+      onStep: ({ step, resumedFrom }) =>
+        o.onProgress?.({ step, totalSteps, epoch: Math.floor((step - 1) / stepsPerEpoch) + 1, ...(resumedFrom !== undefined ? { resumedFrom } : {}) }),
+      evaluation: { every: cfg.evalEvery, evaluate: evaluateHeldOut },
+      checkpoint: { every: cfg.checkpointEvery, save: () => save(false) },
+      signal: o.signal,
+    });
+    if (run.cancelled) {
       log(`cancelled at step ${opt.step}; checkpoint written`);
-      return { steps: opt.step, totalSteps, cancelled, resumedFrom, metrics: summary(null) };
+      return { steps: opt.step, totalSteps, cancelled: true, resumedFrom, metrics: summary(null) };
     }
-    await runEval();
     const calibrationSet = evalRankings.length > 0 ? "eval" : "train";
     const { rewards } = await evaluate(calibrationSet === "eval" ? evalRankings : trainRankings);
     const rankings = calibrationSet === "eval" ? evalRankings : trainRankings;

@@ -4,13 +4,14 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobKind } from "./kind";
 import { generateJobKind } from "./kinds/generate";
+import { ppoJobKind } from "./kinds/ppo";
 import { scoreJobKind } from "./kinds/score";
 import { trainRmJobKind } from "./kinds/train-rm";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind];
+const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

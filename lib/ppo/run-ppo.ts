@@ -1,0 +1,143 @@
+// The "ppo" job: PPO of a policy against a frozen reward model on a project's prompts, then the
+// policy registered (kind "policy") with its lineage. The loop is lib/ml/rl/train-ppo.ts; its
+// output directory is its checkpoint, so an interrupted job resumes from the last checkpoint.
+import { join } from "node:path";
+import type { Db } from "../../db/client";
+import type { JobContext } from "../jobs/kind";
+import { JobCancelledError } from "../jobs/kind";
+import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
+import { getProject } from "../projects";
+import type { PpoJobParams } from "./job-params";
+import { loadProjectPrompts, readRewardSplit, splitPpoPrompts } from "./prompts";
+
+export interface PpoJobResult extends Record<string, unknown> {
+  modelId: number;
+  modelName: string;
+  outDir: string;
+  round: number;
+  iterations: number;
+  resumedFrom: number | null;
+  metrics: Record<string, number>;
+}
+
+/** A model a PPO job names: a registry row, or (CLI) a bare directory. */
+interface ModelRef {
+  dir: string;
+  row: ModelRow | null;
+  label: string;
+}
+
+function resolveRef(db: Db, id: number | undefined, dir: string | undefined, field: string, want: "policy" | "reward"): ModelRef {
+  if (dir !== undefined) return { dir, row: null, label: dir };
+  const row = id === undefined ? undefined : getModelRow(db, id);
+  if (!row) throw new Error(`params.${field}: model ${id} does not exist`);
+  if (row.source !== "palate") throw new Error(`params.${field}: ${row.name} is an endpoint; PPO needs a Palate model directory`);
+  if (want === "reward" && row.kind !== "reward") throw new Error(`params.${field}: ${row.name} is not a reward model`);
+  if (want === "policy" && row.kind === "reward") throw new Error(`params.${field}: ${row.name} is a reward model, not a policy`);
+  return { dir: modelDir(row), row, label: row.name };
+}
+
+function lineageOf(row: ModelRow | null): Record<string, unknown> | null {
+  const lineage = row?.metadata?.lineage;
+  return lineage && typeof lineage === "object" ? (lineage as Record<string, unknown>) : null;
+}
+
+/** The round a policy belongs to: its lineage's round, 0 for a model no PPO run produced (the SFT model). */
+export function roundOfPolicy(row: ModelRow | null): number {
+  const round = lineageOf(row)?.round;
+  return typeof round === "number" ? round : 0;
+}
+
+/** The default registry name of a job's policy: ppo-<project slug>-<job id>. */
+export function defaultPolicyName(projectName: string, jobId: number): string {
+  return `ppo-${nameSlug(projectName)}-${jobId}`;
+}
+
+const refView = (ref: ModelRef) => (ref.row ? { id: ref.row.id, name: ref.row.name } : { dir: ref.dir });
+
+export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResult> {
+  const { db, params } = ctx;
+  const project = getProject(db, params.projectId);
+  if (!project) throw new Error(`params.projectId: project ${params.projectId} does not exist`);
+  const policy = resolveRef(db, params.policyModelId, params.policyDir, "policyModelId", "policy");
+  const reward = resolveRef(db, params.rewardModelId, params.rewardDir, "rewardModelId", "reward");
+  const reference = params.referenceModelId !== undefined ? resolveRef(db, params.referenceModelId, undefined, "referenceModelId", "policy") : policy;
+  // The SFT model at the root of the loop: the starting policy's, or the starting policy itself.
+  const sftModel = (lineageOf(policy.row)?.sftModel as Record<string, unknown> | undefined) ?? refView(policy);
+  const round = params.round ?? roundOfPolicy(policy.row) + 1;
+
+  const name = params.name ?? defaultPolicyName(project.name, ctx.jobId);
+  const existing = getModelByName(db, name);
+  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+
+  const all = loadProjectPrompts(db, project.id);
+  const split = splitPpoPrompts(all, readRewardSplit(reward.dir), params.config.validationFraction, params.config.seed);
+  if (split.train.length === 0) throw new Error(`project "${project.name}" has no prompts to train on`);
+  ctx.log(
+    `PPO round ${round} on "${project.name}": policy ${policy.label}, reward model ${reward.label}, reference ${reference.label}; ` +
+      `${split.train.length} training prompts, ${split.eval.length} held out (${split.source}).`,
+  );
+
+  const outDir = params.outDir ?? join(ctx.artifactDir, "model");
+  const { trainPpo } = await import("../ml/rl/train-ppo");
+  const result = await trainPpo({
+    policyDir: policy.dir,
+    referenceDir: reference.dir,
+    rewardModelDir: reward.dir,
+    outDir,
+    prompts: split.train.map((p) => p.messages),
+    evalPrompts: split.eval.map((p) => p.messages),
+    config: params.config,
+    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
+    overwrite: params.overwrite === true && ctx.attempt === 1,
+    signal: ctx.signal,
+    onMetrics: (iteration, values) => ctx.metrics(iteration, values),
+    onProgress: (p) => {
+      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at iteration ${p.resumedFrom}.`);
+      ctx.progress(p.iteration / Math.max(1, p.totalIterations), `iteration ${p.iteration}/${p.totalIterations}`);
+    },
+    onEvaluation: (evaluation) => ctx.output("evaluation", evaluation),
+    onLog: (text) => ctx.log(text),
+  });
+  if (result.cancelled) throw new JobCancelledError();
+
+  const metrics = result.metrics;
+  const model =
+    existing !== undefined
+      ? toView(existing)
+      : registerModel(db, {
+          name,
+          kind: "policy",
+          source: "palate",
+          path: registryPath(outDir),
+          parentId: policy.row?.id ?? null,
+          jobId: ctx.jobId,
+          projectId: project.id,
+          description: `PPO policy (round ${round}) of "${project.name}": ${policy.label} against ${reward.label}.`,
+          metadata: {
+            lineage: {
+              round,
+              sftModel,
+              startPolicy: refView(policy),
+              reference: refView(reference),
+              rewardModel: refView(reward),
+              project: { id: project.id, name: project.name },
+              trainPrompts: split.train.length,
+              evalPrompts: split.eval.length,
+              promptSplit: split.source,
+              promptsHash: split.trainHash,
+              valueModel: "value",
+            },
+            metrics,
+            evaluation: result.evaluation ?? null,
+            config: params.config,
+          },
+        });
+  const summary =
+    typeof metrics.eval_scores === "number"
+      ? ` · held-out score ${metrics.eval_scores.toFixed(3)} (SFT ${Number(metrics.eval_scores_reference).toFixed(3)}), KL ${Number(metrics.eval_kl).toFixed(3)}`
+      : "";
+  ctx.progress(1, `registered ${model.name}${summary}`);
+  ctx.log(`Registered ${model.name} (${outDir})${summary}.`);
+  return { modelId: model.id, modelName: model.name, outDir, round, iterations: result.iterations, resumedFrom: result.resumedFrom, metrics };
+}

@@ -47,8 +47,16 @@ ${SETTINGS_HELP}
     if (!existsSync(dataPath)) throw new CliError(`--data: no such file: ${dataPath}`);
     const outDir = required(values.out, "out");
     const flags: Record<string, unknown> = { ...values };
-    if (values.lr !== undefined && flags["learning-rate"] === undefined) flags["learning-rate"] = values.lr;
-    const config = parseConfigFlags(lmConfigSchema, configFromFlags(lmConfigSchema.shape, flags));
+    const viaAlias = values.lr !== undefined && flags["learning-rate"] === undefined;
+    if (viaAlias) flags["learning-rate"] = values.lr;
+    let config;
+    try {
+      config = parseConfigFlags(lmConfigSchema, configFromFlags(lmConfigSchema.shape, flags));
+    } catch (err) {
+      // Name the flag the user typed.
+      if (viaAlias && err instanceof CliError) throw new CliError(err.message.replace(/^--learning-rate:/, "--lr:"));
+      throw err;
+    }
 
     const bar = new SingleBar({
       format: "train-lm |{bar}| {value}/{total} steps | loss {loss} | {tps} tok/s | lr {lr} | ETA {eta_formatted}",

@@ -1,29 +1,12 @@
 import { resolve } from "node:path";
 import { databasePath, openDb } from "../../db/client";
-import { DEFAULT_REWARD_CONFIG, REWARD_CONFIG_HELP, rewardConfigSchema, type RewardConfigInput } from "../../lib/ml/rl/reward-config";
+import { DEFAULT_REWARD_CONFIG, rewardConfigSchema } from "../../lib/ml/rl/reward-config";
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../lib/reward/job-params";
-import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
+import { CliError, parseFlags, required, type Command } from "../cli";
+import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
-
-const d = DEFAULT_REWARD_CONFIG;
-
-/** Numeric flags → RewardConfig fields. */
-const NUMERIC: Record<string, keyof RewardConfigInput> = {
-  lr: "learningRate",
-  epochs: "epochs",
-  "batch-size": "batchSize",
-  "max-length": "maxLength",
-  seed: "seed",
-  "validation-fraction": "validationFraction",
-  margin: "margin",
-  centring: "centring",
-  "warmup-ratio": "warmupRatio",
-  "eval-every": "evalEvery",
-  "checkpoint-every": "checkpointEvery",
-};
-const FLAG_OF = Object.fromEntries(Object.entries(NUMERIC).map(([flag, field]) => [field, flag]));
 
 export const command: Command = {
   name: "train-rm",
@@ -45,35 +28,32 @@ The last line printed is metrics.json's summary as JSON.
   --name NAME                 registry name (default rm-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
                               other rankings or settings is refused without it)
-${Object.entries(NUMERIC)
-  .map(([flag, field]) => `  --${(flag + " X").padEnd(26)}${REWARD_CONFIG_HELP[field as keyof typeof REWARD_CONFIG_HELP]} (default ${d[field as keyof typeof d]})`)
-  .join("\n")}
-  --include-none-acceptable   ${REWARD_CONFIG_HELP.includeNoneAcceptable}`,
+${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
+  --lr X                      the same as --learning-rate`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       project: { type: "string" },
       base: { type: "string" },
       out: { type: "string" },
       name: { type: "string" },
-      "include-none-acceptable": { type: "boolean" },
       overwrite: { type: "boolean" },
-      ...Object.fromEntries(Object.keys(NUMERIC).map((flag) => [flag, { type: "string" as const }])),
+      lr: { type: "string" },
+      ...configFlagOptions(rewardConfigSchema.shape),
     });
     const projectName = required(values.project, "project");
     const baseName = required(values.base, "base");
     const out = resolve(required(values.out, "out"));
 
-    const config: Record<string, unknown> = {};
-    for (const [flag, field] of Object.entries(NUMERIC)) {
-      const v = (values as Record<string, unknown>)[flag];
-      if (typeof v === "string") config[field] = numberFlag(v, flag, 0);
-    }
-    if (values["include-none-acceptable"]) config.includeNoneAcceptable = true;
-    const parsedConfig = rewardConfigSchema.safeParse(config);
-    if (!parsedConfig.success) {
-      const issue = parsedConfig.error.issues[0];
-      const field = String(issue.path[0] ?? "");
-      throw new CliError(`--${FLAG_OF[field] ?? field}: ${issue.message}`);
+    // Flags, help and checks from the schema (reward-config.ts); --lr is the older name of --learning-rate.
+    const flags: Record<string, unknown> = { ...values };
+    const viaAlias = values.lr !== undefined && flags["learning-rate"] === undefined;
+    if (viaAlias) flags["learning-rate"] = values.lr;
+    let config;
+    try {
+      config = parseConfigFlags(rewardConfigSchema, configFromFlags(rewardConfigSchema.shape, flags));
+    } catch (err) {
+      if (viaAlias && err instanceof CliError) throw new CliError(err.message.replace(/^--learning-rate:/, "--lr:"));
+      throw err;
     }
 
     const db = openDb(databasePath());
@@ -89,7 +69,7 @@ ${Object.entries(NUMERIC)
         projectId: project.id,
         baseModelId: base.id,
         outDir: out,
-        config: parsedConfig.data,
+        config,
         ...(values.overwrite ? { overwrite: true } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
       });

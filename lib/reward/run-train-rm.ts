@@ -70,12 +70,12 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
   const existing = getModelByName(db, name);
   if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
 
-  const set = loadTrainingSet(db, project.id, { includeNoneAcceptable: params.config.includeNoneAcceptable });
+  const set = loadTrainingSet(db, project.id, { includeNoneAcceptable: params.config.includeNoneAcceptable, rounds: params.rounds });
   if (set.examples.length === 0) {
     throw new Error(`project "${project.name}" has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`);
   }
   ctx.log(
-    `Training ${name} from ${base.name} on ${set.rankings} rankings of ${set.examples.length} tasks (${set.comparisons} comparisons` +
+    `Training ${name} from ${base.name} on ${set.rankings} rankings of ${set.examples.length} tasks (round${set.roundsUsed.length > 1 ? "s" : ""} ${set.roundsUsed.join(", ")}; ${set.comparisons} comparisons` +
       `${set.noneAcceptableLeftOut > 0 ? `; ${set.noneAcceptableLeftOut} "none acceptable" left out` : ""}).`,
   );
 
@@ -124,6 +124,9 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
           noneAcceptableLeftOut: set.noneAcceptableLeftOut,
           trainingSetHash: m.training_set_hash ?? null,
           rankingsHash: set.rankingsHash,
+          // The loop's round this reward model belongs to: the latest round of its rankings.
+          round: set.round,
+          rounds: set.roundsUsed,
         },
         metrics,
         calibration: calibrationOf(m.calibration),

@@ -17,12 +17,25 @@ import { flatLayout, type FlatLayout } from "../nn/flat-params";
 import { gpt2ParamSpecs, type Gpt2Config, type ParamSpec } from "../nn/gpt2-config";
 import { valueModelParamSpecs } from "../nn/value-model";
 import type { Random } from "../random";
-import { TrainStep, type AdamWState, type LossOutputs } from "../train/train-step";
+import { TrainStep, type AdamWState, type LossOutputs, type StepResult } from "../train/train-step";
 import { pickRows, selectRows, type PpoBatch, type PpoShape } from "./ppo-batch";
 import type { PpoConfig } from "./ppo-config";
 import { declarePpoBatch, flatWeightViews, policyLogprobs, ppoBatchFeeds, responseFeed, responseValues } from "./ppo-graph";
 import { ppoPolicyLoss, ppoValueLoss } from "./ppo-loss";
 import { TRAIN_SESSION_OPTIONS, type TrainSessionOptions } from "../train/train-step";
+import { GradientStep } from "./ppo-step";
+
+/**
+ * Where AdamW runs: "typescript" (GradientStep: gradients out of the graph, one fused pass in
+ * TypeScript; the default, measured faster in bench/ppo.ts) or "graph" (TrainStep: inside the
+ * ORT run).
+ */
+export type PpoOptimizer = "typescript" | "graph";
+
+interface StepRunner {
+  run(state: AdamWState, batch: Record<string, import("../onnx").Tensor>, lr: number): Promise<StepResult>;
+  release(): Promise<void>;
+}
 
 export const POLICY_PREFIX = "policy.";
 export const VALUE_PREFIX = "value.";
@@ -112,13 +125,19 @@ export interface PpoUpdateStats {
 
 export class PpoUpdate {
   private constructor(
-    readonly step: TrainStep,
+    readonly step: StepRunner,
     readonly spec: PpoUpdateSpec,
   ) {}
 
-  static async create(spec: PpoUpdateSpec, adamW: Partial<AdamWConfig>, options: TrainSessionOptions = TRAIN_SESSION_OPTIONS): Promise<PpoUpdate> {
+  static async create(
+    spec: PpoUpdateSpec,
+    adamW: Partial<AdamWConfig>,
+    options: TrainSessionOptions = TRAIN_SESSION_OPTIONS,
+    optimizer: PpoOptimizer = "typescript",
+  ): Promise<PpoUpdate> {
     const { specs } = policyAndValueParams(spec.policy, spec.value);
-    const step = await TrainStep.create({ params: specs, buildLoss: ppoUpdateLoss(spec), adamW }, options);
+    const stepSpec = { params: specs, buildLoss: ppoUpdateLoss(spec), adamW };
+    const step = optimizer === "graph" ? await TrainStep.create(stepSpec, options) : await GradientStep.create(stepSpec, options);
     return new PpoUpdate(step, spec);
   }
 

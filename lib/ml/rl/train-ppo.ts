@@ -130,7 +130,8 @@ export interface TrainPpoOptions {
   onLog?: (text: string) => void;
   /**
    * The token that ends a response: default the tokenizer's `<|end|>` (the chat template's
-   * end), else config.json's eos_token_id; null never stops early (responses of R tokens).
+   * end), else config.json's eos_token_id; null never stops early (responses of R tokens, no
+   * missing-end penalty).
    */
   stopTokenId?: number | null;
   /** onnxruntime threads per operator in every session (default 1; see bench/ppo.ts). */
@@ -210,6 +211,17 @@ function promptText(tokenizer: Tokenizer | null, prompt: PpoPromptInput): string
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** sha256 of a model's weights (names and bytes): a resumed run must start from the same models. */
+function weightsHash(weights: Readonly<Record<string, Float32Array>>): string {
+  const h = createHash("sha256");
+  for (const name of Object.keys(weights).sort()) {
+    const w = weights[name];
+    h.update(name);
+    h.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+  }
+  return h.digest("hex");
+}
+
 function copyWeights(w: Record<string, Float32Array>): Record<string, Float32Array> {
   return Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v.slice()]));
 }
@@ -268,7 +280,10 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   const shape: PpoShape = { promptLength: P, responseLength: R };
   const trainPrompts = trainIds.map((p) => fitPrompt(p, P));
   const evalPrompts: EvalPrompt[] = evalIds.map((p, i) => ({ ids: fitPrompt(p, P), text: promptText(tokenizer, evalInputs[i]) }));
-  const runHash = sha256(JSON.stringify({ cfg, trainPrompts, evalPrompts: evalPrompts.map((p) => p.ids), stopTokenId, P }));
+  const runHash = sha256(
+    JSON.stringify({ cfg, trainPrompts, evalPrompts: evalPrompts.map((p) => p.ids), stopTokenId, P }) +
+      [start.weights, reference.weights, rmWeights].map(weightsHash).join(""),
+  );
 
   // A finished run, or a checkpoint to resume.
   const checkpoint = o.overwrite ? null : readCheckpoint(o.outDir, ppoStateParser(runHash));
@@ -361,6 +376,8 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   );
   const decode = (ids: readonly number[]) => (tokenizer ? tokenizer.decode(ids) : ids.join(" "));
   const evaluator = new PpoEvaluator(evalPrompts, scorer, { shape, stopTokenId, padTokenId, decode });
+  // Without a stop token no response can end: the missing-end penalty does not apply.
+  const experienceConfig = { ...cfg, missingEosPenalty: stopTokenId === null ? 0 : cfg.missingEosPenalty };
   const orderCache = new Map<number, number[]>();
   const schedule = { lr: cfg.learningRate, warmupSteps: 0, totalSteps: totalIterations, minLr: 0, decay: "linear" as const };
   const startedAt = performance.now();
@@ -381,7 +398,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     }
     const t1 = performance.now();
     const scored = await scorer.run(batch, policyWeights(), valueWeights());
-    const experience = ppoExperience(batch, scored, cfg, kl.value);
+    const experience = ppoExperience(batch, scored, experienceConfig, kl.value);
     const t2 = performance.now();
     const stats = await update.run(opt, batch, experience.targets, cfg, lr, rng);
     const t3 = performance.now();

@@ -172,6 +172,16 @@ describe("trainPpo", () => {
     ).rejects.toThrow(/overwrite/);
   });
 
+  it("starts a later round from a trained policy, with the KL taken against a separate reference", async () => {
+    const kls: number[] = [];
+    const base = { rewardModelDir: await tinyRewardModelDir(), prompts: train, config: { ...SMALL, totalEpisodes: 8 } };
+    const onMetrics = (_: number, v: Record<string, number>) => kls.push(v["objective/kl"]);
+    await trainPpo({ ...base, policyDir: outDir, referenceDir: await tinyLmDir(), outDir: join(root, "round2"), onMetrics });
+    await trainPpo({ ...base, policyDir: outDir, outDir: join(root, "round2-self"), onMetrics });
+    expect(Math.abs(kls[0])).toBeGreaterThan(1e-3);
+    expect(kls[1]).toBeCloseTo(0, 5);
+  });
+
   it("resumes after a crash and after a cancel, each iteration logged once, to the uninterrupted run's weights", async () => {
     const base = { policyDir: await tinyLmDir(), rewardModelDir: await tinyRewardModelDir(), prompts: train, evalPrompts: held, config: SMALL };
     // A crash during iteration 3's bookkeeping: the last checkpoint is iteration 2's.

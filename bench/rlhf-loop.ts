@@ -1,0 +1,244 @@
+// The whole loop once, end to end, with simulated annotators (issue 9, acceptance 2): the SFT
+// model samples K completions per prompt into a project (the generate job), simulated
+// annotators rank them over the app's HTTP API (`palate simulate`, an oracle with
+// Plackett–Luce noise), a reward model trains on the rankings (`palate train-rm`), and PPO
+// improves default-sft against it (`palate ppo`, once per β given). Then, on the prompts the
+// reward model held out (which PPO never trained on either):
+//
+//   win rate   the noise-free oracle compares `--samples` answers of the PPO policy with as
+//              many of the SFT model's (all cross pairs, both sampled at temperature 1);
+//              policy wins / non-tied pairs, with a Wilson 95% interval
+//   eval-qa    held-out-template accuracy per category, policy vs SFT: the categories PPO did
+//              not train on may drop by at most 3 points
+//   KL         PPO's last-iteration objective/kl and its held-out eval_kl
+//
+//   npx tsx bench/rlhf-loop.ts --oracle brevity                       (capital + arithmetic prompts)
+//   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
+//     [--tasks 360] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
+//
+// Every step is kept in --work (default tmp/rlhf-loop-<oracle>) and skipped when its output is
+// there, so a run can be continued or a β added. The app must be built (`npx next build`).
+// Prints one JSON line per β, then a summary table.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { openDb } from "../db/client";
+import { evalQa, type EvalQaSummary } from "../lib/default-model/eval-qa";
+import { demoQuestions, type DemoQuestionCategory } from "../lib/demo/questions";
+import { seedDemo } from "../lib/demo/seed";
+import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../lib/generation/job-params";
+import { PalateModel } from "../lib/generation/palate-model";
+import { enqueueClaimedJob, getJob } from "../lib/jobs/queue";
+import { runJob } from "../lib/jobs/run-job";
+import { ensureDefaultModel, modelDir, getModelByName } from "../lib/models/registry";
+import { createProject, getProjectByName } from "../lib/projects";
+import { loadProjectPrompts } from "../lib/ppo/prompts";
+import { wilsonInterval } from "../lib/rounds/rounds";
+import { getOracle } from "../lib/simulate/oracles";
+import { startApp } from "../scripts/server";
+
+const { values } = parseArgs({
+  options: {
+    oracle: { type: "string", default: "brevity" },
+    categories: { type: "string", default: "capital,arithmetic" },
+    tasks: { type: "string", default: "360" },
+    noise: { type: "string" },
+    annotators: { type: "string", default: "3" },
+    "kl-coef": { type: "string", default: "0.05,0" },
+    samples: { type: "string", default: "4" },
+    work: { type: "string" },
+    ppo: { type: "string", default: "" },
+    "rm-flags": { type: "string", default: "--validation-fraction 0.2" },
+  },
+});
+
+const ORACLE = values.oracle!;
+const oracle = getOracle(ORACLE);
+if (!oracle) throw new Error(`--oracle: unknown oracle ${ORACLE}`);
+const CATEGORIES = values.categories!.split(",").map((s) => s.trim()) as DemoQuestionCategory[];
+const TASKS = Number(values.tasks);
+// Noise giving ~80% agreement with the oracle on temperature-1 samples (see `palate simulate --help`).
+const NOISE = values.noise ?? (ORACLE === "brevity" ? "1.8" : "0.9");
+const WORK = resolve(values.work ?? `tmp/rlhf-loop-${ORACLE}`);
+const BETAS = values["kl-coef"]!.split(",").map(Number);
+const SAMPLES = Number(values.samples);
+const PROJECT = `loop-${ORACLE}`;
+const root = resolve(import.meta.dirname, "..");
+
+mkdirSync(WORK, { recursive: true });
+const dbPath = join(WORK, "palate.db");
+process.env.PALATE_DB = dbPath;
+
+function palate(args: string[]): Promise<Record<string, unknown>> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(root, "scripts", "palate.mjs"), ...args], { cwd: root, env: { ...process.env, PALATE_DB: dbPath }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.once("close", (status) => {
+      if (status !== 0) return fail(new Error(`palate ${args[0]} exited ${status}: ${err.slice(-2000)}`));
+      const lines = out.trim().split("\n");
+      done(JSON.parse(lines[lines.length - 1]) as Record<string, unknown>);
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const log = (text: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
+const seconds = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
+
+async function main() {
+  const db = openDb(dbPath);
+  const timings: Record<string, number> = {};
+  if (!getProjectByName(db, PROJECT)) {
+    let t0 = performance.now();
+    await seedDemo(db, []); // the accounts (simulate signs in as annotators and an admin)
+    const project = createProject(db, { name: PROJECT, completionsPerTask: 4, redundancy: Number(values.annotators) });
+    const sft = ensureDefaultModel(db)!;
+    const prompts = demoQuestions(TASKS, { seed: 7, categories: CATEGORIES });
+    const params = generateJobParamsSchema.parse({
+      projectId: project.id,
+      modelId: sft.id,
+      prompts,
+      sampling: { k: 4, temperature: 1, topP: 1, topK: 0, maxTokens: 40, stop: [], seed: 0 },
+    });
+    const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId: project.id });
+    if ((await runJob(db, job.id, { dataDir: WORK })) !== "succeeded") throw new Error(`generate: ${getJob(db, job.id)?.error}`);
+    timings.generate_s = seconds(t0);
+    log(`generated ${prompts.length} tasks × 4 in ${timings.generate_s} s`);
+
+    t0 = performance.now();
+    const app = await startApp({ dbPath, port: await freePort(), host: "127.0.0.1", quiet: true });
+    try {
+      const sim = await palate(["simulate", "--project", PROJECT, "--annotators", values.annotators!, "--oracle", ORACLE, "--noise", NOISE, "--url", app.url]);
+      writeFileSync(join(WORK, "simulate.json"), JSON.stringify(sim));
+      log(`simulated: ${JSON.stringify(sim)}`);
+    } finally {
+      await app.stop();
+    }
+    timings.simulate_s = seconds(t0);
+  }
+  const sim = JSON.parse(readFileSync(join(WORK, "simulate.json"), "utf8")) as Record<string, unknown>;
+
+  const rmDir = join(WORK, "rm");
+  if (!existsSync(join(rmDir, "metrics.json"))) {
+    const t0 = performance.now();
+    const rm = await palate(["train-rm", "--project", PROJECT, "--base", "default-sft", "--out", rmDir, "--name", `rm-${ORACLE}`, ...values["rm-flags"]!.split(" ").filter(Boolean)]);
+    timings.train_rm_s = seconds(t0);
+    log(`reward model: ${JSON.stringify(rm)}`);
+  }
+  const rmMetrics = JSON.parse(readFileSync(join(rmDir, "metrics.json"), "utf8")) as Record<string, unknown>;
+
+  // Held out: the prompts the reward model held out (PPO holds them out too).
+  const heldOutKeys = new Set((JSON.parse(readFileSync(join(rmDir, "split.json"), "utf8")) as { eval: string[] }).eval);
+  const project = getProjectByName(db, PROJECT)!;
+  const heldOut = loadProjectPrompts(db, project.id).filter((p) => heldOutKeys.has(p.promptKey));
+  const sftDir = modelDir(getModelByName(db, "default-sft")!);
+  const sftQa = await cachedEvalQa(sftDir, join(WORK, "eval-qa-sft.json"));
+
+  const results: Record<string, unknown>[] = [];
+  for (const beta of BETAS) {
+    const out = join(WORK, `ppo-beta-${beta}`);
+    if (!existsSync(join(out, "metrics.json"))) {
+      const t0 = performance.now();
+      const ppo = await palate([
+        "ppo", "--project", PROJECT, "--policy", "default-sft", "--reward", rmDir, "--out", out, "--name", `ppo-${ORACLE}-beta-${beta}`,
+        "--kl-coef", String(beta), ...values.ppo!.split(" ").filter(Boolean),
+      ]).catch(async (err) => {
+        if (String(err).includes("already registered")) return {};
+        throw err;
+      });
+      timings[`ppo_beta_${beta}_s`] = seconds(t0);
+      log(`ppo β=${beta}: ${JSON.stringify(ppo)} in ${timings[`ppo_beta_${beta}_s`]} s`);
+    }
+    const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as { last: Record<string, number>; evaluation: Record<string, number> | null; train_seconds: number };
+    const winRate = await headToHead(out, sftDir, heldOut.map((p) => p.messages));
+    const qa = await cachedEvalQa(out, join(WORK, `eval-qa-beta-${beta}.json`));
+    const drops: Record<string, number> = {};
+    for (const [category, acc] of Object.entries(sftQa.heldOutTemplates)) {
+      if (category === "overall") continue;
+      drops[category] = Math.round((acc.accuracy - (qa.heldOutTemplates[category]?.accuracy ?? 0)) * 1000) / 10;
+    }
+    // The categories PPO trained on may change (that is the point); the others must hold.
+    const others = Object.keys(drops).filter((c) => !CATEGORIES.includes(c as DemoQuestionCategory));
+    const result = {
+      oracle: ORACLE,
+      kl_coef: beta,
+      tasks: sim.tasks,
+      rankings: sim.rankings,
+      annotator_agreement: sim.agreement,
+      rm_eval_accuracy: rmMetrics.eval_accuracy,
+      rm_eval_pairs: rmMetrics.eval_pairs,
+      held_out_prompts: heldOut.length,
+      ...winRate,
+      ppo_train_seconds: Math.round(summary.train_seconds),
+      mean_kl_last_iteration: summary.last["objective/kl"],
+      held_out_eval_kl: summary.evaluation ? (summary.evaluation as Record<string, number>).kl : null,
+      held_out_scores: summary.evaluation ? [(summary.evaluation as Record<string, number>).scores_reference, (summary.evaluation as Record<string, number>).scores] : null,
+      eval_qa_drop_points: drops,
+      max_drop_other_categories: Math.max(...others.map((c) => drops[c])),
+      timings,
+    };
+    results.push(result);
+    console.log(JSON.stringify(result));
+  }
+  db.$client.close();
+}
+
+async function cachedEvalQa(dir: string, file: string): Promise<EvalQaSummary> {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as EvalQaSummary;
+  const result = await evalQa(dir);
+  writeFileSync(file, JSON.stringify(result.summary));
+  return result.summary;
+}
+
+/** The oracle's verdict on every cross pair of SAMPLES policy answers and SAMPLES SFT answers per held-out prompt. */
+async function headToHead(policyDir: string, sftDir: string, prompts: { role: "system" | "user" | "assistant"; content: string }[][]) {
+  const sample = async (dir: string, seed: number) => {
+    const model = await PalateModel.load(dir);
+    const rows = prompts.flatMap((p) => Array.from({ length: SAMPLES }, () => model.encodeMessages(p)));
+    const out = await model.sample(rows, { temperature: 1, topP: 1, topK: 0, maxTokens: 40, stop: [], seed });
+    return out.map((c) => c.text);
+  };
+  const policy = await sample(policyDir, 11);
+  const sft = await sample(sftDir, 12);
+  let wins = 0;
+  let losses = 0;
+  let ties = 0;
+  prompts.forEach((p, i) => {
+    for (let a = 0; a < SAMPLES; a++) {
+      for (let b = 0; b < SAMPLES; b++) {
+        const x = oracle!.score(p, policy[i * SAMPLES + a]);
+        const y = oracle!.score(p, sft[i * SAMPLES + b]);
+        if (x > y) wins++;
+        else if (x < y) losses++;
+        else ties++;
+      }
+    }
+  });
+  const n = wins + losses;
+  const interval = wilsonInterval(wins, n);
+  return {
+    oracle_win_rate: n > 0 ? Math.round((wins / n) * 1000) / 1000 : null,
+    win_rate_interval: interval ? interval.map((x) => Math.round(x * 1000) / 1000) : null,
+    oracle_pairs: { wins, losses, ties },
+  };
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

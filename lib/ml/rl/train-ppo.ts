@@ -38,7 +38,7 @@ import { Random } from "../random";
 import type { ChatMessage, Tokenizer } from "../tokenizer";
 import { END_MARKER } from "../tokenizer/special-tokens";
 import { METRICS_LOG_FILE, MetricsLog, checkpointFiles, learningRateAt, readCheckpoint, runTraining, type MetricValues } from "../train";
-import { TRAIN_SESSION_OPTIONS, type AdamWState } from "../train/train-step";
+import type { AdamWState } from "../train/train-step";
 import { encodePrompt, fitPrompt, type PpoPromptInput, type PpoShape } from "./ppo-batch";
 import { PPO_STATE_KIND, ppoCheckpointTensors, ppoStateFromCheckpoint, ppoStateParser, type PpoTrainerState } from "./ppo-checkpoint";
 import { ppoConfigSchema, ppoIterations, type PpoConfig, type PpoConfigInput } from "./ppo-config";
@@ -47,7 +47,7 @@ import { ppoExperience } from "./ppo-experience";
 import { klController } from "./ppo-math";
 import { openPolicyDecoder, rollout } from "./ppo-rollout";
 import { PPO_SESSION_OPTIONS, PpoScorer } from "./ppo-score";
-import { PpoUpdate, policyAndValueParams, ppoAdamW } from "./ppo-update";
+import { PPO_UPDATE_SESSION_OPTIONS, PpoUpdate, policyAndValueParams, ppoAdamW } from "./ppo-update";
 
 export const PPO_METRICS_LOG_FILE = METRICS_LOG_FILE;
 export const PPO_EVALUATIONS_FILE = EVALUATIONS_LOG_FILE;
@@ -372,7 +372,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
       vfCoef: cfg.vfCoef,
     },
     ppoAdamW(cfg),
-    { ...TRAIN_SESSION_OPTIONS, intraOpNumThreads: threads },
+    { ...PPO_UPDATE_SESSION_OPTIONS, intraOpNumThreads: threads },
   );
   const decode = (ids: readonly number[]) => (tokenizer ? tokenizer.decode(ids) : ids.join(" "));
   const evaluator = new PpoEvaluator(evalPrompts, scorer, { shape, stopTokenId, padTokenId, decode });

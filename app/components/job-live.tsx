@@ -4,13 +4,17 @@
 // charts, polling GET /api/jobs/[id] about once a second (only new events and points) until
 // the job ends, with an estimate of the time left while it runs. Those who may cancel the job
 // get a Cancel button while it is queued or running. When the job ends the server part of the
-// page is refreshed, so what it produced (a registered model) appears.
+// page is refreshed, so what it produced (a registered model) appears. What differs by kind is
+// declared elsewhere: which metrics share a chart (job-metric-groups.ts) and how a published
+// output reads (job-outputs.tsx, e.g. a PPO run's latest evaluation).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { JobDetail, JobView } from "@/lib/jobs/views";
 import { callApi } from "./api-client";
+import { metricGroupsOf } from "./job-metric-groups";
 import { JobMetricsChart } from "./job-metrics-chart";
+import { JobOutputs } from "./job-outputs";
 import { formatTime, JobProgressBar, JobStatusBadge } from "./job-status-badge";
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
@@ -22,23 +26,36 @@ export interface ProducedModel {
   kind: string;
 }
 
+/** A registry model the job's parameters name, with what the job does with it. */
+export interface JobModelLink {
+  role: string;
+  id: number;
+  name: string;
+  /** False when it is no longer registered (shown without a link). */
+  exists: boolean;
+}
+
 export function JobLive({
   initial,
   canCancel,
   projectHref,
   producedModel = null,
+  models,
 }: {
   initial: JobDetail;
   canCancel: boolean;
   projectHref: string | null;
   /** The registry model the job registered (train-rm), once it has. */
   producedModel?: ProducedModel | null;
+  /** The models the parameters name (a PPO run's start policy, reward model, reference); default the one `job.model` names. */
+  models?: JobModelLink[];
 }) {
   const router = useRouter();
   const [now, setNow] = useState<number | null>(null);
   const [job, setJob] = useState<JobView>(initial.job);
   const [events, setEvents] = useState(initial.events);
   const [metrics, setMetrics] = useState(initial.metrics);
+  const [outputs, setOutputs] = useState(initial.outputs);
   const [error, setError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const after = useRef({ event: initial.events.at(-1)?.id ?? 0, metric: initial.metrics.at(-1)?.id ?? 0 });
@@ -51,7 +68,7 @@ export function JobLive({
       return;
     }
     setError(null);
-    const { job: next, events: newEvents, metrics: newMetrics } = res.data;
+    const { job: next, events: newEvents, metrics: newMetrics, outputs: newOutputs } = res.data;
     if (newEvents.length > 0) {
       after.current.event = newEvents[newEvents.length - 1].id;
       setEvents((old) => [...old, ...newEvents]);
@@ -60,6 +77,7 @@ export function JobLive({
       after.current.metric = newMetrics[newMetrics.length - 1].id;
       setMetrics((old) => [...old, ...newMetrics]);
     }
+    if (newOutputs) setOutputs(newOutputs);
     setJob({ ...next, params: initial.job.params });
     setNow(Date.now());
   }, [initial.job.id, initial.job.params]);
@@ -102,6 +120,9 @@ export function JobLive({
   }
 
   const produced = producedTasks(job.result);
+  const groups = metricGroupsOf(job.kind);
+  const modelLinks: JobModelLink[] =
+    models ?? (job.model ? [{ role: job.params.baseModelId !== undefined ? "Base model" : "Model", id: job.model.id, name: job.model.name, exists: true }] : []);
   const eta = job.status === "running" && now !== null ? timeLeft(job, now) : null;
 
   return (
@@ -171,16 +192,20 @@ export function JobLive({
             (job.projectName ?? job.projectId)
           )}
         </dd>
-        {job.model && (
-          <>
-            <dt className="text-slate-500">{job.params.baseModelId !== undefined ? "Base model" : "Model"}</dt>
+        {modelLinks.map((m) => (
+          <div key={m.role} className="contents" data-testid={`job-model-${m.role.toLowerCase().replace(/\W+/g, "-")}`}>
+            <dt className="text-slate-500">{m.role}</dt>
             <dd>
-              <Link href={`/research/models/${job.model.id}`} className="text-indigo-700 underline">
-                {job.model.name}
-              </Link>
+              {m.exists ? (
+                <Link href={`/research/models/${m.id}`} className="text-indigo-700 underline">
+                  {m.name}
+                </Link>
+              ) : (
+                `${m.name} (no longer registered)`
+              )}
             </dd>
-          </>
-        )}
+          </div>
+        ))}
         <dt className="text-slate-500">Started by</dt>
         <dd>{job.createdByEmail ?? "—"}</dd>
         <dt className="text-slate-500">Created</dt>
@@ -196,9 +221,10 @@ export function JobLive({
       {metrics.length > 0 && (
         <section className="flex flex-col gap-2" aria-label="Metrics">
           <h2 className="text-lg font-medium">Metrics</h2>
-          <JobMetricsChart points={metrics} />
+          <JobMetricsChart points={metrics} groups={groups} />
         </section>
       )}
+      <JobOutputs kind={job.kind} outputs={outputs} />
       <section className="flex flex-col gap-2" aria-label="Messages">
         <h2 className="text-lg font-medium">Messages</h2>
         <ol className="max-h-80 overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 font-mono text-xs" data-testid="job-events">

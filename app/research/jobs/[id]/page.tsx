@@ -6,6 +6,8 @@ import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getJobDetail, mayCancelJob } from "@/lib/jobs/views";
 import { modelOfJob } from "@/lib/models/registry";
+import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
+import { ppoJobModels } from "@/lib/ppo/views";
 import { JobLive } from "@/app/components/job-live";
 
 export const dynamic = "force-dynamic";
@@ -16,10 +18,13 @@ export default async function JobPage({ params }: Props) {
   const { id: rawId } = await params;
   const user = await requirePageRole(STAFF, `/research/jobs/${rawId}`);
   const id = parseId(rawId);
-  const detail = id === undefined ? undefined : getJobDetail(getDb(), id);
+  const db = getDb();
+  const detail = id === undefined ? undefined : getJobDetail(db, id);
   if (!detail) notFound();
   const { job } = detail;
-  const produced = job.status === "succeeded" ? modelOfJob(getDb(), job.id) : undefined;
+  const produced = job.status === "succeeded" ? modelOfJob(db, job.id) : undefined;
+  // The models the parameters name, where a kind names more than one.
+  const models = job.kind === PPO_JOB_KIND ? ppoJobModels(db, job.params) : undefined;
   const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;
   return (
     <div className="flex flex-col gap-6">
@@ -36,6 +41,7 @@ export default async function JobPage({ params }: Props) {
         canCancel={mayCancelJob(user.role, job.kind)}
         projectHref={projectHref}
         producedModel={produced ? { id: produced.id, name: produced.name, kind: produced.kind } : null}
+        models={models}
       />
     </div>
   );

@@ -87,6 +87,7 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research/projects/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}` },
   "/research/tasks/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/tasks/${ids.task}` },
   "/research/projects/[id]/train-rm": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/train-rm` },
+  "/research/projects/[id]/ppo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/ppo` },
   "/research/projects/[id]/disagreements": {
     kind: "page",
     allowed: STAFF,

@@ -4,6 +4,7 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjectTasks } from "@/lib/labeling/browse";
 import { listModels } from "@/lib/models/registry";
+import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
 import { projectScoredModels } from "@/lib/reward/scores";
 import { ExportPanel } from "@/app/components/export-panel";
 import { DataTable } from "@/app/components/data-table";
@@ -30,6 +31,8 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
   const rewardModels = listModels(db)
     .filter((m) => m.kind === "reward" && m.projectId === id)
     .map((m) => ({ model: m, info: rewardModelInfo(m), scored: scored.get(m.id) ?? 0 }));
+  const policies = projectPpoPolicies(db, id).map((m) => ({ model: m, info: ppoPolicyInfo(m) }));
+  const refName = (ref: { id: number; name: string } | { dir: string } | null) => (ref === null ? "—" : "dir" in ref ? ref.dir : ref.name);
   return (
     <div className="flex flex-col gap-6">
       <p className="text-sm">
@@ -94,6 +97,41 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           ))}
         </DataTable>
       </section>
+      {(rewardModels.length > 0 || policies.length > 0) && (
+        <section className="flex flex-col gap-2" aria-label="PPO policies">
+          <div className="flex flex-wrap items-center gap-4">
+            <h2 className="text-lg font-medium">PPO policies</h2>
+            {rewardModels.length > 0 && (
+              <Link href={`/research/projects/${id}/ppo`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
+                Run PPO
+              </Link>
+            )}
+          </div>
+          <DataTable
+            testId="ppo-policies"
+            headers={["Policy", "Round", "Start policy", "Reward model", "Held-out score (policy / SFT)", "Held-out KL"]}
+            isEmpty={policies.length === 0}
+            empty="No PPO run on this project yet."
+          >
+            {policies.map(({ model, info }) => (
+              <tr key={model.id} className="border-t border-slate-100 [&>td]:py-1.5" data-testid={`ppo-policy-${model.name}`}>
+                <td className="pr-3">
+                  <Link href={`/research/models/${model.id}`} className="text-indigo-700 underline">
+                    {model.name}
+                  </Link>
+                </td>
+                <td className="pr-3">{info.round ?? "—"}</td>
+                <td className="pr-3">{refName(info.startPolicy)}</td>
+                <td className="pr-3">{refName(info.rewardModel)}</td>
+                <td className="pr-3 font-mono">
+                  {info.evaluation ? `${fixed(info.evaluation.meanScore)} / ${fixed(info.evaluation.referenceMeanScore)}` : "—"}
+                </td>
+                <td className="pr-3 font-mono">{fixed(info.evaluation?.meanKl)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </section>
+      )}
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Export</h2>
         <ExportPanel projectId={id} />

@@ -1,0 +1,60 @@
+// How the PPO form lays out PpoConfig's settings: which section each goes in and the labels that
+// read better than the derived ones. The fields themselves (kind, bounds, default, help) come
+// from the schema (app/components/config-fields.ts); a setting not placed here still appears,
+// under "Other", with its derived label.
+
+/** Form sections: where each setting of PpoConfig goes (a setting not listed here goes under "Other"). */
+export const PPO_FIELD_SECTIONS: Record<string, string> = {
+  totalEpisodes: "Run",
+  batchSize: "Run",
+  numMiniBatches: "Run",
+  numPpoEpochs: "Run",
+  learningRate: "Run",
+  maxGradNorm: "Run",
+  klCoef: "KL penalty",
+  adaptiveKl: "KL penalty",
+  targetKl: "KL penalty",
+  klHorizon: "KL penalty",
+  klEstimator: "KL penalty",
+  cliprange: "Policy and value losses",
+  cliprangeValue: "Policy and value losses",
+  vfCoef: "Policy and value losses",
+  gamma: "Policy and value losses",
+  lam: "Policy and value losses",
+  whitenRewards: "Policy and value losses",
+  temperature: "Sampling",
+  topK: "Sampling",
+  topP: "Sampling",
+  responseLength: "Sampling",
+  missingEosPenalty: "Sampling",
+  seed: "Prompts, evaluation and checkpoints",
+  validationFraction: "Prompts, evaluation and checkpoints",
+  evalEvery: "Prompts, evaluation and checkpoints",
+  evalPrompts: "Prompts, evaluation and checkpoints",
+  checkpointEvery: "Prompts, evaluation and checkpoints",
+};
+
+/** Labels where the derived one ("Kl coef") reads worse than the field's name in the field's words. */
+export const PPO_FIELD_LABELS: Record<string, string> = {
+  totalEpisodes: "Total episodes",
+  numMiniBatches: "Minibatches per iteration",
+  numPpoEpochs: "PPO epochs per iteration",
+  maxGradNorm: "Max gradient norm",
+  klCoef: "KL coefficient β",
+  adaptiveKl: "Adaptive KL coefficient",
+  targetKl: "Target KL",
+  klHorizon: "KL horizon (episodes)",
+  klEstimator: "KL estimator",
+  cliprange: "Clip range ε",
+  cliprangeValue: "Value clip range",
+  vfCoef: "Value loss coefficient",
+  gamma: "Discount γ",
+  lam: "GAE λ",
+  topK: "Top-k",
+  topP: "Top-p",
+  responseLength: "Response length (tokens)",
+  missingEosPenalty: "Missing end-token penalty",
+  evalEvery: "Evaluate every (iterations)",
+  evalPrompts: "Evaluation prompts",
+  checkpointEvery: "Checkpoint every (iterations)",
+};

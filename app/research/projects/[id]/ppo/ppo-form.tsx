@@ -1,0 +1,277 @@
+"use client";
+
+// The PPO form: the policy to start from (default: this project's newest PPO policy, else the SFT
+// model), the reward model (default: the project's newest), an optional KL reference, round and
+// registry name, and every setting of PpoConfig with its default and help text (the fields come
+// from the schema: config-fields.ts) → POST /api/jobs {kind: "ppo"} → the job page. A 400 is
+// shown next to the fields it names.
+import { useRouter } from "next/navigation";
+import { useMemo, useState } from "react";
+import { callApi, type ApiIssue } from "@/app/components/api-client";
+import type { ConfigFieldSpec } from "@/app/components/config-fields";
+import type { PpoModelOption } from "@/lib/ppo/views";
+
+const input = "rounded border border-slate-300 px-2 py-1";
+const MODEL_FIELDS = ["policyModelId", "rewardModelId", "referenceModelId", "round", "name"] as const;
+
+function policyLabel(m: PpoModelOption): string {
+  return m.round === null ? m.name : `${m.name} (round ${m.round}${m.ofProject ? ", this project" : ""})`;
+}
+
+export function PpoForm({
+  projectId,
+  policies,
+  rewardModels,
+  defaultPolicyId,
+  defaultRewardModelId,
+  fields,
+}: {
+  projectId: number;
+  policies: PpoModelOption[];
+  rewardModels: PpoModelOption[];
+  defaultPolicyId: number | null;
+  defaultRewardModelId: number | null;
+  /** Every PpoConfig setting, derived from its schema. */
+  fields: ConfigFieldSpec[];
+}) {
+  const router = useRouter();
+  const [issues, setIssues] = useState<ApiIssue[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const [policyId, setPolicyId] = useState<number | null>(defaultPolicyId);
+  const [sizes, setSizes] = useState(() => ({
+    totalEpisodes: Number(fields.find((f) => f.key === "totalEpisodes")?.default),
+    batchSize: Number(fields.find((f) => f.key === "batchSize")?.default),
+  }));
+
+  const sections = useMemo(() => {
+    const bySection = new Map<string, ConfigFieldSpec[]>();
+    for (const f of fields) bySection.set(f.section, [...(bySection.get(f.section) ?? []), f]);
+    return [...bySection];
+  }, [fields]);
+  const named = useMemo(() => new Set([...MODEL_FIELDS.map((k) => `params.${k}`), ...fields.map((f) => `params.config.${f.key}`)]), [fields]);
+  const policy = policies.find((p) => p.id === policyId);
+  const iterations = Number.isFinite(sizes.totalEpisodes / sizes.batchSize) && sizes.batchSize > 0 ? Math.floor(sizes.totalEpisodes / sizes.batchSize) : null;
+
+  const issueFor = (field: string) => issues.filter((i) => i.field === field).map((i) => i.message).join("; ");
+  const fieldError = (field: string) => {
+    const text = issueFor(field);
+    return text ? (
+      <span role="alert" className="text-xs text-red-700" data-field={field}>
+        {text}
+      </span>
+    ) : null;
+  };
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const text = (key: string) => String(data.get(key) ?? "").trim();
+    const config: Record<string, number | boolean | string> = {};
+    for (const f of fields) {
+      if (f.kind === "bool") config[f.key] = data.get(f.key) === "on";
+      else if (f.kind === "enum") config[f.key] = text(f.key);
+      else config[f.key] = Number(text(f.key));
+    }
+    const params: Record<string, unknown> = { projectId, policyModelId: Number(text("policyModelId")), rewardModelId: Number(text("rewardModelId")), config };
+    if (text("referenceModelId")) params.referenceModelId = Number(text("referenceModelId"));
+    if (text("round")) params.round = Number(text("round"));
+    if (text("name")) params.name = text("name");
+    setPending(true);
+    setError(null);
+    setIssues([]);
+    const res = await callApi<{ job: { id: number } }>("/api/jobs", "POST", { kind: "ppo", params });
+    if (res.ok) {
+      router.push(`/research/jobs/${res.data.job.id}`);
+      return;
+    }
+    setPending(false);
+    setIssues(res.issues);
+    // Issues shown beside a field are not repeated; the rest go in the summary line.
+    const rest = res.issues.filter((i) => !named.has(i.field));
+    setError(
+      res.issues.length === 0
+        ? res.error
+        : rest.length > 0
+          ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")
+          : "Please correct the fields marked below.",
+    );
+  }
+
+  const renderField = (f: ConfigFieldSpec) => {
+    const field = `params.config.${f.key}`;
+    const helpId = `help-${f.key}`;
+    const invalid = issueFor(field) ? true : undefined;
+    if (f.kind === "bool") {
+      return (
+        <div key={f.key} className="flex flex-col gap-1 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name={f.key} defaultChecked={f.default === true} aria-describedby={helpId} aria-invalid={invalid} />
+            {f.label}
+          </label>
+          <span id={helpId} className="text-xs text-slate-500">
+            {f.help} Default: {f.default ? "on" : "off"}.
+          </span>
+          {fieldError(field)}
+        </div>
+      );
+    }
+    return (
+      <div key={f.key} className="flex flex-col gap-1 text-sm">
+        <label className="flex flex-col gap-1">
+          {f.label}
+          {f.kind === "enum" ? (
+            <select name={f.key} defaultValue={String(f.default)} aria-describedby={helpId} aria-invalid={invalid} className={`${input} w-40`}>
+              {(f.options ?? []).map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              name={f.key}
+              type="number"
+              step={f.kind === "int" ? 1 : "any"}
+              min={f.min}
+              max={f.max}
+              defaultValue={String(f.default)}
+              required
+              aria-describedby={helpId}
+              aria-invalid={invalid}
+              onChange={f.key === "totalEpisodes" || f.key === "batchSize" ? (e) => setSizes((s) => ({ ...s, [f.key]: Number(e.target.value) })) : undefined}
+              className={`${input} w-40`}
+            />
+          )}
+        </label>
+        <span id={helpId} className="text-xs text-slate-500">
+          {f.help} Default: {String(f.default)}.
+        </span>
+        {fieldError(field)}
+      </div>
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Run PPO" className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-4">
+      <div className="grid gap-4 md:grid-cols-2">
+        <div className="flex flex-col gap-1 text-sm">
+          <label className="flex flex-col gap-1">
+            Start policy
+            <select
+              name="policyModelId"
+              required
+              className={input}
+              defaultValue={defaultPolicyId ?? ""}
+              onChange={(e) => setPolicyId(Number(e.target.value))}
+              aria-describedby="help-policy"
+            >
+              {policies.length === 0 && <option value="">No Palate policy models registered</option>}
+              {policies.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {policyLabel(m)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span id="help-policy" className="text-xs text-slate-500">
+            The policy PPO trains, from its weights: the SFT model in round 1, the last round&apos;s policy after that. Default: this project&apos;s newest
+            PPO policy, else the SFT model.
+          </span>
+          {fieldError("params.policyModelId")}
+        </div>
+        <div className="flex flex-col gap-1 text-sm">
+          <label className="flex flex-col gap-1">
+            Reward model
+            <select name="rewardModelId" required className={input} defaultValue={defaultRewardModelId ?? ""} aria-describedby="help-reward">
+              {rewardModels.length === 0 && <option value="">No reward model trained on this project</option>}
+              {rewardModels.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span id="help-reward" className="text-xs text-slate-500">
+            Frozen; scores each sampled response. The value model starts from it. Default: this project&apos;s newest reward model.
+          </span>
+          {fieldError("params.rewardModelId")}
+        </div>
+        <div className="flex flex-col gap-1 text-sm">
+          <label className="flex flex-col gap-1">
+            KL reference (optional)
+            <select name="referenceModelId" className={input} defaultValue="" aria-describedby="help-reference">
+              <option value="">the start policy{policy ? ` (${policy.name})` : ""}</option>
+              {policies.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {policyLabel(m)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span id="help-reference" className="text-xs text-slate-500">
+            The frozen policy the per-token KL penalty keeps the policy near. Default: the start policy, so each round stays near where it started.
+          </span>
+          {fieldError("params.referenceModelId")}
+        </div>
+        <div className="flex flex-col gap-1 text-sm">
+          <label className="flex flex-col gap-1">
+            Round (optional)
+            <input
+              name="round"
+              type="number"
+              step={1}
+              min={1}
+              max={10000}
+              className={`${input} w-40`}
+              placeholder={policy ? `default: ${policy.nextRound}` : "default"}
+              aria-describedby="help-round"
+            />
+          </label>
+          <span id="help-round" className="text-xs text-slate-500">
+            The round of this project&apos;s loop the run belongs to. Default: one more than the start policy&apos;s
+            {policy ? ` (${policy.nextRound})` : ""}.
+          </span>
+          {fieldError("params.round")}
+        </div>
+        <div className="flex flex-col gap-1 text-sm md:col-span-2">
+          <label className="flex flex-col gap-1">
+            Name (optional)
+            <input name="name" type="text" maxLength={200} className={`${input} max-w-md`} placeholder="default: ppo-<project>-<job id>" aria-describedby="help-name" />
+          </label>
+          <span id="help-name" className="text-xs text-slate-500">
+            The registry name of the trained policy; letters, digits and . _ - @ : / + only.
+          </span>
+          {fieldError("params.name")}
+        </div>
+      </div>
+
+      {sections.map(([section, list]) => (
+        <fieldset key={section} className="flex flex-col gap-2 border-t border-slate-100 pt-3">
+          <legend className="text-sm font-medium">{section}</legend>
+          <div className="grid gap-x-6 gap-y-4 sm:grid-cols-2 lg:grid-cols-3">{list.map(renderField)}</div>
+        </fieldset>
+      ))}
+
+      <div className="flex flex-wrap items-center gap-3">
+        <button
+          type="submit"
+          disabled={pending || policies.length === 0 || rewardModels.length === 0}
+          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
+          {pending ? "Starting…" : "Start PPO"}
+        </button>
+        {iterations !== null && (
+          <span className="text-sm text-slate-600" data-testid="ppo-iterations">
+            {iterations} iteration{iterations === 1 ? "" : "s"} of {sizes.batchSize} episode{sizes.batchSize === 1 ? "" : "s"}
+          </span>
+        )}
+        {error && (
+          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
+            {error}
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { ensureDefaultModel, listModels } from "@/lib/models/registry";
+import { policyRound } from "@/lib/ppo/views";
 import { formatTime } from "@/app/components/job-status-badge";
 import { DataTable } from "@/app/components/data-table";
 import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
@@ -39,7 +40,10 @@ export default async function ModelsPage() {
               </Link>
               {m.description && <p className="max-w-sm text-xs text-slate-500">{m.description}</p>}
             </td>
-            <td className="pr-3">{m.kind}</td>
+            <td className="pr-3" data-testid="model-kind">
+              {m.kind}
+              {m.kind === "policy" && <PolicyRound round={policyRound(m)} />}
+            </td>
             <td className="pr-3">
               {m.source === "palate" ? (
                 <>
@@ -90,4 +94,9 @@ function RewardEval({ info }: { info: ReturnType<typeof rewardModelInfo> }) {
       </span>
     </>
   );
+}
+
+/** A PPO policy's round of the project's loop, as a badge; nothing for other policies. */
+function PolicyRound({ round }: { round: number | null }) {
+  return round === null ? null : <span className="ml-1 rounded bg-indigo-50 px-1 text-xs text-indigo-700">round {round}</span>;
 }

@@ -113,6 +113,11 @@ export function recordMetrics(db: Db, id: number, step: number, values: Record<s
   if (rows.length > 0) db.insert(jobMetrics).values(rows).run();
 }
 
+/** Drops a job's metric points from `step` on (what an interrupted attempt logged past the checkpoint it resumes from). */
+export function deleteMetricsFrom(db: Db, id: number, step: number): void {
+  db.delete(jobMetrics).where(and(eq(jobMetrics.jobId, id), sql`${jobMetrics.step} >= ${step}`)).run();
+}
+
 /** Metric points after `afterId` (for live charts that poll for new points). */
 export function jobMetricsSince(db: Db, id: number, afterId = 0): JobMetric[] {
   return db

@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../db/client";
 import { JobCancelledError, type JobContext } from "./kind";
-import { finishJob, getJob, heartbeat, logJobEvent, recordMetrics, reportProgress, setJobOutput } from "./queue";
+import { deleteMetricsFrom, finishJob, getJob, heartbeat, logJobEvent, recordMetrics, reportProgress, setJobOutput } from "./queue";
 import { getJobKind } from "./registry";
 
 export interface RunJobOptions {
@@ -37,6 +37,9 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
   const artifactDir = join(options.dataDir, "jobs", String(jobId));
   mkdirSync(artifactDir, { recursive: true });
   let lastProgressWrite = 0;
+  // Each step's points once in the job's metric table: a resumed attempt logs again from its
+  // checkpoint on, so its first point drops what the interrupted attempt logged from that step on.
+  let firstMetric = true;
   const ctx: JobContext<unknown> = {
     jobId,
     params: parsed.data,
@@ -55,7 +58,11 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
       reportProgress(db, jobId, fraction, message);
     },
     log: (text, level) => logJobEvent(db, jobId, text, level),
-    metrics: (step, values) => recordMetrics(db, jobId, step, values),
+    metrics: (step, values) => {
+      if (firstMetric && job.attempts > 1) deleteMetricsFrom(db, jobId, step);
+      firstMetric = false;
+      recordMetrics(db, jobId, step, values);
+    },
     output: (name, value) => setJobOutput(db, jobId, name, value),
   };
 

@@ -2,9 +2,7 @@
 // policy registered (kind "policy") with its lineage. The loop is lib/ml/rl/train-ppo.ts; its
 // output directory is its checkpoint, so an interrupted job resumes from the last checkpoint.
 import { join } from "node:path";
-import { and, eq, gte } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { jobMetrics } from "../../db/schema";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
 import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
@@ -81,15 +79,6 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
   );
 
   const outDir = params.outDir ?? join(ctx.artifactDir, "model");
-  // Each iteration's points once in the job's metric table, as in metrics.jsonl: an attempt logs
-  // from its checkpoint on (resumedFrom + 1, or 1 without one), so its first point drops what an
-  // interrupted attempt logged from that iteration on (those iterations are being run again).
-  let firstPoint = true;
-  const forwardMetrics = (iteration: number, values: Record<string, number>) => {
-    if (firstPoint && ctx.attempt > 1) db.delete(jobMetrics).where(and(eq(jobMetrics.jobId, ctx.jobId), gte(jobMetrics.step, iteration))).run();
-    firstPoint = false;
-    ctx.metrics(iteration, values);
-  };
   const { trainPpo } = await import("../ml/rl/train-ppo");
   const result = await trainPpo({
     policyDir: policy.dir,
@@ -102,7 +91,7 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
     // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
     overwrite: params.overwrite === true && ctx.attempt === 1,
     signal: ctx.signal,
-    onMetrics: forwardMetrics,
+    onMetrics: (iteration, values) => ctx.metrics(iteration, values),
     onProgress: (p) => {
       if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at iteration ${p.resumedFrom}.`);
       ctx.progress(p.iteration / Math.max(1, p.totalIterations), `iteration ${p.iteration}/${p.totalIterations}`);

@@ -6,8 +6,9 @@
 // select among the SFT model's samples: SHORT, the answer alone ("Lima."); SENTENCE, the
 // answer in one sentence ("The capital of Peru is Lima."); LONG, the sentence with one more
 // true clause from the same data ("The capital of Peru is Lima, and Peru is in South
-// America."). Each demonstration takes one form, drawn by a seeded generator with the
-// FORM_WEIGHTS (a third each); see ANSWER_FORMS for every category's shapes.
+// America."). Each demonstration takes one form; a fact's forms are drawn together by a
+// seeded generator in the FORM_WEIGHTS (a third each), so every fact is taught in every form
+// across its phrasings (drawForms); see AnswerForm for every category's shapes.
 //
 // Every category has several question TEMPLATES. Some are held out: they never appear in
 // the training data, and eval-qa asks the same facts with them to measure whether the
@@ -276,21 +277,38 @@ export function qaFacts(o: SftDataOptions = {}): QaFact[] {
 }
 
 /**
+ * The forms of one fact's n demonstrations: systematic sampling through the cumulative
+ * weights (one uniform offset, n evenly spaced points), then shuffled over the templates. So
+ * every fact is taught in each form about n × weight times — with three templates and equal
+ * weights, once each — rather than by luck (independent draws leave a fact with three
+ * templates without some form 30% of the time).
+ */
+export function drawForms(n: number, rng: Random, weights: Readonly<Record<AnswerForm, number>> = FORM_WEIGHTS): AnswerForm[] {
+  const offset = rng.uniform();
+  const forms = Array.from({ length: n }, (_, i) => drawForm((offset + i) / n, weights));
+  for (let i = forms.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [forms[i], forms[j]] = [forms[j], forms[i]];
+  }
+  return forms;
+}
+
+/**
  * The training demonstrations: every fact under every training template (never a held-out
- * one), each answered in a form drawn by a seeded generator (one draw per demonstration, in
- * fact and template order), so one fact is taught in several forms across its phrasings.
+ * one), each answered in one form; a fact's forms are drawn together by a seeded generator
+ * (drawForms), so one fact is taught in every form across its phrasings.
  */
 export function sftExamples(facts: readonly QaFact[] = qaFacts(), o: SftExamplesOptions = {}): QaExample[] {
   const rng = new Random(o.seed ?? 0);
   const out: QaExample[] = [];
   for (const f of facts) {
-    for (const tpl of TEMPLATES[f.category]) {
-      if (tpl.heldOut) continue;
-      const drawn = drawForm(rng.uniform(), o.formWeights);
+    const templates = TEMPLATES[f.category].filter((tpl) => !tpl.heldOut);
+    const forms = drawForms(templates.length, rng, o.formWeights);
+    templates.forEach((tpl, i) => {
       // A definition without a hypernym has no long form: its long draw is the sentence.
-      const form = f.forms[drawn] === f.forms.sentence ? "sentence" : drawn;
+      const form = f.forms[forms[i]] === f.forms.sentence ? "sentence" : forms[i];
       out.push({ ...exampleOf(f, fillTemplate(tpl, f.subject), false), answer: f.forms[form], form });
-    }
+    });
   }
   return out;
 }

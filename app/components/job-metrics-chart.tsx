@@ -3,11 +3,11 @@
 // A job's metrics as live line charts, value over step. Generic: generation, reward-model
 // training and PPO jobs all log points {step, name, value}; the page appends new points as it
 // polls. A kind may declare groups of metrics that share one chart (job-metric-groups.ts: PPO's
-// reward, KL, entropy, losses, clip fractions); they come first, each series in its own colour,
-// held-out ones (`eval/…`) dashed with each evaluation marked, and the kind's other metrics wait
-// behind "More metrics". Otherwise every metric gets a panel of its own, where a metric and its
-// held-out counterpart (`loss` and `eval_loss`) share one chart, so a researcher reads train
-// against eval at a glance; loss, accuracy and margin come first.
+// reward, KL, entropy, losses, clip fractions, win rate); they come first, each series in its
+// own colour, held-out ones (`eval_…`, `eval/…`) dashed with each evaluation marked, and the
+// kind's other metrics wait behind "More metrics". Otherwise every metric gets a panel of its
+// own, where a metric and its held-out counterpart (`loss` and `eval_loss`) share one chart, so
+// a researcher reads train against eval at a glance; loss, accuracy and margin come first.
 import { CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip, type ChartOptions } from "chart.js";
 import { useMemo, useState } from "react";
 import { Line } from "react-chartjs-2";

@@ -1,5 +1,6 @@
 // A PPO evaluation on held-out prompts: the mean reward-model scores of the policy's and the SFT
-// model's greedy answers, their difference, the policy's win rate and mean KL to the reference,
+// model's greedy answers, their difference, the policy's win rate, mean KL to the reference and
+// (when recorded) how many of its answers ended with the end token,
 // then one row per prompt (prompt, SFT answer, policy answer, both scores; the higher score
 // marked). No hooks: the live job page and the model page both render it.
 import { policyWinRate, type PpoEvaluation } from "@/lib/ppo/evaluation";
@@ -15,7 +16,9 @@ export function PpoEvaluationView({ evaluation, caption }: { evaluation: PpoEval
     <div className="flex flex-col gap-3" data-testid="ppo-evaluation">
       <p className="text-sm text-slate-600">
         {caption ?? "Held-out prompts answered greedily by the policy and by the SFT model, both answers scored by the reward model"} — after
-        iteration {evaluation.iteration}, {evaluation.samples.length} prompt{evaluation.samples.length === 1 ? "" : "s"}.
+        iteration {evaluation.iteration}
+        {evaluation.episode !== undefined ? ` (${evaluation.episode} episodes)` : ""}, {evaluation.samples.length} prompt
+        {evaluation.samples.length === 1 ? "" : "s"}.
       </p>
       <dl className="flex flex-wrap gap-x-8 gap-y-2 text-sm" data-testid="ppo-evaluation-summary">
         <Figure label="Policy mean score" value={score(evaluation.meanScore)} testId="eval-mean-score" />
@@ -23,6 +26,9 @@ export function PpoEvaluationView({ evaluation, caption }: { evaluation: PpoEval
         <Figure label="Difference" value={signed(gain)} testId="eval-gain" tone={gain > 0 ? "text-emerald-700" : gain < 0 ? "text-red-700" : undefined} />
         <Figure label="Policy wins" value={winRate === null ? "—" : `${(100 * winRate).toFixed(1)}%`} testId="eval-win-rate" />
         <Figure label="Mean KL to reference" value={`${evaluation.meanKl.toFixed(3)} nats`} testId="eval-mean-kl" />
+        {evaluation.numEosTokens !== undefined && (
+          <Figure label="Policy answers ended" value={`${evaluation.numEosTokens} / ${evaluation.samples.length}`} testId="eval-num-eos" />
+        )}
       </dl>
       {evaluation.samples.length > 0 && (
         <div className="max-h-[36rem] overflow-y-auto rounded-lg border border-slate-200 bg-white p-2">

@@ -61,18 +61,26 @@ describe("the PPO job page's charts", () => {
       "val/clipfrac_avg",
       "policy/entropy_avg",
       "lr",
-    ]).concat(points(["eval/score", "eval/reference_score", "eval/kl"], [2]));
+    ]).concat(points(["eval_scores", "eval_scores_reference", "eval_kl", "eval_win_rate", "eval_num_eos_tokens"], [2]));
     const panels = metricPanels(logged, metricGroupsOf("ppo"));
     expect(panels.map((p) => [p.name, p.series.map((s) => s.name)])).toEqual([
-      ["Reward", ["objective/scores", "objective/rlhf_reward", "eval/score", "eval/reference_score"]],
-      ["KL", ["objective/kl", "eval/kl"]],
+      ["Reward", ["objective/scores", "objective/rlhf_reward", "eval_scores", "eval_scores_reference"]],
+      ["KL", ["objective/kl", "eval_kl"]],
       ["Entropy", ["objective/entropy", "policy/entropy_avg"]],
       ["Losses", ["loss/policy_avg", "loss/value_avg"]],
       ["Clip fractions", ["policy/clipfrac_avg", "val/clipfrac_avg", "policy/approxkl_avg"]],
+      ["Held-out win rate over the SFT model", ["eval_win_rate"]],
       ["objective/non_score_reward", ["objective/non_score_reward"]],
       ["lr", ["lr"]],
+      ["eval_num_eos_tokens", ["eval_num_eos_tokens"]],
     ]);
-    expect(panels.slice(0, 5).every((p) => p.grouped)).toBe(true);
+    expect(panels.slice(0, 6).every((p) => p.grouped)).toBe(true);
+    // The eval/ spelling lands in the same charts.
+    const slashed = metricPanels(points(["objective/kl", "eval/kl", "eval/score"]), metricGroupsOf("ppo"));
+    expect(slashed.map((p) => [p.name, p.series.map((s) => s.name)])).toEqual([
+      ["Reward", ["eval/score"]],
+      ["KL", ["objective/kl", "eval/kl"]],
+    ]);
     // A group shows only once one of its metrics has points.
     expect(metricPanels(points(["lr"]), metricGroupsOf("ppo")).map((p) => p.name)).toEqual(["lr"]);
   });

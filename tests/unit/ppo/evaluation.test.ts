@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parsePpoEvaluation, policyWinRate, ppoEvaluationSchema, type PpoEvaluation } from "../../../lib/ppo/evaluation";
+import type { PpoEvaluation as TrainerRecord } from "../../../lib/ml/rl/ppo-evaluate";
+import {
+  fromTrainerEvaluation,
+  parsePpoEvaluation,
+  policyWinRate,
+  ppoEvaluationSchema,
+  type PpoEvaluation,
+  type TrainerEvaluation,
+} from "../../../lib/ppo/evaluation";
 
 const evaluation: PpoEvaluation = {
   iteration: 10,
@@ -35,15 +43,36 @@ describe("ppoEvaluationSchema", () => {
       { ...evaluation, samples: undefined },
       { ...evaluation, samples: [{ ...evaluation.samples[0], policy: undefined }] },
       { ...evaluation, samples: [{ ...evaluation.samples[0], referenceScore: Number.NaN }] },
-      // The field names are the contract: the evaluator's internal names are not read.
+      // One shape or the other, not a mix of both.
       { ...evaluation, samples: [{ prompt: "p", referenceAnswer: "a", policyAnswer: "b", referenceScore: 0, policyScore: 1 }] },
+      { ...evaluation, winRate: 1.5 },
     ]) {
       expect(parsePpoEvaluation(bad), JSON.stringify(bad) ?? String(bad)).toBeNull();
     }
   });
 
-  it("the policy's win rate counts ties as half", () => {
+  it("reads the trainer's own record (evaluations.jsonl's names) as this shape", () => {
+    const record: TrainerRecord = {
+      iteration: 10,
+      episode: 160,
+      scores: 0.8,
+      scores_reference: 0.2,
+      kl: 1.5,
+      win_rate: 0.5,
+      num_eos_tokens: 2,
+      samples: evaluation.samples.map((s) => ({ prompt: s.prompt, referenceAnswer: s.reference, policyAnswer: s.policy, referenceScore: s.referenceScore, policyScore: s.policyScore })),
+    };
+    // The trainer's type is what fromTrainerEvaluation takes.
+    const typed: TrainerEvaluation = record;
+    const mapped = { ...evaluation, episode: 160, winRate: 0.5, numEosTokens: 2 };
+    expect(fromTrainerEvaluation(typed)).toEqual(mapped);
+    expect(ppoEvaluationSchema.parse(mapped)).toEqual(mapped);
+    expect(parsePpoEvaluation(JSON.parse(JSON.stringify(record)))).toEqual(mapped);
+  });
+
+  it("the policy's win rate is the evaluation's own, else from the samples with ties as half", () => {
     expect(policyWinRate(evaluation)).toBeCloseTo(1.5 / 3);
+    expect(policyWinRate({ ...evaluation, winRate: 0.25 })).toBe(0.25);
     expect(policyWinRate({ samples: [] })).toBeNull();
   });
 });

@@ -126,6 +126,18 @@ describe("a PPO policy's metadata", () => {
       config: { totalEpisodes: 64, batchSize: 16 },
     });
     expect(policyRound(policy)).toBe(1);
+    // The trainer's own record of the evaluation reads the same.
+    const record = {
+      iteration: 4,
+      episode: 64,
+      scores: 1.25,
+      scores_reference: 0.5,
+      kl: 0.75,
+      win_rate: 1,
+      num_eos_tokens: 1,
+      samples: [{ prompt: "Capital of Peru?", referenceAnswer: "It is Lima, I think.", policyAnswer: "Lima.", referenceScore: 0.5, policyScore: 1.25 }],
+    };
+    expect(ppoPolicyInfo({ metadata: { ...policy.metadata, evaluation: record } }).evaluation).toEqual({ ...evaluation, episode: 64, winRate: 1, numEosTokens: 1 });
   });
 
   it("takes directories for models a CLI run named, and leaves out only the fields of another shape", () => {

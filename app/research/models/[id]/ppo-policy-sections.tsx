@@ -7,6 +7,10 @@ import { PpoEvaluationView } from "@/app/components/ppo-evaluation";
 
 /** The metrics shown first, in this order, with their labels (TRL's names below each); any others follow under their own names. */
 const KEY_METRICS: [string, string][] = [
+  ["eval_scores", "Held-out score, policy"],
+  ["eval_scores_reference", "Held-out score, SFT model"],
+  ["eval_win_rate", "Held-out win rate over the SFT model"],
+  ["eval_kl", "Held-out KL to reference"],
   ["eval/score", "Held-out score, policy"],
   ["eval/reference_score", "Held-out score, SFT model"],
   ["eval/kl", "Held-out KL to reference"],

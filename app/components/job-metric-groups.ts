@@ -10,18 +10,17 @@ export interface MetricGroup {
 }
 
 export const JOB_METRIC_GROUPS: Readonly<Record<string, readonly MetricGroup[]>> = {
-  // Held-out figures as the trainer logs them (eval_scores, …: TRL's eval_ prefix), and as
-  // `eval/…` should a job log them under that spelling.
+  // Held-out figures as the trainer logs them, with TRL's eval_ prefix (eval_scores, eval_kl, …).
   [PPO_JOB_KIND]: [
     {
       title: "Reward",
-      metrics: ["objective/scores", "objective/rlhf_reward", "eval_scores", "eval_scores_reference", "eval/score", "eval/reference_score"],
+      metrics: ["objective/scores", "objective/rlhf_reward", "eval_scores", "eval_scores_reference"],
     },
-    { title: "KL", metrics: ["objective/kl", "eval_kl", "eval/kl"] },
+    { title: "KL", metrics: ["objective/kl", "eval_kl"] },
     { title: "Entropy", metrics: ["objective/entropy", "policy/entropy_avg"] },
     { title: "Losses", metrics: ["loss/policy_avg", "loss/value_avg"] },
     { title: "Clip fractions", metrics: ["policy/clipfrac_avg", "val/clipfrac_avg", "policy/approxkl_avg"] },
-    { title: "Held-out win rate over the SFT model", metrics: ["eval_win_rate", "eval/win_rate"] },
+    { title: "Held-out win rate over the SFT model", metrics: ["eval_win_rate"] },
   ],
 };
 

@@ -4,7 +4,7 @@
 // training and PPO jobs all log points {step, name, value}; the page appends new points as it
 // polls. A kind may declare groups of metrics that share one chart (job-metric-groups.ts: PPO's
 // reward, KL, entropy, losses, clip fractions, win rate); they come first, each series in its
-// own colour, held-out ones (`eval_…`, `eval/…`) dashed with each evaluation marked, and the
+// own colour, held-out ones (`eval_…`) dashed with each evaluation marked, and the
 // kind's other metrics wait behind "More metrics". Otherwise every metric gets a panel of its
 // own, where a metric and its held-out counterpart (`loss` and `eval_loss`) share one chart, so
 // a researcher reads train against eval at a glance; loss, accuracy and margin come first.
@@ -27,9 +27,9 @@ const EVAL_PREFIX = "eval_";
 /** Shown first among the generic panels, in this order (TRL's names); the rest follow in the order they first appear. */
 const FIRST = ["loss", "accuracy", "margin", "objective/rlhf_reward", "objective/kl"];
 
-/** A held-out metric: `eval_loss` (reward models) or `eval/score` (PPO). */
+/** A held-out metric: TRL's `eval_` prefix (`eval_loss` of reward models, `eval_scores` of PPO). */
 export function isEvalMetric(name: string): boolean {
-  return name.startsWith(EVAL_PREFIX) || name.startsWith("eval/");
+  return name.startsWith(EVAL_PREFIX);
 }
 
 function options(legend: boolean): ChartOptions<"line"> {

@@ -165,7 +165,7 @@ export function roundsTable(db: Db, projectId: number): RoundRow[] {
     if (round === null) continue;
     const metrics = (m.metadata?.metrics ?? {}) as Record<string, unknown>;
     if (m.kind === "reward") row(round).rewardModel = { id: m.id, name: m.name, evalAccuracy: num(metrics.eval_accuracy), evalPairs: num(metrics.eval_pairs) };
-    else row(round).policy = { id: m.id, name: m.name, evalScore: num(metrics["eval/score"]), evalKl: num(metrics["eval/kl"]) };
+    else row(round).policy = { id: m.id, name: m.name, evalScore: num(metrics.eval_scores), evalKl: num(metrics.eval_kl) };
   }
   return [...rows.values()].sort((a, b) => a.round - b.round);
 }

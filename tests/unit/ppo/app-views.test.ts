@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { configFieldSpecs, fieldLabel } from "../../../app/components/config-fields";
 import { metricGroupsOf } from "../../../app/components/job-metric-groups";
-import { metricPanels, type MetricPoint } from "../../../app/components/job-metrics-chart";
+import { isEvalMetric, metricPanels, type MetricPoint } from "../../../app/components/job-metrics-chart";
 import { PPO_FIELD_LABELS, PPO_FIELD_SECTIONS } from "../../../app/research/projects/[id]/ppo/ppo-form-layout";
 import { DEFAULT_PPO_CONFIG, PPO_CONFIG_HELP, ppoConfigObject } from "../../../lib/ml/rl/ppo-config";
 
@@ -75,12 +75,14 @@ describe("the PPO job page's charts", () => {
       ["eval_num_eos_tokens", ["eval_num_eos_tokens"]],
     ]);
     expect(panels.slice(0, 6).every((p) => p.grouped)).toBe(true);
-    // The eval/ spelling lands in the same charts.
-    const slashed = metricPanels(points(["objective/kl", "eval/kl", "eval/score"]), metricGroupsOf("ppo"));
-    expect(slashed.map((p) => [p.name, p.series.map((s) => s.name)])).toEqual([
-      ["Reward", ["eval/score"]],
-      ["KL", ["objective/kl", "eval/kl"]],
+    // The held-out figures join their group's chart even before a training point has one.
+    const heldOut = metricPanels(points(["objective/kl", "eval_kl", "eval_scores"]), metricGroupsOf("ppo"));
+    expect(heldOut.map((p) => [p.name, p.series.map((s) => s.name)])).toEqual([
+      ["Reward", ["eval_scores"]],
+      ["KL", ["objective/kl", "eval_kl"]],
     ]);
+    // One spelling: the trainer's. Every name a group lists is a TRL name or an eval_ one.
+    expect(metricGroupsOf("ppo").flatMap((g) => g.metrics).filter((m) => m.startsWith("eval") && !isEvalMetric(m))).toEqual([]);
     // A group shows only once one of its metrics has points.
     expect(metricPanels(points(["lr"]), metricGroupsOf("ppo")).map((p) => p.name)).toEqual(["lr"]);
   });

@@ -6,12 +6,16 @@ import { policyRound, ppoFormOptions, ppoJobModels, ppoPolicyInfo, projectPpoPol
 import type { PpoEvaluation } from "../../../lib/ppo/evaluation";
 import { tempDb } from "../../helpers/app";
 
+/** The trainer's record of the last evaluation, as the ppo job keeps it in metadata.evaluation. */
 const evaluation: PpoEvaluation = {
   iteration: 4,
-  meanScore: 1.25,
-  referenceMeanScore: 0.5,
-  meanKl: 0.75,
-  samples: [{ prompt: "Capital of Peru?", reference: "It is Lima, I think.", policy: "Lima.", referenceScore: 0.5, policyScore: 1.25 }],
+  episode: 64,
+  scores: 1.25,
+  scores_reference: 0.5,
+  kl: 0.75,
+  win_rate: 1,
+  num_eos_tokens: 1,
+  samples: [{ prompt: "Capital of Peru?", referenceAnswer: "It is Lima, I think.", policyAnswer: "Lima.", referenceScore: 0.5, policyScore: 1.25 }],
 };
 
 let temp: ReturnType<typeof tempDb>;
@@ -42,7 +46,7 @@ function ppoPolicy(name: string, projectId: number, round: number, start: { id: 
         promptsHash: "f00d",
         valueModel: "value",
       },
-      metrics: { "eval/score": 1.25, "objective/kl": 0.5, lr: 0 },
+      metrics: { eval_scores: 1.25, eval_kl: 0.75, "objective/kl": 0.5, lr: 0 },
       evaluation,
       config: { totalEpisodes: 64, batchSize: 16 },
     },
@@ -121,30 +125,20 @@ describe("a PPO policy's metadata", () => {
       promptSplit: "reward-model split",
       promptsHash: "f00d",
       valueModel: "value",
-      metrics: { "eval/score": 1.25, "objective/kl": 0.5, lr: 0 },
+      metrics: { eval_scores: 1.25, eval_kl: 0.75, "objective/kl": 0.5, lr: 0 },
       evaluation,
       config: { totalEpisodes: 64, batchSize: 16 },
     });
     expect(policyRound(policy)).toBe(1);
-    // The trainer's own record of the evaluation reads the same.
-    const record = {
-      iteration: 4,
-      episode: 64,
-      scores: 1.25,
-      scores_reference: 0.5,
-      kl: 0.75,
-      win_rate: 1,
-      num_eos_tokens: 1,
-      samples: [{ prompt: "Capital of Peru?", referenceAnswer: "It is Lima, I think.", policyAnswer: "Lima.", referenceScore: 0.5, policyScore: 1.25 }],
-    };
-    expect(ppoPolicyInfo({ metadata: { ...policy.metadata, evaluation: record } }).evaluation).toEqual({ ...evaluation, episode: 64, winRate: 1, numEosTokens: 1 });
+    // Stored as JSON, the record reads back unchanged.
+    expect(ppoPolicyInfo(JSON.parse(JSON.stringify(policy))).evaluation).toEqual(evaluation);
   });
 
   it("takes directories for models a CLI run named, and leaves out only the fields of another shape", () => {
     const info = ppoPolicyInfo({
       metadata: {
         lineage: { round: 2, startPolicy: { dir: "/tmp/policy" }, rewardModel: { dir: "/tmp/rm" }, reference: 7, trainPrompts: "many", project: { id: 3 } },
-        metrics: { "eval/score": null, "objective/kl": 0.1, bad: "x" },
+        metrics: { eval_scores: null, "objective/kl": 0.1, bad: "x" },
         evaluation: { iteration: 3 },
         config: [1, 2],
       },
@@ -157,7 +151,7 @@ describe("a PPO policy's metadata", () => {
       sftModel: null,
       trainPrompts: null,
       project: null,
-      metrics: { "eval/score": null, "objective/kl": 0.1, bad: null },
+      metrics: { eval_scores: null, "objective/kl": 0.1, bad: null },
       evaluation: null,
       config: null,
     });

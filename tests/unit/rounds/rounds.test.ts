@@ -60,14 +60,14 @@ describe("roundsTable", () => {
     insertRanking(temp.db, { taskId: r2[1].taskId, userId: annotator, groups: [[r2[1].completionIds[p1], r2[1].completionIds[p2]], [r2[1].completionIds[s]]] });
     insertRanking(temp.db, { taskId: r2[2].taskId, userId: annotator, groups: [[r2[2].completionIds[s]], [r2[2].completionIds[p1], r2[2].completionIds[p2]]] });
     registerModel(temp.db, { name: "rm-1", kind: "reward", source: "palate", path: "/x", projectId, metadata: { lineage: { round: 1 }, metrics: { eval_accuracy: 0.75, eval_pairs: 40 } } });
-    registerModel(temp.db, { name: "policy-1", kind: "policy", source: "palate", path: "/y", projectId, metadata: { lineage: { round: 1 }, metrics: { "eval/score": 1.5 } } });
+    registerModel(temp.db, { name: "policy-1", kind: "policy", source: "palate", path: "/y", projectId, metadata: { lineage: { round: 1 }, metrics: { eval_scores: 1.5, eval_kl: 0.25 } } });
     registerModel(temp.db, { name: "rm-2", kind: "reward", source: "palate", path: "/z", projectId, metadata: { lineage: { round: 2 }, metrics: { eval_accuracy: 0.8 } } });
 
     const rows = roundsTable(temp.db, projectId);
     expect(rows.map((r) => r.round)).toEqual([1, 2]);
     expect(rows[0]).toMatchObject({ tasks: 2, rankings: 1, comparisons: 1, headToHead: null, sampledFrom: [{ model: "sft", completions: 4 }] });
     expect(rows[0].rewardModel).toMatchObject({ name: "rm-1", evalAccuracy: 0.75, evalPairs: 40 });
-    expect(rows[0].policy).toMatchObject({ name: "policy-1", evalScore: 1.5 });
+    expect(rows[0].policy).toMatchObject({ name: "policy-1", evalScore: 1.5, evalKl: 0.25 });
     expect(rows[1]).toMatchObject({ tasks: 3, rankings: 3, comparisons: 3 + 2 + 2 });
     expect(rows[1].rewardModel?.name).toBe("rm-2");
     expect(rows[1].policy).toBeNull();

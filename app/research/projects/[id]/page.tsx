@@ -124,9 +124,9 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
                 <td className="pr-3">{refName(info.startPolicy)}</td>
                 <td className="pr-3">{refName(info.rewardModel)}</td>
                 <td className="pr-3 font-mono">
-                  {info.evaluation ? `${fixed(info.evaluation.meanScore)} / ${fixed(info.evaluation.referenceMeanScore)}` : "—"}
+                  {info.evaluation ? `${fixed(info.evaluation.scores)} / ${fixed(info.evaluation.scores_reference)}` : "—"}
                 </td>
-                <td className="pr-3 font-mono">{fixed(info.evaluation?.meanKl)}</td>
+                <td className="pr-3 font-mono">{fixed(info.evaluation?.kl)}</td>
               </tr>
             ))}
           </DataTable>

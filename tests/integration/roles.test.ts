@@ -132,6 +132,12 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     path: (ids) => `/api/projects/${ids.project}/import`,
     methods: { POST: { allowed: ADMIN, raw: '{"prompt": "p", "completions": ["a", "b"]}\n' } },
   },
+  // Starting the next round (a generation job from a PPO policy) is research work: admins and researchers.
+  "/api/projects/[id]/rounds": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/rounds`,
+    methods: { POST: { allowed: STAFF, body: PROBE } },
+  },
   "/api/projects/[id]/export": {
     kind: "route",
     path: (ids) => `/api/projects/${ids.project}/export?format=trl&pairs=all`,
@@ -351,8 +357,10 @@ describe("the role matrix", () => {
     const bodies: Record<string, unknown> = {
       "/api/jobs": { kind: "generate", params: { projectId: ids.project, modelId: ids.rewardModel, prompts: ["researcher was here"] } },
     };
+    // Research jobs of their own routes (tests/integration/ppo/next-round-route.test.ts).
+    const researchJobs = new Set(["/api/projects/[id]/rounds"]);
     for (const [template, spec] of Object.entries(MATRIX)) {
-      if (spec === "exempt" || spec.kind !== "route") continue;
+      if (spec === "exempt" || spec.kind !== "route" || researchJobs.has(template)) continue;
       for (const [method, m] of Object.entries(spec.methods)) {
         if (method === "GET" || method === "HEAD") continue;
         const path = (m.path ?? spec.path)(ids);

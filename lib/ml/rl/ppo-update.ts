@@ -1,5 +1,7 @@
 // PPO's update: the policy and the value model trained together, as TRL's PolicyAndValueWrapper,
-// ONE train-step graph (lib/ml/train/train-step.ts) and ONE onnxruntime run per minibatch:
+// ONE graph and ONE onnxruntime run per minibatch (ppo-step.ts: the run gives loss, metrics and
+// gradients, clipping and AdamW follow in one TypeScript pass; or lib/ml/train's TrainStep
+// with AdamW inside the graph, optimizer "graph"):
 //
 //   weights = [policy params | value params]  (one flat vector, one AdamW, one gradient norm)
 //   logprobs, entropy = log_softmax(policy logits / temperature)[response tokens]
@@ -11,18 +13,17 @@
 // and the loop around it: num_ppo_epochs passes, each over a fresh permutation of the rollout
 // batch cut into num_mini_batches minibatches, statistics averaged over every minibatch step
 // (TRL's approxkl_stats, pg_clipfrac_stats, … then .mean()).
-import type { Graph, Value } from "../onnx";
+import type { Graph, Tensor, Value } from "../onnx";
 import type { AdamWConfig } from "../nn/adamw";
 import { flatLayout, type FlatLayout } from "../nn/flat-params";
 import { gpt2ParamSpecs, type Gpt2Config, type ParamSpec } from "../nn/gpt2-config";
 import { valueModelParamSpecs } from "../nn/value-model";
 import type { Random } from "../random";
-import { TrainStep, type AdamWState, type LossOutputs, type StepResult } from "../train/train-step";
+import { TRAIN_SESSION_OPTIONS, TrainStep, type AdamWState, type LossOutputs, type StepResult, type TrainSessionOptions } from "../train/train-step";
 import { pickRows, selectRows, type PpoBatch, type PpoShape } from "./ppo-batch";
 import type { PpoConfig } from "./ppo-config";
-import { declarePpoBatch, flatWeightViews, policyLogprobs, ppoBatchFeeds, responseFeed, responseValues } from "./ppo-graph";
+import { declarePpoBatch, policyLogprobs, ppoBatchFeeds, responseFeed, responseValues } from "./ppo-graph";
 import { ppoPolicyLoss, ppoValueLoss } from "./ppo-loss";
-import { TRAIN_SESSION_OPTIONS, type TrainSessionOptions } from "../train/train-step";
 import { GradientStep } from "./ppo-step";
 
 /**
@@ -33,7 +34,7 @@ import { GradientStep } from "./ppo-step";
 export type PpoOptimizer = "typescript" | "graph";
 
 interface StepRunner {
-  run(state: AdamWState, batch: Record<string, import("../onnx").Tensor>, lr: number): Promise<StepResult>;
+  run(state: AdamWState, batch: Record<string, Tensor>, lr: number): Promise<StepResult>;
   release(): Promise<void>;
 }
 

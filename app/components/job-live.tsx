@@ -9,7 +9,7 @@
 // output reads (job-outputs.tsx, e.g. a PPO run's latest evaluation).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { JobDetail, JobView } from "@/lib/jobs/views";
 import { callApi } from "./api-client";
 import { metricGroupsOf } from "./job-metric-groups";
@@ -40,6 +40,7 @@ export function JobLive({
   canCancel,
   projectHref,
   producedModel = null,
+  producedActions = null,
   models,
 }: {
   initial: JobDetail;
@@ -47,6 +48,8 @@ export function JobLive({
   projectHref: string | null;
   /** The registry model the job registered (train-rm), once it has. */
   producedModel?: ProducedModel | null;
+  /** What can be done with the produced model, shown under it once the job has succeeded (a PPO policy: "Start next round"). */
+  producedActions?: ReactNode;
   /** The models the parameters name (a PPO run's start policy, reward model, reference); default the one `job.model` names. */
   models?: JobModelLink[];
 }) {
@@ -177,6 +180,7 @@ export function JobLive({
           .
         </p>
       )}
+      {job.status === "succeeded" && producedModel && producedActions}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500">Kind</dt>
         <dd>

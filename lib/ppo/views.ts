@@ -1,12 +1,13 @@
 // What the research pages show of PPO: the models a project's PPO form offers (its reward
 // models; the policies with weights to start from, with the defaults), the project's PPO
-// policies, the models a PPO job names, and a registered policy's metadata read defensively
-// (lineage, final metrics, last evaluation, configuration — as the ppo job writes them).
+// policies, the models a PPO job names, a registered policy's metadata read defensively
+// (lineage, final metrics, last evaluation, configuration — as the ppo job writes them), and
+// what the "Start next round" control needs to know of a policy.
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { models } from "../../db/schema";
-import { DEFAULT_MODEL_NAME, toView, type ModelView } from "../models/registry";
+import { DEFAULT_MODEL_NAME, getModelRow, toView, type ModelView } from "../models/registry";
 import { parsePpoEvaluation, type PpoEvaluation } from "./evaluation";
 
 /** A model as the lineage names it: a registry model, or (CLI runs) a bare directory. */
@@ -160,11 +161,27 @@ export interface JobModelRef {
 
 /** The registry models a PPO job's parameters name (start policy, reward model, reference: the start policy when not given). */
 export function ppoJobModels(db: Db, params: Record<string, unknown>): JobModelRef[] {
-  const wanted: [string, unknown][] = [
+  return namedModels(db, [
     ["Start policy", params.policyModelId],
     ["Reward model", params.rewardModelId],
     ["Reference", params.referenceModelId ?? params.policyModelId],
-  ];
+  ]);
+}
+
+/**
+ * The models a generation job of a later round names: the model it samples from and the one mixed
+ * in head to head (lib/rounds/next-round.ts); null for a generation job without a model to compare.
+ */
+export function headToHeadJobModels(db: Db, params: Record<string, unknown>): JobModelRef[] | null {
+  if (typeof params.compareModelId !== "number") return null;
+  return namedModels(db, [
+    ["Model", params.modelId],
+    ["Head to head with", params.compareModelId],
+  ]);
+}
+
+/** The roles' model ids with their registry names; ids that are not numbers are left out. */
+function namedModels(db: Db, wanted: [string, unknown][]): JobModelRef[] {
   const ids = wanted.map(([, id]) => id).filter((id): id is number => typeof id === "number");
   const names = new Map(
     ids.length === 0 ? [] : db.select({ id: models.id, name: models.name }).from(models).where(inArray(models.id, ids)).all().map((m) => [m.id, m.name] as const),
@@ -172,4 +189,22 @@ export function ppoJobModels(db: Db, params: Record<string, unknown>): JobModelR
   return wanted.flatMap(([role, id]) =>
     typeof id === "number" ? [{ role, id, name: names.get(id) ?? `#${id}`, exists: names.has(id) }] : [],
   );
+}
+
+/** What "Start next round" needs of a PPO policy: its project and round, and the registered model it started from (mixed in head to head). */
+export interface NextRoundSource {
+  projectId: number;
+  policy: { id: number; name: string };
+  round: number;
+  /** The start policy when it is still registered; null when there is nothing to mix in (lib/rounds/next-round.ts refuses mixPrevious then). */
+  previous: { id: number; name: string } | null;
+}
+
+/** The next round a PPO policy of a project can start, or null for any other model (the SFT model, a reward model, a policy of no project). */
+export function nextRoundSource(db: Db, model: Pick<ModelView, "id" | "name" | "kind" | "projectId" | "metadata">): NextRoundSource | null {
+  const round = policyRound(model);
+  if (model.kind !== "policy" || round === null || model.projectId === null) return null;
+  const start = read(modelRefSchema, lineageOf(model).startPolicy);
+  const previous = start && "id" in start ? getModelRow(db, start.id) : undefined;
+  return { projectId: model.projectId, policy: { id: model.id, name: model.name }, round, previous: previous ? { id: previous.id, name: previous.name } : null };
 }

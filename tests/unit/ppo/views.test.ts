@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { enqueueJob } from "../../../lib/jobs/queue";
 import { DEFAULT_MODEL_NAME, registerModel, type NewModel } from "../../../lib/models/registry";
 import { createProject } from "../../../lib/projects";
-import { policyRound, ppoFormOptions, ppoJobModels, ppoPolicyInfo, projectPpoPolicies, projectRewardModels } from "../../../lib/ppo/views";
+import {
+  headToHeadJobModels,
+  nextRoundSource,
+  policyRound,
+  ppoFormOptions,
+  ppoJobModels,
+  ppoPolicyInfo,
+  projectPpoPolicies,
+  projectRewardModels,
+} from "../../../lib/ppo/views";
 import type { PpoEvaluation } from "../../../lib/ppo/evaluation";
 import { tempDb } from "../../helpers/app";
 
@@ -182,5 +191,38 @@ describe("a PPO job's models", () => {
     ]);
     // CLI runs name directories: nothing to link.
     expect(ppoJobModels(temp.db, { projectId: project.id, policyDir: "/p", rewardDir: "/r" })).toEqual([]);
+  });
+});
+
+describe("starting the next round from a policy", () => {
+  it("a PPO policy of a project starts round + 1, mixing in the registered model it started from", () => {
+    const sft = palate(DEFAULT_MODEL_NAME, "policy");
+    const project = createProject(temp.db, { name: "Capitals" });
+    const rm = palate("rm", "reward", { projectId: project.id });
+    const round1 = ppoPolicy("ppo-1", project.id, 1, sft, rm);
+    const round2 = ppoPolicy("ppo-2", project.id, 2, round1, rm);
+    expect(nextRoundSource(temp.db, round1)).toEqual({ projectId: project.id, policy: { id: round1.id, name: "ppo-1" }, round: 1, previous: { id: sft.id, name: DEFAULT_MODEL_NAME } });
+    expect(nextRoundSource(temp.db, round2)).toMatchObject({ round: 2, previous: { id: round1.id, name: "ppo-1" } });
+    // A start policy named by directory (a CLI run), or no longer registered: nothing to mix in.
+    const cli = palate("ppo-cli", "policy", { projectId: project.id, metadata: { lineage: { round: 1, startPolicy: { dir: "/tmp/sft" } } } });
+    expect(nextRoundSource(temp.db, cli)).toMatchObject({ round: 1, previous: null });
+    const orphan = palate("ppo-orphan", "policy", { projectId: project.id, metadata: { lineage: { round: 1, startPolicy: { id: 999, name: "gone" } } } });
+    expect(nextRoundSource(temp.db, orphan)?.previous).toBeNull();
+    // Not a PPO policy of a project: no next round from it.
+    expect(nextRoundSource(temp.db, sft)).toBeNull();
+    expect(nextRoundSource(temp.db, rm)).toBeNull();
+    expect(nextRoundSource(temp.db, palate("ppo-nowhere", "policy", { metadata: { lineage: { round: 1 } } }))).toBeNull();
+  });
+
+  it("a round's generation job names the model it samples and the one it is compared with", () => {
+    const sft = palate(DEFAULT_MODEL_NAME, "policy");
+    const policy = palate("ppo-1", "policy");
+    expect(headToHeadJobModels(temp.db, { modelId: policy.id, compareModelId: sft.id, round: 2 })).toEqual([
+      { role: "Model", id: policy.id, name: "ppo-1", exists: true },
+      { role: "Head to head with", id: sft.id, name: DEFAULT_MODEL_NAME, exists: true },
+    ]);
+    expect(headToHeadJobModels(temp.db, { modelId: policy.id, compareModelId: 999 })?.[1]).toEqual({ role: "Head to head with", id: 999, name: "#999", exists: false });
+    // An ordinary generation job: the job page's default (its one model).
+    expect(headToHeadJobModels(temp.db, { modelId: policy.id })).toBeNull();
   });
 });

@@ -7,8 +7,10 @@ import { parseId } from "@/lib/http";
 import { getJobDetail, mayCancelJob } from "@/lib/jobs/views";
 import { modelOfJob } from "@/lib/models/registry";
 import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
-import { ppoJobModels } from "@/lib/ppo/views";
+import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
+import { headToHeadJobModels, nextRoundSource, ppoJobModels } from "@/lib/ppo/views";
 import { JobLive } from "@/app/components/job-live";
+import { StartNextRound } from "@/app/components/start-next-round";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +26,10 @@ export default async function JobPage({ params }: Props) {
   const { job } = detail;
   const produced = job.status === "succeeded" ? modelOfJob(db, job.id) : undefined;
   // The models the parameters name, where a kind names more than one.
-  const models = job.kind === PPO_JOB_KIND ? ppoJobModels(db, job.params) : undefined;
+  const models =
+    job.kind === PPO_JOB_KIND ? ppoJobModels(db, job.params) : job.kind === GENERATE_JOB_KIND ? (headToHeadJobModels(db, job.params) ?? undefined) : undefined;
+  // A PPO run's policy can start the project's next round.
+  const nextRound = produced && job.kind === PPO_JOB_KIND ? nextRoundSource(db, produced) : null;
   const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;
   return (
     <div className="flex flex-col gap-6">
@@ -42,6 +47,14 @@ export default async function JobPage({ params }: Props) {
         projectHref={projectHref}
         producedModel={produced ? { id: produced.id, name: produced.name, kind: produced.kind } : null}
         models={models}
+        producedActions={
+          nextRound && (
+            <section className="flex flex-col gap-2" aria-label="Next round">
+              <h2 className="text-lg font-medium">Next round</h2>
+              <StartNextRound {...nextRound} />
+            </section>
+          )
+        }
       />
     </div>
   );

@@ -1,8 +1,8 @@
 // One model of the registry: where it lives and what produced it; for a reward model also its
 // evaluation metrics, lineage (base model, project, the rankings it learned from), training
 // configuration and calibration (predicted preference probability against how often the
-// annotators agreed, per bin); for a PPO policy its lineage, final metrics, last evaluation
-// (the sample table) and configuration.
+// annotators agreed, per bin); for a PPO policy "Start next round", its lineage, final metrics,
+// last evaluation (the sample table) and configuration.
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
@@ -10,9 +10,10 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getModelRow, listModels, toView } from "@/lib/models/registry";
-import { policyRound, ppoPolicyInfo } from "@/lib/ppo/views";
+import { nextRoundSource, policyRound, ppoPolicyInfo } from "@/lib/ppo/views";
 import { formatTime } from "@/app/components/job-status-badge";
 import { fixed, percent, rewardModelInfo, type RewardModelInfo } from "@/app/components/reward-model-info";
+import { StartNextRound } from "@/app/components/start-next-round";
 import { PpoPolicySections } from "./ppo-policy-sections";
 
 export const dynamic = "force-dynamic";
@@ -43,6 +44,7 @@ export default async function ModelPage({ params }: Props) {
   const info = model.kind === "reward" ? rewardModelInfo(model) : null;
   // A policy a PPO run produced: its lineage names a round.
   const ppo = model.kind === "policy" && policyRound(model) !== null ? ppoPolicyInfo(model) : null;
+  const nextRound = ppo ? nextRoundSource(db, model) : null;
   const projectHref = (pid: number) => (user.role === "admin" ? `/admin/projects/${pid}` : `/research/projects/${pid}`);
   return (
     <div className="flex flex-col gap-6">
@@ -93,6 +95,12 @@ export default async function ModelPage({ params }: Props) {
         <dt className="text-slate-500">Created</dt>
         <dd>{formatTime(model.createdAt)}</dd>
       </dl>
+      {nextRound && (
+        <section className="flex flex-col gap-2" aria-label="Next round">
+          <h2 className="text-lg font-medium">Next round</h2>
+          <StartNextRound {...nextRound} />
+        </section>
+      )}
       {info && <RewardSections info={info} names={names} projectHref={projectHref} projectId={model.projectId} />}
       {ppo && <PpoPolicySections info={ppo} names={names} projectHref={projectHref} projectId={model.projectId} />}
     </div>

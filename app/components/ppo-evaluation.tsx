@@ -23,7 +23,11 @@ export function PpoEvaluationView({ evaluation, caption }: { evaluation: PpoEval
         <Figure label="Policy mean score" value={score(evaluation.scores)} testId="eval-scores" />
         <Figure label="SFT mean score" value={score(evaluation.scores_reference)} testId="eval-scores-reference" />
         <Figure label="Difference" value={signed(gain)} testId="eval-gain" tone={gain > 0 ? "text-emerald-700" : gain < 0 ? "text-red-700" : undefined} />
-        <Figure label="Policy wins (ties ½)" value={`${(100 * evaluation.win_rate).toFixed(1)}%`} testId="eval-win-rate" />
+        <Figure
+          label="Policy wins (ties ½)"
+          value={`${(100 * evaluation.win_rate).toFixed(1)}% of ${evaluation.samples.length}`}
+          testId="eval-win-rate"
+        />
         <Figure label="Mean KL to reference" value={`${evaluation.kl.toFixed(3)} nats`} testId="eval-kl" />
         <Figure label="Policy answers ended" value={`${evaluation.num_eos_tokens} / ${evaluation.samples.length}`} testId="eval-num-eos-tokens" />
       </dl>

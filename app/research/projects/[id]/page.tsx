@@ -6,6 +6,7 @@ import { listProjectTasks } from "@/lib/labeling/browse";
 import { listModels } from "@/lib/models/registry";
 import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
 import { projectScoredModels } from "@/lib/reward/scores";
+import { roundsTable } from "@/lib/rounds/rounds";
 import { ExportPanel } from "@/app/components/export-panel";
 import { DataTable } from "@/app/components/data-table";
 import { ProgressBar } from "@/app/components/progress-bar";
@@ -13,6 +14,7 @@ import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
 import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
+import { RoundsTable } from "./rounds-table";
 import { ScoreButton } from "./score-button";
 
 export const dynamic = "force-dynamic";
@@ -32,6 +34,7 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
     .filter((m) => m.kind === "reward" && m.projectId === id)
     .map((m) => ({ model: m, info: rewardModelInfo(m), scored: scored.get(m.id) ?? 0 }));
   const policies = projectPpoPolicies(db, id).map((m) => ({ model: m, info: ppoPolicyInfo(m) }));
+  const rounds = roundsTable(db, id);
   const refName = (ref: { id: number; name: string } | { dir: string } | null) => (ref === null ? "—" : "dir" in ref ? ref.dir : ref.name);
   return (
     <div className="flex flex-col gap-6">
@@ -132,6 +135,14 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           </DataTable>
         </section>
       )}
+      <section className="flex flex-col gap-2" aria-label="Rounds">
+        <h2 className="text-lg font-medium">Rounds</h2>
+        <p className="max-w-3xl text-sm text-slate-600">
+          Round 1 is what the SFT model (or an import) wrote; each later round samples from a PPO policy, mixed with the model it started from so
+          the annotators rank the two head to head. Start the next round from a PPO policy&apos;s page.
+        </p>
+        <RoundsTable rows={rounds} />
+      </section>
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Export</h2>
         <ExportPanel projectId={id} />

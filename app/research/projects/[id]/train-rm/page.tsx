@@ -9,6 +9,8 @@ import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
 import { TRAIN_RM_JOB_KIND } from "@/lib/reward/job-params";
 import { DEFAULT_MODEL_NAME, ensureDefaultModel, listModels } from "@/lib/models/registry";
 import { getProject } from "@/lib/projects";
+import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
+import { latestRound } from "@/lib/rounds/rounds";
 import { JobTable } from "@/app/components/job-table";
 import { TrainRmForm } from "./train-rm-form";
 
@@ -27,9 +29,15 @@ export default async function TrainRewardModelPage({ params }: Props) {
   const bases = listModels(db)
     .filter((m) => m.kind === "policy" && m.source === "palate")
     .map((m) => ({ id: m.id, name: m.name, description: m.description }));
-  // The project's SFT model: the one its latest successful generation sampled from, else the default.
-  const generated = listJobViews(db, { projectId: id, kind: GENERATE_JOB_KIND, limit: 500 }).find((j) => j.status === "succeeded");
-  const sampledFrom = generated?.params.modelId;
+  // The project's SFT model: the one its latest successful round-1 generation sampled from (later
+  // rounds sample from PPO policies), else the SFT model its PPO policies' lineage names, else the default.
+  const generated = listJobViews(db, { projectId: id, kind: GENERATE_JOB_KIND, limit: 500 }).find(
+    (j) => j.status === "succeeded" && (j.params.round === undefined || j.params.round === 1),
+  );
+  const loopSft = projectPpoPolicies(db, id)
+    .map((m) => ppoPolicyInfo(m).sftModel)
+    .find((ref) => ref !== null && "id" in ref);
+  const sampledFrom = generated?.params.modelId ?? (loopSft && "id" in loopSft ? loopSft.id : undefined);
   const defaultBase =
     bases.find((m) => m.id === sampledFrom) ?? bases.find((m) => m.name === DEFAULT_MODEL_NAME) ?? bases[0];
   const jobs = listJobViews(db, { projectId: id, kind: TRAIN_RM_JOB_KIND, limit: 20 });
@@ -49,7 +57,13 @@ export default async function TrainRewardModelPage({ params }: Props) {
           . The trained model is registered as a reward model when the job succeeds.
         </p>
       </div>
-      <TrainRmForm projectId={id} bases={bases} defaultBaseId={defaultBase?.id ?? null} sampledFromId={typeof sampledFrom === "number" ? sampledFrom : null} />
+      <TrainRmForm
+        projectId={id}
+        bases={bases}
+        defaultBaseId={defaultBase?.id ?? null}
+        sampledFromId={typeof sampledFrom === "number" ? sampledFrom : null}
+        latestRound={latestRound(db, id)}
+      />
       <section className="flex flex-col gap-3" aria-label="Reward-model jobs of this project">
         <h2 className="text-lg font-medium">Reward-model jobs of this project</h2>
         <JobTable jobs={jobs} />

@@ -1,13 +1,17 @@
 "use client";
 
 // The reward-model training form: a base model (a Palate policy; default the project's SFT
-// model), an optional registry name and every hyperparameter of RewardConfig with its default
-// and help text → POST /api/jobs {kind: "train-rm"} → the job page. A 400 is shown next to the
-// fields it names.
+// model), an optional registry name, which rounds' rankings to learn (every round's, or the
+// latest round's only) and every hyperparameter of RewardConfig with its default and help text
+// → POST /api/jobs {kind: "train-rm"} → the job page. A 400 is shown next to the fields it names.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi, type ApiIssue } from "@/app/components/api-client";
 import { DEFAULT_REWARD_CONFIG, REWARD_CONFIG_HELP, type RewardConfig } from "@/lib/ml/rl/reward-config";
+import type { TrainRmJobParams } from "@/lib/reward/job-params";
+
+type RoundsChoice = TrainRmJobParams["rounds"];
+const DEFAULT_ROUNDS: RoundsChoice = "all";
 
 interface BaseOption {
   id: number;
@@ -50,12 +54,15 @@ export function TrainRmForm({
   bases,
   defaultBaseId,
   sampledFromId,
+  latestRound,
 }: {
   projectId: number;
   bases: BaseOption[];
   defaultBaseId: number | null;
   /** The model the project's latest generation sampled from, when there was one. */
   sampledFromId: number | null;
+  /** The project's latest round of the loop (1 before any "next round"). */
+  latestRound: number;
 }) {
   const router = useRouter();
   const [issues, setIssues] = useState<ApiIssue[]>([]);
@@ -64,7 +71,7 @@ export function TrainRmForm({
   const [advancedOpen, setAdvancedOpen] = useState(false);
 
   const issueFor = (field: string) => issues.filter((i) => i.field === field).map((i) => i.message).join("; ");
-  const named = new Set(["params.baseModelId", "params.name", ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
+  const named = new Set(["params.baseModelId", "params.name", "params.rounds", ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -75,7 +82,8 @@ export function TrainRmForm({
       else config[f.key] = Number(String(data.get(f.key) ?? "").trim());
     }
     const name = String(data.get("name") ?? "").trim();
-    const params = { projectId, baseModelId: Number(data.get("baseModelId")), ...(name ? { name } : {}), config };
+    const rounds = String(data.get("rounds") ?? DEFAULT_ROUNDS) as RoundsChoice;
+    const params = { projectId, baseModelId: Number(data.get("baseModelId")), ...(name ? { name } : {}), rounds, config };
     setPending(true);
     setError(null);
     setIssues([]);
@@ -174,6 +182,21 @@ export function TrainRmForm({
           The registry name of the trained model; letters, digits and . _ - @ : / + only.
         </span>
         {fieldError("params.name")}
+      </div>
+
+      <div className="flex flex-col gap-1 text-sm">
+        <label className="flex flex-col gap-1">
+          Rankings from
+          <select name="rounds" className={`${input} max-w-md`} defaultValue={DEFAULT_ROUNDS} aria-describedby="help-rounds">
+            <option value="all">{latestRound > 1 ? `every round (1–${latestRound})` : "every round"}</option>
+            <option value="latest">{`the latest round only (round ${latestRound})`}</option>
+          </select>
+        </label>
+        <span id="help-rounds" className="text-xs text-slate-500">
+          Which rounds of this project&apos;s loop the reward model learns from: every round&apos;s rankings, or only those of the latest round&apos;s
+          tasks (sampled from the newest policy). Default: every round.
+        </span>
+        {fieldError("params.rounds")}
       </div>
 
       <fieldset className="flex flex-col gap-2">

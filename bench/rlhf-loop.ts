@@ -14,7 +14,7 @@
 //
 //   npx tsx bench/rlhf-loop.ts --oracle brevity                       (capital + arithmetic prompts)
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
-//     [--tasks 360] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
+//     [--sft DIR] [--tasks 360] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
 //
 // Every step is kept in --work (default tmp/rlhf-loop-<oracle>) and skipped when its output is
 // there, so a run can be continued or a β added. The app must be built (`npx next build`).
@@ -32,7 +32,7 @@ import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../lib/generation/jo
 import { PalateModel } from "../lib/generation/palate-model";
 import { enqueueClaimedJob, getJob } from "../lib/jobs/queue";
 import { runJob } from "../lib/jobs/run-job";
-import { ensureDefaultModel, modelDir, getModelByName } from "../lib/models/registry";
+import { ensureDefaultModel, getModelByName, modelDir, registerModel } from "../lib/models/registry";
 import { createProject, getProjectByName } from "../lib/projects";
 import { loadProjectPrompts } from "../lib/ppo/prompts";
 import { wilsonInterval } from "../lib/rounds/rounds";
@@ -51,6 +51,7 @@ const { values } = parseArgs({
     work: { type: "string" },
     ppo: { type: "string", default: "" },
     "rm-flags": { type: "string", default: "--validation-fraction 0.2" },
+    sft: { type: "string" },
   },
 });
 
@@ -65,6 +66,8 @@ const WORK = resolve(values.work ?? `tmp/rlhf-loop-${ORACLE}`);
 const BETAS = values["kl-coef"]!.split(",").map(Number);
 const SAMPLES = Number(values.samples);
 const PROJECT = `loop-${ORACLE}`;
+/** The SFT model: the embedded default-sft, or --sft DIR (registered as sft-candidate, e.g. to try a rebuilt one). */
+const SFT_NAME = values.sft ? "sft-candidate" : "default-sft";
 const root = resolve(import.meta.dirname, "..");
 
 mkdirSync(WORK, { recursive: true });
@@ -107,7 +110,9 @@ async function main() {
     let t0 = performance.now();
     await seedDemo(db, []); // the accounts (simulate signs in as annotators and an admin)
     const project = createProject(db, { name: PROJECT, completionsPerTask: 4, redundancy: Number(values.annotators) });
-    const sft = ensureDefaultModel(db)!;
+    const sft = values.sft
+      ? registerModel(db, { name: SFT_NAME, kind: "policy", source: "palate", path: resolve(values.sft) })
+      : ensureDefaultModel(db)!;
     const prompts = demoQuestions(TASKS, { seed: 7, categories: CATEGORIES });
     const params = generateJobParamsSchema.parse({
       projectId: project.id,
@@ -136,7 +141,7 @@ async function main() {
   const rmDir = join(WORK, "rm");
   if (!existsSync(join(rmDir, "metrics.json"))) {
     const t0 = performance.now();
-    const rm = await palate(["train-rm", "--project", PROJECT, "--base", "default-sft", "--out", rmDir, "--name", `rm-${ORACLE}`, ...values["rm-flags"]!.split(" ").filter(Boolean)]);
+    const rm = await palate(["train-rm", "--project", PROJECT, "--base", SFT_NAME, "--out", rmDir, "--name", `rm-${ORACLE}`, ...values["rm-flags"]!.split(" ").filter(Boolean)]);
     timings.train_rm_s = seconds(t0);
     log(`reward model: ${JSON.stringify(rm)}`);
   }
@@ -146,7 +151,7 @@ async function main() {
   const heldOutKeys = new Set((JSON.parse(readFileSync(join(rmDir, "split.json"), "utf8")) as { eval: string[] }).eval);
   const project = getProjectByName(db, PROJECT)!;
   const heldOut = loadProjectPrompts(db, project.id).filter((p) => heldOutKeys.has(p.promptKey));
-  const sftDir = modelDir(getModelByName(db, "default-sft")!);
+  const sftDir = modelDir(getModelByName(db, SFT_NAME)!);
   const sftQa = await cachedEvalQa(sftDir, join(WORK, "eval-qa-sft.json"));
 
   const results: Record<string, unknown>[] = [];
@@ -155,7 +160,7 @@ async function main() {
     if (!existsSync(join(out, "metrics.json"))) {
       const t0 = performance.now();
       const ppo = await palate([
-        "ppo", "--project", PROJECT, "--policy", "default-sft", "--reward", rmDir, "--out", out, "--name", `ppo-${ORACLE}-beta-${beta}`,
+        "ppo", "--project", PROJECT, "--policy", SFT_NAME, "--reward", rmDir, "--out", out, "--name", `ppo-${ORACLE}-beta-${beta}`,
         "--kl-coef", String(beta), ...values.ppo!.split(" ").filter(Boolean),
       ]).catch(async (err) => {
         if (String(err).includes("already registered")) return {};

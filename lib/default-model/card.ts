@@ -7,16 +7,20 @@ import { ANSWER_FORMS, FORM_WEIGHTS, TEMPLATES, QA_CATEGORIES, type AnswerForm, 
 
 /** One fact per category in every answer form, as the SFT data writes them (see sft-data.ts). */
 export const FORM_EXAMPLES: Readonly<Record<QaCategory, Readonly<Record<AnswerForm, string>>>> = {
-  capital: { short: "Lima.", sentence: "The capital of Peru is Lima.", long: "The capital of Peru is Lima, and Peru is in South America." },
-  continent: { short: "South America.", sentence: "Peru is in South America.", long: "Peru is in South America, and its capital is Lima." },
-  language: { short: "Armenian and Russian.", sentence: "People in Armenia speak Armenian and Russian.", long: "People in Armenia, in Asia, speak Armenian and Russian." },
-  currency: { short: "PEN.", sentence: "The currency of Peru is PEN.", long: "The currency of Peru is PEN, and Peru is in South America." },
+  capital: { short: "Lima.", sentence: "Lima is the capital of Peru.", long: "Lima is the capital of Peru, and Peru is in South America." },
+  continent: {
+    short: "South America.",
+    sentence: "South America is the continent of Peru.",
+    long: "South America is the continent of Peru, and the capital of Peru is Lima.",
+  },
+  language: { short: "Armenian and Russian.", sentence: "Armenian and Russian are spoken in Armenia.", long: "Armenian and Russian are spoken in Armenia, and Armenia is in Asia." },
+  currency: { short: "PEN.", sentence: "PEN is the currency of Peru.", long: "PEN is the currency of Peru, and Peru is in South America." },
   definition: {
     short: "A steady trot like that of a dog.",
-    sentence: "A dogtrot is a steady trot like that of a dog.",
-    long: "A dogtrot, a kind of jog, is a steady trot like that of a dog.",
+    sentence: "A steady trot like that of a dog is called a dogtrot.",
+    long: "A steady trot like that of a dog is called a dogtrot, a kind of jog.",
   },
-  arithmetic: { short: "12.", sentence: "7 + 5 = 12.", long: "7 plus 5 equals 12." },
+  arithmetic: { short: "12.", sentence: "7 + 5 = 12.", long: "7 + 5 = 12, so the answer is 12." },
 };
 
 export interface MakeReport {
@@ -96,8 +100,9 @@ export function renderModelCard(r: MakeReport): string {
     "",
     `Every demonstration answers in one of three forms, drawn per demonstration by a seeded generator`,
     `(${ANSWER_FORMS.map((f) => `${f} ${Math.round(FORM_WEIGHTS[f] * 100)}%`).join(", ")}), so the model's samples vary in style and a`,
-    "style preference (brevity) has something to select; the long form's clause is a fact of the same data",
-    "(the country's continent or capital as the gazetteer states it, the noun's WordNet hypernym):",
+    "style preference (brevity) has something to select. The answer comes first in every form (arithmetic: after",
+    "the echoed expression), so a shorter style keeps the same recall; the long form's clause is a fact of the",
+    "same data (the country's continent or capital as the gazetteer states it, the noun's WordNet hypernym):",
     "",
     `| category | ${ANSWER_FORMS.join(" | ")} |`,
     `| --- | ${ANSWER_FORMS.map(() => "---").join(" | ")} |`,

@@ -6,13 +6,14 @@
 // "the capital of france is paris" contains "paris"; "parisian" does not; "Washington, D.C."
 // matches "Washington D.C.". An empty expected answer is never matched.
 //
-// The SFT data answers in several forms ("Lima." / "The capital of Peru is Lima." / "The
-// capital of Peru is Lima, and Peru is in South America."), so the rule reads the answer
-// out of any of them (scoreAnswer):
+// The SFT data answers in several forms ("Lima." / "Lima is the capital of Peru." / "Lima is
+// the capital of Peru, and Peru is in South America."), and a model may phrase it otherwise
+// ("The capital of Peru is Lima."), so the rule reads the answer out of any of them
+// (scoreAnswer):
 //
 // - Country facts (capital, continent, language, currency): the ECHO of the subject is
 //   removed first — the country where the answer repeats the question ("capital of Peru",
-//   "currency of Peru", "people in Peru", "Peru is …", "Peru's capital") — so that a country
+//   "spoken in Peru", "people in Peru", "Peru is in …", "Peru's capital") — so that a country
 //   named like its capital or continent is not taken for the answer ("The capital of Djibouti
 //   is Tadjoura.", "South Africa is in Europe."). The rest must contain the expected answer,
 //   and, once the accepted answers (the expected one, a country's other languages) are taken
@@ -50,9 +51,10 @@ export function isCorrect(response: string, expected: string): boolean {
 
 /**
  * The normalized text without the echoes of the subject: the subject after "of" or "in"
- * ("capital of peru", "people in peru") or before "is" or "s" ("peru is in", "peru s capital"),
- * "the" before it optional. Elsewhere the subject stays (an answer "singapore", "kuwait
- * city"), and so does an echo inside a longer answer of `keep` ("city of san marino").
+ * ("capital of peru", "spoken in peru") or before "is in" or "s" ("peru is in", "peru s
+ * capital"), "the" before it optional. Elsewhere the subject stays (an answer: "singapore",
+ * "singapore is the capital of singapore", "kuwait city"), and so does an echo inside a
+ * longer answer of `keep` ("city of san marino").
  */
 export function withoutEcho(normalized: string, subject: string, keep: readonly string[] = []): string {
   const s = normalizeAnswer(subject).replace(/^the /, "");
@@ -63,11 +65,11 @@ export function withoutEcho(normalized: string, subject: string, keep: readonly 
     for (const m of normalized.matchAll(new RegExp(`(?<=^| )${escapeRegExp(k)}(?= |$)`, "g"))) kept.push([m.index, m.index + k.length]);
   }
   const name = `(?:the )?${escapeRegExp(s)}`;
-  const echo = new RegExp(`(^| )(?:(?:of|in) ${name}|${name} (?:is|s))(?= |$)`, "g");
+  const echo = new RegExp(`(^| )(?:(?:of|in) ${name}|${name} (?:is in|s))(?= |$)`, "g");
   return normalized
     .replace(echo, (match: string, _lead: string, at: number) => {
-      // Where the subject sits in the match: last after "of"/"in", first before "is"/"s".
-      const start = at + (/ (?:is|s)$/.test(match) ? match.indexOf(s) : match.length - s.length);
+      // Where the subject sits in the match: last after "of"/"in", first before "is in"/"s".
+      const start = at + (/ (?:is in|s)$/.test(match) ? match.indexOf(s) : match.length - s.length);
       return kept.some(([a, b]) => a <= start && start + s.length <= b) ? match : " ";
     })
     .replace(/ +/g, " ")

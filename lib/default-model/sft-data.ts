@@ -4,8 +4,8 @@
 //
 // Every fact has three answer FORMS, so that a style preference (brevity) has something to
 // select among the SFT model's samples: SHORT, the answer alone ("Lima."); SENTENCE, the
-// answer in one sentence ("The capital of Peru is Lima."); LONG, the sentence with one more
-// true clause from the same data ("The capital of Peru is Lima, and Peru is in South
+// answer in one sentence ("Lima is the capital of Peru."); LONG, the sentence with one more
+// true clause from the same data ("Lima is the capital of Peru, and Peru is in South
 // America."). Each demonstration takes one form; a fact's forms are drawn together by a
 // seeded generator in the FORM_WEIGHTS (a third each), so every fact is taught in every form
 // across its phrasings (drawForms); see AnswerForm for every category's shapes.
@@ -35,20 +35,28 @@ export interface QuestionTemplate {
 /**
  * The shapes of an answer, shortest first:
  *
- * | category   | short                          | sentence                                  | long                                                            |
- * | ---------- | ------------------------------ | ----------------------------------------- | --------------------------------------------------------------- |
- * | capital    | Lima.                          | The capital of Peru is Lima.              | The capital of Peru is Lima, and Peru is in South America.      |
- * | continent  | South America.                 | Peru is in South America.                 | Peru is in South America, and its capital is Lima.              |
- * | language   | Armenian and Russian.          | People in Armenia speak Armenian and …    | People in Armenia, in Asia, speak Armenian and Russian.         |
- * | currency   | PEN.                           | The currency of Peru is PEN.              | The currency of Peru is PEN, and Peru is in South America.      |
- * | definition | A steady trot like that of a dog. | A dogtrot is a steady trot like … dog. | A dogtrot, a kind of jog, is a steady trot like … dog.          |
- * | arithmetic | 12.                            | 7 + 5 = 12.                               | 7 plus 5 equals 12.                                             |
+ * | category   | short                  | sentence                                      | long                                                            |
+ * | ---------- | ---------------------- | --------------------------------------------- | --------------------------------------------------------------- |
+ * | capital    | Lima.                  | Lima is the capital of Peru.                  | Lima is the capital of Peru, and Peru is in South America.      |
+ * | continent  | South America.         | South America is the continent of Peru.       | … of Peru, and the capital of Peru is Lima.                     |
+ * | language   | Armenian and Russian.  | Armenian and Russian are spoken in Armenia.   | … spoken in Armenia, and Armenia is in Asia.                    |
+ * | currency   | PEN.                   | PEN is the currency of Peru.                  | PEN is the currency of Peru, and Peru is in South America.      |
+ * | definition | A steady trot like that of a dog. | … is called a dogtrot.             | … is called a dogtrot, a kind of jog.                           |
+ * | arithmetic | 12.                    | 7 + 5 = 12.                                   | 7 + 5 = 12, so the answer is 12.                                |
+ *
+ * The answer comes FIRST in every form of a fact (arithmetic: right after "a op b =" in the
+ * two forms that echo the expression), so the model recalls it at the same place whatever
+ * the form: the style and the knowledge do not share a decision, and a policy that learns to
+ * answer shortly keeps what it knew. (Measured on default-base with make-default-model's SFT
+ * settings: with the answer after a varying prefix — "Lima." / "The capital of Peru is Lima."
+ * — samples in the short form were right half as often as the sentence's, 29–41% against
+ * 83–85% for capitals; with the answer first, 74–79% against 83–85%.)
  *
  * The long form's clause is a fact of the same data: the country's continent or capital as
  * the gazetteer states it (countries-list; a transcontinental country is where the list puts
- * it, "Russia is in Asia"), the synset's WordNet hypernym ("a kind of jog"); arithmetic says
- * the equation in words. A definition whose synset has no hypernym has no long form (its
- * long draw gives the sentence).
+ * it, "Russia is in Asia"), the synset's WordNet hypernym ("a kind of jog"); arithmetic
+ * restates its result. A definition whose synset has no hypernym has no long form (its long
+ * draw gives the sentence).
  */
 export type AnswerForm = "short" | "sentence" | "long";
 
@@ -108,16 +116,22 @@ export const TEMPLATES: Readonly<Record<QaCategory, readonly QuestionTemplate[]>
     t("Tell me the continent of {x}.", true),
     t("Where is {x}? Name the continent.", true),
   ],
+  // Language and currency: five training phrasings (capitals have eight), so that their facts,
+  // taught in three forms, are seen about as often as capitals' in the SFT budget.
   language: [
     t("What language is spoken in {x}?"),
     t("Which languages do people speak in {x}?"),
     t("What is the official language of {x}?"),
+    t("What do people in {x} speak?"),
+    t("Which language is used in {x}?"),
     t("Name a language spoken in {x}.", true),
   ],
   currency: [
     t("What is the currency of {x}?"),
     t("Which currency is used in {x}?"),
     t("What money do they use in {x}?"),
+    t("What currency does {x} use?"),
+    t("What do people in {x} pay with?"),
     t("Name the currency of {x}.", true),
   ],
   definition: [
@@ -138,22 +152,22 @@ function countryFactsOf(category: "capital" | "continent" | "language" | "curren
   for (const f of facts) {
     const c = f.country;
     const where = `${c} is in ${f.continent}`;
-    const push = (expected: string, short: string, sentence: string, long: string, alsoAccepted?: readonly string[]) =>
+    // Every form starts with the answer: the model recalls it at the same place whatever the form.
+    const push = (expected: string, short: string, sentence: string, clause: string, alsoAccepted?: readonly string[]) =>
       out.push({
         category,
         subject: c,
         answer: `${sentence}.`,
-        forms: { short: `${short}.`, sentence: `${sentence}.`, long: `${long}.` },
+        forms: { short: `${short}.`, sentence: `${sentence}.`, long: `${sentence}, and ${clause}.` },
         expected,
         ...(alsoAccepted ? { alsoAccepted } : {}),
       });
-    if (category === "capital") push(f.capital, f.capital, `The capital of ${c} is ${f.capital}`, `The capital of ${c} is ${f.capital}, and ${where}`);
-    else if (category === "continent") push(f.continent, f.continent, where, `${where}, and its capital is ${f.capital}`);
+    if (category === "capital") push(f.capital, f.capital, `${f.capital} is the capital of ${c}`, where);
+    else if (category === "continent") push(f.continent, f.continent, `${f.continent} is the continent of ${c}`, `the capital of ${c} is ${f.capital}`);
     else if (category === "language" && f.languages.length > 0) {
       const list = joinList(f.languages);
-      push(f.languages[0], list, `People in ${c} speak ${list}`, `People in ${c}, in ${f.continent}, speak ${list}`, f.languages.slice(1));
-    } else if (category === "currency" && f.currency)
-      push(f.currency, f.currency, `The currency of ${c} is ${f.currency}`, `The currency of ${c} is ${f.currency}, and ${where}`);
+      push(f.languages[0], list, `${list} ${f.languages.length > 1 ? "are" : "is"} spoken in ${c}`, where, f.languages.slice(1));
+    } else if (category === "currency" && f.currency) push(f.currency, f.currency, `${f.currency} is the currency of ${c}`, where);
   }
   return out;
 }
@@ -205,21 +219,19 @@ function definitionFacts(count: number): QaFact[] {
   const out: QaFact[] = [];
   for (let i = 0; i < entries.length && out.length < count; i += stride) {
     const { lemma, gloss } = entries[i];
-    const subject = `${capitalize(article(lemma))} ${lemma}`;
-    const sentence = `${subject} is ${gloss}.`;
     const kind = hypernyms.get(`${lemma}\t${gloss}`);
+    // The gloss first in every form, as the country facts put their answer first.
+    const named = `${capitalize(gloss)} is called ${article(lemma)} ${lemma}`;
     out.push({
       category: "definition",
       subject: lemma,
-      answer: sentence,
-      forms: { short: `${capitalize(gloss)}.`, sentence, long: kind ? `${subject}, a kind of ${kind}, is ${gloss}.` : sentence },
+      answer: `${named}.`,
+      forms: { short: `${capitalize(gloss)}.`, sentence: `${named}.`, long: kind ? `${named}, a kind of ${kind}.` : `${named}.` },
       expected: gloss.split(" ").slice(0, 3).join(" "),
     });
   }
   return out;
 }
-
-const OP_WORDS: Readonly<Record<string, string>> = { "+": "plus", "-": "minus", "*": "times" };
 
 /** a + b and a − b (a ≥ b) for a, b ≤ 20, a × b for a, b ≤ 12. */
 function arithmeticFacts(): QaFact[] {
@@ -230,7 +242,7 @@ function arithmeticFacts(): QaFact[] {
       category: "arithmetic",
       subject: `${a} ${op} ${b}`,
       answer: sentence,
-      forms: { short: `${r}.`, sentence, long: `${a} ${OP_WORDS[op]} ${b} equals ${r}.` },
+      forms: { short: `${r}.`, sentence, long: `${a} ${op} ${b} = ${r}, so the answer is ${r}.` },
       expected: String(r),
     });
   };

@@ -28,17 +28,19 @@ describe("eval-qa scoring", () => {
     expect(scoreAnswer("lima", peru)).toBe(true);
     expect(scoreAnswer("The capital of Peru is Lima.", peru)).toBe(true);
     expect(scoreAnswer("The capital of Peru is Lima, and Peru is in South America.", peru)).toBe(true);
+    expect(scoreAnswer("Lima is the capital of Peru, and Peru is in South America.", peru)).toBe(true);
     const continent: AnswerKey = { category: "continent", subject: "Peru", expected: "South America" };
-    for (const r of ["South America.", "Peru is in South America.", "Peru is in South America, and its capital is Lima."]) expect(scoreAnswer(r, continent), r).toBe(true);
+    for (const r of ["South America.", "Peru is in South America.", "South America is the continent of Peru, and the capital of Peru is Lima."])
+      expect(scoreAnswer(r, continent), r).toBe(true);
     const language: AnswerKey = { category: "language", subject: "Peru", expected: "Spanish", alsoAccepted: ["Quechua", "Aymara"] };
-    for (const r of ["Spanish, Quechua and Aymara.", "People in Peru speak Spanish.", "People in Peru, in South America, speak Spanish, Quechua and Aymara."])
+    for (const r of ["Spanish, Quechua and Aymara.", "People in Peru speak Spanish.", "Spanish, Quechua and Aymara are spoken in Peru, and Peru is in South America."])
       expect(scoreAnswer(r, language), r).toBe(true);
     const currency: AnswerKey = { category: "currency", subject: "Peru", expected: "PEN" };
-    for (const r of ["PEN.", "The currency of Peru is PEN.", "The currency of Peru is PEN, and Peru is in South America."]) expect(scoreAnswer(r, currency), r).toBe(true);
+    for (const r of ["PEN.", "The currency of Peru is PEN.", "PEN is the currency of Peru, and Peru is in South America."]) expect(scoreAnswer(r, currency), r).toBe(true);
     const sum: AnswerKey = { category: "arithmetic", subject: "7 + 5", expected: "12" };
-    for (const r of ["12.", "7 + 5 = 12.", "7 plus 5 equals 12."]) expect(scoreAnswer(r, sum), r).toBe(true);
+    for (const r of ["12.", "7 + 5 = 12.", "7 + 5 = 12, so the answer is 12.", "7 plus 5 equals 12."]) expect(scoreAnswer(r, sum), r).toBe(true);
     const def: AnswerKey = { category: "definition", subject: "dogtrot", expected: "a steady trot" };
-    for (const r of ["A steady trot like that of a dog.", "A dogtrot is a steady trot like that of a dog.", "A dogtrot, a kind of jog, is a steady trot like that of a dog."])
+    for (const r of ["A steady trot like that of a dog.", "A steady trot like that of a dog is called a dogtrot, a kind of jog.", "A dogtrot is a steady trot like that of a dog."])
       expect(scoreAnswer(r, def), r).toBe(true);
   });
 
@@ -52,9 +54,11 @@ describe("eval-qa scoring", () => {
     expect(scoreAnswer("Djibouti's capital is Tadjoura.", { category: "capital", subject: "Djibouti", expected: "Djibouti" })).toBe(false);
     expect(scoreAnswer("South Africa is in Europe.", { category: "continent", subject: "South Africa", expected: "Africa" })).toBe(false);
     expect(scoreAnswer("The capital of Singapore is Jakarta, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(false);
+    expect(scoreAnswer("Jakarta is the capital of Singapore, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(false);
     // …unless it is named as the answer.
     expect(scoreAnswer("The capital of Singapore is Singapore, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(true);
     expect(scoreAnswer("Singapore.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(true);
+    expect(scoreAnswer("Singapore is the capital of Singapore.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(true);
     expect(scoreAnswer("The capital of Kuwait is Kuwait City.", { category: "capital", subject: "Kuwait", expected: "Kuwait City" })).toBe(true);
     expect(scoreAnswer("South Africa is in Africa.", { category: "continent", subject: "South Africa", expected: "Africa" })).toBe(true);
     // An echo inside the answer is the answer ("City of San Marino" names San Marino).
@@ -72,13 +76,15 @@ describe("eval-qa scoring", () => {
     const seven: AnswerKey = { category: "arithmetic", subject: "7 - 0", expected: "7" };
     expect(scoreAnswer("7 - 0 = 8.", seven)).toBe(false);
     expect(scoreAnswer("7 minus 0 equals 8.", seven)).toBe(false);
+    expect(scoreAnswer("7 - 0 = 8, so the answer is 7.", seven)).toBe(false);
     expect(scoreAnswer("8.", seven)).toBe(false);
     expect(scoreAnswer("7 - 0 = 7.", seven)).toBe(true);
     expect(scoreAnswer("", seven)).toBe(false);
   });
 
   it("removes the echo of the subject and keeps the subject named as an answer", () => {
-    expect(withoutEcho("the capital of peru is lima and peru is in south america", "Peru")).toBe("the capital is lima and in south america");
+    expect(withoutEcho("the capital of peru is lima and peru is in south america", "Peru")).toBe("the capital is lima and south america");
+    expect(withoutEcho("singapore is the capital of singapore and singapore is in asia", "Singapore")).toBe("singapore is the capital and asia");
     expect(withoutEcho("people in the bahamas speak english", "Bahamas")).toBe("people speak english");
     expect(withoutEcho("singapore s capital is singapore", "Singapore")).toBe("capital is singapore");
     expect(statedNumber("7 times 3 equals 21.")).toBe(21);

@@ -36,7 +36,7 @@ describe("SFT demonstrations", () => {
     for (const e of france) expect(paris).toContain(e.answer);
     expect(new Set(france.map((e) => e.form)).size).toBeGreaterThan(1);
     const seven = examples.find((e) => e.question === "What is 7 + 5?")!;
-    expect(["12.", "7 + 5 = 12.", "7 plus 5 equals 12."]).toContain(seven.answer);
+    expect(["12.", "7 + 5 = 12.", "7 + 5 = 12, so the answer is 12."]).toContain(seven.answer);
     for (const c of QA_CATEGORIES) expect(examples.some((e) => e.category === c)).toBe(true);
   });
 
@@ -78,30 +78,32 @@ describe("answer forms", () => {
   it("are short, sentence and long, each with a clause true to the data", () => {
     expect(factOf("capital", "Peru").forms).toEqual({
       short: "Lima.",
-      sentence: "The capital of Peru is Lima.",
-      long: "The capital of Peru is Lima, and Peru is in South America.",
+      sentence: "Lima is the capital of Peru.",
+      long: "Lima is the capital of Peru, and Peru is in South America.",
     });
     expect(factOf("continent", "Peru").forms).toEqual({
       short: "South America.",
-      sentence: "Peru is in South America.",
-      long: "Peru is in South America, and its capital is Lima.",
+      sentence: "South America is the continent of Peru.",
+      long: "South America is the continent of Peru, and the capital of Peru is Lima.",
     });
     expect(factOf("language", "Armenia").forms).toEqual({
       short: "Armenian and Russian.",
-      sentence: "People in Armenia speak Armenian and Russian.",
-      long: "People in Armenia, in Asia, speak Armenian and Russian.",
+      sentence: "Armenian and Russian are spoken in Armenia.",
+      long: "Armenian and Russian are spoken in Armenia, and Armenia is in Asia.",
     });
+    expect(factOf("language", "Peru").forms.sentence).toBe("Spanish is spoken in Peru.");
     expect(factOf("currency", "Peru").forms).toEqual({
       short: "PEN.",
-      sentence: "The currency of Peru is PEN.",
-      long: "The currency of Peru is PEN, and Peru is in South America.",
+      sentence: "PEN is the currency of Peru.",
+      long: "PEN is the currency of Peru, and Peru is in South America.",
     });
-    expect(factOf("arithmetic", "7 + 5").forms).toEqual({ short: "12.", sentence: "7 + 5 = 12.", long: "7 plus 5 equals 12." });
-    expect(factOf("arithmetic", "9 - 4").forms.long).toBe("9 minus 4 equals 5.");
-    expect(factOf("arithmetic", "3 * 4").forms.long).toBe("3 times 4 equals 12.");
+    expect(factOf("arithmetic", "7 + 5").forms).toEqual({ short: "12.", sentence: "7 + 5 = 12.", long: "7 + 5 = 12, so the answer is 12." });
+    expect(factOf("arithmetic", "3 * 4").forms.long).toBe("3 * 4 = 12, so the answer is 12.");
     const def = facts.find((f) => f.category === "definition" && f.forms.long !== f.forms.sentence)!;
-    expect(def.forms.long).toMatch(/^An? [a-z]+, a kind of [^,]+, is .+\.$/);
-    expect(def.forms.short.toLowerCase()).toBe(def.forms.sentence.slice(def.forms.sentence.indexOf(" is ") + 4).toLowerCase());
+    const gloss = def.forms.short.slice(0, -1); // "Mutual exchange of commercial or other privileges"
+    expect([`${gloss} is called a ${def.subject}.`, `${gloss} is called an ${def.subject}.`]).toContain(def.forms.sentence);
+    const kind = wordnetHypernyms().get(`${def.subject}\t${gloss.charAt(0).toLowerCase()}${gloss.slice(1)}`);
+    expect(def.forms.long).toBe(`${def.forms.sentence.slice(0, -1)}, a kind of ${kind}.`);
 
     // The model card shows the same forms.
     expect(FORM_EXAMPLES.capital).toEqual(factOf("capital", "Peru").forms);
@@ -110,15 +112,22 @@ describe("answer forms", () => {
     expect(FORM_EXAMPLES.currency).toEqual(factOf("currency", "Peru").forms);
     expect(FORM_EXAMPLES.arithmetic).toEqual(factOf("arithmetic", "7 + 5").forms);
     expect(wordnetHypernyms().get("dogtrot\ta steady trot like that of a dog")).toBe("jog");
-    expect(FORM_EXAMPLES.definition.long).toBe("A dogtrot, a kind of jog, is a steady trot like that of a dog.");
+    expect(FORM_EXAMPLES.definition.long).toBe("A steady trot like that of a dog is called a dogtrot, a kind of jog.");
 
     // The long form's clause is the gazetteer's: the country's continent, or its capital.
     const byName = new Map(countryFacts().map((c) => [c.country, c]));
     for (const f of facts) {
       const c = byName.get(f.subject);
-      if (f.category === "capital" || f.category === "currency") expect(f.forms.long).toContain(`, and ${c!.country} is in ${c!.continent}.`);
-      if (f.category === "continent") expect(f.forms.long).toContain(`, and its capital is ${c!.capital}.`);
-      if (f.category === "language") expect(f.forms.long).toContain(`, in ${c!.continent}, speak `);
+      if (f.category === "capital" || f.category === "currency" || f.category === "language") expect(f.forms.long).toContain(`, and ${c!.country} is in ${c!.continent}.`);
+      if (f.category === "continent") expect(f.forms.long).toContain(`, and the capital of ${c!.country} is ${c!.capital}.`);
+    }
+    // Every form starts with the answer (arithmetic: after the echoed expression in two).
+    for (const f of facts) {
+      for (const form of ANSWER_FORMS) {
+        const text = f.forms[form];
+        if (f.category === "arithmetic") expect(form === "short" ? text : text.slice(`${f.subject} = `.length), text).toMatch(new RegExp(`^${f.expected}[.,]`));
+        else expect(text.toLowerCase().startsWith(f.expected.toLowerCase()), text).toBe(true);
+      }
     }
   });
 

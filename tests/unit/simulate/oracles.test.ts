@@ -40,15 +40,16 @@ describe("correctness: capitals", () => {
     const q = ask("What is the capital of Peru?");
     expect(correctness.score(q, "Lima.")).toBe(1);
     expect(correctness.score(q, "The capital of Peru is Lima.")).toBe(1);
-    expect(correctness.score(q, "The capital of Peru is Lima, and Peru is in South America.")).toBe(1);
+    expect(correctness.score(q, "Lima is the capital of Peru.")).toBe(1);
+    expect(correctness.score(q, "Lima is the capital of Peru, and Peru is in South America.")).toBe(1);
     expect(correctness.score(q, "Quito.")).toBe(0);
-    expect(correctness.score(q, "The capital of Peru is Quito, and Peru is in South America.")).toBe(0);
+    expect(correctness.score(q, "Quito is the capital of Peru, and Peru is in South America.")).toBe(0);
     expect(correctness.score(q, "Lima or Quito.")).toBe(0);
     // The long form's echo of the country is not the answer either.
     const s = ask("Capital of Singapore?");
-    expect(correctness.score(s, "The capital of Singapore is Singapore, and Singapore is in Asia.")).toBe(1);
-    expect(correctness.score(s, "The capital of Singapore is Jakarta, and Singapore is in Asia.")).toBe(0);
-    expect(correctness.score(s, "The capital of Singapore is Tanjong Pagar, and Singapore is in Asia.")).toBe(0);
+    expect(correctness.score(s, "Singapore is the capital of Singapore, and Singapore is in Asia.")).toBe(1);
+    expect(correctness.score(s, "Jakarta is the capital of Singapore, and Singapore is in Asia.")).toBe(0);
+    expect(correctness.score(s, "Tanjong Pagar is the capital of Singapore, and Singapore is in Asia.")).toBe(0);
   });
 
   it("an answer about another country is wrong", () => {
@@ -93,10 +94,10 @@ describe("correctness: arithmetic", () => {
     expect(correctness.score(ask("How much is 8 x 11?"), "8 x 11 = 89.")).toBe(0);
   });
 
-  it("scores every answer form of the SFT data: short, equation, words", () => {
+  it("scores every answer form of the SFT data (short, equation, restated) and words", () => {
     const q = ask("What is 7 + 5?");
-    for (const c of ["12.", "7 + 5 = 12.", "7 plus 5 equals 12."]) expect(correctness.score(q, c), c).toBe(1);
-    for (const c of ["13.", "7 + 5 = 13.", "7 plus 5 equals 13."]) expect(correctness.score(q, c), c).toBe(0);
+    for (const c of ["12.", "7 + 5 = 12.", "7 + 5 = 12, so the answer is 12.", "7 plus 5 equals 12."]) expect(correctness.score(q, c), c).toBe(1);
+    for (const c of ["13.", "7 + 5 = 13.", "7 + 5 = 13, so the answer is 13.", "7 plus 5 equals 13."]) expect(correctness.score(q, c), c).toBe(0);
     // An echoed operand is not the answer.
     const z = ask("Compute 7 - 0.");
     expect(correctness.score(z, "7 minus 0 equals 8.")).toBe(0);
@@ -140,11 +141,11 @@ describe("brevity", () => {
 
   it("orders the SFT data's forms short over sentence over long", () => {
     const q = ask("What is the capital of Peru?");
-    const [short, sentence, long] = ["Lima.", "The capital of Peru is Lima.", "The capital of Peru is Lima, and Peru is in South America."].map((c) => brevity.score(q, c));
+    const [short, sentence, long] = ["Lima.", "Lima is the capital of Peru.", "Lima is the capital of Peru, and Peru is in South America."].map((c) => brevity.score(q, c));
     expect(short).toBeGreaterThan(sentence);
     expect(sentence).toBeGreaterThan(long);
     const a = ask("What is 7 + 5?");
-    const [n, eq, words] = ["12.", "7 + 5 = 12.", "7 plus 5 equals 12."].map((c) => brevity.score(a, c));
+    const [n, eq, words] = ["12.", "7 + 5 = 12.", "7 + 5 = 12, so the answer is 12."].map((c) => brevity.score(a, c));
     expect(n).toBeGreaterThan(eq);
     expect(eq).toBeGreaterThan(words);
   });

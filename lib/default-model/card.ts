@@ -98,8 +98,8 @@ export function renderModelCard(r: MakeReport): string {
       return `| ${cat} | ${r.sft.examplesByCategory[cat] ?? 0} | ${fmt(false)} | ${fmt(true)} |`;
     }),
     "",
-    `Every demonstration answers in one of three forms, drawn per demonstration by a seeded generator`,
-    `(${ANSWER_FORMS.map((f) => `${f} ${Math.round(FORM_WEIGHTS[f] * 100)}%`).join(", ")}), so the model's samples vary in style and a`,
+    `Every demonstration answers in one of three forms (${ANSWER_FORMS.map((f) => `${f} ${Math.round(FORM_WEIGHTS[f] * 100)}%`).join(", ")}), a fact's`,
+    "forms drawn together by a seeded generator so that each fact is taught in every form; the model's samples vary in style and a",
     "style preference (brevity) has something to select. The answer comes first in every form (arithmetic: after",
     "the echoed expression), so a shorter style keeps the same recall; the long form's clause is a fact of the",
     "same data (the country's continent or capital as the gazetteer states it, the noun's WordNet hypernym):",

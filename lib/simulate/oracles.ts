@@ -16,8 +16,8 @@
 //   completion: all tied, no pairs.
 // - brevity: a style preference for short, direct answers. The score is
 //   −log2(characters) / BREVITY_UNIT_BITS (characters of the trimmed text, whitespace runs
-//   collapsed): a completion half as long scores 8 more ("Lima." over "The capital of Peru is
-//   Lima." over its long form). The unit is chosen so that the same --noise gives a similar
+//   collapsed): a completion half as long scores 8 more ("Lima." over "Lima is the capital of
+//   Peru." over its long form). The unit is chosen so that the same --noise gives a similar
 //   agreement for both oracles on the default model's samples (see the usage text of
 //   `palate simulate` for the measured figures).
 import type { Message } from "../../db/schema";
@@ -170,9 +170,11 @@ export const correctness: Oracle = {
 
 /**
  * Bits of length per unit of brevity score: 1/8, so a completion 2^(1/8) ≈ 9% longer scores 1
- * less (one right-vs-wrong step of correctness). On the default model's samples, where most
- * lengths differ by a character or two ("7 + 5 = 12." against "7 + 5 = 8."), this puts the
- * --noise of about 80% agreement near correctness's (0.7–0.8 for both).
+ * less (one right-vs-wrong step of correctness). On the samples of the default-sft built before
+ * its answers had three forms, where most lengths differ by a character or two ("7 + 5 = 12."
+ * against "7 + 5 = 8."), this puts the --noise of about 80% agreement near correctness's
+ * (0.7–0.8 for both); with the forms ("12." against "7 + 5 = 12, so the answer is 12.") the
+ * same noise agrees more often, and the noise is to be measured again.
  */
 export const BREVITY_UNIT_BITS = 1 / 8;
 

@@ -11,8 +11,12 @@ export const command: Command = {
 Asks the questions of the default model's evaluation (capitals of every country;
 continents, languages, currencies, definitions, arithmetic: an evenly spaced subset),
 each fact once in a training template and once in a held-out template, in the chat
-template, answered greedily. An answer is correct when, normalized (accents removed,
-lower case, punctuation → spaces), it contains the expected answer as whole words.
+template, answered greedily. An answer is read out of any form ("Lima.", "Lima is the
+capital of Peru.", a longer sentence), normalized (accents removed, lower case,
+punctuation → spaces): for country facts, the country's echo of the question is taken out,
+then the expected answer must appear as whole words and no other capital, continent,
+language or currency may; for definitions, the gloss's first words; for arithmetic, the
+number the answer states must be the result (lib/default-model/scoring.ts).
 
 Prints a table, then as its LAST line one JSON object: {"model", "trainTemplates":
 {category: {correct, total, accuracy}, ..., "overall"}, "heldOutTemplates": {...}}.

@@ -6,13 +6,14 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { MODEL_KINDS, models } from "../../db/schema";
+import { modelNameSchema } from "./model-name";
 
 export type ModelRow = typeof models.$inferSelect;
 /** A registry entry as pages and APIs show it: no API key, only whether one is set. */
 export type ModelView = Omit<ModelRow, "apiKey"> & { hasApiKey: boolean };
 
 const base = {
-  name: z.string().trim().min(1).max(200).regex(/^[\w.@:/+-]+$/, "letters, digits and . _ - @ : / + only"),
+  name: modelNameSchema,
   kind: z.enum(MODEL_KINDS),
   description: z.string().max(10_000).optional(),
   parentId: z.number().int().positive().nullable().optional(),

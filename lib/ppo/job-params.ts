@@ -6,17 +6,10 @@
 // model in round 1; the previous round's policy after that, so each round stays near where it
 // started); the value model starts from the reward model.
 import { z } from "zod";
+import { modelNameSchema } from "../models/model-name";
 import { ppoConfigSchema } from "../ml/rl/ppo-config";
 
 export const PPO_JOB_KIND = "ppo";
-
-/** Registry names: as lib/models/registry.ts accepts them. */
-const modelName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[\w.@:/+-]+$/, "letters, digits and . _ - @ : / + only");
 
 const modelRef = {
   id: z.number().int().positive(),
@@ -39,7 +32,7 @@ export const ppoJobParamsSchema = z
     /** The round of the project's loop this run belongs to (1 = from the SFT model); default: one more than the starting policy's round. */
     round: z.number().int().min(1).max(10_000).optional(),
     /** Registry name of the trained policy; default `ppo-<project>-<job id>`. */
-    name: modelName.optional(),
+    name: modelNameSchema.optional(),
     /** Output directory (CLI `--out`); default `<data dir>/jobs/<id>/model`. Not accepted from the web app. */
     outDir: z.string().trim().min(1).optional(),
     /** Replace what outDir holds (a checkpoint or a finished run) instead of resuming it (CLI `--overwrite`). */
@@ -63,7 +56,7 @@ export const ppoRequestParamsSchema = z
     rewardModelId: modelRef.id,
     referenceModelId: modelRef.id.optional(),
     round: z.number().int().min(1).max(10_000).optional(),
-    name: modelName.optional(),
+    name: modelNameSchema.optional(),
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
   })
   .strict();

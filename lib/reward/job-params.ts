@@ -3,18 +3,11 @@
 // - "train-rm": train a reward model on a project's rankings, from a base model of the registry;
 // - "score": score every completion of a project with a registered reward model.
 import { z } from "zod";
+import { modelNameSchema } from "../models/model-name";
 import { rewardConfigSchema } from "../ml/rl/reward-config";
 
 export const TRAIN_RM_JOB_KIND = "train-rm";
 export const SCORE_JOB_KIND = "score";
-
-/** Registry names: as lib/models/registry.ts accepts them. */
-const modelName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[\w.@:/+-]+$/, "letters, digits and . _ - @ : / + only");
 
 export const trainRmJobParamsSchema = z
   .object({
@@ -22,7 +15,7 @@ export const trainRmJobParamsSchema = z
     /** The model the backbone starts from (a policy in the registry; default in the form: the project's SFT model). */
     baseModelId: z.number().int().positive(),
     /** Registry name of the trained model; default `rm-<project>-<job id>`. */
-    name: modelName.optional(),
+    name: modelNameSchema.optional(),
     /** Output directory (CLI `--out`); default `<data dir>/jobs/<id>/model`. Not accepted from the web app. */
     outDir: z.string().trim().min(1).optional(),
     /** Replace what outDir holds (a checkpoint or a finished run) instead of resuming it (CLI `--overwrite`). */

@@ -7,7 +7,7 @@ import { models, projects, prompts, type ModelKind, type ModelSource } from "../
 import type { GenerateJobParams } from "../generation/job-params";
 import type { FieldIssue } from "../http";
 import type { PpoRequestParams } from "../ppo/job-params";
-import type { ScoreJobParams, TrainRmJobParams } from "../reward/job-params";
+import type { ScoreJobParams, TrainRmRequestParams } from "../reward/job-params";
 
 interface ModelFacts {
   id: number;
@@ -77,7 +77,7 @@ export function checkGenerateParams(db: Db, params: GenerateJobParams): FieldIss
   return issues;
 }
 
-export function checkTrainRmParams(db: Db, params: Pick<TrainRmJobParams, "projectId" | "baseModelId" | "name">): FieldIssue[] {
+export function checkTrainRmParams(db: Db, params: Pick<TrainRmRequestParams, "projectId" | "baseModelId" | "name">): FieldIssue[] {
   const issues: FieldIssue[] = [];
   checkProject(db, params.projectId, issues);
   checkModel(db, params.baseModelId, "baseModelId", issues, { weights: true });

@@ -9,11 +9,13 @@ import { rewardConfigSchema } from "../ml/rl/reward-config";
 export const TRAIN_RM_JOB_KIND = "train-rm";
 export const SCORE_JOB_KIND = "score";
 
-export const trainRmJobParamsSchema = z
+const trainRmFields = z
   .object({
     projectId: z.number().int().positive(),
     /** The model the backbone starts from (a policy in the registry; default in the form: the project's SFT model). */
-    baseModelId: z.number().int().positive(),
+    baseModelId: z.number().int().positive().optional(),
+    /** CLI only: a model directory to start from instead of a registered model. */
+    baseDir: z.string().trim().min(1).optional(),
     /** Registry name of the trained model; default `rm-<project>-<job id>`. */
     name: modelNameSchema.optional(),
     /** Output directory (CLI `--out`); default `<data dir>/jobs/<id>/model`. Not accepted from the web app. */
@@ -25,10 +27,18 @@ export const trainRmJobParamsSchema = z
     config: rewardConfigSchema.default(rewardConfigSchema.parse({})),
   })
   .strict();
+
+export const trainRmJobParamsSchema = trainRmFields.superRefine((p, ctx) => {
+  if ((p.baseModelId === undefined) === (p.baseDir === undefined))
+    ctx.addIssue({ code: "custom", path: ["baseModelId"], message: "give exactly one of baseModelId and baseDir" });
+});
 export type TrainRmJobParams = z.infer<typeof trainRmJobParamsSchema>;
 
-/** What the web app may send: everything but the output directory. */
-export const trainRmRequestParamsSchema = trainRmJobParamsSchema.omit({ outDir: true, overwrite: true });
+/** What the web app may send: a registered base model, no directories. */
+export const trainRmRequestParamsSchema = trainRmFields
+  .omit({ outDir: true, overwrite: true, baseDir: true })
+  .extend({ baseModelId: z.number().int().positive() });
+export type TrainRmRequestParams = z.infer<typeof trainRmRequestParamsSchema>;
 
 export const scoreJobParamsSchema = z
   .object({

@@ -61,10 +61,16 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
   const { db, params } = ctx;
   const project = getProject(db, params.projectId);
   if (!project) throw new Error(`params.projectId: project ${params.projectId} does not exist`);
-  const base = getModelRow(db, params.baseModelId);
-  if (!base) throw new Error(`params.baseModelId: model ${params.baseModelId} does not exist`);
-  if (base.source !== "palate") throw new Error(`params.baseModelId: ${base.name} is an endpoint; training needs a Palate model directory`);
-  const baseDir = modelDir(base);
+  // The base: a registered model, or (CLI) a bare model directory.
+  let base: { id: number | null; name: string; dir: string };
+  if (params.baseDir !== undefined) base = { id: null, name: params.baseDir, dir: params.baseDir };
+  else {
+    const row = getModelRow(db, params.baseModelId!);
+    if (!row) throw new Error(`params.baseModelId: model ${params.baseModelId} does not exist`);
+    if (row.source !== "palate") throw new Error(`params.baseModelId: ${row.name} is an endpoint; training needs a Palate model directory`);
+    base = { id: row.id, name: row.name, dir: modelDir(row) };
+  }
+  const baseDir = base.dir;
 
   const name = params.name ?? defaultRewardModelName(project.name, ctx.jobId);
   const existing = getModelByName(db, name);
@@ -116,7 +122,7 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
       description: `Reward model trained on ${set.rankings} rankings of "${project.name}" from ${base.name}.`,
       metadata: {
         lineage: {
-          baseModel: { id: base.id, name: base.name },
+          baseModel: base.id !== null ? { id: base.id, name: base.name } : { dir: base.dir },
           project: { id: project.id, name: project.name },
           rankings: set.rankings,
           comparisons: set.comparisons,

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { databasePath, openDb } from "../../db/client";
 import { DEFAULT_REWARD_CONFIG, rewardConfigSchema } from "../../lib/ml/rl/reward-config";
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
@@ -23,7 +24,8 @@ metrics.json (final metrics, calibration) and split.json (train / held-out promp
 The last line printed is metrics.json's summary as JSON.
 
   --project NAME              the project whose rankings to train on
-  --base MODEL                a registered model (name) to start from, e.g. default-sft
+  --base MODEL                a registered model (name) or a model directory to start from, e.g. default-sft
+  --rounds all|latest         train on every round's rankings (default) or the latest round's only
   --out DIR                   output model directory
   --name NAME                 registry name (default rm-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
@@ -37,6 +39,7 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
       out: { type: "string" },
       name: { type: "string" },
       overwrite: { type: "boolean" },
+      rounds: { type: "string" },
       lr: { type: "string" },
       ...configFlagOptions(rewardConfigSchema.shape),
     });
@@ -61,16 +64,21 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
       const project = getProjectByName(db, projectName);
       if (!project) throw new CliError(`--project: no project named "${projectName}"`);
       ensureDefaultModel(db);
-      const base = getModelByName(db, baseName);
-      if (!base) throw new CliError(`--base: no model named "${baseName}" is registered`);
-      if (base.source !== "palate") throw new CliError(`--base: ${base.name} is an endpoint; training needs a Palate model directory`);
+      // A registered model by name, or a model directory.
+      const row = getModelByName(db, baseName);
+      const baseDir = resolve(baseName);
+      if (!row && !(existsSync(join(baseDir, "config.json")) && statSync(baseDir).isDirectory()))
+        throw new CliError(`--base: "${baseName}" is neither a registered model nor a model directory`);
+      if (row && row.source !== "palate") throw new CliError(`--base: ${row.name} is an endpoint; training needs a Palate model directory`);
+      const base = row ? { id: row.id, name: row.name } : { dir: baseDir, name: baseDir };
       if (values.name !== undefined && getModelByName(db, values.name)) throw new CliError(`--name: a model named "${values.name}" is already registered`);
       const params = trainRmJobParamsSchema.safeParse({
         projectId: project.id,
-        baseModelId: base.id,
+        ...("id" in base ? { baseModelId: base.id } : { baseDir: base.dir }),
         outDir: out,
         config,
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(values.rounds !== undefined ? { rounds: values.rounds } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);

@@ -74,5 +74,27 @@ describe("palate train-rm on an imported trl file", () => {
     expect(r.stderr).toContain("--validation-fraction");
     const missing = await palate(temp.path, ["train-rm", "--project", "nope", "--base", "default-sft", "--out", join(temp.dir, "x")]);
     expect(missing.stderr).toContain('--project: no project named "nope"');
+    const rounds = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", "default-sft", "--out", join(temp.dir, "x"), "--rounds", "some"]);
+    expect(rounds.status).toBe(1);
+    expect(rounds.stderr).toContain("--rounds");
+    const nowhere = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", join(temp.dir, "no-model"), "--out", join(temp.dir, "x")]);
+    expect(nowhere.stderr).toContain("is neither a registered model nor a model directory");
   });
+
+  it("--base takes a model directory too (here: the trained reward model's, continued for one epoch); its lineage names the directory", async () => {
+    const more = join(temp.dir, "rm-from-dir");
+    const run = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", out, "--out", more, "--name", "rm-from-dir", "--epochs", "1"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(lastJson(run.stdout).model).toBe("rm-from-dir");
+    const { openDb } = await import("../../../db/client");
+    const { getModelByName } = await import("../../../lib/models/registry");
+    const db = openDb(temp.path);
+    try {
+      const row = getModelByName(db, "rm-from-dir")!;
+      expect(row.parentId).toBeNull();
+      expect((row.metadata!.lineage as { baseModel: unknown }).baseModel).toEqual({ dir: out });
+    } finally {
+      db.$client.close();
+    }
+  }, 300_000);
 });

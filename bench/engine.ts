@@ -12,8 +12,6 @@
 //
 // When /usr/bin/python3 has torch, the PyTorch reference runs in the same invocation and
 // the ratios are printed. Prints ONE JSON line on stdout; notes go to stderr.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../lib/ml/generate";
@@ -25,10 +23,10 @@ import type { Gpt2Config } from "../lib/ml/nn/gpt2-config";
 import { Random } from "../lib/ml/random";
 import { causalLmSpec } from "../lib/ml/train/causal-lm";
 import { TRAIN_SESSION_OPTIONS, TrainStep, initialAdamWState } from "../lib/ml/train/train-step";
+import { runPytorchReference } from "./pytorch-reference";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PYTORCH_SCRIPT = join(root, "..", "shared", "bench", "pytorch_gpt.py");
-const PYTHON = "/usr/bin/python3";
 
 const shape: Gpt2Config = { vocabSize: 2048, nPositions: 128, nEmbd: 128, nLayer: 4, nHead: 4, layerNormEpsilon: 1e-5 };
 const B = 16;
@@ -74,24 +72,7 @@ async function genTokensPerSecond(model: Gpt2Decoder, batch: number, seed: numbe
 }
 
 function runPytorch(): Record<string, number | string> | null {
-  if (!existsSync(PYTHON)) {
-    console.error(`bench: ${PYTHON} not found; skipping the PyTorch reference`);
-    return null;
-  }
-  if (spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status !== 0) {
-    console.error(`bench: ${PYTHON} has no torch (apt-get install -y python3-torch libopenblas0-pthread); skipping the PyTorch reference`);
-    return null;
-  }
-  if (!existsSync(PYTORCH_SCRIPT)) {
-    console.error(`bench: ${PYTORCH_SCRIPT} not found; skipping the PyTorch reference`);
-    return null;
-  }
-  const r = spawnSync(PYTHON, [PYTORCH_SCRIPT, "--json"], { encoding: "utf8", maxBuffer: 1 << 20 });
-  if (r.status !== 0) {
-    console.error(`bench: the PyTorch reference failed: ${r.stderr.trim().split("\n").at(-1)}`);
-    return null;
-  }
-  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, number | string>;
+  return runPytorchReference(PYTORCH_SCRIPT);
 }
 
 const train1 = await trainTokensPerSecond(1);

@@ -20,8 +20,7 @@
 // compare medians measured back to back), and the ratio is printed. ONE JSON line on stdout.
 //
 //   npm run bench:ppo -- [--threads 1,2] [--iters 5] [--repeat 1] [--no-torch]
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +30,7 @@ import type { Gpt2Config } from "../lib/ml/nn/gpt2-config";
 import { saveLanguageModel } from "../lib/ml/nn/language-model";
 import { Random } from "../lib/ml/random";
 import { trainPpo } from "../lib/ml/rl/train-ppo";
+import { runPytorchReference } from "./pytorch-reference";
 
 const { values: args } = parseArgs({
   options: {
@@ -43,7 +43,6 @@ const { values: args } = parseArgs({
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PYTORCH_SCRIPT = join(root, "..", "shared", "bench", "pytorch_ppo.py");
-const PYTHON = "/usr/bin/python3";
 
 const B = 16;
 const PROMPT = 16;
@@ -135,24 +134,7 @@ async function runOurs(threads: number, run: number): Promise<Ours> {
 
 function runPytorch(): Record<string, number | string> | null {
   if (args["no-torch"]) return null;
-  if (!existsSync(PYTHON)) {
-    console.error(`bench: ${PYTHON} not found; skipping the PyTorch reference`);
-    return null;
-  }
-  if (spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status !== 0) {
-    console.error(`bench: ${PYTHON} has no torch (apt-get install -y python3-torch libopenblas0-pthread); skipping the PyTorch reference`);
-    return null;
-  }
-  if (!existsSync(PYTORCH_SCRIPT)) {
-    console.error(`bench: ${PYTORCH_SCRIPT} not found; skipping the PyTorch reference`);
-    return null;
-  }
-  const r = spawnSync(PYTHON, [PYTORCH_SCRIPT, "--json", `--iters=${iters}`], { encoding: "utf8", maxBuffer: 1 << 20 });
-  if (r.status !== 0) {
-    console.error(`bench: the PyTorch reference failed: ${r.stderr.trim().split("\n").at(-1)}`);
-    return null;
-  }
-  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, number | string>;
+  return runPytorchReference(PYTORCH_SCRIPT, [`--iters=${iters}`]);
 }
 
 const oursRuns: Ours[] = [];

@@ -1,5 +1,6 @@
 // Jobs in tests: the real worker as a child process, and waiting for a job's row to change.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job } from "../../lib/jobs/queue";
 import { projectRoot } from "../../scripts/server";
@@ -47,4 +48,20 @@ export class WorkerPool {
     }
     this.workers = [];
   }
+}
+
+/** Child process ids of `pid`, from /proc (the worker's job child). */
+export function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // resumes from its last checkpoint and finishes, each iteration logged once (metrics.jsonl and the
 // job's metric table), and the policy is registered. And a cancelled run: status cancelled, its
 // checkpoint left to resume from.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, requestCancel } from "../../../lib/jobs/queue";
@@ -13,25 +13,9 @@ import { PPO_JOB_KIND, ppoJobParamsSchema } from "../../../lib/ppo/job-params";
 import { createProject } from "../../../lib/projects";
 import { insertTask } from "../../../lib/tasks";
 import { tempDb } from "../../helpers/app";
-import { WorkerPool, ended, waitFor } from "../../helpers/jobs";
+import { WorkerPool, childrenOf, ended, waitFor } from "../../helpers/jobs";
 import { ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";
 import { tinyLmDir } from "../../unit/ml/rl/reward-fixtures";
-
-/** Child process ids of `pid`, from /proc (the worker's job child). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
 
 const jsonl = (path: string) =>
   readFileSync(path, "utf8")

@@ -1,7 +1,7 @@
 // The "train-rm" and "score" jobs through the real worker (`palate worker`, a child process per
 // job), and acceptance 5: the training child is killed with SIGKILL mid-run; the worker queues
 // the job again, it resumes from its last checkpoint and finishes, and the model is registered.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { importFile } from "../../../lib/datasets/import";
@@ -11,24 +11,8 @@ import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../..
 import { rewardDisagreements, taskCompletionScores } from "../../../lib/reward/scores";
 import { capitalPreferences, writeTrlFile } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
-import { WorkerPool, ended, waitFor } from "../../helpers/jobs";
+import { WorkerPool, childrenOf, ended, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";
-
-/** Child process ids of `pid`, from /proc (the worker's job child). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
 
 describe("train-rm and score jobs in the worker", () => {
   let baseDir: string;

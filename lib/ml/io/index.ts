@@ -4,7 +4,7 @@
  * (saveModelDir / loadModelDir, written all-or-nothing). Also the GPT-2 parameter
  * shapes for a config and their Hugging Face initialization.
  */
-export { writeAtomic, writeFileAtomic, tempPathFor } from "./atomic-write";
+export { writeAtomic, writeFileAtomic, tempPathFor, replaceDirectoryAtomic, relativePathInside } from "./atomic-write";
 export {
   parseSafetensors,
   parseSafetensorsHeader,

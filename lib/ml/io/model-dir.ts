@@ -12,11 +12,10 @@
  * Saving is all-or-nothing: everything is written into a temp directory next to `dir`
  * and swapped in by rename, replacing the previous contents of `dir` as a whole.
  */
-import { access, mkdir, readFile, rename, rm } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
-import { randomBytes } from "node:crypto";
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Tokenizer } from "../tokenizer/tokenizer";
-import { writeFileAtomic } from "./atomic-write";
+import { relativePathInside, replaceDirectoryAtomic, writeFileAtomic } from "./atomic-write";
 import { parseGPT2Config, type GPT2Config } from "./config-json";
 import { createGenerationConfig, parseGenerationConfig, type GenerationConfig } from "./generation-config";
 import { checkGPT2Params, type FloatTensor, type NamedParams } from "./gpt2-params";
@@ -68,14 +67,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function checkRelativePath(name: string): string {
-  const n = normalize(name);
-  if (name.length === 0 || isAbsolute(name) || n.startsWith("..") || n.split(sep).includes("..")) {
-    throw new Error(`saveModelDir: extra file name must be a relative path inside the directory, got ${JSON.stringify(name)}`);
-  }
-  return n;
-}
-
 /** Writes a model directory all-or-nothing (see the module comment). */
 export async function saveModelDir(dir: string, input: SaveModelDirInput): Promise<void> {
   const config = parseGPT2Config(input.config, "saveModelDir: config");
@@ -93,29 +84,16 @@ export async function saveModelDir(dir: string, input: SaveModelDirInput): Promi
     "saveModelDir: generationConfig",
   );
 
-  const parent = dirname(dir);
-  await mkdir(parent, { recursive: true });
-  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const tmp = join(parent, `.${basename(dir)}.tmp-${tag}`);
-  const old = join(parent, `.${basename(dir)}.old-${tag}`);
-  try {
-    await mkdir(tmp);
+  await replaceDirectoryAtomic(dir, async (tmp) => {
     await writeFileAtomic(join(tmp, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
     await writeFileAtomic(join(tmp, GENERATION_CONFIG_FILE), JSON.stringify(generationConfig, null, 2) + "\n");
     await writeSafetensors(join(tmp, WEIGHTS_FILE), input.params, { format: "pt" });
     if (input.tokenizer) await input.tokenizer.withConfig({ model_max_length: config.n_positions }).save(tmp);
     if (input.onnx) await writeFileAtomic(join(tmp, ONNX_FILE), input.onnx);
     for (const [name, content] of Object.entries(input.extraFiles ?? {})) {
-      await writeFileAtomic(join(tmp, checkRelativePath(name)), content);
+      await writeFileAtomic(join(tmp, relativePathInside(name, "saveModelDir: extra file name")), content);
     }
-    const replacing = await exists(dir);
-    if (replacing) await rename(dir, old);
-    await rename(tmp, dir);
-    if (replacing) await rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
 }
 
 const LEGACY_BUFFER = /\.attn\.(bias|masked_bias)$/;

@@ -16,10 +16,8 @@
 // for a directory that holds the checkpoint alone. Either way a crash leaves the previous
 // checkpoint or the new one, never a mix of weights from one step and moments from another.
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
-import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
-import { parseSafetensors, serializeSafetensors, writeFileAtomic } from "../io";
+import { join } from "node:path";
+import { parseSafetensors, relativePathInside, replaceDirectoryAtomic, serializeSafetensors, writeFileAtomic } from "../io";
 import type { RandomState } from "../random";
 
 export const TRAINER_STATE_FILE = "trainer_state.json";
@@ -74,22 +72,9 @@ export function checkpointFiles<S extends TrainerState>(c: Checkpoint<S>): Recor
  * then swapped in by rename (what was in `dir` before is replaced as a whole).
  */
 export async function writeDirectoryAtomic(dir: string, files: Readonly<Record<string, string | Uint8Array>>): Promise<void> {
-  const parent = dirname(dir);
-  await mkdir(parent, { recursive: true });
-  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const tmp = join(parent, `.${basename(dir)}.tmp-${tag}`);
-  const old = join(parent, `.${basename(dir)}.old-${tag}`);
-  try {
-    await mkdir(tmp);
-    for (const [name, content] of Object.entries(files)) await writeFileAtomic(join(tmp, relativeInside(name)), content);
-    const replacing = existsSync(dir);
-    if (replacing) await rename(dir, old);
-    await rename(tmp, dir);
-    if (replacing) await rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  await replaceDirectoryAtomic(dir, async (tmp) => {
+    for (const [name, content] of Object.entries(files)) await writeFileAtomic(join(tmp, relativePathInside(name, "checkpoint: file name")), content);
+  });
 }
 
 /** Writes a checkpoint as a directory of its own (see writeDirectoryAtomic). */
@@ -134,12 +119,4 @@ export function checkpointTensor(c: LoadedCheckpoint, name: string, length?: num
   if (!t) throw new Error(`${path}: missing tensor ${name}`);
   if (length !== undefined && t.length !== length) throw new Error(`${path}: tensor ${name} has ${t.length} values, expected ${length}`);
   return t;
-}
-
-function relativeInside(name: string): string {
-  const n = normalize(name);
-  if (name.length === 0 || isAbsolute(name) || n.startsWith("..") || n.split(sep).includes("..")) {
-    throw new Error(`checkpoint: file name must be a relative path inside the directory, got ${JSON.stringify(name)}`);
-  }
-  return n;
 }

@@ -20,7 +20,6 @@
 // there, so a run can be continued or a β added. The app must be built (`npx next build`).
 // Prints one JSON line per β, then a summary table.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -37,7 +36,7 @@ import { createProject, getProjectByName } from "../lib/projects";
 import { loadProjectPrompts } from "../lib/ppo/prompts";
 import { wilsonInterval } from "../lib/rounds/rounds";
 import { getOracle } from "../lib/simulate/oracles";
-import { startApp } from "../scripts/server";
+import { freePort, startApp } from "../scripts/server";
 
 const { values } = parseArgs({
   options: {
@@ -85,17 +84,6 @@ function palate(args: string[]): Promise<Record<string, unknown>> {
       if (status !== 0) return fail(new Error(`palate ${args[0]} exited ${status}: ${err.slice(-2000)}`));
       const lines = out.trim().split("\n");
       done(JSON.parse(lines[lines.length - 1]) as Record<string, unknown>);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
     });
   });
 }

@@ -1,12 +1,13 @@
 // Test harness: a real SQLite file in a temp directory and the real app served over HTTP on a free port.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, type Connection } from "../../db/client";
 import { DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
 import { AppClient } from "../../lib/simulate/client";
-import { startApp, type AppServer } from "../../scripts/server";
+import { freePort, startApp, type AppServer } from "../../scripts/server";
+
+export { freePort };
 
 export { DEMO_PASSWORD };
 
@@ -24,18 +25,6 @@ export function tempDb(): { path: string; dir: string; db: Connection; cleanup()
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface TestApp {

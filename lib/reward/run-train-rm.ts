@@ -2,10 +2,10 @@
 // registry, then registered (kind "reward") with its lineage. The training loop is
 // lib/ml/rl/train-reward-model.ts; its output directory is its checkpoint, so a job that was
 // interrupted (worker killed, machine restarted) resumes from the last checkpoint.
-import { isAbsolute, join, relative, sep } from "node:path";
+import { join } from "node:path";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
-import { getModelByName, getModelRow, modelDir, projectRoot, registerModel, toView } from "../models/registry";
+import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
 import type { TrainRmJobParams } from "./job-params";
 import { loadTrainingSet } from "./training-set";
@@ -21,19 +21,7 @@ export interface TrainRmResult extends Record<string, unknown> {
 
 /** The registry name of a job's model when none is given: rm-<project slug>-<job id>. */
 export function defaultRewardModelName(projectName: string, jobId: number): string {
-  const slug = projectName
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^\w]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60);
-  return `rm-${slug || "project"}-${jobId}`;
-}
-
-/** A path as the registry stores it: relative to the project root when inside it. */
-function registryPath(dir: string): string {
-  const rel = relative(projectRoot(), dir);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) && !rel.split(sep).includes("..") ? rel : dir;
+  return `rm-${nameSlug(projectName)}-${jobId}`;
 }
 
 const METRIC_KEYS = [

@@ -119,9 +119,39 @@ export const rankings = sqliteTable(
     comment: text("comment"),
     secondsSpent: real("seconds_spent"),
     source: text("source", { enum: ["annotator", "imported"] }).notNull().default("annotator"),
+    /** When the first version was submitted (the edit window counts from here). */
     createdAt: integer("created_at").notNull().default(now),
+    /** 1 for the ranking as first submitted; each edit adds one (earlier versions: `rankingRevisions`). */
+    version: integer("version").notNull().default(1),
+    /** When the current version was submitted by an edit; null while the ranking was never edited. */
+    updatedAt: integer("updated_at"),
   },
   (t) => [index("rankings_task").on(t.taskId), index("rankings_user").on(t.userId)],
+);
+
+/**
+ * The audit trail of edited rankings: each superseded version of a ranking, copied here in the
+ * same transaction that writes the new version into `rankings` (which always holds the current
+ * one, so exports, statistics and training read only current versions).
+ */
+export const rankingRevisions = sqliteTable(
+  "ranking_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    rankingId: integer("ranking_id").notNull().references(() => rankings.id, { onDelete: "cascade" }),
+    /** The version this row keeps (1 = as first submitted). */
+    version: integer("version").notNull(),
+    groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
+    noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull(),
+    flags: text("flags", { mode: "json" }).$type<{ completionId: number; flag: Flag }[]>().notNull(),
+    comment: text("comment"),
+    secondsSpent: real("seconds_spent"),
+    /** When this version was submitted. */
+    submittedAt: integer("submitted_at").notNull(),
+    /** When the next version replaced it. */
+    supersededAt: integer("superseded_at").notNull(),
+  },
+  (t) => [uniqueIndex("ranking_revisions_ranking_version").on(t.rankingId, t.version)],
 );
 
 export const rankingFlags = sqliteTable(

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: builds the app once, runs vitest (unit + integration) and Playwright (e2e),
-// then prints one plain closing line with the totals of both runners: "N passed, N failed".
+// `npm test`: lints (`npm run lint`, any finding fails the run), builds the app once, runs vitest
+// (unit + integration) and Playwright (e2e), then prints one plain closing line with the totals of
+// both runners: "N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,6 +34,13 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let failures = 0;
+
+// Lint first: a finding fails the run before minutes of build and tests.
+if (run("npm", ["run", "--silent", "lint"]) !== 0) {
+  console.log("\nnpm run lint failed");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 
 // One production build, shared by the integration tests and Playwright.
 if (run(bin("next"), ["build"]) !== 0) {

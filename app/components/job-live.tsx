@@ -94,6 +94,8 @@ export function JobLive({
       router.refresh();
     }
   }, [finished, initial.job.status, router]);
+  // The clock starts on the client: the server render has no "now", so hydration matches.
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- one setState on mount, by design
   useEffect(() => setNow(Date.now()), []);
   useEffect(() => {
     if (finished) return;

@@ -4,7 +4,7 @@
 // `palate demo` does.
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createGPT2Config } from "../../lib/ml/io/config-json";
 import { initGPT2Params } from "../../lib/ml/io/gpt2-params";
 import { saveModelDir } from "../../lib/ml/io/model-dir";

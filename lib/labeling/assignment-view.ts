@@ -23,7 +23,6 @@ export interface AssignmentPayload {
   progress: QueueProgress;
 }
 
-
 /** The items in a deterministic shuffled order for this seed (Fisher–Yates). */
 export function displayOrder<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
@@ -33,6 +32,15 @@ export function displayOrder<T>(items: readonly T[], seed: number): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
+}
+
+/**
+ * The completions in the order the holder of assignment `assignmentId` sees them: the task's
+ * completions in stored (position) order, shuffled by the assignment's id. Every view that shows
+ * a ranking "as the annotator saw it" uses this, so its letters match the ranking page's.
+ */
+export function annotatorOrder<T extends { id: number }>(completionsByPosition: readonly T[], assignmentId: number): T[] {
+  return displayOrder(completionsByPosition, assignmentId);
 }
 
 export function assignmentPayload(db: Db, assignment: Assignment, resumed: boolean, userId: number, now: number = Date.now()): AssignmentPayload {
@@ -45,7 +53,7 @@ export function assignmentPayload(db: Db, assignment: Assignment, resumed: boole
       id: task.id,
       projectId: task.projectId,
       messages: task.messages,
-      completions: displayOrder(
+      completions: annotatorOrder(
         task.completions.map((c) => ({ id: c.id, text: c.text })),
         assignment.id,
       ),

@@ -1,5 +1,6 @@
 // Writes a ranking with its flags and implied comparisons. Callers wrap it in a transaction
 // together with whatever else must change at the same time (e.g. closing the assignment).
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { comparisons, rankingFlags, rankings, type Flag } from "../../db/schema";
 import { rankingPairs } from "./pairs";
@@ -32,18 +33,27 @@ export function insertRanking(db: Db, input: RankingInput): number {
     })
     .returning({ id: rankings.id })
     .get().id;
-  const flags = input.flags ?? [];
+  writeFlagsAndComparisons(db, rankingId, input.groups, input.flags ?? []);
+  return rankingId;
+}
+
+/**
+ * Replaces a ranking's flags and comparisons with those of `groups` and `flags` (its current
+ * version). Call inside the transaction that writes the ranking row.
+ */
+export function writeFlagsAndComparisons(db: Db, rankingId: number, groups: number[][], flags: { completionId: number; flag: Flag }[]): void {
+  db.delete(rankingFlags).where(eq(rankingFlags.rankingId, rankingId)).run();
+  db.delete(comparisons).where(eq(comparisons.rankingId, rankingId)).run();
   if (flags.length > 0) {
     db.insert(rankingFlags)
       .values(flags.map((f) => ({ rankingId, completionId: f.completionId, flag: f.flag })))
       .onConflictDoNothing()
       .run();
   }
-  const pairs = rankingPairs(input.groups, "all");
+  const pairs = rankingPairs(groups, "all");
   if (pairs.length > 0) {
     db.insert(comparisons)
       .values(pairs.map((p) => ({ rankingId, chosenId: p.chosen, rejectedId: p.rejected, chosenGroup: p.chosenGroup, rejectedGroup: p.rejectedGroup })))
       .run();
   }
-  return rankingId;
 }

@@ -4,6 +4,9 @@
 // Idempotent: a ranking belongs to one assignment (unique), so a repeated submit (double click,
 // retry) answers the ranking already stored instead of writing a second one.
 //
+// Identical completions (same text after trim and whitespace collapse) are tied before storing
+// (identical.ts), so the stored groups may join groups the client sent apart.
+//
 // Expired assignments: a submit after the assignment's time ran out is accepted when the task
 // still has room (its rankings plus the other annotators' live assignments are below R), since
 // the work is done and nobody's slot is taken; otherwise it is refused with 409 and a message
@@ -12,6 +15,7 @@ import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, completions, projects, rankingFlags, rankings, tasks, type Flag } from "../../db/schema";
 import { findAssignment } from "./assignment-store";
+import { tieIdenticalCompletions } from "./identical";
 import { insertRanking } from "./save-ranking";
 import { checkSubmission, sanitizeSecondsSpent, uniqueFlags, type RankingSubmission, type SubmissionIssue } from "./submission";
 
@@ -24,8 +28,14 @@ export interface RankingView {
   noneAcceptable: boolean;
   flags: { completionId: number; flag: Flag }[];
   comment: string | null;
+  /** Total over all versions when edited. */
   secondsSpent: number | null;
+  /** When the first version was submitted. */
   createdAt: number;
+  /** 1 as first submitted; each edit adds one. */
+  version: number;
+  /** When the current version was submitted by an edit; null if never edited. */
+  updatedAt: number | null;
 }
 
 export function getRanking(db: Db, rankingId: number): RankingView | undefined {
@@ -48,6 +58,8 @@ export function getRanking(db: Db, rankingId: number): RankingView | undefined {
     comment: row.comment,
     secondsSpent: row.secondsSpent,
     createdAt: row.createdAt,
+    version: row.version,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -104,21 +116,23 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
         }
       }
 
-      const completionIds = tx
-        .select({ id: completions.id })
+      const taskCompletions = tx
+        .select({ id: completions.id, text: completions.text })
         .from(completions)
         .where(eq(completions.taskId, taskId))
         .orderBy(asc(completions.position))
-        .all()
-        .map((c) => c.id);
-      const issues = checkSubmission(submission, completionIds);
+        .all();
+      const issues = checkSubmission(
+        submission,
+        taskCompletions.map((c) => c.id),
+      );
       if (issues.length > 0) return fail(400, issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
 
       const rankingId = insertRanking(tx, {
         taskId,
         userId,
         assignmentId: assignment.id,
-        groups: submission.groups,
+        groups: tieIdenticalCompletions(submission.groups, taskCompletions),
         noneAcceptable: submission.noneAcceptable,
         flags: uniqueFlags(submission.flags),
         comment: submission.comment,

@@ -43,6 +43,8 @@ interface Ids {
   user: number;
   /** annotator1's ranking. */
   ranking: number;
+  /** The task of annotator1's ranking. */
+  rankedTask: number;
   /** A queued job (never run: no worker here). */
   job: number;
   /** A registered reward model of the project (with the metadata a train-rm job writes). */
@@ -146,7 +148,15 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/api/rankings": { kind: "route", path: () => "/api/rankings", methods: { GET: { allowed: ANYONE } } },
   "/api/rankings/[id]": { kind: "route", path: (ids) => `/api/rankings/${ids.ranking}`, methods: { GET: { allowed: ANYONE } } },
   "/api/tasks/[id]": { kind: "route", path: (ids) => `/api/tasks/${ids.task}`, methods: { GET: { allowed: ANYONE } } },
-  "/api/tasks/[id]/ranking": { kind: "route", path: (ids) => `/api/tasks/${ids.task}/ranking`, methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
+  "/api/tasks/[id]/ranking": {
+    kind: "route",
+    path: (ids) => `/api/tasks/${ids.task}/ranking`,
+    methods: {
+      GET: { allowed: ANNOTATOR, path: (ids) => `/api/tasks/${ids.rankedTask}/ranking` },
+      POST: { allowed: ANNOTATOR, body: PROBE },
+      PUT: { allowed: ANNOTATOR, body: PROBE, path: (ids) => `/api/tasks/${ids.rankedTask}/ranking` },
+    },
+  },
   "/api/tasks/[id]/skip": { kind: "route", path: (ids) => `/api/tasks/${ids.task}/skip`, methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
   "/api/annotate/next": { kind: "route", path: () => "/api/annotate/next", methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
   "/api/annotate/progress": {
@@ -252,6 +262,7 @@ describe("the role matrix", () => {
         task: open.assignment.taskId,
         user: uid("annotator2@palate.local"),
         ranking: rankingId,
+        rankedTask: firstTask.id,
         job: job.id,
         rewardModel: rewardModel.id,
       };

@@ -1,5 +1,6 @@
 // The parameters of a generation job ("generate"): which model, which prompts, how many
-// completions per prompt and how to sample. Shared by the admin form, the API, the CLI and the job.
+// completions per prompt, how to sample, and how hard to try for K distinct texts. Shared by the
+// admin form, the API, the CLI and the job.
 import { z } from "zod";
 
 export const GENERATE_JOB_KIND = "generate";
@@ -18,6 +19,19 @@ export const samplingSchema = z
   .strict();
 export type Sampling = z.infer<typeof samplingSchema>;
 
+/** Extra sampling rounds for prompts whose completions repeat a text (see resampleRounds below). */
+export const DEFAULT_RESAMPLE_ROUNDS = 4;
+
+export const resampleRoundsSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(20)
+  .default(DEFAULT_RESAMPLE_ROUNDS)
+  .describe(
+    "Extra sampling rounds for a prompt whose K completions repeat a text (compared after trimming and collapsing whitespace): each round samples that prompt again with a new seed and keeps only texts it does not have yet. A prompt still short of K distinct texts after the last round gets a task with the distinct completions it has (fewer than K); one with a single distinct text gets no task. Both are counted in the job's result and log. 0: no resampling, duplicates are dropped.",
+  );
+
 export const generateJobParamsSchema = z
   .object({
     projectId: z.number().int().positive(),
@@ -26,6 +40,8 @@ export const generateJobParamsSchema = z
     promptIds: z.array(z.number().int().positive()).max(100_000).optional(),
     prompts: z.array(z.string().trim().min(1).max(100_000)).max(100_000).optional(),
     sampling: samplingSchema.default(samplingSchema.parse({})),
+    /** K distinct completions: rounds of resampling for duplicate texts (its description is the help text). */
+    resampleRounds: resampleRoundsSchema,
     /**
      * Rounds of the loop: another model (the previous round's policy) whose completions are mixed
      * into each task, so annotators compare the two head to head: of the K completions,

@@ -20,6 +20,7 @@ const FLAG_OF: Record<string, string> = {
   prompts: "prompts",
   compareModelId: "compare",
   round: "round",
+  resampleRounds: "resample-rounds",
 };
 
 export const command: Command = {
@@ -48,7 +49,11 @@ written stay).
   --compare NAME       a second registered model (e.g. the previous round's policy): of the K
                        completions, ceil(K/2) come from --model and the rest from this one, so
                        annotators rank the two head to head
-  --round N            the loop's round these tasks belong to (stored with each completion)`,
+  --round N            the loop's round these tasks belong to (stored with each completion)
+  --resample-rounds N  extra sampling rounds for a prompt whose completions repeat a text
+                       (default 4; compared after trimming whitespace); a prompt still short
+                       gets a task with its distinct completions (fewer than K), or none when
+                       it has a single distinct text — both counted in the summary`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       project: { type: "string" },
@@ -65,6 +70,7 @@ written stay).
       "prompt-ids": { type: "string" },
       compare: { type: "string" },
       round: { type: "string" },
+      "resample-rounds": { type: "string" },
     });
     const projectName = required(values.project, "project");
     const modelName = required(values.model, "model");
@@ -124,6 +130,7 @@ written stay).
         sampling,
         ...(compare ? { compareModelId: compare.id } : {}),
         ...(values.round !== undefined ? { round: numberFlag(values.round, "round", 1) } : {}),
+        ...(values["resample-rounds"] !== undefined ? { resampleRounds: numberFlag(values["resample-rounds"], "resample-rounds", 0) } : {}),
       });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -138,8 +145,12 @@ written stay).
         (job) => console.log(`Job ${job.id}: ${parsed.data.sampling.k} completions for each of ${total} prompts from ${model.name} into "${project.name}".`),
         { total, format: "generate |{bar}| {value}/{total} prompts | {message}" },
       );
-      const result = done.result as { tasksCreated?: number } | null;
+      const result = done.result as { tasksCreated?: number; unfilled?: number; tasksShort?: number; promptsSkipped?: number } | null;
       console.log(`Job ${done.id} succeeded: ${result?.tasksCreated ?? 0} new tasks in "${project.name}".`);
+      if (result?.unfilled)
+        console.log(
+          `${result.unfilled} prompts could not be filled with ${parsed.data.sampling.k} distinct completions: ${result.tasksShort ?? 0} tasks have fewer, ${result.promptsSkipped ?? 0} prompts were skipped (a single distinct text).`,
+        );
       return 0;
     } finally {
       db.$client.close();

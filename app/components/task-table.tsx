@@ -1,4 +1,4 @@
-// A page of a project's tasks with their counts, linking each to a detail page, with paging links.
+// A page of a project's tasks with their counts (rankings, of which edited, open assignments, skips), linking each to a detail page, with paging links.
 import Link from "next/link";
 import type { TaskPage } from "@/lib/labeling/browse";
 import { DataTable } from "./data-table";
@@ -9,7 +9,7 @@ export function TaskTable({ page, taskHref, pageHref }: { page: TaskPage; taskHr
   return (
     <DataTable
       testId="task-table"
-      headers={["Task", "Prompt", "Turns", "Completions", "Rankings", "Open", "Skips"]}
+      headers={["Task", "Prompt", "Turns", "Completions", "Rankings", "Edited", "Open", "Skips"]}
       isEmpty={tasks.length === 0}
       empty="No tasks yet."
       footer={
@@ -39,6 +39,9 @@ export function TaskTable({ page, taskHref, pageHref }: { page: TaskPage; taskHr
           <td className="pr-3">{t.turns}</td>
           <td className="pr-3">{t.completions}</td>
           <td className="pr-3" data-testid="task-rankings">{t.rankings}</td>
+          <td className="pr-3" data-testid="task-edited" title="rankings changed after submission (earlier versions on the task page)">
+            {t.edited}
+          </td>
           <td className="pr-3">{t.activeAssignments}</td>
           <td className="pr-3">{t.skips}</td>
         </tr>

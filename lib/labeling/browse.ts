@@ -1,9 +1,14 @@
 // Read-only views for admins and researchers: a project's tasks with their ranking counts,
 // and one task with every ranking (groups, flags, annotator, comment, seconds) and tallies.
+// A task's rankings come with the order each annotator saw the completions in (their letters)
+// and the earlier versions of edited rankings (the audit trail).
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, completions, prompts, rankingFlags, rankings, tasks, users, type Flag, type Message } from "../../db/schema";
 import { getTask, type TaskView } from "../tasks";
+import { annotatorOrder } from "./assignment-view";
+import type { LetterScheme } from "./letters";
+import { rankingRevisionsOf, type RankingRevision } from "./ranking-edit";
 import { completionTallies, headToHead, type CompletionTally } from "./stats";
 
 export interface TaskRow {
@@ -16,6 +21,8 @@ export interface TaskRow {
   rankings: number;
   activeAssignments: number;
   skips: number;
+  /** Rankings edited after submission (version above 1). */
+  edited: number;
 }
 
 /** The last user turn of a conversation, on one line, at most `max` characters. */
@@ -55,6 +62,17 @@ export function listProjectTasks(db: Db, projectId: number, { offset = 0, limit 
     ids.length === 0
       ? none
       : countBy(db.select({ taskId: rankings.taskId, n: count() }).from(rankings).where(inArray(rankings.taskId, ids)).groupBy(rankings.taskId).all());
+  const editedCounts =
+    ids.length === 0
+      ? none
+      : countBy(
+          db
+            .select({ taskId: rankings.taskId, n: count() })
+            .from(rankings)
+            .where(and(inArray(rankings.taskId, ids), sql`${rankings.version} > 1`))
+            .groupBy(rankings.taskId)
+            .all(),
+        );
   const assignmentCounts =
     ids.length === 0
       ? []
@@ -82,6 +100,7 @@ export function listProjectTasks(db: Db, projectId: number, { offset = 0, limit 
       rankings: rankingCounts.get(r.id) ?? 0,
       activeAssignments: Number(assignmentBy.get(r.id)?.active ?? 0),
       skips: Number(assignmentBy.get(r.id)?.skipped ?? 0),
+      edited: editedCounts.get(r.id) ?? 0,
     })),
   };
 }
@@ -90,6 +109,8 @@ export interface RankingView {
   id: number;
   taskId: number;
   userId: number;
+  /** Null for imported rankings (no assignment, so no shuffled display order). */
+  assignmentId: number | null;
   annotatorEmail: string;
   annotatorName: string;
   source: "annotator" | "imported";
@@ -98,13 +119,19 @@ export interface RankingView {
   flags: { completionId: number; flag: Flag }[];
   comment: string | null;
   secondsSpent: number | null;
+  /** When the first version was submitted. */
   createdAt: number;
+  /** 1 as first submitted; each edit adds one. */
+  version: number;
+  /** When the current version was submitted by an edit; null if never edited. */
+  updatedAt: number | null;
 }
 
 const rankingColumns = {
   id: rankings.id,
   taskId: rankings.taskId,
   userId: rankings.userId,
+  assignmentId: rankings.assignmentId,
   annotatorEmail: users.email,
   annotatorName: users.name,
   source: rankings.source,
@@ -113,6 +140,8 @@ const rankingColumns = {
   comment: rankings.comment,
   secondsSpent: rankings.secondsSpent,
   createdAt: rankings.createdAt,
+  version: rankings.version,
+  updatedAt: rankings.updatedAt,
 };
 
 function withFlags(db: Db, rows: Omit<RankingView, "flags">[]): RankingView[] {
@@ -167,8 +196,17 @@ export function getRanking(db: Db, id: number): RankingView | undefined {
   return row && withFlags(db, [row])[0];
 }
 
+/** A ranking on a task's page: with the letters its annotator used and its earlier versions. */
+export interface TaskRankingView extends RankingView {
+  /** Completion ids in the order this ranking's annotator saw them ("annotator"), or the stored order for imported rankings ("canonical"). */
+  seenOrder: number[];
+  seenLetters: LetterScheme;
+  /** Superseded versions, oldest first (empty when never edited). */
+  revisions: RankingRevision[];
+}
+
 export interface TaskDetail extends TaskView {
-  rankings: RankingView[];
+  rankings: TaskRankingView[];
   tallies: CompletionTally[];
   /** `headToHead[i][j]`: rankings that put completions[i] above completions[j]. */
   headToHead: number[][];
@@ -180,8 +218,18 @@ export interface TaskDetail extends TaskView {
 export function getTaskDetail(db: Db, taskId: number): TaskDetail | undefined {
   const task = getTask(db, taskId);
   if (!task) return undefined;
-  const list = listRankings(db, { taskId, limit: 10_000 }).rankings;
   const ids = task.completions.map((c) => c.id);
+  const plain = listRankings(db, { taskId, limit: 10_000 }).rankings;
+  const revisions = rankingRevisionsOf(
+    db,
+    plain.map((r) => r.id),
+  );
+  const list: TaskRankingView[] = plain.map((r) => ({
+    ...r,
+    seenOrder: r.assignmentId === null ? ids : annotatorOrder(task.completions, r.assignmentId).map((c) => c.id),
+    seenLetters: r.assignmentId === null ? "canonical" : "annotator",
+    revisions: revisions.get(r.id) ?? [],
+  }));
   const groups = list.map((r) => r.groups);
   const tallies = completionTallies(ids, groups);
   const comparisons = tallies.reduce((sum, t) => sum + t.wins, 0);

@@ -23,3 +23,9 @@ export function lettersFor(orderedIds: readonly number[]): Map<number, string> {
 export function orderInLetters(groups: readonly (readonly number[])[], letters: ReadonlyMap<number, string>): string {
   return groups.map((g) => g.map((id) => letters.get(id) ?? `#${id}`).join(" = ")).join(" > ");
 }
+
+/** The start of a completion's text on one line, for naming it beside its letter. */
+export function completionSnippet(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,9 +1,13 @@
-// What an annotator sees of their own work: progress per project and their own submissions.
+// What an annotator sees of their own work: progress per project, their own submissions (in
+// their own letters, with whether each can still be edited) and their skips.
 // Read-only; "left" counts the tasks the assignment rule would find eligible (same SQL as the store).
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { assignments, completions, projects, prompts, rankingFlags, rankings, tasks, type Message } from "../../db/schema";
+import { assignments, completions, projects, prompts, rankingFlags, rankings, tasks, type Flag, type Message } from "../../db/schema";
 import { countEligibleTasks, heldTaskIds } from "./assignment-store";
+import { annotatorOrder } from "./assignment-view";
+import { completionSnippet, lettersFor } from "./letters";
+import { rankingEditability } from "./ranking-edit-rule";
 
 export interface QueueProgress {
   projectId: number;
@@ -66,13 +70,32 @@ export interface SubmissionSummary {
   projectName: string;
   /** The last user message of the conversation, for a one-line preview. */
   prompt: string;
-  /** The ranked groups, best first, each completion with the start of its text. */
-  groups: { completionId: number; preview: string }[][];
+  /**
+   * The ranked groups, best first, each completion with its letter AS THIS ANNOTATOR SAW IT (their
+   * assignment's display order; canonical for a ranking without an assignment) and its start.
+   */
+  groups: { completionId: number; letter: string; preview: string }[][];
   noneAcceptable: boolean;
-  flags: number;
+  /** The flagged completions, by the same letters, with a snippet of each. */
+  flags: { completionId: number; letter: string; snippet: string; flag: Flag }[];
   comment: string | null;
   secondsSpent: number | null;
   createdAt: number;
+  version: number;
+  updatedAt: number | null;
+  /** Whether the annotator can still change it (lib/labeling/ranking-edit-rule.ts), and if not why. */
+  editable: boolean;
+  reason?: string;
+}
+
+export interface SkipSummary {
+  assignmentId: number;
+  taskId: number;
+  projectId: number;
+  projectName: string;
+  prompt: string;
+  reason: string | null;
+  skippedAt: number | null;
 }
 
 const PREVIEW_CHARS = 160;
@@ -87,19 +110,25 @@ function lastUserMessage(messages: Message[]): string {
   return user?.content ?? "";
 }
 
-/** The annotator's own rankings, newest first. Never anyone else's. */
-export function listSubmissions(db: Db, userId: number, limit = 500): SubmissionSummary[] {
+/** The annotator's own rankings (current versions), newest first. Never anyone else's. */
+export function listSubmissions(db: Db, userId: number, limit = 500, now: number = Date.now()): SubmissionSummary[] {
   const rows = db
     .select({
       rankingId: rankings.id,
       taskId: rankings.taskId,
+      assignmentId: rankings.assignmentId,
       groups: rankings.groups,
       noneAcceptable: rankings.noneAcceptable,
       comment: rankings.comment,
       secondsSpent: rankings.secondsSpent,
+      source: rankings.source,
       createdAt: rankings.createdAt,
+      version: rankings.version,
+      updatedAt: rankings.updatedAt,
       projectId: projects.id,
       projectName: projects.name,
+      redundancy: projects.redundancy,
+      timeoutSeconds: projects.assignmentTimeoutSeconds,
       messages: prompts.messages,
     })
     .from(rankings)
@@ -111,33 +140,87 @@ export function listSubmissions(db: Db, userId: number, limit = 500): Submission
     .limit(limit)
     .all();
   if (rows.length === 0) return [];
-  const texts = new Map(
+  const taskIds = [...new Set(rows.map((r) => r.taskId))];
+  const byTask = new Map<number, { id: number; text: string }[]>();
+  for (const c of db
+    .select({ id: completions.id, taskId: completions.taskId, text: completions.text })
+    .from(completions)
+    .where(inArray(completions.taskId, taskIds))
+    .orderBy(asc(completions.taskId), asc(completions.position))
+    .all()) {
+    byTask.set(c.taskId, [...(byTask.get(c.taskId) ?? []), { id: c.id, text: c.text }]);
+  }
+  const rankingsOnTask = new Map(
     db
-      .select({ id: completions.id, text: completions.text })
-      .from(completions)
-      .where(inArray(completions.taskId, [...new Set(rows.map((r) => r.taskId))]))
+      .select({ taskId: rankings.taskId, n: count() })
+      .from(rankings)
+      .where(inArray(rankings.taskId, taskIds))
+      .groupBy(rankings.taskId)
       .all()
-      .map((c) => [c.id, preview(c.text)]),
+      .map((r) => [r.taskId, r.n]),
   );
-  const flagCounts = new Map<number, number>();
+  const flagsBy = new Map<number, { completionId: number; flag: Flag }[]>();
   for (const f of db
-    .select({ rankingId: rankingFlags.rankingId })
+    .select({ rankingId: rankingFlags.rankingId, completionId: rankingFlags.completionId, flag: rankingFlags.flag })
     .from(rankingFlags)
     .where(inArray(rankingFlags.rankingId, rows.map((r) => r.rankingId)))
+    .orderBy(asc(rankingFlags.completionId), asc(rankingFlags.flag))
     .all()) {
-    flagCounts.set(f.rankingId, (flagCounts.get(f.rankingId) ?? 0) + 1);
+    flagsBy.set(f.rankingId, [...(flagsBy.get(f.rankingId) ?? []), { completionId: f.completionId, flag: f.flag }]);
   }
-  return rows.map((r) => ({
-    rankingId: r.rankingId,
-    taskId: r.taskId,
-    projectId: r.projectId,
-    projectName: r.projectName,
-    prompt: preview(lastUserMessage(r.messages)),
-    groups: r.groups.map((g) => g.map((completionId) => ({ completionId, preview: texts.get(completionId) ?? "" }))),
-    noneAcceptable: r.noneAcceptable,
-    flags: flagCounts.get(r.rankingId) ?? 0,
-    comment: r.comment,
-    secondsSpent: r.secondsSpent,
-    createdAt: r.createdAt,
-  }));
+  return rows.map((r) => {
+    const byPosition = byTask.get(r.taskId) ?? [];
+    const seen = r.assignmentId === null ? byPosition : annotatorOrder(byPosition, r.assignmentId);
+    const letters = lettersFor(seen.map((c) => c.id));
+    const texts = new Map(byPosition.map((c) => [c.id, c.text]));
+    const letter = (id: number) => letters.get(id) ?? `#${id}`;
+    const editability = rankingEditability({
+      source: r.source,
+      rankingsOnTask: rankingsOnTask.get(r.taskId) ?? 1,
+      redundancy: r.redundancy,
+      submittedAt: r.createdAt,
+      timeoutSeconds: r.timeoutSeconds,
+      now,
+    });
+    return {
+      rankingId: r.rankingId,
+      taskId: r.taskId,
+      projectId: r.projectId,
+      projectName: r.projectName,
+      prompt: preview(lastUserMessage(r.messages)),
+      groups: r.groups.map((g) => g.map((completionId) => ({ completionId, letter: letter(completionId), preview: preview(texts.get(completionId) ?? "") }))),
+      noneAcceptable: r.noneAcceptable,
+      flags: (flagsBy.get(r.rankingId) ?? []).map((f) => ({ ...f, letter: letter(f.completionId), snippet: completionSnippet(texts.get(f.completionId) ?? "") })),
+      comment: r.comment,
+      secondsSpent: r.secondsSpent,
+      createdAt: r.createdAt,
+      version: r.version,
+      updatedAt: r.updatedAt,
+      editable: editability.editable,
+      ...(editability.editable ? {} : { reason: editability.reason }),
+    };
+  });
+}
+
+/** The tasks the annotator skipped, with their reasons, newest first. Never anyone else's. */
+export function listSkips(db: Db, userId: number, limit = 500): SkipSummary[] {
+  return db
+    .select({
+      assignmentId: assignments.id,
+      taskId: assignments.taskId,
+      projectId: projects.id,
+      projectName: projects.name,
+      messages: prompts.messages,
+      reason: assignments.skipReason,
+      skippedAt: assignments.closedAt,
+    })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .innerJoin(prompts, eq(prompts.id, tasks.promptId))
+    .where(and(eq(assignments.userId, userId), eq(assignments.status, "skipped")))
+    .orderBy(desc(assignments.closedAt), desc(assignments.id))
+    .limit(limit)
+    .all()
+    .map(({ messages, ...s }) => ({ ...s, prompt: preview(lastUserMessage(messages)) }));
 }

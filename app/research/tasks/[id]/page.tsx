@@ -4,19 +4,25 @@ import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
-import { getTaskDetail, type RankingView } from "@/lib/labeling/browse";
+import { getTaskDetail } from "@/lib/labeling/browse";
+import { lettersFor, type LetterScheme } from "@/lib/labeling/letters";
 import { getProject } from "@/lib/projects";
 import { taskCompletionScores } from "@/lib/reward/scores";
-import { DataTable } from "@/app/components/data-table";
 import { CompletionText } from "./completion-text";
+import { LettersToggle } from "./letters-toggle";
+import { RankingTable } from "./ranking-table";
 
 export const dynamic = "force-dynamic";
 
-/** Completions are named by their display position: A, B, C, … */
-const letter = (position: number) => String.fromCharCode(65 + (position % 26)) + (position >= 26 ? String(Math.floor(position / 26)) : "");
-
-export default async function ResearchTaskPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ResearchTaskPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ letters?: string | string[] }>;
+}) {
   const { id: rawId } = await params;
+  const letters: LetterScheme = (await searchParams).letters === "canonical" ? "canonical" : "annotator";
   await requirePageRole(STAFF, `/research/tasks/${rawId}`);
   const id = parseId(rawId);
   const db = getDb();
@@ -24,9 +30,9 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
   if (!task) notFound();
   const project = getProject(db, task.projectId);
   const scores = taskCompletionScores(db, task.id);
-  const names = new Map(task.completions.map((c) => [c.id, letter(c.position)]));
-  const name = (completionId: number) => names.get(completionId) ?? `#${completionId}`;
-  const order = (r: RankingView) => r.groups.map((g) => g.map(name).join(" = ")).join(" > ");
+  // The page's own letters are canonical: completions in stored order (position 0 = A).
+  const canonical = lettersFor(task.completions.map((c) => c.id));
+  const letter = (completionId: number) => canonical.get(completionId) ?? `#${completionId}`;
   return (
     <div className="flex flex-col gap-6">
       <p className="text-sm">
@@ -50,13 +56,14 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
       </section>
       <section className="flex flex-col gap-2" aria-label="Completions">
         <h2 className="text-lg font-medium">Completions</h2>
+        <p className="text-xs text-slate-500">Letters here are canonical: the stored order. Each annotator saw the completions in their own shuffled order.</p>
         <div className="grid gap-3 md:grid-cols-2">
           {task.completions.map((c) => {
             const t = task.tallies.find((x) => x.completionId === c.id);
             return (
-              <div key={c.id} className="rounded border border-slate-200 bg-white p-3" data-testid={`completion-${letter(c.position)}`}>
+              <div key={c.id} className="rounded border border-slate-200 bg-white p-3" data-testid={`completion-${letter(c.id)}`}>
                 <p className="text-xs text-slate-500">
-                  <span className="font-semibold text-slate-800">{letter(c.position)}</span>
+                  <span className="font-semibold text-slate-800">{letter(c.id)}</span>
                   {c.model && <> · {c.model}</>}
                   {t && (
                     <>
@@ -89,14 +96,14 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
       {task.rankings.length > 0 && (
         <section className="flex flex-col gap-2" aria-label="Comparison counts">
           <h2 className="text-lg font-medium">Comparison counts</h2>
-          <p className="text-xs text-slate-500">Each cell: how many rankings put the row&apos;s completion above the column&apos;s.</p>
+          <p className="text-xs text-slate-500">Each cell: how many rankings put the row&apos;s completion above the column&apos;s (canonical letters).</p>
           <table className="w-fit text-center text-sm" data-testid="head-to-head">
             <thead className="text-slate-500">
               <tr>
                 <th className="px-2 py-1 text-left">above ↓ / below →</th>
                 {task.completions.map((c) => (
                   <th key={c.id} className="px-3">
-                    {letter(c.position)}
+                    {letter(c.id)}
                   </th>
                 ))}
               </tr>
@@ -104,7 +111,7 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
             <tbody>
               {task.completions.map((row, i) => (
                 <tr key={row.id} className="border-t border-slate-100">
-                  <th className="px-2 py-1 text-left">{letter(row.position)}</th>
+                  <th className="px-2 py-1 text-left">{letter(row.id)}</th>
                   {task.completions.map((col, j) => (
                     <td key={col.id} className={`px-3 ${i === j ? "text-slate-300" : ""}`}>
                       {i === j ? "·" : task.headToHead[i][j]}
@@ -120,27 +127,8 @@ export default async function ResearchTaskPage({ params }: { params: Promise<{ i
         <h2 className="text-lg font-medium">
           Rankings ({task.rankings.length}) · {task.comparisons} comparisons
         </h2>
-        <DataTable
-          testId="rankings-table"
-          headers={["Annotator", "Order (best first)", "None acceptable", "Flags", "Comment", "Seconds", "When (UTC)"]}
-          isEmpty={task.rankings.length === 0}
-          empty="No rankings yet."
-        >
-          {task.rankings.map((r) => (
-            <tr key={r.id} className="border-t border-slate-100 align-top">
-              <td className="py-1 pr-3">
-                {r.annotatorEmail}
-                {r.source === "imported" && <span className="ml-1 text-slate-400">(imported)</span>}
-              </td>
-              <td className="pr-3 font-mono">{order(r)}</td>
-              <td className="pr-3">{r.noneAcceptable ? "yes" : "no"}</td>
-              <td className="pr-3">{r.flags.length === 0 ? "—" : r.flags.map((f) => `${name(f.completionId)}: ${f.flag.replace("_", " ")}`).join(", ")}</td>
-              <td className="max-w-xs whitespace-pre-wrap pr-3">{r.comment ?? "—"}</td>
-              <td className="pr-3">{r.secondsSpent === null ? "—" : r.secondsSpent.toFixed(0)}</td>
-              <td className="pr-3 text-slate-500">{new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 16)}</td>
-            </tr>
-          ))}
-        </DataTable>
+        <LettersToggle taskId={task.id} letters={letters} />
+        <RankingTable rankings={task.rankings} completions={task.completions} letters={letters} />
       </section>
     </div>
   );

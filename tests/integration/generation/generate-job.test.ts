@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { completions, prompts, tasks } from "../../../db/schema";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../../../lib/generation/job-params";
-import { enqueueJob, getJob, jobEventsSince, jobMetricsSince } from "../../../lib/jobs/queue";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, jobOutputsOf } from "../../../lib/jobs/queue";
 import { registerModel } from "../../../lib/models/registry";
 import { createProject } from "../../../lib/projects";
 import { insertTask } from "../../../lib/tasks";
@@ -62,8 +62,41 @@ describe("generate jobs in the worker", () => {
     expect(meta.logprobs).toHaveLength(meta.tokenIds.length);
     expect(list[0].model).toBe("tiny");
     expect(temp.db.select().from(prompts).all()).toHaveLength(3);
-    expect(jobMetricsSince(temp.db, job.id).map((m) => m.name)).toContain("tokens_per_second");
+    const metrics = jobMetricsSince(temp.db, job.id);
+    expect(metrics.map((m) => m.name)).toEqual(expect.arrayContaining(["tokens_per_second", "tasks_done", "duplicates_resampled", "unfilled_prompts"]));
+    // A point per batch: 3 prompts make 3 batches, so the charts draw lines.
+    expect(metrics.filter((m) => m.name === "tasks_done").map((m) => m.value)).toEqual([1, 2, 3]);
     expect(jobEventsSince(temp.db, job.id).map((e) => e.text).join("\n")).toContain("Wrote 3 tasks");
+  });
+
+  it("reports the prompts it could not fill with K distinct completions: in the result, the log, its output and its metrics", async () => {
+    startWorker();
+    // One-token completions from the top 2 tokens: at most two distinct texts per prompt, K = 4.
+    const prompts = Array.from({ length: 8 }, (_, i) => `Question ${i}: name a color.`);
+    const params = generateJobParamsSchema.parse({ projectId, modelId, prompts, sampling: { k: 4, topK: 2, maxTokens: 1, seed: 5 }, resampleRounds: 2 });
+    const job = enqueueJob(temp.db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId });
+    const done = await waitFor(() => getJob(temp.db, job.id), ended);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    const result = done.result as { unfilled: number; tasksShort: number; promptsSkipped: number; tasksCreated: number; resampleRounds: number };
+    expect(result).toMatchObject({ prompts: 8, unfilled: 8, resampleRounds: 2 });
+    expect(result.tasksShort + result.promptsSkipped).toBe(8);
+    expect(result.tasksCreated).toBe(result.tasksShort);
+    expect(jobOutputsOf(temp.db, job.id)["distinct completions"]?.value).toMatchObject({ completionsPerTask: 4, tasksShort: result.tasksShort, promptsSkipped: result.promptsSkipped });
+    const log = jobEventsSince(temp.db, job.id);
+    const summary = log.find((e) => e.text.includes("could not be filled"));
+    expect(summary?.level).toBe("warn");
+    expect(summary?.text).toContain("8 prompts could not be filled with 4 distinct completions after 2 resampling rounds");
+    // Every task the job wrote has only distinct texts.
+    const rows = temp.db.select({ taskId: completions.taskId, text: completions.text }).from(completions).where(sql`json_extract(${completions.metadata}, '$.jobId') = ${job.id}`).all();
+    const byTask = new Map<number, typeof rows>();
+    for (const r of rows) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), r]);
+    expect(byTask.size).toBe(result.tasksShort);
+    for (const list of byTask.values()) expect(new Set(list.map((r) => r.text.trim())).size).toBe(list.length);
+    // A metric point per batch (8 prompts: 1 per batch), the shortfall among them.
+    const unfilled = jobMetricsSince(temp.db, job.id).filter((m) => m.name === "unfilled_prompts");
+    expect(unfilled.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(unfilled.at(-1)!.value).toBe(8);
   });
 
   it("a bad prompt id fails the job with the field named", async () => {

@@ -4,21 +4,29 @@
 //   POST /v1/completions        raw text prompt(s), as the legacy Completions API
 //   POST /v1/chat/completions   messages, rendered with the model's chat template
 //
-// Both accept n, temperature, top_p, top_k (vLLM's extension), max_tokens, stop, seed and
-// logprobs; the n samples of every prompt go through one batched decoder call. Bodies are
-// zod-validated; errors are OpenAI-shaped JSON ({error: {message, type, param, code}}).
+// Both accept n, temperature, top_p, top_k (vLLM's extension), max_tokens, stop, seed,
+// logprobs and stream (server-sent events, openai-stream.ts, with stream_options.include_usage);
+// the n samples of every prompt go through one batched decoder call. Bodies are
+// zod-validated; errors are OpenAI-shaped JSON ({error: {message, type, param, code}}), also
+// for a streamed request that fails before its stream starts.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, resolve } from "node:path";
 import { z } from "zod";
 import type { Completion } from "../ml/generate";
-import { PalateModel } from "./palate-model";
+import { finishReason, streamSample, type ChunkFormat, type TokenLogprob } from "./openai-stream";
+import { PalateModel, type SampleOptions } from "./palate-model";
 
 const MAX_ROWS = 256;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** What a handler returns once it has written a streamed response itself. */
+const STREAMED = Symbol("streamed");
 
-const stop = z.union([z.string(), z.array(z.string()).max(8)]).nullable().optional();
+const stop = z
+  .union([z.string(), z.array(z.string()).max(8)])
+  .nullable()
+  .optional();
 const sampling = {
   model: z.string().min(1),
   n: z.number().int().min(1).max(64).default(1),
@@ -29,30 +37,37 @@ const sampling = {
   max_tokens: z.number().int().min(1).max(100_000).nullable().optional(),
   stop,
   seed: z.number().int().nullable().optional(),
-  stream: z.literal(false, { message: "streaming is not supported" }).nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
 };
+const streamOptionsNeedStream = (body: { stream?: boolean | null; stream_options?: unknown }) => body.stream === true || body.stream_options == null;
+const streamOptionsIssue = { message: "stream_options is only allowed when stream is true", path: ["stream_options"] };
 
-export const completionsBodySchema = z.looseObject({
-  ...sampling,
-  prompt: z.union([z.string(), z.array(z.string()).min(1)]),
-  logprobs: z.number().int().min(0).max(20).nullable().optional(),
-});
+export const completionsBodySchema = z
+  .looseObject({
+    ...sampling,
+    prompt: z.union([z.string(), z.array(z.string()).min(1)]),
+    logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  })
+  .refine(streamOptionsNeedStream, streamOptionsIssue);
 
 const contentPart = z.looseObject({ type: z.literal("text"), text: z.string() });
-export const chatBodySchema = z.looseObject({
-  ...sampling,
-  messages: z
-    .array(
-      z.looseObject({
-        role: z.enum(["system", "developer", "user", "assistant"]),
-        content: z.union([z.string(), z.array(contentPart)]).nullable(),
-      }),
-    )
-    .min(1),
-  max_completion_tokens: z.number().int().min(1).max(100_000).nullable().optional(),
-  logprobs: z.boolean().nullable().optional(),
-  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
-});
+export const chatBodySchema = z
+  .looseObject({
+    ...sampling,
+    messages: z
+      .array(
+        z.looseObject({
+          role: z.enum(["system", "developer", "user", "assistant"]),
+          content: z.union([z.string(), z.array(contentPart)]).nullable(),
+        }),
+      )
+      .min(1),
+    max_completion_tokens: z.number().int().min(1).max(100_000).nullable().optional(),
+    logprobs: z.boolean().nullable().optional(),
+    top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  })
+  .refine(streamOptionsNeedStream, streamOptionsIssue);
 
 class ApiError extends Error {
   constructor(
@@ -101,9 +116,10 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   return result.data;
 }
 
-const finishReason = (c: Completion) => (c.finishReason === "length" ? "length" : "stop");
 const newId = (prefix: string) => `${prefix}-${randomBytes(12).toString("hex")}`;
 const now = () => Math.floor(Date.now() / 1000);
+
+type Body = z.infer<typeof completionsBodySchema> | z.infer<typeof chatBodySchema>;
 
 export interface OpenAiServerOptions {
   model: PalateModel;
@@ -119,80 +135,131 @@ export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req:
     if (requested !== name) throw new ApiError(404, `The model \`${requested}\` does not exist; this server serves \`${name}\``, "model", "model_not_found");
   }
 
-  async function sample(prompts: number[][], body: z.infer<typeof completionsBodySchema> | z.infer<typeof chatBodySchema>, maxTokens: number) {
+  /** The rows (n per prompt) and sampling options of a request, checked before anything is sampled or streamed. */
+  function plan(prompts: number[][], body: Body, maxTokens: number) {
     const rows = prompts.flatMap((ids) => Array.from({ length: body.n }, () => ids));
     if (rows.length > MAX_ROWS) throw new ApiError(400, `n: n × prompts is ${rows.length}; at most ${MAX_ROWS}`, "n");
     const stops = body.stop == null ? [] : (typeof body.stop === "string" ? [body.stop] : body.stop).filter((s) => s.length > 0);
-    const results = await model.sample(rows, {
+    const options: SampleOptions = {
       temperature: body.temperature,
       topP: body.top_p,
       topK: Math.max(0, body.top_k),
       maxTokens,
       stop: stops,
       seed: body.seed == null ? Math.floor(Math.random() * 2 ** 31) : Math.abs(body.seed) % 2 ** 31,
-    });
-    const usage = {
-      prompt_tokens: prompts.reduce((s, p) => s + p.length, 0),
-      completion_tokens: results.reduce((s, r) => s + r.tokenIds.length, 0),
     };
-    return { results, usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } };
+    return { rows, options, promptTokens: prompts.reduce((s, p) => s + p.length, 0) };
   }
 
-  async function completions(raw: unknown) {
+  async function sample({ rows, options, promptTokens }: ReturnType<typeof plan>) {
+    const results = await model.sample(rows, options);
+    const completionTokens = results.reduce((s, r) => s + r.tokenIds.length, 0);
+    return { results, usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } };
+  }
+
+  /** Streams the request as server-sent events; returns STREAMED (the response is written). */
+  async function stream(res: ServerResponse, body: Body, planned: ReturnType<typeof plan>, format: ChunkFormat, id: string): Promise<typeof STREAMED> {
+    const head = { id, created: now(), model: name };
+    await streamSample(res, { model, ...planned, format, head, includeUsage: body.stream_options?.include_usage === true });
+    return STREAMED;
+  }
+
+  /** One token of a chat logprobs.content list. */
+  function chatToken({ id, logprob }: TokenLogprob) {
+    const token = model.decode([id]);
+    return { token, logprob, bytes: [...Buffer.from(token, "utf8")], top_logprobs: [] };
+  }
+
+  /** The legacy logprobs object of some tokens; `offset` is the text offset of the first. */
+  function legacyLogprobs(list: readonly TokenLogprob[], offset = 0) {
+    const tokens = list.map(({ id }) => model.decode([id]));
+    const offsets: number[] = [];
+    let at = offset;
+    for (const t of tokens) {
+      offsets.push(at);
+      at += t.length;
+    }
+    return { tokens, token_logprobs: list.map((t) => t.logprob), top_logprobs: null, text_offset: offsets };
+  }
+
+  const tokensOf = (r: Completion): TokenLogprob[] => r.tokenIds.map((id, t) => ({ id, logprob: r.logprobs[t] }));
+
+  async function completions(raw: unknown, res: ServerResponse) {
     const body = parseBody(completionsBodySchema, raw);
     checkModel(body.model);
     const texts = typeof body.prompt === "string" ? [body.prompt] : body.prompt;
-    const { results, usage } = await sample(texts.map((t) => model.encodeText(t)), body, body.max_tokens ?? 16);
+    const planned = plan(
+      texts.map((t) => model.encodeText(t)),
+      body,
+      body.max_tokens ?? 16,
+    );
+    const id = newId("cmpl");
+    if (body.stream) {
+      const offsets = new Map<number, number>();
+      const format: ChunkFormat = {
+        object: "text_completion",
+        opening: () => null,
+        content(index, text, tokens) {
+          let logprobs = null;
+          if (body.logprobs != null) {
+            logprobs = legacyLogprobs(tokens, offsets.get(index) ?? 0);
+            offsets.set(index, (offsets.get(index) ?? 0) + logprobs.tokens.reduce((s, t) => s + t.length, 0));
+          }
+          return { index, text, logprobs, finish_reason: null };
+        },
+        closing: (index, reason) => ({ index, text: "", logprobs: null, finish_reason: reason }),
+      };
+      return stream(res, body, planned, format, id);
+    }
+    const { results, usage } = await sample(planned);
     return {
-      id: newId("cmpl"),
+      id,
       object: "text_completion",
       created: now(),
       model: name,
       choices: results.map((r, index) => ({
         index,
         text: r.text,
-        logprobs: body.logprobs == null ? null : legacyLogprobs(r),
+        logprobs: body.logprobs == null ? null : legacyLogprobs(tokensOf(r)),
         finish_reason: finishReason(r),
       })),
       usage,
     };
   }
 
-  function legacyLogprobs(r: Completion) {
-    const tokens = r.tokenIds.map((id) => model.decode([id]));
-    const offsets: number[] = [];
-    let at = 0;
-    for (const t of tokens) {
-      offsets.push(at);
-      at += t.length;
-    }
-    return { tokens, token_logprobs: r.logprobs, top_logprobs: null, text_offset: offsets };
-  }
-
-  async function chat(raw: unknown) {
+  async function chat(raw: unknown, res: ServerResponse) {
     const body = parseBody(chatBodySchema, raw);
     checkModel(body.model);
     const messages = body.messages.map((m) => ({
       role: m.role === "developer" ? ("system" as const) : m.role,
       content: m.content == null ? "" : typeof m.content === "string" ? m.content : m.content.map((p) => p.text).join(""),
     }));
-    const { results, usage } = await sample([model.encodeMessages(messages)], body, body.max_completion_tokens ?? body.max_tokens ?? 256);
+    const planned = plan([model.encodeMessages(messages)], body, body.max_completion_tokens ?? body.max_tokens ?? 256);
+    const id = newId("chatcmpl");
+    if (body.stream) {
+      const format: ChunkFormat = {
+        object: "chat.completion.chunk",
+        opening: (index) => ({ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }),
+        content: (index, text, tokens) => ({
+          index,
+          delta: { content: text },
+          logprobs: body.logprobs ? { content: tokens.map(chatToken) } : null,
+          finish_reason: null,
+        }),
+        closing: (index, reason) => ({ index, delta: {}, logprobs: null, finish_reason: reason }),
+      };
+      return stream(res, body, planned, format, id);
+    }
+    const { results, usage } = await sample(planned);
     return {
-      id: newId("chatcmpl"),
+      id,
       object: "chat.completion",
       created: now(),
       model: name,
       choices: results.map((r, index) => ({
         index,
         message: { role: "assistant", content: r.text },
-        logprobs: body.logprobs
-          ? {
-              content: r.tokenIds.map((id, t) => {
-                const token = model.decode([id]);
-                return { token, logprob: r.logprobs[t], bytes: [...Buffer.from(token, "utf8")], top_logprobs: [] };
-              }),
-            }
-          : null,
+        logprobs: body.logprobs ? { content: tokensOf(r).map(chatToken) } : null,
         finish_reason: finishReason(r),
       })),
       usage,
@@ -201,7 +268,7 @@ export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req:
 
   const modelObject = () => ({ id: name, object: "model", created, owned_by: "palate" });
 
-  async function route(req: IncomingMessage): Promise<unknown> {
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
     const method = req.method ?? "GET";
     const allow = (expected: string) => {
@@ -219,19 +286,20 @@ export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req:
     }
     if (path === "/v1/completions") {
       allow("POST");
-      return completions(await readBody(req));
+      return completions(await readBody(req), res);
     }
     if (path === "/v1/chat/completions") {
       allow("POST");
-      return chat(await readBody(req));
+      return chat(await readBody(req), res);
     }
     throw new ApiError(404, `Unknown route: ${method} ${path || "/"}`, null, "unknown_route");
   }
 
   return (req, res) => {
-    route(req).then(
-      (body) => send(res, 200, body),
+    route(req, res).then(
+      (body) => body === STREAMED || send(res, 200, body),
       (err: unknown) => {
+        if (res.headersSent) return res.end();
         if (err instanceof ApiError) return sendError(res, err);
         const message = err instanceof Error ? err.message : String(err);
         sendError(res, new ApiError(500, `generation failed: ${message}`));

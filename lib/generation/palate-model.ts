@@ -20,6 +20,13 @@ export interface SampleOptions {
   seed: number;
 }
 
+/** Streaming hooks of one sample() call (see GenerateOptions.onToken); rows are numbered across batches. */
+export interface SampleStream {
+  onToken?: (row: number, completion: Readonly<Completion>, finished: boolean) => void;
+  /** Stops generation (and skips a call still waiting in the queue); sample() then rejects. */
+  signal?: AbortSignal;
+}
+
 /** At most this many sequences go through the decoder in one batched call. */
 export const MAX_BATCH_ROWS = 64;
 
@@ -82,11 +89,14 @@ export class PalateModel {
   /**
    * One completion per row (rows may repeat a prompt to get several samples), in batched
    * decoder calls of at most MAX_BATCH_ROWS rows. Calls are queued: one runs at a time.
+   * `stream` is told of each token as it is sampled, and can abort the call.
    */
-  sample(rows: readonly (readonly number[])[], options: SampleOptions): Promise<Completion[]> {
+  sample(rows: readonly (readonly number[])[], options: SampleOptions, stream: SampleStream = {}): Promise<Completion[]> {
+    const { onToken, signal } = stream;
     const run = async (): Promise<Completion[]> => {
       const out: Completion[] = [];
       for (let start = 0; start < rows.length; start += MAX_BATCH_ROWS) {
+        signal?.throwIfAborted();
         const chunk = rows.slice(start, start + MAX_BATCH_ROWS).map((r) => this.fit(r, options.maxTokens));
         const results = await generate(
           this.decoder,
@@ -99,6 +109,8 @@ export class PalateModel {
             stopStrings: options.stop,
             eosTokenIds: this.eosIds,
             seed: options.seed + start,
+            onToken: onToken && ((row, completion, finished) => onToken(start + row, completion, finished)),
+            signal,
           },
           (ids) => this.decode(ids),
         );

@@ -26,6 +26,14 @@ export interface GenerateOptions extends SamplingOptions {
   seed?: number;
   /** Id used for left padding and for rows that have finished; default the first EOS id, else 0. */
   padTokenId?: number;
+  /**
+   * Told of every sampled token as it is sampled (streaming): the row, its completion so far
+   * (the token is its last), and whether the row has just finished by EOS or a stop string —
+   * then its finishReason and text are final. Rows that reach the length limit are not told.
+   */
+  onToken?: (row: number, completion: Readonly<Completion>, finished: boolean) => void;
+  /** Aborts generation between steps (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export type FinishReason = "eos" | "stop" | "length";
@@ -98,8 +106,15 @@ export async function generate(
   const temperature = options.temperature ?? 1;
   let dist = await model.step(cache, L, batch.inputIds, batch.positionIds, batch.attentionMask, temperature); // [B, V] each
   const visible = new BigInt64Array(B).fill(1n);
+  const finalText = (r: Completion, text?: string) => {
+    if (!decode) return;
+    text ??= decode(r.finishReason === "eos" ? r.tokenIds.slice(0, -1) : r.tokenIds);
+    if (r.finishReason === "stop") text = text.slice(0, Math.min(...stopStrings.map((s) => text!.indexOf(s)).filter((i) => i >= 0)));
+    r.text = text;
+  };
 
   for (let step = 0; step < maxNew; step++) {
+    options.signal?.throwIfAborted();
     const next = new BigInt64Array(B);
     for (let b = 0; b < B; b++) {
       const u = rng.uniform();
@@ -115,13 +130,16 @@ export async function generate(
       if (eos.has(token.id)) {
         done[b] = true;
         r.finishReason = "eos";
+        finalText(r);
       } else if (stopStrings.length > 0) {
         const text = decode!(r.tokenIds);
         if (stopStrings.some((s) => text.includes(s))) {
           done[b] = true;
           r.finishReason = "stop";
+          finalText(r, text);
         }
       }
+      options.onToken?.(b, r, done[b]);
     }
     if (step === maxNew - 1 || done.every(Boolean)) break;
 
@@ -131,17 +149,7 @@ export async function generate(
     dist = await model.step(cache, 1, next, positions, visible, temperature);
   }
 
-  if (decode) {
-    for (const r of results) {
-      const ids = r.finishReason === "eos" ? r.tokenIds.slice(0, -1) : r.tokenIds;
-      let text = decode(ids);
-      if (r.finishReason === "stop") {
-        const cut = Math.min(...stopStrings.map((s) => text.indexOf(s)).filter((i) => i >= 0));
-        text = text.slice(0, cut);
-      }
-      r.text = text;
-    }
-  }
+  for (let b = 0; b < B; b++) if (!done[b]) finalText(results[b]);
   return results;
 }
 

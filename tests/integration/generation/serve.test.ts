@@ -1,39 +1,20 @@
 // Acceptance 3: `palate serve` on a free port, K completions through the OpenAI-compatible
 // source (and through `palate generate` with an endpoint model); a clear error when the
 // server is down.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completions, tasks } from "../../../db/schema";
-import { samplingSchema } from "../../../lib/generation/job-params";
-import { OpenAiSource } from "../../../lib/generation/openai-source";
-import { getJob, listJobs } from "../../../lib/jobs/queue";
-import { registerModel } from "../../../lib/models/registry";
-import { createProject } from "../../../lib/projects";
-import { freePort, tempDb } from "../../helpers/app";
-import { makeTinyModel } from "../../unit/generation/tiny-model";
-
-const root = join(__dirname, "..", "..", "..");
-const palate = join(root, "scripts", "palate.mjs");
-
-function serve(dir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [palate, "serve", "--model", dir, "--port", String(port), "--name", "tiny"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /on (http:\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-    child.once("exit", (code) => reject(new Error(`palate serve exited with ${code}: ${err}`)));
-  });
-}
-
-const stopped = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
+import { completions, tasks } from "@/db/schema";
+import { samplingSchema } from "@/lib/generation/job-params";
+import { OpenAiSource } from "@/lib/generation/openai-source";
+import { getJob, listJobs } from "@/lib/jobs/queue";
+import { registerModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
+import { freePort, tempDb } from "@/tests/helpers/app";
+import { palate, root, serve, stopped } from "@/tests/helpers/palate-serve";
+import { makeTinyModel } from "@/tests/unit/generation/tiny-model";
 
 describe("palate serve + the OpenAI-compatible source", () => {
   let server: { child: ChildProcess; url: string };
@@ -79,11 +60,15 @@ describe("palate serve + the OpenAI-compatible source", () => {
       expect(run.stderr).toContain("--prompt-ids: no prompt ids given");
       const promptFile = join(temp.dir, "prompts.txt");
       writeFileSync(promptFile, "What is 2+2?\nName a color.\n");
-      const ok = spawnSync(process.execPath, [palate, "generate", "--project", "served", "--model", "tiny-endpoint", "--k", "3", "--max-tokens", "6", "--prompts", promptFile], {
-        cwd: root,
-        env: { ...process.env, PALATE_DB: temp.path },
-        encoding: "utf8",
-      });
+      const ok = spawnSync(
+        process.execPath,
+        [palate, "generate", "--project", "served", "--model", "tiny-endpoint", "--k", "3", "--max-tokens", "6", "--prompts", promptFile],
+        {
+          cwd: root,
+          env: { ...process.env, PALATE_DB: temp.path },
+          encoding: "utf8",
+        },
+      );
       expect(ok.stderr).toBe("");
       expect(ok.status).toBe(0);
       expect(ok.stdout).toContain("succeeded: 2 new tasks");

@@ -68,9 +68,11 @@ describe("OpenAI-compatible server over a Palate model", () => {
     expect(missing.json.error).toMatchObject({ param: "prompt" });
     const role = await post("/chat/completions", { model: "tiny", messages: [{ role: "robot", content: "hi" }] });
     expect(role.json.error).toMatchObject({ param: "messages.0.role" });
-    const stream = await post("/completions", { model: "tiny", prompt: "x", stream: true });
-    expect(stream.status).toBe(400);
+    const stream = await post("/completions", { model: "tiny", prompt: "x", stream: "yes" });
     expect(stream.json.error).toMatchObject({ param: "stream" });
+    const options = await post("/completions", { model: "tiny", prompt: "x", stream_options: { include_usage: true } });
+    expect(options.status).toBe(400);
+    expect(options.json.error).toMatchObject({ param: "stream_options", message: "stream_options: stream_options is only allowed when stream is true" });
     const notJson = await post("/completions", "{nope");
     expect(notJson.status).toBe(400);
   });

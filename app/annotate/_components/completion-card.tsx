@@ -1,10 +1,12 @@
 "use client";
-// One completion in the ranking: rank badge, letter, drag handle, tie toggle, flags, the text.
+// One completion in the ranking: rank badge, letter, drag handle, tie toggle, flags, the text,
+// and a mark when other completions have the same text (they stay tied to it).
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useEffect, useRef } from "react";
 import { Markdown } from "@/app/components/markdown";
 import type { Flag } from "@/db/schema";
+import { KBD_HINT } from "./kbd-hint";
 
 export const FLAG_LABELS: Record<Flag, string> = {
   harmful: "Harmful",
@@ -26,6 +28,10 @@ export interface CompletionCardProps {
   groupIndex: number;
   index: number;
   tiedAbove: boolean;
+  /** Letters of the completions with the same text. */
+  sameAs: string[];
+  /** Tied to the card above because they have the same text: no tie toggle of its own. */
+  twinOfAbove: boolean;
   flags: Flag[];
   flagMenuOpen: boolean;
   onToggleTie(): void;
@@ -34,7 +40,7 @@ export interface CompletionCardProps {
 }
 
 export function CompletionCard(props: CompletionCardProps) {
-  const { id, letter, text, rank, groupIndex, index, tiedAbove, flags, flagMenuOpen } = props;
+  const { id, letter, text, rank, groupIndex, index, tiedAbove, sameAs, twinOfAbove, flags, flagMenuOpen } = props;
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id });
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -81,13 +87,23 @@ export function CompletionCard(props: CompletionCardProps) {
         <span className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs font-semibold text-slate-600" data-testid="card-letter">
           {letter}
         </span>
+        {sameAs.length > 0 && (
+          <span
+            className="rounded-full bg-sky-100 px-2 py-0.5 text-xs font-medium text-sky-900"
+            data-testid="same-text"
+            data-same-as={sameAs.join(",")}
+            title="Identical texts are kept tied and move together"
+          >
+            same text as {sameAs.join(", ")}
+          </span>
+        )}
         {flags.map((f) => (
           <span key={f} className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-medium text-rose-800" data-testid="flag-chip">
             {FLAG_LABELS[f]}
           </span>
         ))}
         <span className="ml-auto flex items-center gap-1">
-          {index > 0 && (
+          {index > 0 && !twinOfAbove && (
             <button
               type="button"
               onClick={props.onToggleTie}
@@ -115,33 +131,33 @@ export function CompletionCard(props: CompletionCardProps) {
             >
               ⚑ Flag{flags.length > 0 ? ` (${flags.length})` : ""}
             </button>
-            {flagMenuOpen && (
-              <div
-                ref={menuRef}
-                role="group"
-                aria-label={`Flags of completion ${letter}`}
-                data-testid="flag-menu"
-                onKeyDown={(e) => {
-                  if (e.key === "Escape" || e.key === "f" || e.key === "F") {
-                    e.preventDefault();
-                    e.stopPropagation();
-                    props.onFlagMenu(false);
-                  }
-                }}
-                className="absolute right-0 z-20 mt-1 w-52 rounded-lg border border-slate-200 bg-white p-2 shadow-lg"
-              >
-                {FLAG_ORDER.map((f) => (
-                  <label key={f} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-slate-50">
-                    <input type="checkbox" checked={flags.includes(f)} onChange={() => props.onToggleFlag(f)} data-testid={`flag-${f}`} className="accent-rose-600" />
-                    {FLAG_LABELS[f]}
-                  </label>
-                ))}
-                <p className="px-2 pt-1 text-xs text-slate-500">Space toggles · Esc closes</p>
-              </div>
-            )}
           </span>
         </span>
       </header>
+        {flagMenuOpen && (
+          <div
+            ref={menuRef}
+            role="group"
+            aria-label={`Flags of completion ${letter}`}
+            data-testid="flag-menu"
+            onKeyDown={(e) => {
+              if (e.key === "Escape" || e.key === "f" || e.key === "F") {
+                e.preventDefault();
+                e.stopPropagation();
+                props.onFlagMenu(false);
+              }
+            }}
+            className="mx-3 mt-2 rounded-lg border border-slate-200 bg-white p-2 sm:absolute sm:top-11 sm:right-3 sm:z-20 sm:mx-0 sm:mt-0 sm:w-52 sm:shadow-lg"
+          >
+            {FLAG_ORDER.map((f) => (
+              <label key={f} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-slate-50">
+                <input type="checkbox" checked={flags.includes(f)} onChange={() => props.onToggleFlag(f)} data-testid={`flag-${f}`} className="accent-rose-600" />
+                {FLAG_LABELS[f]}
+              </label>
+            ))}
+            <p className={`${KBD_HINT} px-2 pt-1 text-xs text-slate-500`}>Space toggles · Esc closes</p>
+          </div>
+        )}
       <div className="px-4 py-3" data-testid="completion-text">
         <Markdown>{text}</Markdown>
       </div>

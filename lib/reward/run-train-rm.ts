@@ -8,6 +8,8 @@ import { JobCancelledError } from "../jobs/kind";
 import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
 import type { TrainRmJobParams } from "./job-params";
+import type { Calibration } from "../ml/rl/reward-calibration";
+import { heldOutAccuracy } from "./held-out";
 import { loadTrainingSet } from "./training-set";
 
 export interface TrainRmResult extends Record<string, unknown> {
@@ -24,7 +26,8 @@ export function defaultRewardModelName(projectName: string, jobId: number): stri
   return `rm-${nameSlug(projectName)}-${jobId}`;
 }
 
-const METRIC_KEYS = [
+/** The metrics.json keys the registry keeps (each explained in lib/reward/metric-glossary.ts). */
+export const METRIC_KEYS = [
   "eval_accuracy",
   "eval_loss",
   "eval_margin",
@@ -33,16 +36,29 @@ const METRIC_KEYS = [
   "eval_pairs",
   "train_rankings",
   "eval_rankings",
+  "train_prompts",
+  "eval_prompts",
   "dropped_without_pairs",
   "steps",
   "epochs",
 ] as const;
 
-/** metrics.json's calibration as the registry stores it: {split: "eval" | "train", bins}. */
-function calibrationOf(value: unknown): { split: string; bins: unknown[] } | null {
-  if (!value || typeof value !== "object") return null;
-  const c = value as { set?: string; bins?: unknown[] };
-  return Array.isArray(c.bins) ? { split: c.set ?? "eval", bins: c.bins } : null;
+/** metrics.json's calibration as the registry stores it: {split: "eval" | "train", orientation, bins}. */
+function calibrationOf(value: Calibration | null): { split: string; orientation: string; bins: Calibration["bins"] } | null {
+  return value && Array.isArray(value.bins) ? { split: value.set, orientation: value.orientation, bins: value.bins } : null;
+}
+
+/** "eval accuracy 8.3% [1.5%, 35.4%] on 12 pairs of 1 prompt", and the small-set warning when there is one. */
+export function heldOutSummary(metrics: Record<string, unknown>): { text: string; warning: string | null } | null {
+  const numbers = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, typeof v === "number" ? v : null]));
+  const h = heldOutAccuracy(numbers);
+  if (!h) return null;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const prompts = h.prompts !== null ? ` of ${h.prompts} prompt${h.prompts === 1 ? "" : "s"}` : "";
+  return {
+    text: `eval accuracy ${pct(h.accuracy)} [${pct(h.interval[0])}, ${pct(h.interval[1])}] on ${h.pairs} pair${h.pairs === 1 ? "" : "s"}${prompts}`,
+    warning: h.warning,
+  };
 }
 
 export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<TrainRmResult> {
@@ -66,7 +82,9 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
 
   const set = loadTrainingSet(db, project.id, { includeNoneAcceptable: params.config.includeNoneAcceptable, rounds: params.rounds });
   if (set.examples.length === 0) {
-    throw new Error(`project "${project.name}" has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`);
+    throw new Error(
+      `project "${project.name}" has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`,
+    );
   }
   ctx.log(
     `Training ${name} from ${base.name} on ${set.rankings} rankings of ${set.examples.length} tasks (round${set.roundsUsed.length > 1 ? "s" : ""} ${set.roundsUsed.join(", ")}; ${set.comparisons} comparisons` +
@@ -100,35 +118,37 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
     existing !== undefined
       ? toView(existing)
       : registerModel(db, {
-      name,
-      kind: "reward",
-      source: "palate",
-      path: registryPath(outDir),
-      parentId: base.id,
-      jobId: ctx.jobId,
-      projectId: project.id,
-      description: `Reward model trained on ${set.rankings} rankings of "${project.name}" from ${base.name}.`,
-      metadata: {
-        lineage: {
-          baseModel: base.id !== null ? { id: base.id, name: base.name } : { dir: base.dir },
-          project: { id: project.id, name: project.name },
-          rankings: set.rankings,
-          comparisons: set.comparisons,
-          examples: set.examples.length,
-          noneAcceptableLeftOut: set.noneAcceptableLeftOut,
-          trainingSetHash: m.training_set_hash ?? null,
-          rankingsHash: set.rankingsHash,
-          // The loop's round this reward model belongs to: the latest round of its rankings.
-          round: set.round,
-          rounds: set.roundsUsed,
-        },
-        metrics,
-        calibration: calibrationOf(m.calibration),
-        config: m.config ?? params.config,
-      },
-    });
-  const evalAccuracy = typeof metrics.eval_accuracy === "number" ? ` · eval accuracy ${(metrics.eval_accuracy * 100).toFixed(1)}%` : "";
-  ctx.progress(1, `registered ${model.name}${evalAccuracy}`);
+          name,
+          kind: "reward",
+          source: "palate",
+          path: registryPath(outDir),
+          parentId: base.id,
+          jobId: ctx.jobId,
+          projectId: project.id,
+          description: `Reward model trained on ${set.rankings} rankings of "${project.name}" from ${base.name}.`,
+          metadata: {
+            lineage: {
+              baseModel: base.id !== null ? { id: base.id, name: base.name } : { dir: base.dir },
+              project: { id: project.id, name: project.name },
+              rankings: set.rankings,
+              comparisons: set.comparisons,
+              examples: set.examples.length,
+              noneAcceptableLeftOut: set.noneAcceptableLeftOut,
+              trainingSetHash: m.training_set_hash ?? null,
+              rankingsHash: set.rankingsHash,
+              // The loop's round this reward model belongs to: the latest round of its rankings.
+              round: set.round,
+              rounds: set.roundsUsed,
+            },
+            metrics,
+            calibration: calibrationOf(result.metrics.calibration),
+            config: m.config ?? params.config,
+          },
+        });
+  const heldOut = heldOutSummary(metrics);
+  const evalAccuracy = heldOut ? ` · ${heldOut.text}` : " · no held-out accuracy (nothing held out)";
+  ctx.progress(1, `registered ${model.name}${evalAccuracy}${heldOut?.warning ? " · too few held-out pairs or prompts to trust" : ""}`);
   ctx.log(`Registered ${model.name} (${outDir})${evalAccuracy}.`);
+  if (heldOut?.warning) ctx.log(heldOut.warning);
   return { modelId: model.id, modelName: model.name, outDir, steps: result.steps, resumedFrom: result.resumedFrom, metrics };
 }

@@ -11,6 +11,10 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { comparisons, completions, models, rankings, tasks } from "../../db/schema";
+import { wilsonInterval } from "../stats/wilson";
+
+/** Moved to lib/stats/wilson.ts; re-exported for the callers that import it from here. */
+export { wilsonInterval };
 
 export interface HeadToHead {
   /** The newer model (the one the round sampled first) and the one it was compared with. */
@@ -39,16 +43,6 @@ export interface RoundRow {
   rewardModel: (RoundModelRef & { evalAccuracy: number | null; evalPairs: number | null }) | null;
   policy: (RoundModelRef & { evalScore: number | null; evalKl: number | null }) | null;
   headToHead: HeadToHead | null;
-}
-
-/** Wilson score interval for k successes in n trials (z = 1.96). */
-export function wilsonInterval(k: number, n: number, z = 1.96): [number, number] | null {
-  if (n <= 0) return null;
-  const p = k / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /** The round a completion belongs to: its metadata.round, 1 when unset (SFT samples, imports). */

@@ -80,17 +80,22 @@ export function encodeCompletion(tokenizer: ChatTokenizer, prompt: readonly Chat
   return ids.length > maxLength ? ids.slice(ids.length - maxLength) : ids;
 }
 
+/** How many of `prompts` distinct prompts splitByPrompt holds out at `fraction` (forms predict the split with it). */
+export function heldOutPromptCount(prompts: number, fraction: number): number {
+  if (!(fraction >= 0 && fraction < 1)) throw new Error(`validation fraction must be in [0, 1), got ${fraction}`);
+  let n = Math.round(fraction * prompts);
+  if (fraction > 0 && prompts >= 2) n = Math.max(1, n);
+  return Math.min(n, Math.max(0, prompts - 1));
+}
+
 /**
  * Splits by promptKey: the distinct keys, sorted, are shuffled with the seed and the first
  * round(fraction · keys) go to eval (at least one when fraction > 0 and there are two keys or
  * more; never all). Every example follows its key, so no prompt is on both sides.
  */
 export function splitByPrompt<T extends { promptKey: string }>(examples: readonly T[], fraction: number, seed: number): { train: T[]; eval: T[] } {
-  if (!(fraction >= 0 && fraction < 1)) throw new Error(`validation fraction must be in [0, 1), got ${fraction}`);
   const keys = [...new Set(examples.map((e) => e.promptKey))].sort();
-  let n = Math.round(fraction * keys.length);
-  if (fraction > 0 && keys.length >= 2) n = Math.max(1, n);
-  n = Math.min(n, Math.max(0, keys.length - 1));
+  const n = heldOutPromptCount(keys.length, fraction);
   const evalKeys = new Set(new Random(seed).shuffle(keys).slice(0, n));
   const train: T[] = [];
   const evalSet: T[] = [];

@@ -57,6 +57,9 @@ import {
 } from "./reward-data";
 import { rewardConfigSchema, type RewardConfig, type RewardConfigInput } from "./reward-config";
 import { rankingLoss } from "./ranking-loss";
+import { calibrationTable, type Calibration } from "./reward-calibration";
+
+export { calibrationTable, legacyCalibrationBins, type Calibration, type CalibrationBin } from "./reward-calibration";
 
 export { TRAINER_STATE_FILE, METRICS_LOG_FILE };
 export const OPTIMIZER_FILE = CHECKPOINT_TENSORS_FILE;
@@ -89,24 +92,6 @@ export interface TrainRewardModelOptions {
   signal?: AbortSignal;
 }
 
-/** One bin of the calibration table: pairs whose predicted P(chosen) = σ(r_a − r_b) fell in [lo, hi). */
-export interface CalibrationBin {
-  lo: number;
-  hi: number;
-  /** Pair orientations in the bin (pair counts, each pair counted in both orientations). */
-  count: number;
-  /** Mean predicted probability in the bin (null when empty). */
-  meanPredicted: number | null;
-  /** Share of those orientations where the first completion was the preferred one (null when empty). */
-  observed: number | null;
-}
-
-export interface Calibration {
-  /** Which rankings it was computed on: the held-out ones, or the training ones when none are held out. */
-  set: "eval" | "train";
-  bins: CalibrationBin[];
-}
-
 /** What metrics.json holds. */
 export interface RewardMetrics {
   eval_loss: number | null;
@@ -124,6 +109,9 @@ export interface RewardMetrics {
   /** Examples (rankings, or merged rankings of one task) on each side of the split. */
   train_rankings: number;
   eval_rankings: number;
+  /** Distinct prompts (promptKeys) on each side of the split. */
+  train_prompts: number;
+  eval_prompts: number;
   /** Examples left out because they imply no pair (all tied, or one group). */
   dropped_without_pairs: number;
   /** Examples marked noneAcceptable left out (config.includeNoneAcceptable false). */
@@ -137,7 +125,7 @@ export interface RewardMetrics {
   training_set_hash: string;
   /** The resolved configuration. */
   config: RewardConfig;
-  /** On the held-out rankings, or on the training rankings when none are held out (see `set`). */
+  /** On the held-out rankings, or on the training rankings when none are held out (see `set`); each pair once. */
   calibration: Calibration | null;
   /** Seconds spent in training steps (not evaluations or checkpoints), across resumes. */
   train_seconds: number;
@@ -254,7 +242,6 @@ async function scoreRankings(
 // Figures from rewards (double precision, pairs weighted by their counts)
 
 const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Loss, accuracy and margin (as rankingLoss, over all pairs of all rankings) and reward statistics. */
 export function evaluateRewards(
@@ -301,42 +288,6 @@ export function evaluateRewards(
     max_reward: n > 0 ? max : 0,
     pairs,
   };
-}
-
-/** Predicted P(a over b) = σ(r_a − r_b) in `bins` equal bins over [0, 1], each pair counted in both orientations. */
-export function calibrationTable(
-  rewards: readonly (readonly number[])[],
-  rankings: readonly Pick<EncodedRanking, "pairs">[],
-  bins = 10,
-): CalibrationBin[] {
-  const count = new Float64Array(bins);
-  const predicted = new Float64Array(bins);
-  const observed = new Float64Array(bins);
-  const add = (p: number, outcome: number, weight: number) => {
-    const bin = Math.min(bins - 1, Math.floor(p * bins));
-    count[bin] += weight;
-    predicted[bin] += weight * p;
-    observed[bin] += weight * outcome;
-  };
-  rankings.forEach((rk, b) => {
-    const r = rewards[b];
-    const k = r.length;
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const w = rk.pairs[i * k + j];
-        if (w === 0) continue;
-        add(sigmoid(r[i] - r[j]), 1, w); // (chosen, rejected)
-        add(sigmoid(r[j] - r[i]), 0, w); // (rejected, chosen)
-      }
-    }
-  });
-  return Array.from({ length: bins }, (_, i) => ({
-    lo: i / bins,
-    hi: (i + 1) / bins,
-    count: count[i],
-    meanPredicted: count[i] > 0 ? predicted[i] / count[i] : null,
-    observed: count[i] > 0 ? observed[i] / count[i] : null,
-  }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -518,6 +469,8 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
       eval_pairs: sumPairs(evalRankings),
       train_rankings: trainRankings.length,
       eval_rankings: evalRankings.length,
+      train_prompts: splitFile.train.length,
+      eval_prompts: splitFile.eval.length,
       dropped_without_pairs: dropped,
       dropped_none_acceptable: noneAcceptable.length,
       steps: opt.step,
@@ -575,7 +528,7 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
     const calibrationSet = evalRankings.length > 0 ? "eval" : "train";
     const { rewards } = await evaluate(calibrationSet === "eval" ? evalRankings : trainRankings);
     const rankings = calibrationSet === "eval" ? evalRankings : trainRankings;
-    const metrics = summary({ set: calibrationSet, bins: calibrationTable(rewards, rankings) });
+    const metrics = summary({ set: calibrationSet, orientation: "favourite", bins: calibrationTable(rewards, rankings) });
     await save(true, { [METRICS_FILE]: JSON.stringify(metrics, null, 2) + "\n" });
     log(
       `finished: ${opt.step} steps in ${trainSeconds.toFixed(1)} s` +

@@ -77,14 +77,16 @@ describe("train-rm and score jobs in the worker", () => {
     expect(model).toMatchObject({ kind: "reward", parentId: baseModelId, projectId, jobId: job.id });
     expect(existsSync(join(modelDir(model), "model.safetensors"))).toBe(true);
     expect(existsSync(join(modelDir(model), "optimizer.safetensors"))).toBe(false);
-    const meta = model.metadata as { lineage: Record<string, unknown>; metrics: Record<string, number>; calibration: { bins: unknown[] } };
+    const meta = model.metadata as { lineage: Record<string, unknown>; metrics: Record<string, number>; calibration: { orientation: string; bins: { count: number }[] } };
     expect(result.steps).toBe(4 * Math.ceil(meta.metrics.train_rankings / 4)); // 4 epochs of batches of 4 rankings
     const lines = readFileSync(join(result.outDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss?: number });
     const trainSteps = lines.filter((l) => l.loss !== undefined).map((l) => l.step);
     expect(trainSteps).toEqual(Array.from({ length: result.steps }, (_, i) => i + 1)); // every step once, none twice across the restart
     expect(meta.lineage).toMatchObject({ rankings: 120, comparisons: 120, baseModel: { id: baseModelId, name: "tiny" } });
     expect(meta.metrics.train_pairs + meta.metrics.eval_pairs).toBe(120);
-    expect(meta.calibration.bins).toHaveLength(10);
+    expect(meta.calibration.bins).toHaveLength(5);
+    expect(meta.calibration.orientation).toBe("favourite");
+    expect(meta.calibration.bins.reduce((n, b) => n + b.count, 0)).toBe(meta.metrics.eval_pairs); // each held-out pair once
   });
 
   it("scores every completion of the project and lists the rankings the model disagrees with", async () => {

@@ -17,8 +17,8 @@ describe("the rounds table's cells", () => {
 
   it("a reward model's held-out accuracy comes with its pair count, or not at all", () => {
     const rm = { id: 1, name: "rm-1" };
-    expect(heldOutAccuracyText({ ...rm, evalAccuracy: 0.725, evalPairs: 40 })).toBe("72.5% on 40 held-out pairs");
-    expect(heldOutAccuracyText({ ...rm, evalAccuracy: 1, evalPairs: 1 })).toBe("100.0% on 1 held-out pair");
+    expect(heldOutAccuracyText({ ...rm, evalAccuracy: 0.725, evalPairs: 40 })).toBe("72.5% on 40 held-out pairs [57.2%, 83.9%]");
+    expect(heldOutAccuracyText({ ...rm, evalAccuracy: 1, evalPairs: 1 })).toBe("100.0% on 1 held-out pair [20.7%, 100.0%]");
     expect(heldOutAccuracyText({ ...rm, evalAccuracy: 0.5, evalPairs: null })).toBe("no held-out pairs");
     expect(heldOutAccuracyText({ ...rm, evalAccuracy: 0.5, evalPairs: 0 })).toBe("no held-out pairs");
     expect(heldOutAccuracyText({ ...rm, evalAccuracy: null, evalPairs: 40 })).toBe("no held-out accuracy");

@@ -98,14 +98,24 @@ describe("trainRewardModel", () => {
     expect(m.config.learningRate).toBe(3e-3);
     expect(m.config.margin).toBe(0); // defaults resolved
     expect(m.calibration!.set).toBe("eval");
-    expect(m.calibration!.bins).toHaveLength(10);
-    const total = m.calibration!.bins.reduce((s, b) => s + b.count, 0);
-    expect(total).toBe(2 * m.eval_pairs);
-    // Both orientations: the table is symmetric, bin i mirrors bin 9 − i.
+    expect(m.eval_prompts).toBe(16);
+    expect(m.train_prompts).toBe(48);
+    // Each held-out pair once, from the model's favourite: the table's total is eval_pairs, and
+    // the pairs it puts right are eval_accuracy × eval_pairs.
+    expect(m.calibration!.orientation).toBe("favourite");
     const bins = m.calibration!.bins;
-    for (let i = 0; i < 10; i++) expect(bins[i].count).toBe(bins[9 - i].count);
-    const high = bins.slice(5).reduce((s, b) => s + b.count * (b.observed ?? 0), 0) / bins.slice(5).reduce((s, b) => s + b.count, 0);
-    expect(high).toBeGreaterThan(0.9); // predicted > 0.5 is mostly right
+    expect(bins).toHaveLength(5);
+    expect(bins[0].lo).toBe(0.5);
+    expect(bins[4].hi).toBe(1);
+    const total = bins.reduce((s, b) => s + b.count, 0);
+    expect(total).toBe(m.eval_pairs);
+    const right = bins.reduce((s, b) => s + b.count * (b.observed ?? 0), 0);
+    expect(right).toBeCloseTo(m.eval_accuracy! * m.eval_pairs, 6);
+    for (const b of bins.filter((x) => x.count > 0)) {
+      expect(b.meanPredicted!).toBeGreaterThanOrEqual(b.lo);
+      expect(b.meanPredicted!).toBeLessThanOrEqual(b.hi);
+    }
+    expect(right / total).toBeGreaterThan(0.9); // the favourite is mostly the preferred one
 
     const split = json(join(outDir, SPLIT_FILE)) as { train: string[]; eval: string[] };
     expect(split.train).toHaveLength(48);
@@ -266,6 +276,8 @@ describe("trainRewardModel", () => {
     expect(r.metrics.eval_accuracy).toBeNull();
     expect(r.metrics.eval_loss).toBeNull();
     expect(r.metrics.calibration!.set).toBe("train");
+    // Merged rankings (2 agree, 1 disagrees): 3 pairs per example, each once in the table.
+    expect(r.metrics.calibration!.bins.reduce((s, b) => s + b.count, 0)).toBe(60);
     expect(r.metrics.batch_shape.completions).toBe(2);
     expect(jsonl(join(out, METRICS_LOG_FILE)).some((l) => "eval_loss" in l)).toBe(false);
     expect(json(join(out, SPLIT_FILE)).eval).toEqual([]);

@@ -1,14 +1,12 @@
 // What a trained reward model's registry metadata says (written by the train-rm job), read
-// defensively: a field that is missing or of another type comes back null.
+// defensively: a field that is missing or of another type comes back null. The calibration
+// table is read as the trainer writes it now, each pair once (lib/ml/rl/reward-calibration.ts);
+// a table from before counted both orientations and is read as its upper half.
 import type { ModelView } from "@/lib/models/registry";
+import { legacyCalibrationBins, type CalibrationBin } from "@/lib/ml/rl/reward-calibration";
+import { heldOutAccuracy, type HeldOutAccuracy } from "@/lib/reward/held-out";
 
-export interface CalibrationBin {
-  lo: number;
-  hi: number;
-  count: number;
-  meanPredicted: number | null;
-  observed: number | null;
-}
+export type { CalibrationBin };
 
 export interface RewardModelInfo {
   baseModel: { id: number; name: string } | null;
@@ -19,7 +17,10 @@ export interface RewardModelInfo {
   trainingSetHash: string | null;
   /** Every numeric metric (eval_accuracy, eval_loss, train_pairs, …). */
   metrics: Record<string, number | null>;
-  calibration: { split: string; bins: CalibrationBin[] } | null;
+  /** The held-out accuracy with its Wilson interval and small-set warning; null without one. */
+  heldOut: HeldOutAccuracy | null;
+  /** Each pair once (`legacy`: read from a table that counted both orientations). */
+  calibration: { split: string; bins: CalibrationBin[]; legacy: boolean } | null;
   config: Record<string, unknown> | null;
 }
 
@@ -41,16 +42,15 @@ export function rewardModelInfo(model: Pick<ModelView, "metadata">): RewardModel
   if (isObj(meta.metrics)) for (const [k, v] of Object.entries(meta.metrics)) metrics[k] = num(v);
   let calibration: RewardModelInfo["calibration"] = null;
   if (isObj(meta.calibration) && Array.isArray(meta.calibration.bins)) {
-    calibration = {
-      split: str(meta.calibration.split) ?? "eval",
-      bins: meta.calibration.bins.filter(isObj).map((b) => ({
-        lo: num(b.lo) ?? 0,
-        hi: num(b.hi) ?? 0,
-        count: num(b.count) ?? 0,
-        meanPredicted: num(b.meanPredicted),
-        observed: num(b.observed),
-      })),
-    };
+    const bins: CalibrationBin[] = meta.calibration.bins.filter(isObj).map((b) => ({
+      lo: num(b.lo) ?? 0,
+      hi: num(b.hi) ?? 0,
+      count: num(b.count) ?? 0,
+      meanPredicted: num(b.meanPredicted),
+      observed: num(b.observed),
+    }));
+    const legacy = meta.calibration.orientation !== "favourite";
+    calibration = { split: str(meta.calibration.split) ?? "eval", bins: legacy ? legacyCalibrationBins(bins) : bins, legacy };
   }
   return {
     baseModel: ref(lineage.baseModel),
@@ -60,6 +60,7 @@ export function rewardModelInfo(model: Pick<ModelView, "metadata">): RewardModel
     examples: num(lineage.examples),
     trainingSetHash: str(lineage.trainingSetHash),
     metrics,
+    heldOut: heldOutAccuracy(metrics),
     calibration,
     config: isObj(meta.config) ? meta.config : null,
   };
@@ -73,4 +74,9 @@ export function percent(x: number | null | undefined): string {
 /** A number with `digits` decimals, or "—". */
 export function fixed(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined ? "—" : x.toFixed(digits);
+}
+
+/** "8.3% [1.5%, 35.4%]": a share with its 95% interval. */
+export function percentWithInterval(x: number, interval: readonly [number, number]): string {
+  return `${percent(x)} [${percent(interval[0])}, ${percent(interval[1])}]`;
 }

@@ -6,7 +6,7 @@ import { ensureDefaultModel, listModels } from "@/lib/models/registry";
 import { policyRound } from "@/lib/ppo/views";
 import { formatTime } from "@/app/components/job-status-badge";
 import { DataTable } from "@/app/components/data-table";
-import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
+import { fixed, percent, percentWithInterval, rewardModelInfo } from "@/app/components/reward-model-info";
 import { RegisterModelForm } from "./register-model-form";
 
 export const dynamic = "force-dynamic";
@@ -88,10 +88,15 @@ function RewardEval({ info }: { info: ReturnType<typeof rewardModelInfo> }) {
   const { metrics } = info;
   return (
     <>
-      accuracy {percent(metrics.eval_accuracy)}
+      {info.heldOut ? <>accuracy {percentWithInterval(info.heldOut.accuracy, info.heldOut.interval)}</> : <>accuracy {percent(metrics.eval_accuracy)}</>}
       <span className="block text-xs text-slate-500">
-        loss {fixed(metrics.eval_loss, 4)} · {metrics.eval_pairs ?? "—"} eval pairs
+        loss {fixed(metrics.eval_loss, 4)} · {metrics.eval_pairs ?? "—"} eval pairs{metrics.eval_prompts != null ? ` of ${metrics.eval_prompts} prompts` : ""}
       </span>
+      {info.heldOut?.warning && (
+        <span role="note" className="block text-xs text-amber-800" data-testid="small-eval-warning">
+          ⚠ too few held-out pairs or prompts to trust
+        </span>
+      )}
     </>
   );
 }

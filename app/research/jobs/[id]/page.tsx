@@ -11,6 +11,7 @@ import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
 import { headToHeadJobModels, nextRoundSource, ppoJobModels } from "@/lib/ppo/views";
 import { JobLive } from "@/app/components/job-live";
 import { StartNextRound } from "@/app/components/start-next-round";
+import { RewardJobSummary } from "@/app/components/reward-job-summary";
 
 export const dynamic = "force-dynamic";
 
@@ -48,11 +49,13 @@ export default async function JobPage({ params }: Props) {
         producedModel={produced ? { id: produced.id, name: produced.name, kind: produced.kind } : null}
         models={models}
         producedActions={
-          nextRound && (
+          nextRound ? (
             <section className="flex flex-col gap-2" aria-label="Next round">
               <h2 className="text-lg font-medium">Next round</h2>
               <StartNextRound {...nextRound} />
             </section>
+          ) : (
+            produced?.kind === "reward" && <RewardJobSummary model={produced} />
           )
         }
       />

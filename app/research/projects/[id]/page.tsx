@@ -13,7 +13,8 @@ import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
-import { fixed, percent, rewardModelInfo } from "@/app/components/reward-model-info";
+import { fixed, rewardModelInfo } from "@/app/components/reward-model-info";
+import { HeldOutAccuracyView } from "@/app/components/held-out-accuracy";
 import { RoundsTable } from "./rounds-table";
 import { ScoreButton } from "./score-button";
 
@@ -67,7 +68,7 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
         </div>
         <DataTable
           testId="reward-models"
-          headers={["Reward model", "Base", "Eval accuracy", "Eval loss", "Pairs (train / eval)", "Scored completions", null]}
+          headers={["Reward model", "Base", "Eval accuracy (95% interval)", "Eval loss", "Pairs (train / eval)", "Scored completions", null]}
           isEmpty={rewardModels.length === 0}
           empty="No reward model trained on this project yet."
         >
@@ -79,7 +80,9 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
                 </Link>
               </td>
               <td className="pr-3">{info.baseModel?.name ?? "—"}</td>
-              <td className="pr-3">{percent(info.metrics.eval_accuracy)}</td>
+              <td className="pr-3">
+                <HeldOutAccuracyView heldOut={info.heldOut} compact />
+              </td>
               <td className="pr-3">{fixed(info.metrics.eval_loss, 4)}</td>
               <td className="pr-3">
                 {info.metrics.train_pairs ?? "—"} / {info.metrics.eval_pairs ?? "—"}

@@ -6,6 +6,7 @@
 // pairs, never a bare percentage. No hooks.
 import Link from "next/link";
 import type { HeadToHead, RoundRow } from "@/lib/rounds/rounds";
+import { wilsonInterval } from "@/lib/stats/wilson";
 import { DataTable } from "@/app/components/data-table";
 import { fixed, percent } from "@/app/components/reward-model-info";
 
@@ -16,11 +17,12 @@ export function headToHeadText(h: HeadToHead): string {
   return `${h.model} preferred in ${percent(h.winRate)} [${percent(h.interval[0])}, ${percent(h.interval[1])}] of ${n} pair${n === 1 ? "" : "s"} (${h.wins}–${h.losses}) vs ${h.against}`;
 }
 
-/** "72.5% on 40 held-out pairs"; the accuracy alone is not shown without its pair count. */
+/** "72.5% on 40 held-out pairs [57.2%, 83.9%]"; the accuracy is never shown without its pair count and Wilson 95% interval. */
 export function heldOutAccuracyText(rm: NonNullable<RoundRow["rewardModel"]>): string {
   if (rm.evalAccuracy === null) return "no held-out accuracy";
   if (rm.evalPairs === null || rm.evalPairs === 0) return "no held-out pairs";
-  return `${percent(rm.evalAccuracy)} on ${rm.evalPairs} held-out pair${rm.evalPairs === 1 ? "" : "s"}`;
+  const [lo, hi] = wilsonInterval(rm.evalAccuracy * rm.evalPairs, rm.evalPairs)!;
+  return `${percent(rm.evalAccuracy)} on ${rm.evalPairs} held-out pair${rm.evalPairs === 1 ? "" : "s"} [${percent(lo)}, ${percent(hi)}]`;
 }
 
 function ModelLink({ id, name }: { id: number; name: string }) {

@@ -170,6 +170,12 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     path: () => "/api/models",
     methods: { GET: { allowed: STAFF }, POST: { allowed: ADMIN, body: PROBE } },
   },
+  // Scoring typed-in completions with a reward model is research work (tests/integration/reward/score-route.test.ts).
+  "/api/models/[id]/score": {
+    kind: "route",
+    path: (ids) => `/api/models/${ids.rewardModel}/score`,
+    methods: { POST: { allowed: STAFF, body: PROBE } },
+  },
   // Researchers start research jobs (train-rm, score); which kind a role may start is checked below.
   "/api/jobs": {
     kind: "route",
@@ -369,7 +375,7 @@ describe("the role matrix", () => {
       "/api/jobs": { kind: "generate", params: { projectId: ids.project, modelId: ids.rewardModel, prompts: ["researcher was here"] } },
     };
     // Research jobs of their own routes (tests/integration/ppo/next-round-route.test.ts).
-    const researchJobs = new Set(["/api/projects/[id]/rounds"]);
+    const researchJobs = new Set(["/api/projects/[id]/rounds", "/api/models/[id]/score"]);
     for (const [template, spec] of Object.entries(MATRIX)) {
       if (spec === "exempt" || spec.kind !== "route" || researchJobs.has(template)) continue;
       for (const [method, m] of Object.entries(spec.methods)) {

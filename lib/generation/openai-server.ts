@@ -196,18 +196,18 @@ export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req:
     const id = newId("cmpl");
     if (body.stream) {
       const offsets = new Map<number, number>();
+      /** The legacy logprobs of a choice's next tokens (null when not asked), text offsets running on per choice. */
+      const logprobsOf = (index: number, tokens: readonly TokenLogprob[]) => {
+        if (body.logprobs == null) return null;
+        const logprobs = legacyLogprobs(tokens, offsets.get(index) ?? 0);
+        offsets.set(index, (offsets.get(index) ?? 0) + logprobs.tokens.reduce((s, t) => s + t.length, 0));
+        return logprobs;
+      };
       const format: ChunkFormat = {
         object: "text_completion",
         opening: () => null,
-        content(index, text, tokens) {
-          let logprobs = null;
-          if (body.logprobs != null) {
-            logprobs = legacyLogprobs(tokens, offsets.get(index) ?? 0);
-            offsets.set(index, (offsets.get(index) ?? 0) + logprobs.tokens.reduce((s, t) => s + t.length, 0));
-          }
-          return { index, text, logprobs, finish_reason: null };
-        },
-        closing: (index, reason) => ({ index, text: "", logprobs: null, finish_reason: reason }),
+        content: (index, text, tokens) => ({ index, text, logprobs: logprobsOf(index, tokens), finish_reason: null }),
+        closing: (index, reason, tokens) => ({ index, text: "", logprobs: tokens.length > 0 ? logprobsOf(index, tokens) : null, finish_reason: reason }),
       };
       return stream(res, body, planned, format, id);
     }
@@ -246,7 +246,12 @@ export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req:
           logprobs: body.logprobs ? { content: tokens.map(chatToken) } : null,
           finish_reason: null,
         }),
-        closing: (index, reason) => ({ index, delta: {}, logprobs: null, finish_reason: reason }),
+        closing: (index, reason, tokens) => ({
+          index,
+          delta: {},
+          logprobs: body.logprobs && tokens.length > 0 ? { content: tokens.map(chatToken) } : null,
+          finish_reason: reason,
+        }),
       };
       return stream(res, body, planned, format, id);
     }

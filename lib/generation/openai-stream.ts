@@ -29,7 +29,8 @@ export interface ChunkFormat {
   opening(index: number): object | null;
   /** A piece of text with the tokens sampled since the previous piece. */
   content(index: number, text: string, tokens: readonly TokenLogprob[]): object;
-  closing(index: number, reason: "stop" | "length"): object;
+  /** The last choice of choice `index`, with the tokens not yet sent (an EOS or stop token; often none). */
+  closing(index: number, reason: "stop" | "length", tokens: readonly TokenLogprob[]): object;
 }
 
 export interface StreamRequest {
@@ -62,9 +63,11 @@ export async function streamSample(res: ServerResponse, { model, rows, options, 
   const closed = rows.map(() => false);
   const close = (row: number, c: Readonly<Completion>) => {
     const rest = texts[row].finish(c.text);
-    if (rest.length > 0 || pending[row].length > 0) send(format.content(row, rest, pending[row]));
-    pending[row] = [];
-    send(format.closing(row, finishReason(c)));
+    if (rest.length > 0) {
+      send(format.content(row, rest, pending[row]));
+      pending[row] = [];
+    }
+    send(format.closing(row, finishReason(c), pending[row]));
     closed[row] = true;
   };
 

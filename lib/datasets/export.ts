@@ -5,7 +5,7 @@ import type { Db } from "../../db/client";
 import { PAIR_MODES, type PairMode } from "../labeling/pairs";
 import { projectRankings } from "./export-source";
 import { rankingsRow } from "./rankings-writer";
-import { trlConversationalRows, trlRows } from "./trl-writer";
+import { trlConversationalRows, trlRows, type PairExportStats } from "./trl-writer";
 
 export const EXPORT_FORMATS = ["trl", "trl-conversational", "rankings"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -19,19 +19,22 @@ export const exportOptionsSchema = z.object({
 });
 export type ExportOptions = z.input<typeof exportOptionsSchema>;
 
-/** The export's rows, one JSON value each, in ranking id order. */
-export function* exportRows(db: Db, projectId: number, options: ExportOptions): Generator<object> {
+/**
+ * The export's rows, one JSON value each, in ranking id order. The trl formats never write a
+ * pair whose chosen and rejected texts are equal; `stats` counts them as they are skipped.
+ */
+export function* exportRows(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<object> {
   const { format, pairs, includeNoneAcceptable } = exportOptionsSchema.parse(options);
   for (const ranking of projectRankings(db, projectId, { includeNoneAcceptable })) {
     if (format === "rankings") yield rankingsRow(ranking);
-    else if (format === "trl") yield* trlRows(ranking, pairs);
-    else yield* trlConversationalRows(ranking, pairs);
+    else if (format === "trl") yield* trlRows(ranking, pairs, stats);
+    else yield* trlConversationalRows(ranking, pairs, stats);
   }
 }
 
 /** The export as JSONL lines, each ending with "\n". */
-export function* exportLines(db: Db, projectId: number, options: ExportOptions): Generator<string> {
-  for (const row of exportRows(db, projectId, options)) yield JSON.stringify(row) + "\n";
+export function* exportLines(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<string> {
+  for (const row of exportRows(db, projectId, options, stats)) yield JSON.stringify(row) + "\n";
 }
 
 /** The export as a stream of UTF-8 bytes, produced as the reader pulls (about 64 KiB a chunk). */

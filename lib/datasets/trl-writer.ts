@@ -5,8 +5,11 @@
 // - `trl-conversational`: prompt = the conversation as [{role, content}], chosen/rejected =
 //                         [{role: "assistant", content}].
 // Every row also carries `prompt_id`, `task_id` and `ranking_id` (TRL ignores extra columns).
-// Pairs follow lib/labeling/pairs.ts: `all`, `best-vs-rest` or `adjacent`; ties give no pair.
+// Pairs follow lib/labeling/pairs.ts: `all`, `best-vs-rest` or `adjacent`; ties give no pair,
+// and neither does a pair whose chosen and rejected texts are the same (after trimming and
+// collapsing whitespace): it teaches a preference model nothing but noise. `stats` counts them.
 import type { Message } from "../../db/schema";
+import { sameCompletionText } from "../generation/distinct";
 import { rankingPairs, type PairMode } from "../labeling/pairs";
 import type { ExportedRanking } from "./export-source";
 import { promptText } from "./prompt-text";
@@ -29,25 +32,37 @@ export interface TrlConversationalRow {
   ranking_id: number;
 }
 
-function textPairs(ranking: ExportedRanking, mode: PairMode): { chosen: string; rejected: string }[] {
+/** What a pair export left out, for its summary. */
+export interface PairExportStats {
+  /** Pairs whose chosen and rejected texts are the same. */
+  equalPairsSkipped: number;
+}
+
+function textPairs(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): { chosen: string; rejected: string }[] {
   const text = new Map(ranking.completions.map((c) => [c.id, c.text]));
-  return rankingPairs(ranking.groups, mode).map((p) => {
+  const out: { chosen: string; rejected: string }[] = [];
+  for (const p of rankingPairs(ranking.groups, mode)) {
     const chosen = text.get(p.chosen);
     const rejected = text.get(p.rejected);
     if (chosen === undefined || rejected === undefined) throw new Error(`ranking ${ranking.id} names a completion its task does not have`);
-    return { chosen, rejected };
-  });
+    if (sameCompletionText(chosen, rejected)) {
+      if (stats) stats.equalPairsSkipped++;
+      continue;
+    }
+    out.push({ chosen, rejected });
+  }
+  return out;
 }
 
-export function trlRows(ranking: ExportedRanking, mode: PairMode): TrlRow[] {
+export function trlRows(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): TrlRow[] {
   const prompt = promptText(ranking.messages);
   const ids = { prompt_id: ranking.promptId, task_id: ranking.taskId, ranking_id: ranking.id };
-  return textPairs(ranking, mode).map(({ chosen, rejected }) => ({ prompt, chosen, rejected, ...ids }));
+  return textPairs(ranking, mode, stats).map(({ chosen, rejected }) => ({ prompt, chosen, rejected, ...ids }));
 }
 
-export function trlConversationalRows(ranking: ExportedRanking, mode: PairMode): TrlConversationalRow[] {
+export function trlConversationalRows(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): TrlConversationalRow[] {
   const ids = { prompt_id: ranking.promptId, task_id: ranking.taskId, ranking_id: ranking.id };
-  return textPairs(ranking, mode).map(({ chosen, rejected }) => ({
+  return textPairs(ranking, mode, stats).map(({ chosen, rejected }) => ({
     prompt: ranking.messages.map((m) => ({ role: m.role, content: m.content })),
     chosen: [{ role: "assistant", content: chosen }],
     rejected: [{ role: "assistant", content: rejected }],

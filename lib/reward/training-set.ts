@@ -3,11 +3,14 @@
 // summed into one K×K matrix — several annotators' rankings of the same completions train as
 // one batch element whose pairs carry their counts, which is the InstructGPT loss over those
 // rankings (each pair weighted once per ranking that implies it) at a third of the compute
-// when three annotators rank each task.
+// when three annotators rank each task. A pair of completions with the same text (after
+// trimming and collapsing whitespace) is no preference: its counts are dropped, and a task left
+// with no pair at all gives no example.
 import { createHash } from "node:crypto";
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { completions, prompts, rankings, tasks } from "../../db/schema";
+import { sameCompletionText } from "../generation/distinct";
 import { preferenceMatrix } from "../ml/rl/ranking-loss";
 import { taskRounds } from "../rounds/rounds";
 import type { RankingExample } from "../ml/rl/reward-data";
@@ -27,6 +30,8 @@ export interface TrainingSet {
   comparisons: number;
   /** Rankings left out because they were marked "none acceptable". */
   noneAcceptableLeftOut: number;
+  /** Pairwise comparisons left out because chosen and rejected have the same text. */
+  equalPairsSkipped: number;
   /** sha256 of the exact rankings used (ids, completions' ids and groups), stable across runs. */
   rankingsHash: string;
   /** The latest round among the tasks used (1 when none is tagged), and the rounds used. */
@@ -92,6 +97,7 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
   const examples: RankingExample[] = [];
   let used = 0;
   let comparisons = 0;
+  let equalPairsSkipped = 0;
   for (const [taskId, taskRankings] of byTask) {
     const prompt = promptOf.get(taskId);
     const list = completionsOf.get(taskId) ?? [];
@@ -105,10 +111,20 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
       first ??= groups;
       const m = preferenceMatrix(groups, k);
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) counts[i][j] += m[i * k + j];
-      used++;
-      hash.update(JSON.stringify([r.id, taskId, r.groups]) + "\n");
     }
-    comparisons += counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+    let skipped = 0;
+    for (let i = 0; i < k; i++)
+      for (let j = i + 1; j < k; j++) {
+        if (!sameCompletionText(list[i].text, list[j].text)) continue;
+        skipped += counts[i][j] + counts[j][i];
+        counts[i][j] = counts[j][i] = 0;
+      }
+    equalPairsSkipped += skipped;
+    const pairs = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+    if (pairs === 0 && skipped > 0) continue;
+    for (const r of taskRankings) hash.update(JSON.stringify([r.id, taskId, r.groups]) + "\n");
+    used += taskRankings.length;
+    comparisons += pairs;
     examples.push({
       id: taskId,
       promptKey: JSON.stringify(prompt),
@@ -124,6 +140,7 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     rankings: used,
     comparisons,
     noneAcceptableLeftOut,
+    equalPairsSkipped,
     rankingsHash: hash.digest("hex"),
     round: roundsUsed.length > 0 ? roundsUsed[roundsUsed.length - 1] : latest,
     roundsUsed,

@@ -4,7 +4,8 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { databasePath, openDb } from "../../db/client";
-import { EXPORT_FORMATS, exportLines, type ExportFormat } from "../../lib/datasets/export";
+import { emptyExportMessage, exportRankingCounts } from "../../lib/datasets/empty-export";
+import { EXPORT_FORMATS, exportLines, type ExportFormat, type ExportOptions } from "../../lib/datasets/export";
 import { PAIR_MODES, type PairMode } from "../../lib/labeling/pairs";
 import { tempPathFor } from "../../lib/ml/io/atomic-write";
 import { getProjectByName } from "../../lib/projects";
@@ -17,7 +18,9 @@ export const command: Command = {
                      [--pairs all|best-vs-rest|adjacent] [--include-none-acceptable] [--out FILE]
 
 Writes the rankings of project NAME in $PALATE_DB as JSONL, to stdout or to FILE (written to
-a temp file and renamed, so FILE is never half-written).
+a temp file and renamed, so FILE is never half-written). When there is nothing to write (no
+rankings yet, all marked "none acceptable", or rankings that give no pair) it writes nothing,
+says "no rankings to export" with the filters and why, and exits 1.
 
 Formats:
   trl                 {prompt, chosen, rejected} strings, one row per pair. A prompt that is a
@@ -54,11 +57,20 @@ Every trl row carries prompt_id, task_id and ranking_id.
     try {
       const project = getProjectByName(db, projectName);
       if (!project) throw new CliError(`--project: no project named "${projectName}"`);
-      const lines = exportLines(db, project.id, {
+      const stats = { equalPairsSkipped: 0 };
+      const options: ExportOptions = {
         format: format as ExportFormat,
         pairs: pairs as PairMode,
         includeNoneAcceptable: values["include-none-acceptable"] ?? false,
-      });
+      };
+      const rest = exportLines(db, project.id, options, stats);
+      // Nothing to write is an error, not an empty file (or an empty stdout that looks like success).
+      const first = rest.next();
+      if (first.done) throw new CliError(emptyExportMessage(project.name, options, exportRankingCounts(db, project.id), "flags"));
+      const lines = (function* () {
+        yield first.value;
+        yield* rest;
+      })();
       if (values.out === undefined) {
         try {
           await writeAll(process.stdout, lines);
@@ -77,7 +89,8 @@ Every trl row carries prompt_id, task_id and ranking_id.
         file.end();
         await once(file, "finish");
         await rename(tmp, out);
-        console.error(`Wrote ${rows} rows to ${out}.`);
+        const skipped = stats.equalPairsSkipped > 0 ? ` (${stats.equalPairsSkipped} pairs skipped: chosen and rejected texts equal)` : "";
+        console.error(`Wrote ${rows} rows to ${out}${skipped}.`);
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;

@@ -1,6 +1,7 @@
 // `stream: true` against `palate serve`, read by the official `openai` client: the streamed
 // deltas add up to the non-streamed answer at the same seed (text, logprobs, finish_reason,
-// usage), chunks come while the model samples, and a client that goes away stops generation.
+// usage), chunks come while the model samples, a client that goes away stops generation, and
+// a failure after the stream started reaches the client as an error.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChildProcess } from "node:child_process";
@@ -180,16 +181,19 @@ describe("palate serve streams server-sent events to the official openai client"
   });
 });
 
-describe("streaming is incremental, and a disconnect stops generation", () => {
+describe("streaming is incremental; a disconnect stops generation; a later failure is an error event", () => {
   let model: PalateModel;
   let http: Server;
   let client: OpenAI;
   let steps = 0;
+  /** When set, the decoder step with this number throws (a failure after the stream started). */
+  let failAt = -1;
   beforeAll(async () => {
     model = await PalateModel.load(await makeTinyModel({ nPositions: 256 }));
     const step = model.decoder.step.bind(model.decoder);
     model.decoder.step = (...args) => {
       steps++;
+      if (steps === failAt) return Promise.reject(new Error("the decoder broke"));
       return step(...args);
     };
     http = createServer(createOpenAiHandler({ model, name: "tiny" }));
@@ -228,6 +232,25 @@ describe("streaming is incremental, and a disconnect stops generation", () => {
     await idle();
     expect(steps).toBeLessThan(60);
     // The server still answers after the aborted request.
+    const after = await client.chat.completions.create({ ...params, n: 1, max_tokens: 5 });
+    expect(after.choices).toHaveLength(1);
+  });
+
+  it("a failure after the stream started reaches the client as an error event", async () => {
+    steps = 0;
+    failAt = 5;
+    const texts: string[] = [];
+    try {
+      const stream = await client.chat.completions.create({ ...params, stream: true });
+      await expect(
+        (async () => {
+          for await (const chunk of stream) texts.push(chunk.choices[0]?.delta.content ?? "");
+        })(),
+      ).rejects.toThrow("generation failed: the decoder broke");
+    } finally {
+      failAt = -1;
+    }
+    expect(texts.join("").length).toBeGreaterThan(0); // the chunks before the failure arrived
     const after = await client.chat.completions.create({ ...params, n: 1, max_tokens: 5 });
     expect(after.choices).toHaveLength(1);
   });

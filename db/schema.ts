@@ -44,7 +44,9 @@ export const prompts = sqliteTable(
   "prompts",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     messages: text("messages", { mode: "json" }).$type<Message[]>().notNull(),
     /** Where the prompt came from (e.g. an Open-Assistant message id). */
     externalId: text("external_id"),
@@ -59,8 +61,12 @@ export const tasks = sqliteTable(
   "tasks",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
-    promptId: integer("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    promptId: integer("prompt_id")
+      .notNull()
+      .references(() => prompts.id, { onDelete: "cascade" }),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [index("tasks_project").on(t.projectId), index("tasks_prompt").on(t.promptId)],
@@ -70,7 +76,9 @@ export const completions = sqliteTable(
   "completions",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    taskId: integer("task_id").notNull().references(() => tasks.id, { onDelete: "cascade" }),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
     /** Display order within the task (0-based). */
     position: integer("position").notNull(),
     text: text("text").notNull(),
@@ -87,8 +95,12 @@ export const assignments = sqliteTable(
   "assignments",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    taskId: integer("task_id").notNull().references(() => tasks.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     status: text("status", { enum: ASSIGNMENT_STATUSES }).notNull().default("active"),
     skipReason: text("skip_reason"),
     createdAt: integer("created_at").notNull().default(now),
@@ -110,15 +122,23 @@ export const rankings = sqliteTable(
   "rankings",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    taskId: integer("task_id").notNull().references(() => tasks.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
     /** Null for imported rankings. One ranking per assignment, so a repeated submit cannot add a second. */
-    assignmentId: integer("assignment_id").unique().references(() => assignments.id),
+    assignmentId: integer("assignment_id")
+      .unique()
+      .references(() => assignments.id),
     groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
     noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull().default(false),
     comment: text("comment"),
     secondsSpent: real("seconds_spent"),
-    source: text("source", { enum: ["annotator", "imported"] }).notNull().default("annotator"),
+    source: text("source", { enum: ["annotator", "imported"] })
+      .notNull()
+      .default("annotator"),
     /** When the first version was submitted (the edit window counts from here). */
     createdAt: integer("created_at").notNull().default(now),
     /** 1 for the ranking as first submitted; each edit adds one (earlier versions: `rankingRevisions`). */
@@ -138,7 +158,9 @@ export const rankingRevisions = sqliteTable(
   "ranking_revisions",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    rankingId: integer("ranking_id").notNull().references(() => rankings.id, { onDelete: "cascade" }),
+    rankingId: integer("ranking_id")
+      .notNull()
+      .references(() => rankings.id, { onDelete: "cascade" }),
     /** The version this row keeps (1 = as first submitted). */
     version: integer("version").notNull(),
     groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
@@ -157,8 +179,12 @@ export const rankingRevisions = sqliteTable(
 export const rankingFlags = sqliteTable(
   "ranking_flags",
   {
-    rankingId: integer("ranking_id").notNull().references(() => rankings.id, { onDelete: "cascade" }),
-    completionId: integer("completion_id").notNull().references(() => completions.id, { onDelete: "cascade" }),
+    rankingId: integer("ranking_id")
+      .notNull()
+      .references(() => rankings.id, { onDelete: "cascade" }),
+    completionId: integer("completion_id")
+      .notNull()
+      .references(() => completions.id, { onDelete: "cascade" }),
     flag: text("flag", { enum: FLAGS }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.rankingId, t.completionId, t.flag] })],
@@ -169,9 +195,15 @@ export const comparisons = sqliteTable(
   "comparisons",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    rankingId: integer("ranking_id").notNull().references(() => rankings.id, { onDelete: "cascade" }),
-    chosenId: integer("chosen_id").notNull().references(() => completions.id, { onDelete: "cascade" }),
-    rejectedId: integer("rejected_id").notNull().references(() => completions.id, { onDelete: "cascade" }),
+    rankingId: integer("ranking_id")
+      .notNull()
+      .references(() => rankings.id, { onDelete: "cascade" }),
+    chosenId: integer("chosen_id")
+      .notNull()
+      .references(() => completions.id, { onDelete: "cascade" }),
+    rejectedId: integer("rejected_id")
+      .notNull()
+      .references(() => completions.id, { onDelete: "cascade" }),
     /** Group indices (0 = best) of the two completions. */
     chosenGroup: integer("chosen_group").notNull(),
     rejectedGroup: integer("rejected_group").notNull(),
@@ -215,7 +247,9 @@ export const jobMetrics = sqliteTable(
   "job_metrics",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     step: integer("step").notNull(),
     name: text("name").notNull(),
     value: real("value").notNull(),
@@ -229,8 +263,12 @@ export const jobEvents = sqliteTable(
   "job_events",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
-    level: text("level", { enum: ["info", "warn", "error"] }).notNull().default("info"),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    level: text("level", { enum: ["info", "warn", "error"] })
+      .notNull()
+      .default("info"),
     text: text("text").notNull(),
     createdAt: integer("created_at").notNull().default(now),
   },
@@ -244,7 +282,9 @@ export const jobEvents = sqliteTable(
 export const jobOutputs = sqliteTable(
   "job_outputs",
   {
-    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     value: text("value", { mode: "json" }).$type<unknown>().notNull(),
     updatedAt: integer("updated_at").notNull().default(now),

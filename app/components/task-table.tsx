@@ -32,13 +32,23 @@ export function TaskTable({ page, taskHref, pageHref }: { page: TaskPage; taskHr
     >
       {tasks.map((t) => (
         <tr key={t.id} className="border-t border-slate-100">
-          <td className="py-1 pr-3">{taskHref ? <Link className="text-indigo-700 underline" href={`${taskHref}${t.id}`}>#{t.id}</Link> : `#${t.id}`}</td>
+          <td className="py-1 pr-3">
+            {taskHref ? (
+              <Link className="text-indigo-700 underline" href={`${taskHref}${t.id}`}>
+                #{t.id}
+              </Link>
+            ) : (
+              `#${t.id}`
+            )}
+          </td>
           <td className="max-w-xl truncate pr-3" title={t.preview}>
             {t.preview}
           </td>
           <td className="pr-3">{t.turns}</td>
           <td className="pr-3">{t.completions}</td>
-          <td className="pr-3" data-testid="task-rankings">{t.rankings}</td>
+          <td className="pr-3" data-testid="task-rankings">
+            {t.rankings}
+          </td>
           <td className="pr-3" data-testid="task-edited" title="rankings changed after submission (earlier versions on the task page)">
             {t.edited}
           </td>

@@ -57,7 +57,9 @@ export function listProjectTasks(db: Db, projectId: number, { offset = 0, limit 
   const completionCounts =
     ids.length === 0
       ? none
-      : countBy(db.select({ taskId: completions.taskId, n: count() }).from(completions).where(inArray(completions.taskId, ids)).groupBy(completions.taskId).all());
+      : countBy(
+          db.select({ taskId: completions.taskId, n: count() }).from(completions).where(inArray(completions.taskId, ids)).groupBy(completions.taskId).all(),
+        );
   const rankingCounts =
     ids.length === 0
       ? none
@@ -176,8 +178,7 @@ export function listRankings(db: Db, filter: RankingFilter = {}): { total: numbe
     filter.taskId !== undefined ? eq(rankings.taskId, filter.taskId) : undefined,
     filter.userId !== undefined ? eq(rankings.userId, filter.userId) : undefined,
   );
-  const total =
-    db.select({ n: count() }).from(rankings).innerJoin(tasks, eq(tasks.id, rankings.taskId)).where(where).get()?.n ?? 0;
+  const total = db.select({ n: count() }).from(rankings).innerJoin(tasks, eq(tasks.id, rankings.taskId)).where(where).get()?.n ?? 0;
   const rows = db
     .select(rankingColumns)
     .from(rankings)

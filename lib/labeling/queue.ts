@@ -163,7 +163,12 @@ export function listSubmissions(db: Db, userId: number, limit = 500, now: number
   for (const f of db
     .select({ rankingId: rankingFlags.rankingId, completionId: rankingFlags.completionId, flag: rankingFlags.flag })
     .from(rankingFlags)
-    .where(inArray(rankingFlags.rankingId, rows.map((r) => r.rankingId)))
+    .where(
+      inArray(
+        rankingFlags.rankingId,
+        rows.map((r) => r.rankingId),
+      ),
+    )
     .orderBy(asc(rankingFlags.completionId), asc(rankingFlags.flag))
     .all()) {
     flagsBy.set(f.rankingId, [...(flagsBy.get(f.rankingId) ?? []), { completionId: f.completionId, flag: f.flag }]);
@@ -190,7 +195,11 @@ export function listSubmissions(db: Db, userId: number, limit = 500, now: number
       prompt: preview(lastUserMessage(r.messages)),
       groups: r.groups.map((g) => g.map((completionId) => ({ completionId, letter: letter(completionId), preview: preview(texts.get(completionId) ?? "") }))),
       noneAcceptable: r.noneAcceptable,
-      flags: (flagsBy.get(r.rankingId) ?? []).map((f) => ({ ...f, letter: letter(f.completionId), snippet: completionSnippet(texts.get(f.completionId) ?? "") })),
+      flags: (flagsBy.get(r.rankingId) ?? []).map((f) => ({
+        ...f,
+        letter: letter(f.completionId),
+        snippet: completionSnippet(texts.get(f.completionId) ?? ""),
+      })),
       comment: r.comment,
       secondsSpent: r.secondsSpent,
       createdAt: r.createdAt,

@@ -56,7 +56,14 @@ export function editabilityOf(db: Db, row: Pick<RankingRow, "taskId" | "source" 
     .get();
   if (!project) return { editable: false, reason: `task ${row.taskId} not found` };
   const rankingsOnTask = db.select({ n: count() }).from(rankings).where(eq(rankings.taskId, row.taskId)).get()?.n ?? 0;
-  return rankingEditability({ source: row.source, rankingsOnTask, redundancy: project.redundancy, submittedAt: row.createdAt, timeoutSeconds: project.timeoutSeconds, now });
+  return rankingEditability({
+    source: row.source,
+    rankingsOnTask,
+    redundancy: project.redundancy,
+    submittedAt: row.createdAt,
+    timeoutSeconds: project.timeoutSeconds,
+    now,
+  });
 }
 
 /** The caller's ranking of a task with the task as they saw it and whether they may still change it; undefined when they have none. */
@@ -68,7 +75,14 @@ export function readOwnRanking(db: Db, taskId: number, userId: number, now: numb
   const byPosition = task.completions.map((c) => ({ id: c.id, text: c.text }));
   const editability = editabilityOf(db, row, now);
   return {
-    ranking: { id: ranking.id, version: ranking.version, groups: ranking.groups, noneAcceptable: ranking.noneAcceptable, flags: ranking.flags, comment: ranking.comment },
+    ranking: {
+      id: ranking.id,
+      version: ranking.version,
+      groups: ranking.groups,
+      noneAcceptable: ranking.noneAcceptable,
+      flags: ranking.flags,
+      comment: ranking.comment,
+    },
     task: {
       id: task.id,
       projectId: task.projectId,

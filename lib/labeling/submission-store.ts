@@ -70,8 +70,7 @@ export function rankingOfAssignment(db: Db, assignmentId: number): RankingView |
 }
 
 export type SubmitResult =
-  | { ok: true; created: boolean; ranking: RankingView }
-  | { ok: false; status: 400 | 403 | 404 | 409; error: string; issues?: SubmissionIssue[] };
+  { ok: true; created: boolean; ranking: RankingView } | { ok: false; status: 400 | 403 | 404 | 409; error: string; issues?: SubmissionIssue[] };
 
 function fail(status: 400 | 403 | 404 | 409, error: string, issues?: SubmissionIssue[]): SubmitResult {
   return { ok: false, status, error, ...(issues ? { issues } : {}) };

@@ -6,7 +6,9 @@ export function SkipList({ skips }: { skips: SkipSummary[] }) {
     <section className="mt-8" aria-label="Skipped tasks">
       <h2 className="mb-1 text-lg font-semibold">Skipped</h2>
       <p className="mb-3 text-sm text-slate-600">
-        {skips.length === 0 ? "You have not skipped any task." : `${skips.length} task${skips.length === 1 ? "" : "s"} skipped; they are not offered to you again.`}
+        {skips.length === 0
+          ? "You have not skipped any task."
+          : `${skips.length} task${skips.length === 1 ? "" : "s"} skipped; they are not offered to you again.`}
       </p>
       <ul className="flex flex-col gap-2" data-testid="skips">
         {skips.map((s) => (

@@ -88,7 +88,8 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
   }
   ctx.log(
     `Training ${name} from ${base.name} on ${set.rankings} rankings of ${set.examples.length} tasks (round${set.roundsUsed.length > 1 ? "s" : ""} ${set.roundsUsed.join(", ")}; ${set.comparisons} comparisons` +
-      `${set.noneAcceptableLeftOut > 0 ? `; ${set.noneAcceptableLeftOut} "none acceptable" left out` : ""}).`,
+      `${set.noneAcceptableLeftOut > 0 ? `; ${set.noneAcceptableLeftOut} "none acceptable" left out` : ""}` +
+      `${set.equalPairsSkipped > 0 ? `; ${set.equalPairsSkipped} pairs of equal texts left out` : ""}).`,
   );
 
   const outDir = params.outDir ?? join(ctx.artifactDir, "model");

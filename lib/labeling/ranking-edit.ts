@@ -8,7 +8,8 @@
 // rounds) sees exactly one version, the current one, and the audit trail is never half written.
 //
 // Seconds: a ranking's `seconds_spent` is the total over its versions; an edit adds what the
-// browser measured for it, capped by the time since the previous version was submitted.
+// browser measured for it (nothing when it sent none), capped by the time since the previous
+// version was submitted.
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { completions, projects, rankingRevisions, rankings, tasks, type Flag, type Message } from "../../db/schema";
@@ -136,7 +137,8 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
         })
         .run();
       const groups = tieIdenticalCompletions(submission.groups, taskCompletions);
-      const editSeconds = sanitizeSecondsSpent(submission.secondsSpent, previous.updatedAt ?? previous.createdAt, now);
+      // Nothing measured, nothing added: the time since the last version is not time spent editing.
+      const editSeconds = submission.secondsSpent == null ? 0 : sanitizeSecondsSpent(submission.secondsSpent, previous.updatedAt ?? previous.createdAt, now);
       tx.update(rankings)
         .set({
           groups,

@@ -145,6 +145,7 @@ describe("editing a ranking", () => {
       noneAcceptable: false,
     });
     expect(audit[0].supersededAt).toBe(ranking.updatedAt);
+    expect(ranking.secondsSpent).toBeCloseTo((audit[0].secondsSpent ?? 0) + 3, 5); // seconds add up over versions
     expect(app.db.select().from(rankingFlags).where(eq(rankingFlags.rankingId, rankingId)).all()).toEqual([{ rankingId, completionId: c, flag: "off_topic" }]);
     const pairs = app.db
       .select({ chosen: comparisons.chosenId, rejected: comparisons.rejectedId })
@@ -202,7 +203,10 @@ describe("editing a ranking", () => {
     const [a, b, c, d] = ids(payload);
     const within = await clients.annotator1.json(path, "PUT", { groups: [[a], [b], [c, d]] });
     expect(within.status).toBe(200);
-    expect((await within.json()).ranking.version).toBe(3);
+    const v3 = (await within.json()).ranking;
+    expect(v3.version).toBe(3);
+    const v2 = app.db.select().from(rankingRevisions).where(eq(rankingRevisions.rankingId, rankingId)).all()[1];
+    expect(v3.secondsSpent).toBe(v2.secondsSpent); // no seconds sent, none added
 
     // Eleven minutes later (the project's timeout is ten): final.
     app.db

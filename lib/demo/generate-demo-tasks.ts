@@ -29,7 +29,13 @@ export function demoPromptTexts(): string[] {
 
 /** Runs a generation job for the demo prompts; resolves to the number of tasks it created (its log says how many have fewer than K distinct completions). */
 export async function generateDemoTasks(db: Db, project: Project, model: ModelView, dataDir: string): Promise<number> {
-  const params = generateJobParamsSchema.parse({ projectId: project.id, modelId: model.id, prompts: demoPromptTexts(), sampling: DEMO_SAMPLING, resampleRounds: DEMO_RESAMPLE_ROUNDS });
+  const params = generateJobParamsSchema.parse({
+    projectId: project.id,
+    modelId: model.id,
+    prompts: demoPromptTexts(),
+    sampling: DEMO_SAMPLING,
+    resampleRounds: DEMO_RESAMPLE_ROUNDS,
+  });
   const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId: project.id });
   const status = await runJob(db, job.id, { dataDir });
   const done = getJob(db, job.id);

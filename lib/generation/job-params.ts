@@ -14,7 +14,12 @@ export const samplingSchema = z
     topK: z.number().int().min(0).max(100_000).default(0),
     maxTokens: z.number().int().min(1).max(4096).default(64),
     stop: z.array(z.string().min(1)).max(8).default([]),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
   })
   .strict();
 export type Sampling = z.infer<typeof samplingSchema>;

@@ -117,7 +117,10 @@ export function writeBatch(
   const { since, round } = options;
   return db.transaction(
     (tx) => {
-      const done = completedPromptIndexes(tx, projectId, jobId, { among: items.map((i) => i.prompt.index), since: since === undefined ? undefined : since - SINCE_MARGIN_MS });
+      const done = completedPromptIndexes(tx, projectId, jobId, {
+        among: items.map((i) => i.prompt.index),
+        since: since === undefined ? undefined : since - SINCE_MARGIN_MS,
+      });
       let written = 0;
       for (const { prompt, completions: list } of items) {
         if (done.has(prompt.index)) continue;
@@ -279,10 +282,12 @@ export async function runGeneration(
   ctx.progress(done.size / all.length, `loading ${row.name}`);
 
   const source = await open(row);
-  const compare = compareRow ? await open(compareRow).catch(async (err) => {
-    await source.close();
-    throw err;
-  }) : undefined;
+  const compare = compareRow
+    ? await open(compareRow).catch(async (err) => {
+        await source.close();
+        throw err;
+      })
+    : undefined;
   const k = params.sampling.k;
   // Head to head: ceil(K/2) from the model, the rest from the model it is compared with.
   const kOwn = compare ? Math.ceil(k / 2) : k;
@@ -384,7 +389,12 @@ export async function runGeneration(
         `${tasksShort} written with fewer, ${promptsSkipped} skipped (a single distinct text); ${plural(resampled, "duplicate")} resampled.`);
   ctx.log(summary, unfilled > 0 ? "warn" : "info");
   ctx.output("distinct completions", { ...distinctOutput(), tasksShort, promptsSkipped });
-  ctx.progress(1, unfilled > 0 ? `${all.length}/${all.length} prompts · ${unfilled} short of ${k} distinct completions` : `${all.length}/${all.length} prompts · all with ${k} distinct completions`);
+  ctx.progress(
+    1,
+    unfilled > 0
+      ? `${all.length}/${all.length} prompts · ${unfilled} short of ${k} distinct completions`
+      : `${all.length}/${all.length} prompts · all with ${k} distinct completions`,
+  );
   return {
     model: row.name,
     prompts: all.length,

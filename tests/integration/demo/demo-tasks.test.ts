@@ -29,7 +29,12 @@ describe("a fresh demo", () => {
     const list = temp.db.select().from(tasks).where(eq(tasks.projectId, project.id)).orderBy(asc(tasks.id)).all();
     expect(list.length).toBeGreaterThanOrEqual(10);
     for (const task of list.slice(0, 10)) {
-      const texts = temp.db.select({ text: completions.text }).from(completions).where(eq(completions.taskId, task.id)).all().map((c) => c.text);
+      const texts = temp.db
+        .select({ text: completions.text })
+        .from(completions)
+        .where(eq(completions.taskId, task.id))
+        .all()
+        .map((c) => c.text);
       expect(texts.length).toBeGreaterThanOrEqual(2);
       expect(texts.length).toBeLessThanOrEqual(4);
       expect(new Set(texts.map(completionKey)).size).toBe(texts.length);
@@ -38,7 +43,14 @@ describe("a fresh demo", () => {
 
   it("its generation job reports how many prompts it could not fill with four distinct completions", () => {
     const [job] = temp.db.select().from(jobs).where(eq(jobs.kind, "generate")).all();
-    const result = job.result as { prompts: number; tasksCreated: number; unfilled: number; tasksShort: number; promptsSkipped: number; resampleRounds: number };
+    const result = job.result as {
+      prompts: number;
+      tasksCreated: number;
+      unfilled: number;
+      tasksShort: number;
+      promptsSkipped: number;
+      resampleRounds: number;
+    };
     expect(result.prompts).toBe(demoPromptTexts().length);
     expect(result.tasksShort + result.promptsSkipped).toBe(result.unfilled);
     expect(result.tasksCreated + result.promptsSkipped).toBe(result.prompts);

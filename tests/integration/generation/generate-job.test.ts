@@ -45,15 +45,28 @@ describe("generate jobs in the worker", () => {
       .all();
 
   it("samples K completions per prompt from a Palate model into new tasks, with progress, messages and metrics", async () => {
-    const old = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "What is the capital of France?" }], completions: [{ text: "Paris" }, { text: "Lyon" }] });
+    const old = insertTask(temp.db, projectId, {
+      messages: [{ role: "user", content: "What is the capital of France?" }],
+      completions: [{ text: "Paris" }, { text: "Lyon" }],
+    });
     startWorker();
-    const params = generateJobParamsSchema.parse({ projectId, modelId, promptIds: [old.promptId], prompts: ["Name a color.", "One two"], sampling: { k: 4, maxTokens: 12, seed: 3 } });
+    const params = generateJobParamsSchema.parse({
+      projectId,
+      modelId,
+      promptIds: [old.promptId],
+      prompts: ["Name a color.", "One two"],
+      sampling: { k: 4, maxTokens: 12, seed: 3 },
+    });
     const job = enqueueJob(temp.db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId });
     const done = await waitFor(() => getJob(temp.db, job.id), ended);
     expect(done.error).toBeNull();
     expect(done).toMatchObject({ status: "succeeded", progress: 1, result: { prompts: 3, tasksCreated: 3, resumed: 0, completionsPerTask: 4, model: "tiny" } });
     expect(tasksPerPrompt(job.id).map((r) => r.n)).toEqual([1, 1, 1]);
-    const newTasks = temp.db.select().from(tasks).where(sql`${tasks.id} > ${old.taskId}`).all();
+    const newTasks = temp.db
+      .select()
+      .from(tasks)
+      .where(sql`${tasks.id} > ${old.taskId}`)
+      .all();
     expect(newTasks[0].promptId).toBe(old.promptId);
     const list = temp.db.select().from(completions).where(eq(completions.taskId, newTasks[1].id)).all();
     expect(list).toHaveLength(4);
@@ -66,7 +79,11 @@ describe("generate jobs in the worker", () => {
     expect(metrics.map((m) => m.name)).toEqual(expect.arrayContaining(["tokens_per_second", "tasks_done", "duplicates_resampled", "unfilled_prompts"]));
     // A point per batch: 3 prompts make 3 batches, so the charts draw lines.
     expect(metrics.filter((m) => m.name === "tasks_done").map((m) => m.value)).toEqual([1, 2, 3]);
-    expect(jobEventsSince(temp.db, job.id).map((e) => e.text).join("\n")).toContain("Wrote 3 tasks");
+    expect(
+      jobEventsSince(temp.db, job.id)
+        .map((e) => e.text)
+        .join("\n"),
+    ).toContain("Wrote 3 tasks");
   });
 
   it("reports the prompts it could not fill with K distinct completions: in the result, the log, its output and its metrics", async () => {
@@ -82,13 +99,21 @@ describe("generate jobs in the worker", () => {
     expect(result).toMatchObject({ prompts: 8, unfilled: 8, resampleRounds: 2 });
     expect(result.tasksShort + result.promptsSkipped).toBe(8);
     expect(result.tasksCreated).toBe(result.tasksShort);
-    expect(jobOutputsOf(temp.db, job.id)["distinct completions"]?.value).toMatchObject({ completionsPerTask: 4, tasksShort: result.tasksShort, promptsSkipped: result.promptsSkipped });
+    expect(jobOutputsOf(temp.db, job.id)["distinct completions"]?.value).toMatchObject({
+      completionsPerTask: 4,
+      tasksShort: result.tasksShort,
+      promptsSkipped: result.promptsSkipped,
+    });
     const log = jobEventsSince(temp.db, job.id);
     const summary = log.find((e) => e.text.includes("could not be filled"));
     expect(summary?.level).toBe("warn");
     expect(summary?.text).toContain("8 prompts could not be filled with 4 distinct completions after 2 resampling rounds");
     // Every task the job wrote has only distinct texts.
-    const rows = temp.db.select({ taskId: completions.taskId, text: completions.text }).from(completions).where(sql`json_extract(${completions.metadata}, '$.jobId') = ${job.id}`).all();
+    const rows = temp.db
+      .select({ taskId: completions.taskId, text: completions.text })
+      .from(completions)
+      .where(sql`json_extract(${completions.metadata}, '$.jobId') = ${job.id}`)
+      .all();
     const byTask = new Map<number, typeof rows>();
     for (const r of rows) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), r]);
     expect(byTask.size).toBe(result.tasksShort);
@@ -110,9 +135,17 @@ describe("generate jobs in the worker", () => {
   it("survives SIGKILL of the worker mid-job: after a restart the job ends, and no prompt has two tasks from it", async () => {
     const n = 240;
     const first = startWorker();
-    const params = generateJobParamsSchema.parse({ projectId, modelId, prompts: Array.from({ length: n }, (_, i) => `Question number ${i}: what comes next?`), sampling: { k: 4, maxTokens: 48 } });
+    const params = generateJobParamsSchema.parse({
+      projectId,
+      modelId,
+      prompts: Array.from({ length: n }, (_, i) => `Question number ${i}: what comes next?`),
+      sampling: { k: 4, maxTokens: 48 },
+    });
     const job = enqueueJob(temp.db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId });
-    const midway = await waitFor(() => getJob(temp.db, job.id), (j) => ended(j) || (j.status === "running" && j.progress > 0));
+    const midway = await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => ended(j) || (j.status === "running" && j.progress > 0),
+    );
     first.kill("SIGKILL");
     await stopped(first);
     expect(midway.status).toBe("running"); // killed mid-job, not after it

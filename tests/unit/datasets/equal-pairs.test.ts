@@ -46,10 +46,15 @@ describe("pairs of equal texts", () => {
   it.each(["all", "best-vs-rest", "adjacent"] as const)("are never exported in the trl formats (%s), and are counted", (pairs) => {
     for (const format of ["trl", "trl-conversational"] as const) {
       const stats = { equalPairsSkipped: 0 };
-      const rows = [...exportRows(db, project, { format, pairs }, stats)] as { chosen: string | { content: string }[]; rejected: string | { content: string }[] }[];
+      const rows = [...exportRows(db, project, { format, pairs }, stats)] as {
+        chosen: string | { content: string }[];
+        rejected: string | { content: string }[];
+      }[];
       const text = (v: string | { content: string }[]) => (typeof v === "string" ? v : v[0].content).trim();
       for (const r of rows) expect(text(r.chosen)).not.toBe(text(r.rejected));
-      const expected = { all: { rows: 3 + 1, skipped: 3 + 3 }, "best-vs-rest": { rows: 1 + 1, skipped: 2 + 2 }, adjacent: { rows: 1 + 1, skipped: 2 + 2 } }[pairs];
+      const expected = { all: { rows: 3 + 1, skipped: 3 + 3 }, "best-vs-rest": { rows: 1 + 1, skipped: 2 + 2 }, adjacent: { rows: 1 + 1, skipped: 2 + 2 } }[
+        pairs
+      ];
       expect(rows).toHaveLength(expected.rows);
       expect(stats.equalPairsSkipped).toBe(expected.skipped);
     }

@@ -28,7 +28,10 @@ describe("DistinctCompletions", () => {
   });
 
   it("offer takes only new texts, at most what the share owes, and the share's completions stay together", () => {
-    const set = new DistinctCompletions([[c("x"), c("x")], [c("y", "b"), c("y", "b")]]);
+    const set = new DistinctCompletions([
+      [c("x"), c("x")],
+      [c("y", "b"), c("y", "b")],
+    ]);
     expect(set.offer(0, [c("y"), c("x "), c("z"), c("w")])).toBe(1);
     expect(set.missing(0)).toBe(0);
     expect(set.offer(1, [c("z", "b"), c("w", "b")])).toBe(1);

@@ -22,7 +22,9 @@ class EchoSource implements CompletionSource {
   async generate(prompts: readonly Message[][], sampling: Sampling): Promise<SampledCompletion[][]> {
     this.calls.push([...prompts]);
     if (this.calls.length === this.failOnCall) throw new Error("engine crashed");
-    return prompts.map((m) => Array.from({ length: sampling.k }, (_, i) => ({ text: `${m.at(-1)!.content} #${i}`, finishReason: "stop", tokenIds: [1, 2], logprobs: [-0.5, -0.25] })));
+    return prompts.map((m) =>
+      Array.from({ length: sampling.k }, (_, i) => ({ text: `${m.at(-1)!.content} #${i}`, finishReason: "stop", tokenIds: [1, 2], logprobs: [-0.5, -0.25] })),
+    );
   }
   async close() {}
 }
@@ -38,7 +40,12 @@ describe("runGeneration", () => {
   });
   afterEach(() => temp.cleanup());
 
-  type Context = JobContext<GenerateJobParams> & { logs: string[]; points: { step: number; values: Record<string, number> }[]; outputs: Map<string, unknown>; messages: string[] };
+  type Context = JobContext<GenerateJobParams> & {
+    logs: string[];
+    points: { step: number; values: Record<string, number> }[];
+    outputs: Map<string, unknown>;
+    messages: string[];
+  };
   function context(params: GenerateJobParams, attempt = 1, jobId?: number): Context {
     const id = jobId ?? enqueueJob(temp.db, { kind: "generate", params: params as unknown as Record<string, unknown> }).id;
     const logs: string[] = [];
@@ -117,9 +124,13 @@ describe("runGeneration", () => {
     await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId, promptIds: [foreign.promptId] })), open)).rejects.toThrow(
       `promptIds: prompt ${foreign.promptId} is not a prompt of project ${projectId}`,
     );
-    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId: 999, prompts: ["x"] })), open)).rejects.toThrow("modelId: model 999 is not registered");
+    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId: 999, prompts: ["x"] })), open)).rejects.toThrow(
+      "modelId: model 999 is not registered",
+    );
     const rm = registerModel(temp.db, { name: "rm", kind: "reward", source: "palate", path: "/x" }).id;
-    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId: rm, prompts: ["x"] })), open)).rejects.toThrow(/^modelId: "rm" is a reward model/);
+    await expect(runGeneration(context(generateJobParamsSchema.parse({ projectId, modelId: rm, prompts: ["x"] })), open)).rejects.toThrow(
+      /^modelId: "rm" is a reward model/,
+    );
   });
 
   describe("with the engine (a tiny model directory)", () => {
@@ -154,7 +165,8 @@ describe("runGeneration", () => {
       expect(ctx.points.map((p) => p.step)).toEqual([2, 4, 6, 8, 10, 12]);
       expect(ctx.points.map((p) => p.values.tasks_done)).toEqual([2, 4, 6, 8, 10, 12]);
       expect(ctx.points.at(-1)!.values.duplicates_resampled).toBe(result.duplicatesResampled);
-      for (const p of ctx.points) expect(Object.keys(p.values)).toEqual(expect.arrayContaining(["completions_per_second", "duplicate_rate", "unfilled_prompts", "tokens_per_second"]));
+      for (const p of ctx.points)
+        expect(Object.keys(p.values)).toEqual(expect.arrayContaining(["completions_per_second", "duplicate_rate", "unfilled_prompts", "tokens_per_second"]));
       expect(ctx.logs.at(-1)).toContain(`Every prompt got 4 distinct completions (${result.duplicatesResampled} duplicates resampled)`);
     });
 
@@ -174,13 +186,22 @@ describe("runGeneration", () => {
       expect(ctx.logs.at(-1)).toBe(
         `Wrote ${result.tasksCreated} tasks (4 distinct completions each, ${result.tasksShort} with fewer). 6 prompts could not be filled with 4 distinct completions after 2 resampling rounds: ${result.tasksShort} written with fewer, ${result.promptsSkipped} skipped (a single distinct text); ${result.duplicatesResampled} duplicate${result.duplicatesResampled === 1 ? "" : "s"} resampled.`,
       );
-      expect(ctx.outputs.get("distinct completions")).toMatchObject({ completionsPerTask: 4, tasksShort: result.tasksShort, promptsSkipped: result.promptsSkipped });
+      expect(ctx.outputs.get("distinct completions")).toMatchObject({
+        completionsPerTask: 4,
+        tasksShort: result.tasksShort,
+        promptsSkipped: result.promptsSkipped,
+      });
       expect(ctx.points.at(-1)!.values.unfilled_prompts).toBe(6);
       expect(ctx.messages.at(-1)).toBe("6/6 prompts · 6 short of 4 distinct completions");
     });
 
     it("at temperature 0 does not resample (greedy draws the same text), and still never writes two equal texts", async () => {
-      const params = generateJobParamsSchema.parse({ projectId, modelId, prompts: ["Name a color.", "One two"], sampling: { k: 3, temperature: 0, maxTokens: 4 } });
+      const params = generateJobParamsSchema.parse({
+        projectId,
+        modelId,
+        prompts: ["Name a color.", "One two"],
+        sampling: { k: 3, temperature: 0, maxTokens: 4 },
+      });
       const ctx = context(params);
       const result = await runGeneration(ctx, open);
       expect(result).toMatchObject({ resampleRounds: 0, duplicatesResampled: 0, duplicatesFound: 4, promptsSkipped: 2, tasksCreated: 0, unfilled: 2 });

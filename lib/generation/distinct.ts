@@ -4,11 +4,13 @@
 // answer). This file is the pure rule — which completions repeat an earlier one, and how fresh
 // samples fill the gaps; run-generation.ts does the sampling, the exports and the reward
 // model's training set use completionKey to skip pairs of equal texts.
+import { normalizeCompletionText } from "../labeling/identical";
 
-/** The text a completion is compared by: trimmed, every run of whitespace one space. */
-export function completionKey(text: string): string {
-  return text.trim().replace(/\s+/g, " ");
-}
+/**
+ * The text a completion is compared by: trimmed, every run of whitespace one space — the same
+ * rule by which a saved ranking ties identical completions (lib/labeling/identical.ts).
+ */
+export const completionKey: (text: string) => string = normalizeCompletionText;
 
 /** True when two completions read the same once whitespace is normalized. */
 export function sameCompletionText(a: string, b: string): boolean {

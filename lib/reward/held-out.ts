@@ -10,8 +10,9 @@
 //
 // The train-rm form's validation fraction: the config default (0.1) on a project with enough
 // prompts; on a smaller one, enough to hold out MIN_EVAL_PROMPTS prompts, up to
-// MAX_SUGGESTED_FRACTION so that training keeps most of the rankings.
-import { heldOutPromptCount } from "../ml/rl/reward-data";
+// MAX_SUGGESTED_FRACTION so that training keeps most of the rankings. Pure (no Node imports): the
+// form runs it in the browser.
+import { heldOutPromptCount } from "../ml/rl/prompt-split";
 import { DEFAULT_REWARD_CONFIG } from "../ml/rl/reward-config";
 import { wilsonInterval } from "../stats/wilson";
 

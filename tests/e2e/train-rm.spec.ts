@@ -183,3 +183,65 @@ test("the researcher scores the project's completions and reads scores and disag
   await expect(page.getByTestId("reward-scores")).toHaveCount(3);
   await expect(page.getByTestId("reward-scores").first()).toContainText(/rm-capitals: -?\d+\.\d{3}/);
 });
+
+test("a reward model trained on the form's defaults shows its held-out accuracy with its interval and the small-set warning, explains its metrics, and scores typed-in completions", async ({ page }) => {
+  await signIn(page, app.url, "researcher@palate.local");
+  await page.waitForURL(/\/research$/);
+  await page.goto(`${app.url}/research/projects/${projectId}/train-rm`);
+  const form = page.getByRole("form", { name: "Train reward model" });
+  // 40 prompts: 10% would hold out 4; the form suggests 0.3 (12 prompts) and says it is still few.
+  await expect(form.getByLabel("Validation fraction")).toHaveValue("0.3");
+  await expect(form.getByTestId("held-out-preview")).toContainText("Rankings to learn from: 84 (40 prompts");
+  await expect(form.getByTestId("held-out-warning")).toContainText("holds out 12 prompts of 40");
+  // The warning follows the field: half is 20 prompts with about 126 of the 252 pairs, both at their minimums.
+  await form.getByLabel("Validation fraction").fill("0.5");
+  await expect(form.getByTestId("held-out-warning")).toHaveCount(0);
+  await form.getByLabel("Validation fraction").fill("0.3");
+  await expect(form.getByTestId("held-out-warning")).toBeVisible();
+
+  // Every other setting at its default; only the base model and a name are chosen.
+  await form.getByLabel("Base model").selectOption(String(baseModelId));
+  await form.getByLabel("Name (optional)").fill("rm-defaults");
+  await form.getByRole("button", { name: "Start training" }).click();
+  await page.waitForURL(/\/research\/jobs\/\d+$/);
+  await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 110_000 });
+
+  // The job page's summary: accuracy [interval] on n pairs of 12 prompts, and the warning.
+  const summary = page.getByTestId("reward-job-summary");
+  await expect(summary.getByTestId("held-out-accuracy")).toContainText(/\d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/);
+  await expect(summary.getByTestId("small-eval-warning")).toContainText("12 prompts (fewer than 20)");
+  await expect(page.getByTestId("job-events")).toContainText(/Registered rm-defaults .* · eval accuracy \d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/);
+  await expect(page.getByTestId("job-events")).toContainText("Too small to trust");
+
+  // The model page: the same figure and warning, the glossary, and a calibration table whose total is the eval pairs.
+  await summary.getByRole("link", { name: /rm-defaults's page/ }).click();
+  await expect(page.getByTestId("model-name")).toHaveText("rm-defaults");
+  const evaluation = page.getByTestId("eval-accuracy-summary");
+  await expect(evaluation).toContainText(/\d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/);
+  await expect(evaluation.getByTestId("small-eval-warning")).toContainText("Too small to trust");
+  await expect(page.getByTestId("metric-eval_accuracy")).toContainText(/\d+\.\d%\s*\[\d+\.\d%, \d+\.\d%\]/);
+  const evalPairs = Number((await page.getByTestId("metric-eval_pairs").locator("dd").textContent())!.trim());
+  expect(evalPairs).toBeGreaterThan(0);
+  await expect(page.getByTestId("calibration-total").locator("td").nth(1)).toHaveText(String(evalPairs));
+  await expect(page.getByTestId("calibration-total").locator("td").nth(2)).toHaveText("= Eval pairs");
+  await page.getByTestId("metric-glossary").getByText("What these numbers mean").click();
+  await expect(page.getByTestId("metric-glossary")).toContainText("Share of held-out pairs where the model gives the completion the annotators preferred");
+  await expect(page.getByTestId("metric-glossary")).toContainText("A pair is one comparison a ranking implies");
+  await expect(page.getByTestId("metric-eval_loss").locator("dt")).toHaveAttribute("title", /−log σ/);
+
+  // Try it: a prompt and three completions, ranked by reward; an empty completion is named.
+  const score = page.getByRole("form", { name: "Score completions" });
+  await score.getByLabel("Prompt").fill("What is the capital of France?");
+  await score.getByLabel("Completion A").fill("The capital of France is Paris.");
+  await score.getByRole("button", { name: "Score" }).click();
+  await expect(score.locator('[data-field="completions.1"]')).toHaveText("a completion is empty");
+  await score.getByLabel("Completion B").fill(PAD[0] + "The capital of France is Paris.");
+  await score.getByRole("button", { name: "Add a completion" }).click();
+  await score.getByLabel("Completion C").fill(PAD[0] + PAD[1] + "The capital of France is Paris.");
+  await score.getByRole("button", { name: "Score" }).click();
+  const results = page.getByTestId("score-results");
+  await expect(results.locator("li")).toHaveCount(3);
+  await expect(results.getByTestId("score-value").first()).toHaveText(/^-?\d+\.\d{3}$/);
+  const values = (await results.getByTestId("score-value").allTextContents()).map(Number);
+  expect([...values].sort((a, b) => b - a)).toEqual(values);
+});

@@ -8,7 +8,10 @@
 import { createHash } from "node:crypto";
 import { Random } from "../random";
 import { encodeChat, type ChatMessage, type ChatTokenizer } from "../tokenizer/chat-template";
+import { heldOutPromptCount } from "./prompt-split";
 import { preferenceMatrix } from "./ranking-loss";
+
+export { heldOutPromptCount };
 
 export interface RankingExample {
   /** Split key: examples with the same key are always on the same side of the validation split (use the prompt). */
@@ -78,14 +81,6 @@ export function pairCount(e: RankingExample): number {
 export function encodeCompletion(tokenizer: ChatTokenizer, prompt: readonly ChatMessage[], completion: string, maxLength: number): number[] {
   const { ids } = encodeChat(tokenizer, [...prompt, { role: "assistant", content: completion }]);
   return ids.length > maxLength ? ids.slice(ids.length - maxLength) : ids;
-}
-
-/** How many of `prompts` distinct prompts splitByPrompt holds out at `fraction` (forms predict the split with it). */
-export function heldOutPromptCount(prompts: number, fraction: number): number {
-  if (!(fraction >= 0 && fraction < 1)) throw new Error(`validation fraction must be in [0, 1), got ${fraction}`);
-  let n = Math.round(fraction * prompts);
-  if (fraction > 0 && prompts >= 2) n = Math.max(1, n);
-  return Math.min(n, Math.max(0, prompts - 1));
 }
 
 /**

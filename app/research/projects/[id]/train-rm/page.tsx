@@ -11,6 +11,7 @@ import { DEFAULT_MODEL_NAME, ensureDefaultModel, listModels } from "@/lib/models
 import { getProject } from "@/lib/projects";
 import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
 import { latestRound } from "@/lib/rounds/rounds";
+import { trainingSetSize } from "@/lib/reward/training-set-size";
 import { JobTable } from "@/app/components/job-table";
 import { TrainRmForm } from "./train-rm-form";
 
@@ -38,9 +39,10 @@ export default async function TrainRewardModelPage({ params }: Props) {
     .map((m) => ppoPolicyInfo(m).sftModel)
     .find((ref) => ref !== null && "id" in ref);
   const sampledFrom = generated?.params.modelId ?? (loopSft && "id" in loopSft ? loopSft.id : undefined);
-  const defaultBase =
-    bases.find((m) => m.id === sampledFrom) ?? bases.find((m) => m.name === DEFAULT_MODEL_NAME) ?? bases[0];
+  const defaultBase = bases.find((m) => m.id === sampledFrom) ?? bases.find((m) => m.name === DEFAULT_MODEL_NAME) ?? bases[0];
   const jobs = listJobViews(db, { projectId: id, kind: TRAIN_RM_JOB_KIND, limit: 20 });
+  // What the job would train on, per "Rankings from" choice: the form predicts the held-out split from it.
+  const sizes = { all: trainingSetSize(db, id, "all"), latest: trainingSetSize(db, id, "latest") };
   return (
     <div className="flex flex-col gap-8">
       <div>
@@ -49,8 +51,8 @@ export default async function TrainRewardModelPage({ params }: Props) {
         </Link>
         <h1 className="text-xl font-semibold">Train a reward model</h1>
         <p className="text-sm text-slate-600">
-          A scalar-head model learns this project&apos;s rankings with the Bradley–Terry loss over every pair of each ranking, starting from a policy
-          model of the{" "}
+          A scalar-head model learns this project&apos;s rankings with the Bradley–Terry loss over every pair of each ranking, starting from a policy model of
+          the{" "}
           <Link href="/research/models" className="text-indigo-700 underline">
             registry
           </Link>
@@ -63,6 +65,7 @@ export default async function TrainRewardModelPage({ params }: Props) {
         defaultBaseId={defaultBase?.id ?? null}
         sampledFromId={typeof sampledFrom === "number" ? sampledFrom : null}
         latestRound={latestRound(db, id)}
+        sizes={sizes}
       />
       <section className="flex flex-col gap-3" aria-label="Reward-model jobs of this project">
         <h2 className="text-lg font-medium">Reward-model jobs of this project</h2>

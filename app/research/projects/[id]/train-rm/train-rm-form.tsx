@@ -4,11 +4,16 @@
 // model), an optional registry name, which rounds' rankings to learn (every round's, or the
 // latest round's only) and every hyperparameter of RewardConfig with its default and help text
 // → POST /api/jobs {kind: "train-rm"} → the job page. A 400 is shown next to the fields it names.
+// The validation fraction starts at what holds out enough prompts for this project
+// (lib/reward/held-out.ts), and the form says how many prompts and pairs it will hold out, with a
+// warning when that is too few for a held-out accuracy to mean much.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi, type ApiIssue } from "@/app/components/api-client";
 import { DEFAULT_REWARD_CONFIG, REWARD_CONFIG_HELP, type RewardConfig } from "@/lib/ml/rl/reward-config";
 import type { TrainRmJobParams } from "@/lib/reward/job-params";
+import { expectedHeldOut, suggestedValidationFraction } from "@/lib/reward/held-out";
+import type { TrainingSetSize } from "@/lib/reward/training-set-size";
 
 type RoundsChoice = TrainRmJobParams["rounds"];
 const DEFAULT_ROUNDS: RoundsChoice = "all";
@@ -55,6 +60,7 @@ export function TrainRmForm({
   defaultBaseId,
   sampledFromId,
   latestRound,
+  sizes,
 }: {
   projectId: number;
   bases: BaseOption[];
@@ -63,14 +69,26 @@ export function TrainRmForm({
   sampledFromId: number | null;
   /** The project's latest round of the loop (1 before any "next round"). */
   latestRound: number;
+  /** What a job would train on with every round's rankings, and with the latest round's only. */
+  sizes: Record<RoundsChoice, TrainingSetSize>;
 }) {
   const router = useRouter();
   const [issues, setIssues] = useState<ApiIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
+  const suggestedFraction = suggestedValidationFraction(sizes[DEFAULT_ROUNDS].prompts);
+  const [rounds, setRounds] = useState<RoundsChoice>(DEFAULT_ROUNDS);
+  const [fraction, setFraction] = useState(String(suggestedFraction));
+  const size = sizes[rounds];
+  const parsedFraction = Number(fraction);
+  const heldOut = fraction.trim() !== "" && parsedFraction >= 0 && parsedFraction < 1 ? expectedHeldOut(size.prompts, size.pairs, parsedFraction) : null;
 
-  const issueFor = (field: string) => issues.filter((i) => i.field === field).map((i) => i.message).join("; ");
+  const issueFor = (field: string) =>
+    issues
+      .filter((i) => i.field === field)
+      .map((i) => i.message)
+      .join("; ");
   const named = new Set(["params.baseModelId", "params.name", "params.rounds", ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -97,7 +115,13 @@ export function TrainRmForm({
     if (res.issues.some((i) => ADVANCED.some((f) => i.field === `params.config.${f.key}`))) setAdvancedOpen(true);
     // Issues shown beside a field are not repeated; the rest go in the summary line.
     const rest = res.issues.filter((i) => !named.has(i.field));
-    setError(res.issues.length === 0 ? res.error : rest.length > 0 ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ") : "Please correct the fields marked below.");
+    setError(
+      res.issues.length === 0
+        ? res.error
+        : rest.length > 0
+          ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")
+          : "Please correct the fields marked below.",
+    );
   }
 
   const fieldError = (field: string) => {
@@ -113,6 +137,7 @@ export function TrainRmForm({
     const field = `params.config.${f.key}`;
     const def = DEFAULT_REWARD_CONFIG[f.key];
     const helpId = `help-${f.key}`;
+    const isFraction = f.key === "validationFraction";
     if (f.type === "bool") {
       return (
         <div key={f.key} className="flex flex-col gap-1 text-sm">
@@ -137,7 +162,9 @@ export function TrainRmForm({
             step={f.type === "int" ? 1 : "any"}
             min={f.min}
             max={f.max}
-            defaultValue={String(def)}
+            {...(isFraction
+              ? { value: fraction, onChange: (e: React.ChangeEvent<HTMLInputElement>) => setFraction(e.target.value) }
+              : { defaultValue: String(def) })}
             required
             aria-describedby={helpId}
             aria-invalid={issueFor(field) ? true : undefined}
@@ -145,7 +172,10 @@ export function TrainRmForm({
           />
         </label>
         <span id={helpId} className="max-w-xs text-xs text-slate-500">
-          {REWARD_CONFIG_HELP[f.key]} Default: {String(def)}.
+          {REWARD_CONFIG_HELP[f.key]}{" "}
+          {isFraction && suggestedFraction !== def
+            ? `Suggested for this project: ${suggestedFraction}, to hold out enough prompts (the setting's default is ${String(def)}).`
+            : `Default: ${String(def)}.`}
         </span>
         {fieldError(field)}
       </div>
@@ -168,15 +198,22 @@ export function TrainRmForm({
           </select>
         </label>
         <span id="help-base" className="text-xs text-slate-500">
-          The backbone starts from this policy; a score head is added on its last hidden state. Default: the model this project&apos;s completions were
-          sampled from.
+          The backbone starts from this policy; a score head is added on its last hidden state. Default: the model this project&apos;s completions were sampled
+          from.
         </span>
         {fieldError("params.baseModelId")}
       </div>
       <div className="flex flex-col gap-1 text-sm">
         <label className="flex flex-col gap-1">
           Name (optional)
-          <input name="name" type="text" maxLength={200} className={`${input} max-w-md`} placeholder="default: rm-<project>-<job id>" aria-describedby="help-name" />
+          <input
+            name="name"
+            type="text"
+            maxLength={200}
+            className={`${input} max-w-md`}
+            placeholder="default: rm-<project>-<job id>"
+            aria-describedby="help-name"
+          />
         </label>
         <span id="help-name" className="text-xs text-slate-500">
           The registry name of the trained model; letters, digits and . _ - @ : / + only.
@@ -187,14 +224,20 @@ export function TrainRmForm({
       <div className="flex flex-col gap-1 text-sm">
         <label className="flex flex-col gap-1">
           Rankings from
-          <select name="rounds" className={`${input} max-w-md`} defaultValue={DEFAULT_ROUNDS} aria-describedby="help-rounds">
+          <select
+            name="rounds"
+            className={`${input} max-w-md`}
+            value={rounds}
+            onChange={(e) => setRounds(e.target.value as RoundsChoice)}
+            aria-describedby="help-rounds"
+          >
             <option value="all">{latestRound > 1 ? `every round (1–${latestRound})` : "every round"}</option>
             <option value="latest">{`the latest round only (round ${latestRound})`}</option>
           </select>
         </label>
         <span id="help-rounds" className="text-xs text-slate-500">
-          Which rounds of this project&apos;s loop the reward model learns from: every round&apos;s rankings, or only those of the latest round&apos;s
-          tasks (sampled from the newest policy). Default: every round.
+          Which rounds of this project&apos;s loop the reward model learns from: every round&apos;s rankings, or only those of the latest round&apos;s tasks
+          (sampled from the newest policy). Default: every round.
         </span>
         {fieldError("params.rounds")}
       </div>
@@ -202,6 +245,7 @@ export function TrainRmForm({
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-sm font-medium">Training</legend>
         <div className="flex flex-wrap items-start gap-4">{BASIC.map(renderField)}</div>
+        <HeldOutPreview size={size} heldOut={heldOut} />
       </fieldset>
       <details className="flex flex-col gap-2" open={advancedOpen} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
         <summary className="cursor-pointer text-sm font-medium">Advanced</summary>
@@ -223,5 +267,24 @@ export function TrainRmForm({
         )}
       </div>
     </form>
+  );
+}
+
+/** What the validation fraction will hold out of the chosen rankings, and the warning when it is too little. */
+function HeldOutPreview({ size, heldOut }: { size: TrainingSetSize; heldOut: ReturnType<typeof expectedHeldOut> | null }) {
+  return (
+    <div className="flex flex-col gap-1 text-xs" data-testid="held-out-preview" aria-live="polite">
+      <span className="text-slate-600">
+        {`Rankings to learn from: ${size.rankings} (${size.prompts} prompt${size.prompts === 1 ? "" : "s"}, ${size.pairs} pair${size.pairs === 1 ? "" : "s"}; a pair is one "A ranked above B" a ranking implies).`}
+        {heldOut &&
+          heldOut.prompts > 0 &&
+          ` Held out for evaluation: ${heldOut.prompts} prompt${heldOut.prompts === 1 ? "" : "s"}, about ${heldOut.pairs} pairs.`}
+      </span>
+      {heldOut?.warning && (
+        <span role="note" className="max-w-3xl text-amber-800" data-testid="held-out-warning">
+          ⚠ {heldOut.warning}
+        </span>
+      )}
+    </div>
   );
 }

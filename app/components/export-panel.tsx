@@ -1,7 +1,9 @@
 "use client";
 
 // Builds the download link of GET /api/projects/[id]/export from the chosen format and pair mode.
-import { useState } from "react";
+// A click asks the route first: when there is nothing to export (409 "no rankings to export …")
+// the panel shows that message instead of downloading an empty file.
+import { useState, type MouseEvent } from "react";
 
 const FORMATS = [
   ["trl", "trl — {prompt, chosen, rejected} strings"],
@@ -22,6 +24,35 @@ export function ExportPanel({ projectId }: { projectId: number }) {
   if (format !== "rankings") query.set("pairs", pairs);
   if (includeNone) query.set("includeNoneAcceptable", "true");
   const href = `/api/projects/${projectId}/export?${query}`;
+  const [checking, setChecking] = useState(false);
+  // The error of the last click, shown only while the options are the ones it was about.
+  const [failed, setFailed] = useState<{ href: string; message: string } | null>(null);
+  const error = failed?.href === href ? failed.message : null;
+
+  async function download(e: MouseEvent<HTMLAnchorElement>) {
+    e.preventDefault();
+    setChecking(true);
+    setFailed(null);
+    try {
+      const res = await fetch(href);
+      if (!res.ok) {
+        const data = (await res.json().catch(() => null)) as { error?: string } | null;
+        setFailed({ href, message: data?.error ?? `${res.status} ${res.statusText}` });
+        return;
+      }
+      // Something to export: let the browser stream the download itself (no copy in memory).
+      await res.body?.cancel();
+      const a = document.createElement("a");
+      a.href = href;
+      a.download = "";
+      a.click();
+    } catch (err) {
+      setFailed({ href, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setChecking(false);
+    }
+  }
+
   return (
     <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="export-panel">
       <label className="flex flex-col gap-1 text-sm">
@@ -36,7 +67,12 @@ export function ExportPanel({ projectId }: { projectId: number }) {
       </label>
       <label className="flex flex-col gap-1 text-sm">
         Pairs
-        <select value={pairs} disabled={format === "rankings"} onChange={(e) => setPairs(e.target.value)} className="rounded border border-slate-300 px-2 py-1 disabled:opacity-50">
+        <select
+          value={pairs}
+          disabled={format === "rankings"}
+          onChange={(e) => setPairs(e.target.value)}
+          className="rounded border border-slate-300 px-2 py-1 disabled:opacity-50"
+        >
           {PAIRS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -48,9 +84,21 @@ export function ExportPanel({ projectId }: { projectId: number }) {
         <input type="checkbox" checked={includeNone} onChange={(e) => setIncludeNone(e.target.checked)} />
         Include &ldquo;none acceptable&rdquo; rankings
       </label>
-      <a href={href} download className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700" data-testid="export-link">
-        Download JSONL
+      <a
+        href={href}
+        download
+        onClick={(e) => void download(e)}
+        aria-disabled={checking}
+        className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 aria-disabled:opacity-50"
+        data-testid="export-link"
+      >
+        {checking ? "Preparing…" : "Download JSONL"}
       </a>
+      {error && (
+        <p role="alert" className="basis-full rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="export-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -165,8 +165,9 @@ describe("GET /api/projects/[id]/export", () => {
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[0])).toMatchObject({ source: "imported", none_acceptable: false, groups: [[expect.any(Number)], [expect.any(Number)]] });
 
+    // Nothing to export is an error, not an empty file (more in export-empty.test.ts).
     const empty = await admin.fetch(url(emptyProjectId));
-    expect(empty.status).toBe(200);
-    expect(await empty.text()).toBe("");
+    expect(empty.status).toBe(409);
+    expect(await empty.json()).toMatchObject({ error: expect.stringMatching(/^no rankings to export \(format=trl, pairs=all, includeNoneAcceptable=false\)/) });
   });
 });

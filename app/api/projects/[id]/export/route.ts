@@ -8,12 +8,16 @@
 //
 // The body streams (rows are read from the database in batches as the client reads) with
 // `Content-Disposition: attachment; filename="<project>-<format>[-<pairs>].jsonl"`.
-// Answers 400 {error, issues} on a bad parameter, 401 signed out, 403 annotators, 404 no such project.
+// Answers 400 {error, issues} on a bad parameter, 401 signed out, 403 annotators, 404 no such project,
+// and 409 {error, filters, rankings: {rankings, noneAcceptable}} when there is nothing to write: the
+// error says "no rankings to export", names the filters and why (no rankings yet, all "none
+// acceptable", or rankings that give no pair), instead of an empty file.
 import { z } from "zod";
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { notFound, parseId, parseQuery } from "@/lib/http";
+import { emptyExportMessage, exportRankingCounts } from "@/lib/datasets/empty-export";
 import { EXPORT_FORMATS, exportFileName, exportStream } from "@/lib/datasets/export";
 import { PAIR_MODES, type PairMode } from "@/lib/labeling/pairs";
 import { getProject } from "@/lib/projects";
@@ -41,7 +45,30 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const options = parseQuery(request.url, querySchema);
   if (options instanceof Response) return options;
   const filename = exportFileName(project.name, options);
-  return new Response(exportStream(db, project.id, options), {
+  // Read the first chunk before answering: an export with no row is an error, not an empty file.
+  const reader = exportStream(db, project.id, options).getReader();
+  const first = await reader.read();
+  if (first.done) {
+    const counts = exportRankingCounts(db, project.id);
+    return Response.json(
+      { error: emptyExportMessage(project.name, options, counts, "query"), filters: options, rankings: counts },
+      { status: 409, headers: { "cache-control": "no-store" } },
+    );
+  }
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(first.value);
+    },
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
     headers: {
       "content-type": "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="${filename}"`,

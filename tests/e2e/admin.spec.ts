@@ -71,7 +71,11 @@ test("an admin creates a user and a project, imports a file and sees its tasks",
 
   // A bad file imports nothing and names its lines.
   const importForm = page.getByRole("form", { name: "Import a file" });
+  await expect(importForm.getByTestId("file-drop")).toContainText("Choose a file");
   await importForm.getByLabel("JSONL file").setInputFiles({ name: "bad.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(BAD) });
+  // The picker names the chosen file and its size.
+  await expect(importForm.getByTestId("file-drop-name")).toHaveText(`bad.jsonl (${Buffer.byteLength(BAD)} B)`);
+  await importForm.screenshot({ path: test.info().outputPath("import-form-file-chosen.png") });
   await importForm.getByLabel("Format").selectOption("palate");
   await importForm.getByRole("button", { name: "Import" }).click();
   const errors = page.getByTestId("import-errors");
@@ -98,7 +102,15 @@ test("an admin creates a user and a project, imports a file and sees its tasks",
   await expect(link).toHaveAttribute("href", /format=trl&pairs=best-vs-rest&includeNoneAcceptable=true$/);
   const href = (await link.getAttribute("href"))!;
   const download = await page.request.get(`${app.url}${href}`);
-  expect(download.status()).toBe(200);
+  expect(download.status()).toBe(409);
+  // No rankings yet: the panel says so instead of downloading an empty file; changing an option clears it.
+  await link.click();
+  await expect(page.getByTestId("export-error")).toHaveText(
+    'no rankings to export (format=trl, pairs=best-vs-rest, includeNoneAcceptable=true): project "Colours and greetings" has no rankings yet',
+  );
+  await exportPanel.screenshot({ path: test.info().outputPath("export-panel-nothing-to-export.png") });
+  await exportPanel.getByLabel("Pairs").selectOption("adjacent");
+  await expect(page.getByTestId("export-error")).toHaveCount(0);
 
   // The research view of a task shows its completions.
   await tasks.getByRole("link").first().click();

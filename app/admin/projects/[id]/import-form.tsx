@@ -4,6 +4,7 @@
 // every invalid line with its number and reason (nothing is imported then).
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FileDrop } from "./file-drop";
 
 interface ImportAnswer {
   imported?: { tasks: number; rankings: number };
@@ -48,10 +49,7 @@ export function ImportForm({ projectId }: { projectId: number }) {
   return (
     <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4">
       <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3" aria-label="Import a file">
-        <label className="flex flex-col gap-1 text-sm">
-          JSONL file
-          <input name="file" type="file" accept=".jsonl,.json,.txt,application/jsonl,application/x-ndjson" required className="text-sm" />
-        </label>
+        <FileDrop name="file" label="JSONL file" accept=".jsonl,.json,.txt,application/jsonl,application/x-ndjson" hint="or drop a .jsonl file here" />
         <label className="flex flex-col gap-1 text-sm">
           Format
           <select name="format" defaultValue="palate" className="rounded border border-slate-300 px-2 py-1">

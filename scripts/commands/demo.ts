@@ -29,7 +29,9 @@ serves it, with a job worker, on $PORT (default 3000).
       if (model) {
         const started = Date.now();
         const tasks = await generateDemoTasks(db, result.project, model, process.env.PALATE_DATA_DIR ?? dirname(dbPath));
-        console.log(`Seeded ${dbPath}: project "${result.project.name}" with ${tasks} tasks sampled from ${model.name} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        console.log(
+          `Seeded ${dbPath}: project "${result.project.name}" with ${tasks} tasks sampled from ${model.name} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        );
       } else {
         console.log(`Seeded ${dbPath}: project "${result.project.name}" with ${result.tasks} fixed tasks (${DEFAULT_MODEL_PATH} is missing).`);
       }
@@ -38,13 +40,23 @@ serves it, with a job worker, on $PORT (default 3000).
     }
     db.$client.close();
     console.log(`Demo accounts (password "${DEMO_PASSWORD}"):`);
-    for (const a of result.accounts) console.log(`  ${a.email.padEnd(28)} ${a.role}`);
+    for (const line of accountLines(result.accounts)) console.log(line);
     if (values["no-serve"]) return 0;
     buildIfNeeded();
     const port = Number(values.port ?? process.env.PORT ?? 3000);
     const app = await startApp({ dbPath, port });
-    console.log(`Palate is running at http://localhost:${port} — sign in at http://localhost:${port}/login`);
-    await serveUntilStopped(app, startWorker({ dbPath }));
+    const worker = startWorker({ dbPath });
+    // Said again once the app listens: the build's output has pushed the first list off screen.
+    const url = `http://localhost:${port}`;
+    console.log("");
+    console.log(`Palate is running at ${url} (Ctrl+C stops it).`);
+    console.log(`Sign in at ${url}/login with a demo account, password "${DEMO_PASSWORD}":`);
+    for (const line of accountLines(result.accounts)) console.log(line);
+    await serveUntilStopped(app, worker);
     return 0;
   },
 };
+
+function accountLines(accounts: readonly { email: string; role: string }[]): string[] {
+  return accounts.map((a) => `  ${a.email.padEnd(28)} ${a.role}`);
+}

@@ -198,6 +198,7 @@ test("a reward model trained on the form's defaults shows its held-out accuracy 
   await expect(form.getByTestId("held-out-warning")).toHaveCount(0);
   await form.getByLabel("Validation fraction").fill("0.3");
   await expect(form.getByTestId("held-out-warning")).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("train-rm-form.png"), fullPage: true });
 
   // Every other setting at its default; only the base model and a name are chosen.
   await form.getByLabel("Base model").selectOption(String(baseModelId));
@@ -244,4 +245,5 @@ test("a reward model trained on the form's defaults shows its held-out accuracy 
   await expect(results.getByTestId("score-value").first()).toHaveText(/^-?\d+\.\d{3}$/);
   const values = (await results.getByTestId("score-value").allTextContents()).map(Number);
   expect([...values].sort((a, b) => b - a)).toEqual(values);
+  await page.screenshot({ path: test.info().outputPath("reward-model-page.png"), fullPage: true });
 });

@@ -22,13 +22,20 @@ export default async function AnnotatePage() {
         </Link>
       </div>
       {projects.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">No projects yet. An admin has to import some prompts first.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
+          No projects yet. An admin has to import some prompts first.
+        </p>
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2" data-testid="queue-projects">
           {projects.map((p) => {
             const done = p.left === 0;
             return (
-              <li key={p.projectId} className="flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="queue-project" data-project-id={p.projectId}>
+              <li
+                key={p.projectId}
+                className="flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+                data-testid="queue-project"
+                data-project-id={p.projectId}
+              >
                 <h2 className="font-semibold text-slate-900">{p.name}</h2>
                 <p className="mt-1 text-xs text-slate-500">
                   {p.totalTasks} tasks · {p.completionsPerTask} completions each · {p.redundancy} annotators per task

@@ -17,6 +17,8 @@
 // was confirmed (`submitBlocker`). The state is kept in localStorage between reloads
 // (`storedDraft` / `restoreDraft`).
 
+import { normalizeCompletionText } from "./identical";
+
 export interface DraftRow {
   id: number;
   tiedAbove: boolean;
@@ -29,16 +31,11 @@ export type Twins = ReadonlyMap<number, readonly number[]>;
 
 const NO_TWINS: Twins = new Map();
 
-/** The text two completions must share to count as identical. */
-export function sameTextKey(text: string): string {
-  return text.trim().replace(/\s+/g, " ");
-}
-
-/** The sets of completions with identical text, each in the given (display) order; sets of one are left out. */
+/** The sets of completions with identical text (identical.ts's rule), each in the given (display) order; sets of one are left out. */
 export function identicalSets(completions: readonly { id: number; text: string }[]): number[][] {
   const byText = new Map<string, number[]>();
   for (const c of completions) {
-    const key = sameTextKey(c.text);
+    const key = normalizeCompletionText(c.text);
     byText.set(key, [...(byText.get(key) ?? []), c.id]);
   }
   return [...byText.values()].filter((ids) => ids.length > 1);
@@ -121,7 +118,11 @@ export function moveTo(draft: Draft, id: number, target: number, twins: Twins = 
   const from = draft.findIndex((r) => r.id === block[0]);
   if (from < 0) return [...draft];
   let rest: DraftRow[] = [...draft];
-  for (const member of block) rest = without(rest, rest.findIndex((r) => r.id === member));
+  for (const member of block)
+    rest = without(
+      rest,
+      rest.findIndex((r) => r.id === member),
+    );
   // Moving down, the block's own rows no longer stand before the target.
   const down = target > from;
   let at = Math.max(0, Math.min(rest.length, down ? target - (block.length - 1) : target));

@@ -13,7 +13,13 @@ export const dynamic = "force-dynamic";
 
 const ID = /^[1-9][0-9]{0,9}$/;
 
-export default async function RankPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ task?: string | string[] }> }) {
+export default async function RankPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<{ task?: string | string[] }>;
+}) {
   const { projectId } = await params;
   const { task } = await searchParams;
   const taskParam = typeof task === "string" ? task : undefined;

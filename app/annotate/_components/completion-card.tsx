@@ -134,30 +134,30 @@ export function CompletionCard(props: CompletionCardProps) {
           </span>
         </span>
       </header>
-        {flagMenuOpen && (
-          <div
-            ref={menuRef}
-            role="group"
-            aria-label={`Flags of completion ${letter}`}
-            data-testid="flag-menu"
-            onKeyDown={(e) => {
-              if (e.key === "Escape" || e.key === "f" || e.key === "F") {
-                e.preventDefault();
-                e.stopPropagation();
-                props.onFlagMenu(false);
-              }
-            }}
-            className="mx-3 mt-2 rounded-lg border border-slate-200 bg-white p-2 sm:absolute sm:top-11 sm:right-3 sm:z-20 sm:mx-0 sm:mt-0 sm:w-52 sm:shadow-lg"
-          >
-            {FLAG_ORDER.map((f) => (
-              <label key={f} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-slate-50">
-                <input type="checkbox" checked={flags.includes(f)} onChange={() => props.onToggleFlag(f)} data-testid={`flag-${f}`} className="accent-rose-600" />
-                {FLAG_LABELS[f]}
-              </label>
-            ))}
-            <p className={`${KBD_HINT} px-2 pt-1 text-xs text-slate-500`}>Space toggles · Esc closes</p>
-          </div>
-        )}
+      {flagMenuOpen && (
+        <div
+          ref={menuRef}
+          role="group"
+          aria-label={`Flags of completion ${letter}`}
+          data-testid="flag-menu"
+          onKeyDown={(e) => {
+            if (e.key === "Escape" || e.key === "f" || e.key === "F") {
+              e.preventDefault();
+              e.stopPropagation();
+              props.onFlagMenu(false);
+            }
+          }}
+          className="mx-3 mt-2 rounded-lg border border-slate-200 bg-white p-2 sm:absolute sm:top-11 sm:right-3 sm:z-20 sm:mx-0 sm:mt-0 sm:w-52 sm:shadow-lg"
+        >
+          {FLAG_ORDER.map((f) => (
+            <label key={f} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-slate-50">
+              <input type="checkbox" checked={flags.includes(f)} onChange={() => props.onToggleFlag(f)} data-testid={`flag-${f}`} className="accent-rose-600" />
+              {FLAG_LABELS[f]}
+            </label>
+          ))}
+          <p className={`${KBD_HINT} px-2 pt-1 text-xs text-slate-500`}>Space toggles · Esc closes</p>
+        </div>
+      )}
       <div className="px-4 py-3" data-testid="completion-text">
         <Markdown>{text}</Markdown>
       </div>

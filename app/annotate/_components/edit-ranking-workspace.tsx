@@ -9,6 +9,7 @@ import { draftFromGroups, identicalSets, twinsOf, type RankingState } from "@/li
 import { useEditRanking, type EditableRanking } from "../_hooks/use-edit-ranking";
 import { useLayout } from "../_hooks/use-layout";
 import { RankingHeader } from "./ranking-header";
+import { ReadOnlyRanking } from "./ranking-readonly";
 import { RankingShell } from "./ranking-shell";
 import { RankingTask } from "./ranking-task";
 import type { RankingProject } from "./ranking-workspace";
@@ -72,6 +73,9 @@ export function EditRankingWorkspace({ project, taskId }: { project: RankingProj
             Back to my submissions
           </Link>
         </p>
+      )}
+      {phase.kind === "ready" && phase.data.task.projectId === project.id && !phase.data.editable && (
+        <ReadOnlyRanking task={phase.data.task} ranking={phase.data.ranking} />
       )}
       {edit.error && (
         <p role="alert" data-testid="flash" data-kind="error" className="mb-4 rounded-lg bg-rose-50 px-4 py-2 text-sm text-rose-800">

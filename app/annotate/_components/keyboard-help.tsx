@@ -2,7 +2,8 @@
 // (../_hooks/ranking-keys.ts) is the one source for what the keys do and for this list.
 import { keysFor, type RankingMode } from "../_hooks/ranking-keys";
 
-const KBD = "mx-0.5 inline-block min-w-6 rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 text-center font-mono text-xs shadow-[inset_0_-1px_0_rgb(203_213_225)]";
+const KBD =
+  "mx-0.5 inline-block min-w-6 rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 text-center font-mono text-xs shadow-[inset_0_-1px_0_rgb(203_213_225)]";
 
 export function KeyboardHelp({ mode }: { mode: RankingMode }) {
   return (

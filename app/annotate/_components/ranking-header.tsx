@@ -9,7 +9,13 @@ const LAYOUTS: [Layout, string][] = [
   ["side", "Side by side"],
 ];
 
-export function RankingHeader(props: { back: { href: string; label: string }; title: string; children: ReactNode; layout: Layout; onLayout(layout: Layout): void }) {
+export function RankingHeader(props: {
+  back: { href: string; label: string };
+  title: string;
+  children: ReactNode;
+  layout: Layout;
+  onLayout(layout: Layout): void;
+}) {
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2">
       <div className="min-w-0 flex-1">

@@ -11,7 +11,7 @@ export function RankingShell({ header, guidelines, mode, children }: { header: R
   const [showGuidelines, setShowGuidelines] = useState(false);
   const text = guidelines.trim();
   return (
-    <div className="grid grid-cols-1 gap-x-6 gap-y-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
+    <div className="grid grid-cols-1 gap-x-6 gap-y-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:grid-rows-[auto_1fr]">
       <div className="min-w-0 lg:col-start-1">{header}</div>
       <aside className="flex min-h-0 flex-col gap-4 lg:sticky lg:top-4 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:max-h-[calc(100vh-6rem)] lg:self-start">
         <section
@@ -31,11 +31,18 @@ export function RankingShell({ header, guidelines, mode, children }: { header: R
               <span className="text-xs font-normal text-slate-500 lg:hidden">{showGuidelines ? "Hide ▲" : "Show ▼"}</span>
             </button>
           </h2>
-          <div className={`${showGuidelines ? "block" : "hidden"} min-h-0 border-t border-slate-100 px-4 py-3 lg:block lg:overflow-y-auto`} data-testid="guidelines-body">
-            {text ? <Markdown>{text}</Markdown> : <p className="text-sm text-slate-500">This project has no guidelines. Rank the most helpful, correct completion first.</p>}
+          <div
+            className={`${showGuidelines ? "block" : "hidden"} min-h-0 border-t border-slate-100 px-4 py-3 lg:block lg:overflow-y-auto`}
+            data-testid="guidelines-body"
+          >
+            {text ? (
+              <Markdown>{text}</Markdown>
+            ) : (
+              <p className="text-sm text-slate-500">This project has no guidelines. Rank the most helpful, correct completion first.</p>
+            )}
           </div>
         </section>
-        <div className="hidden shrink-0 lg:block pointer-coarse:lg:hidden">
+        <div className="hidden shrink-0 lg:pointer-fine:block">
           <KeyboardHelp mode={mode} />
         </div>
       </aside>

@@ -4,6 +4,7 @@
 // task (keyed by the assignment or the ranking), so its state starts fresh.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Flag, Message } from "@/db/schema";
+import { lettersFor, orderInLetters } from "@/lib/labeling/letters";
 import { submissionOf, submitBlocker, toGroups, twinsOf, type RankingState } from "@/lib/labeling/submission-draft";
 import type { RankingMode, ResolvedKey } from "../_hooks/ranking-keys";
 import type { Layout } from "../_hooks/use-layout";
@@ -15,10 +16,6 @@ import { Conversation } from "./conversation";
 import { KeyboardHelp } from "./keyboard-help";
 import { SortableRanking } from "./sortable-ranking";
 import { SubmitPanel } from "./submit-panel";
-
-export function letterOf(index: number): string {
-  return index < 26 ? String.fromCharCode(65 + index) : `#${index + 1}`;
-}
 
 export interface RankingTaskProps {
   mode: RankingMode;
@@ -61,11 +58,9 @@ export function RankingTask(props: RankingTaskProps) {
   }, [state.order, flagMenuFor]);
 
   const twins = useMemo(() => twinsOf(state.twinSets), [state.twinSets]);
-  const letters = useMemo(() => new Map(task.completions.map((c, i) => [c.id, letterOf(i)])), [task]);
+  const letters = useMemo(() => lettersFor(task.completions.map((c) => c.id)), [task]);
   const texts = useMemo(() => new Map(task.completions.map((c) => [c.id, c.text])), [task]);
-  const summary = toGroups(state.order)
-    .map((g) => g.map((id) => letters.get(id)).join(" = "))
-    .join(" > ");
+  const summary = orderInLetters(toGroups(state.order), letters);
   const blocker = submitBlocker(state, props.original);
 
   const submit = useCallback(async () => {
@@ -174,7 +169,7 @@ export function RankingTask(props: RankingTaskProps) {
         onSkip={(reason) => void skip(reason)}
         onCancelEdit={props.onCancelEdit}
       />
-      <div className="mt-6 hidden sm:pointer-fine:block lg:hidden">
+      <div className="mt-6 hidden sm:max-lg:pointer-fine:block">
         <KeyboardHelp mode={mode} />
       </div>
     </div>

@@ -36,7 +36,14 @@ export function SkipPanel({ busy, onSkip, onCancel }: { busy: boolean; onSkip(re
         <div className="flex flex-col gap-1">
           {REASONS.map((r, i) => (
             <label key={r} className="flex items-center gap-2">
-              <input ref={i === 0 ? first : undefined} type="radio" name="skip-reason" checked={choice === r} onChange={() => setChoice(r)} className="accent-amber-600" />
+              <input
+                ref={i === 0 ? first : undefined}
+                type="radio"
+                name="skip-reason"
+                checked={choice === r}
+                onChange={() => setChoice(r)}
+                className="accent-amber-600"
+              />
               {r}
             </label>
           ))}

@@ -3,20 +3,7 @@
 // DOM), `useRankingKeys` (use-ranking-keys.ts) wires it to the page.
 
 export type KeyAction =
-  | "submit"
-  | "confirm"
-  | "toggleNone"
-  | "comment"
-  | "skip"
-  | "layout"
-  | "focusNext"
-  | "focusPrev"
-  | "moveUp"
-  | "moveDown"
-  | "place"
-  | "tie"
-  | "untie"
-  | "flags";
+  "submit" | "confirm" | "toggleNone" | "comment" | "skip" | "layout" | "focusNext" | "focusPrev" | "moveUp" | "moveDown" | "place" | "tie" | "untie" | "flags";
 
 export type RankingMode = "queue" | "edit";
 

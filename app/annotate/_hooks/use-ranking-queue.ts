@@ -89,7 +89,8 @@ export function useRankingQueue(projectId: number) {
   );
 
   const skip = useCallback(
-    (payload: AssignmentPayload, reason: string) => act(() => callApi(`/api/tasks/${payload.task.id}/skip`, "POST", { reason }), "Skipped. Here is the next task."),
+    (payload: AssignmentPayload, reason: string) =>
+      act(() => callApi(`/api/tasks/${payload.task.id}/skip`, "POST", { reason }), "Skipped. Here is the next task."),
     [act],
   );
 

@@ -32,9 +32,11 @@ describe("a ranking is an act", () => {
     expect(submitBlocker(fresh)).toBe(UNTOUCHED_REASON);
     expect(UNTOUCHED_REASON).toMatch(/move, place or tie at least one completion, or press “Confirm this order”/i);
     // flags, none acceptable and a comment are not a ranking
-    expect(submitBlocker(run({ type: "toggleFlag", id: 2, flag: "harmful", order: FLAGS }, { type: "noneAcceptable", value: true }, { type: "comment", value: "meh" }))).toBe(
-      UNTOUCHED_REASON,
-    );
+    expect(
+      submitBlocker(
+        run({ type: "toggleFlag", id: 2, flag: "harmful", order: FLAGS }, { type: "noneAcceptable", value: true }, { type: "comment", value: "meh" }),
+      ),
+    ).toBe(UNTOUCHED_REASON);
   });
 
   it("a move, a place, a tie or an untie that changes the groups makes it submittable", () => {
@@ -88,7 +90,13 @@ describe("a ranking is an act", () => {
 
 describe("drafts kept across reloads", () => {
   const half = (): RankingState =>
-    run({ type: "move", id: 4, to: 0 }, { type: "tie", id: 2 }, { type: "toggleFlag", id: 2, flag: "factually_wrong", order: FLAGS }, { type: "noneAcceptable", value: true }, { type: "comment", value: "half done" });
+    run(
+      { type: "move", id: 4, to: 0 },
+      { type: "tie", id: 2 },
+      { type: "toggleFlag", id: 2, flag: "factually_wrong", order: FLAGS },
+      { type: "noneAcceptable", value: true },
+      { type: "comment", value: "half done" },
+    );
 
   it("are keyed by user and assignment", () => {
     expect(draftStorageKey(3, 17)).toBe("palate.rankingDraft.3.17");

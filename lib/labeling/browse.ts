@@ -1,15 +1,18 @@
-// Read-only views for admins and researchers: a project's tasks with their ranking counts,
+// Read-only views for admins and researchers: a project's tasks with their ranking counts
+// (searched, filtered, sorted and paged by a TaskQuery: task-filter.ts, task-filter-query.ts),
 // and one task with every ranking (groups, flags, annotator, comment, seconds) and tallies.
 // A task's rankings come with the order each annotator saw the completions in (their letters)
 // and the earlier versions of edited rankings (the audit trail).
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { assignments, completions, prompts, rankingFlags, rankings, tasks, users, type Flag, type Message } from "../../db/schema";
+import { assignments, completions, projects, prompts, rankingFlags, rankings, tasks, users, type Flag, type Message } from "../../db/schema";
 import { getTask, type TaskView } from "../tasks";
 import { annotatorOrder } from "./assignment-view";
 import type { LetterScheme } from "./letters";
 import { rankingRevisionsOf, type RankingRevision } from "./ranking-edit";
 import { completionTallies, headToHead, type CompletionTally } from "./stats";
+import { DEFAULT_TASK_QUERY, type TaskQuery } from "./task-filter";
+import { agreementOf, matchingTasks, projectTaskCount, type TaskAgreement } from "./task-filter-query";
 
 export interface TaskRow {
   id: number;
@@ -23,6 +26,16 @@ export interface TaskRow {
   skips: number;
   /** Rankings edited after submission (version above 1). */
   edited: number;
+  /** Flags over the task's rankings. */
+  flags: number;
+  /** Rankings marked "none acceptable". */
+  noneAcceptable: number;
+  /** The loop's round the task belongs to (its completions' highest metadata.round, 1 when unset). */
+  round: number;
+  /** Agreement between the task's annotators, as on the quality page; rate null below two annotators. */
+  agreement: TaskAgreement;
+  /** The models that wrote its completions (null: imported or unknown). */
+  models: (string | null)[];
 }
 
 /** The last user turn of a conversation, on one line, at most `max` characters. */
@@ -33,48 +46,51 @@ export function promptPreview(messages: readonly Message[], max = 140): string {
 }
 
 export interface TaskPage {
+  /** Tasks that match the query. */
   total: number;
+  /** Tasks in the project, filters aside. */
+  projectTotal: number;
   offset: number;
   limit: number;
   tasks: TaskRow[];
 }
 
-/** One page of a project's tasks in creation order, each with its completion, ranking, assignment and skip counts. */
-export function listProjectTasks(db: Db, projectId: number, { offset = 0, limit = 50 }: { offset?: number; limit?: number } = {}): TaskPage {
-  const total = db.select({ n: count() }).from(tasks).where(eq(tasks.projectId, projectId)).get()?.n ?? 0;
-  const rows = db
-    .select({ id: tasks.id, promptId: tasks.promptId, messages: prompts.messages })
-    .from(tasks)
-    .innerJoin(prompts, eq(prompts.id, tasks.promptId))
-    .where(eq(tasks.projectId, projectId))
-    .orderBy(asc(tasks.id))
-    .limit(limit)
-    .offset(offset)
-    .all();
-  const ids = rows.map((r) => r.id);
-  const countBy = <T extends { taskId: number; n: number }>(list: T[]) => new Map(list.map((r) => [r.taskId, r.n]));
-  const none = new Map<number, number>();
-  const completionCounts =
+/**
+ * One page of a project's tasks that match `query` (search, filters, sort: task-filter.ts), each
+ * with its completion, ranking, flag, assignment and skip counts, round and annotator agreement.
+ * With no query: every task in creation order, 50 to a page.
+ */
+export function listProjectTasks(db: Db, projectId: number, query: Partial<TaskQuery> = {}): TaskPage {
+  const full: TaskQuery = { ...DEFAULT_TASK_QUERY, ...query };
+  const { offset, limit } = full;
+  const redundancy = db.select({ r: projects.redundancy }).from(projects).where(eq(projects.id, projectId)).get()?.r ?? 1;
+  const matched = matchingTasks(db, projectId, redundancy, full);
+  const pageFacts = matched.slice(offset, offset + limit);
+  const ids = pageFacts.map((r) => r.id);
+  const agreements = agreementOf(db, ids);
+  const messagesBy =
     ids.length === 0
-      ? none
-      : countBy(
-          db.select({ taskId: completions.taskId, n: count() }).from(completions).where(inArray(completions.taskId, ids)).groupBy(completions.taskId).all(),
-        );
-  const rankingCounts =
-    ids.length === 0
-      ? none
-      : countBy(db.select({ taskId: rankings.taskId, n: count() }).from(rankings).where(inArray(rankings.taskId, ids)).groupBy(rankings.taskId).all());
-  const editedCounts =
-    ids.length === 0
-      ? none
-      : countBy(
+      ? new Map<number, Message[]>()
+      : new Map(
           db
-            .select({ taskId: rankings.taskId, n: count() })
-            .from(rankings)
-            .where(and(inArray(rankings.taskId, ids), sql`${rankings.version} > 1`))
-            .groupBy(rankings.taskId)
-            .all(),
+            .select({ id: tasks.id, messages: prompts.messages })
+            .from(tasks)
+            .innerJoin(prompts, eq(prompts.id, tasks.promptId))
+            .where(inArray(tasks.id, ids))
+            .all()
+            .map((r) => [r.id, r.messages]),
         );
+  const completionRows =
+    ids.length === 0
+      ? []
+      : db
+          .select({ taskId: completions.taskId, model: completions.model })
+          .from(completions)
+          .where(inArray(completions.taskId, ids))
+          .orderBy(asc(completions.taskId), asc(completions.position))
+          .all();
+  const modelsBy = new Map<number, (string | null)[]>();
+  for (const c of completionRows) modelsBy.set(c.taskId, [...(modelsBy.get(c.taskId) ?? []), c.model]);
   const assignmentCounts =
     ids.length === 0
       ? []
@@ -90,20 +106,30 @@ export function listProjectTasks(db: Db, projectId: number, { offset = 0, limit 
           .all();
   const assignmentBy = new Map(assignmentCounts.map((r) => [r.taskId, r]));
   return {
-    total,
+    total: matched.length,
+    projectTotal: projectTaskCount(db, projectId),
     offset,
     limit,
-    tasks: rows.map((r) => ({
-      id: r.id,
-      promptId: r.promptId,
-      preview: promptPreview(r.messages),
-      turns: r.messages.length,
-      completions: completionCounts.get(r.id) ?? 0,
-      rankings: rankingCounts.get(r.id) ?? 0,
-      activeAssignments: Number(assignmentBy.get(r.id)?.active ?? 0),
-      skips: Number(assignmentBy.get(r.id)?.skipped ?? 0),
-      edited: editedCounts.get(r.id) ?? 0,
-    })),
+    tasks: pageFacts.map((r) => {
+      const messages = messagesBy.get(r.id) ?? [];
+      const models = modelsBy.get(r.id) ?? [];
+      return {
+        id: r.id,
+        promptId: r.promptId,
+        preview: promptPreview(messages),
+        turns: messages.length,
+        completions: models.length,
+        rankings: r.rankings,
+        activeAssignments: Number(assignmentBy.get(r.id)?.active ?? 0),
+        skips: Number(assignmentBy.get(r.id)?.skipped ?? 0),
+        edited: r.edited,
+        flags: r.flags,
+        noneAcceptable: r.noneAcceptable,
+        round: r.round,
+        agreement: agreements.get(r.id) ?? { rate: null, agreed: 0, total: 0 },
+        models: [...new Set(models)],
+      };
+    }),
   };
 }
 

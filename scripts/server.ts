@@ -128,10 +128,10 @@ export async function startApp(options: {
 }
 
 /** Starts `palate worker` on the same database (the job runner that goes with the app). */
-export function startWorker(options: { dbPath: string; env?: NodeJS.ProcessEnv; quiet?: boolean }): ChildProcess {
+export function startWorker(options: { dbPath: string; env?: NodeJS.ProcessEnv; quiet?: boolean; pipeStdout?: boolean }): ChildProcess {
   return spawn(process.execPath, [join(projectRoot, "scripts", "palate.mjs"), "worker"], {
     cwd: projectRoot,
-    stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit"],
+    stdio: ["ignore", options.pipeStdout ? "pipe" : options.quiet ? "ignore" : "inherit", "inherit"],
     env: { ...process.env, ...options.env, PALATE_DB: resolve(options.dbPath) },
   });
 }

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { dirname } from "node:path";
 import { openDb, databasePath } from "../../db/client";
 import { generateDemoTasks } from "../../lib/demo/generate-demo-tasks";
@@ -44,8 +45,14 @@ serves it, with a job worker, on $PORT (default 3000).
     if (values["no-serve"]) return 0;
     buildIfNeeded();
     const port = Number(values.port ?? process.env.PORT ?? 3000);
-    const app = await startApp({ dbPath, port });
-    const worker = startWorker({ dbPath });
+    const worker = startWorker({ dbPath, pipeStdout: true });
+    let app;
+    try {
+      [app] = await Promise.all([startApp({ dbPath, port }), workerReady(worker)]);
+    } catch (err) {
+      worker.kill("SIGTERM");
+      throw err;
+    }
     // Said again once the app listens: the build's output has pushed the first list off screen.
     const url = `http://localhost:${port}`;
     console.log("");
@@ -59,4 +66,29 @@ serves it, with a job worker, on $PORT (default 3000).
 
 function accountLines(accounts: readonly { email: string; role: string }[]): string[] {
   return accounts.map((a) => `  ${a.email.padEnd(28)} ${a.role}`);
+}
+
+/**
+ * Passes the worker's output through and resolves once it says it is ready (or exits, or after
+ * 60 s), so that the closing message comes after the worker's "ready" line, not before it.
+ */
+function workerReady(worker: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    let seen = "";
+    let ready = false;
+    const finish = () => {
+      ready = true;
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(finish, 60_000);
+    timer.unref();
+    worker.stdout?.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      if (ready) return;
+      seen = (seen + chunk.toString("utf8")).slice(-4096);
+      if (/\bready \(pid \d+/.test(seen)) finish();
+    });
+    worker.once("exit", finish);
+  });
 }

@@ -79,7 +79,7 @@ export function SubmitPanel({ commentRef, ...props }: SubmitPanelProps) {
                 Cancel
               </button>
             )}
-            {mode === "queue" && (
+            {mode === "queue" && (props.confirmed || blocker !== null) && (
               <button
                 type="button"
                 onClick={props.onConfirm}

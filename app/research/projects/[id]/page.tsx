@@ -3,6 +3,8 @@ import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjectTasks } from "@/lib/labeling/browse";
+import { parseTaskQuery } from "@/lib/labeling/task-filter";
+import { taskFilterOptions } from "@/lib/labeling/task-filter-query";
 import { listModels } from "@/lib/models/registry";
 import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
 import { projectScoredModels } from "@/lib/reward/scores";
@@ -12,7 +14,7 @@ import { DataTable } from "@/app/components/data-table";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
-import { TaskTable } from "@/app/components/task-table";
+import { TaskList } from "@/app/components/task-list";
 import { fixed, rewardModelInfo } from "@/app/components/reward-model-info";
 import { HeldOutAccuracyView } from "@/app/components/held-out-accuracy";
 import { RoundsTable } from "./rounds-table";
@@ -20,7 +22,7 @@ import { ScoreButton } from "./score-button";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ offset?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function ResearchProjectPage({ params, searchParams }: Props) {
   const { id: rawId } = await params;
@@ -29,7 +31,8 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
   const id = stats.project.id;
   const db = getDb();
   const { project } = stats;
-  const offset = Math.max(0, Number((await searchParams).offset) || 0);
+  // The task list's search, filters, sort and page (bad values are ignored and named above the list).
+  const taskQuery = parseTaskQuery(await searchParams);
   const scored = new Map(projectScoredModels(db, id).map((m) => [m.id, m.scored]));
   const rewardModels = listModels(db)
     .filter((m) => m.kind === "reward" && m.projectId === id)
@@ -129,9 +132,7 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
                 <td className="pr-3">{info.round ?? "—"}</td>
                 <td className="pr-3">{refName(info.startPolicy)}</td>
                 <td className="pr-3">{refName(info.rewardModel)}</td>
-                <td className="pr-3 font-mono">
-                  {info.evaluation ? `${fixed(info.evaluation.scores)} / ${fixed(info.evaluation.scores_reference)}` : "—"}
-                </td>
+                <td className="pr-3 font-mono">{info.evaluation ? `${fixed(info.evaluation.scores)} / ${fixed(info.evaluation.scores_reference)}` : "—"}</td>
                 <td className="pr-3 font-mono">{fixed(info.evaluation?.kl)}</td>
               </tr>
             ))}
@@ -141,8 +142,8 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
       <section className="flex flex-col gap-2" aria-label="Rounds">
         <h2 className="text-lg font-medium">Rounds</h2>
         <p className="max-w-3xl text-sm text-slate-600">
-          Round 1 is what the SFT model (or an import) wrote; each later round samples from a PPO policy, mixed with the model it started from so
-          the annotators rank the two head to head. Start the next round from a PPO policy&apos;s page.
+          Round 1 is what the SFT model (or an import) wrote; each later round samples from a PPO policy, mixed with the model it started from so the annotators
+          rank the two head to head. Start the next round from a PPO policy&apos;s page.
         </p>
         <RoundsTable rows={rounds} />
       </section>
@@ -150,9 +151,16 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
         <h2 className="text-lg font-medium">Export</h2>
         <ExportPanel projectId={id} />
       </section>
-      <section className="flex flex-col gap-2">
+      <section id="tasks" className="flex scroll-mt-4 flex-col gap-2" aria-label="Tasks">
         <h2 className="text-lg font-medium">Tasks</h2>
-        <TaskTable page={listProjectTasks(db, id, { offset, limit: 50 })} taskHref="/research/tasks/" pageHref={`/research/projects/${id}`} />
+        <TaskList
+          page={listProjectTasks(db, id, taskQuery.query)}
+          query={taskQuery.query}
+          issues={taskQuery.issues}
+          options={taskFilterOptions(db, id)}
+          path={`/research/projects/${id}`}
+          taskHref="/research/tasks/"
+        />
       </section>
     </div>
   );

@@ -14,6 +14,27 @@ export interface Message {
   content: string;
 }
 
+/**
+ * A question a project asks about each completion, beside the ranking ("how good", where the
+ * ranking says "which is better"). Validated by lib/labeling/questions.ts.
+ * - `rating`: an integer from `min` to `max` (default 1–7), the ends labelled (`minLabel`, `maxLabel`);
+ * - `tags`: any of a fixed set of tag names (multi-select).
+ * `required`: every completion needs an answer, unless the ranking says "none acceptable".
+ */
+export type QualityQuestion =
+  | { kind: "rating"; key: string; prompt: string; required: boolean; min: number; max: number; minLabel: string; maxLabel: string }
+  | { kind: "tags"; key: string; prompt: string; required: boolean; tags: string[] };
+
+/** An answer: a rating's integer, or the chosen tags. */
+export type AnswerValue = number | string[];
+
+/** One answer of a ranking about one of its completions. */
+export interface CompletionAnswer {
+  completionId: number;
+  questionKey: string;
+  value: AnswerValue;
+}
+
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
 export const users = sqliteTable("users", {
@@ -36,6 +57,8 @@ export const projects = sqliteTable("projects", {
   redundancy: integer("redundancy").notNull().default(3),
   /** An assignment not submitted within this many seconds returns to the pool. */
   assignmentTimeoutSeconds: integer("assignment_timeout_seconds").notNull().default(1800),
+  /** The questions asked about each completion beside the ranking (none by default). */
+  qualityQuestions: text("quality_questions", { mode: "json" }).$type<QualityQuestion[]>().notNull().default([]),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -166,6 +189,8 @@ export const rankingRevisions = sqliteTable(
     groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
     noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull(),
     flags: text("flags", { mode: "json" }).$type<{ completionId: number; flag: Flag }[]>().notNull(),
+    /** The per-completion answers of this version (`ranking_answers` holds the current version's). */
+    answers: text("answers", { mode: "json" }).$type<CompletionAnswer[]>().notNull().default([]),
     comment: text("comment"),
     secondsSpent: real("seconds_spent"),
     /** When this version was submitted. */
@@ -188,6 +213,27 @@ export const rankingFlags = sqliteTable(
     flag: text("flag", { enum: FLAGS }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.rankingId, t.completionId, t.flag] })],
+);
+
+/**
+ * A ranking's answers to the project's per-completion questions (`projects.quality_questions`),
+ * one row per completion and question, written in the transaction that writes the ranking; an
+ * edit rewrites them (the superseded version's answers go to `ranking_revisions.answers`).
+ */
+export const rankingAnswers = sqliteTable(
+  "ranking_answers",
+  {
+    rankingId: integer("ranking_id")
+      .notNull()
+      .references(() => rankings.id, { onDelete: "cascade" }),
+    completionId: integer("completion_id")
+      .notNull()
+      .references(() => completions.id, { onDelete: "cascade" }),
+    questionKey: text("question_key").notNull(),
+    /** A rating's integer or the chosen tags (JSON). */
+    value: text("value", { mode: "json" }).$type<AnswerValue>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rankingId, t.completionId, t.questionKey] }), index("ranking_answers_completion").on(t.completionId)],
 );
 
 /** The pairwise comparisons a ranking implies (every pair of different groups), written with the ranking. */

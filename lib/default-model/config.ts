@@ -27,7 +27,7 @@ export const DEFAULT_MODEL_CONFIG: DefaultModelConfig = {
   layers: 4,
   heads: 4,
   pretrain: { steps: 2200, batchSize: 16, lr: 2e-3, warmupSteps: 100 },
-  sft: { steps: 1400, batchSize: 16, seqLen: 128, lr: 1e-3, warmupSteps: 50, definitions: 600 },
+  sft: { steps: 2000, batchSize: 16, seqLen: 128, lr: 1e-3, warmupSteps: 50, definitions: 600 },
 };
 
 /** A config small enough for tests: seconds, not minutes. */

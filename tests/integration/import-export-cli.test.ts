@@ -99,7 +99,7 @@ const STRING_ROWS = [
   { prompt: "The sky is", chosen: " blue.", rejected: " green." },
   { prompt: 'Quote "this"\nand a second line', chosen: "ünïcödé 😀", rejected: "" },
   { prompt: "What is the capital of France?", chosen: "Paris.", rejected: "Lyon." }, // a duplicate stays two rows
-  { prompt: "Same?", chosen: "same", rejected: "same" },
+  { prompt: "Same?", chosen: "same", rejected: "same" }, // imported, left out of the export
 ];
 const user = (content: string) => ({ role: "user", content });
 const assistant = (content: string) => ({ role: "assistant", content });
@@ -139,7 +139,10 @@ describe("acceptance 4: a trl import followed by a trl export", () => {
     for (const run of exports) expect(run, run.stderr).toMatchObject({ status: 0 });
 
     const triples = (rows: Record<string, unknown>[]) => rows.map((r) => [r.prompt, r.chosen, r.rejected]);
-    expect(multiset(triples(parseJsonl(readFileSync(stringsOut, "utf8"))))).toEqual(multiset(triples(STRING_ROWS)));
+    // A pair whose two texts are equal ("Same?") is imported but never exported: it teaches nothing.
+    const distinctRows = STRING_ROWS.filter((r) => r.chosen !== r.rejected);
+    expect(multiset(triples(parseJsonl(readFileSync(stringsOut, "utf8"))))).toEqual(multiset(triples(distinctRows)));
+    expect(exports[0].stderr).toMatch(/1 pairs skipped: chosen and rejected texts equal/);
     const implicitAsExplicit = { prompt: [user("Capital of Peru?")], chosen: [assistant("Lima")], rejected: [assistant("Cusco")] };
     expect(multiset(triples(parseJsonl(readFileSync(out, "utf8"))))).toEqual(multiset(triples([...CONVERSATIONAL_ROWS, implicitAsExplicit])));
   });

@@ -1,7 +1,8 @@
 // Reading a project's rankings for export, in batches by id: memory holds one batch, never the table.
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { completions, prompts, rankingFlags, rankings, tasks, type Flag, type Message } from "../../db/schema";
+import { completions, prompts, rankingFlags, rankings, tasks, type CompletionAnswer, type Flag, type Message } from "../../db/schema";
+import { answersOf } from "../labeling/questions-store";
 
 /** A ranking with everything an export row needs. */
 export interface ExportedRanking {
@@ -16,6 +17,8 @@ export interface ExportedRanking {
   groups: number[][];
   noneAcceptable: boolean;
   flags: { completionId: number; flag: Flag }[];
+  /** Answers to the project's per-completion questions. */
+  answers: CompletionAnswer[];
   comment: string | null;
   secondsSpent: number | null;
   source: "annotator" | "imported";
@@ -85,7 +88,11 @@ export function* projectRankings(db: Db, projectId: number, query: RankingQuery 
       byRanking.set(f.rankingId, list);
     }
 
-    for (const r of rows) yield { ...r, completions: byTask.get(r.taskId) ?? [], flags: byRanking.get(r.id) ?? [] };
+    const answers = answersOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    for (const r of rows) yield { ...r, completions: byTask.get(r.taskId) ?? [], flags: byRanking.get(r.id) ?? [], answers: answers.get(r.id) ?? [] };
     if (rows.length < batchSize) return;
   }
 }

@@ -2,12 +2,14 @@
 //
 //   {"ranking_id": 7, "task_id": 3, "prompt_id": 3,
 //    "prompt": [{"role": "user", "content": "..."}],
-//    "completions": [{"id": 11, "text": "...", "model": "sft-v1"}, ...],   // display order
+//    "completions": [{"id": 11, "text": "...", "model": "sft-v1",        // display order
+//                     "answers": {"quality": 6, "issues": ["verbose"]}}, ...],  // this annotator's answers to the
+//                                                                      // project's per-completion questions ({} if none)
 //    "groups": [[12], [11, 13], [14]],                                   // completion ids, best first; ties share a group
 //    "annotator_id": 4, "source": "annotator",                           // or "imported"
 //    "flags": [{"completion_id": 14, "flag": "factually_wrong"}],
 //    "none_acceptable": false, "comment": null, "seconds_spent": 41.5, "created_at": 1795872798425}
-import type { Flag, Message } from "../../db/schema";
+import type { AnswerValue, Flag, Message } from "../../db/schema";
 import type { ExportedRanking } from "./export-source";
 
 export interface RankingsRow {
@@ -15,7 +17,7 @@ export interface RankingsRow {
   task_id: number;
   prompt_id: number;
   prompt: Message[];
-  completions: { id: number; text: string; model: string | null }[];
+  completions: { id: number; text: string; model: string | null; answers: Record<string, AnswerValue> }[];
   groups: number[][];
   annotator_id: number;
   source: "annotator" | "imported";
@@ -26,13 +28,21 @@ export interface RankingsRow {
   created_at: number;
 }
 
+/** Each completion's answers as {question key: value}. */
+function answersByCompletion(r: ExportedRanking): Map<number, Record<string, AnswerValue>> {
+  const out = new Map<number, Record<string, AnswerValue>>();
+  for (const a of r.answers) out.set(a.completionId, { ...out.get(a.completionId), [a.questionKey]: a.value });
+  return out;
+}
+
 export function rankingsRow(r: ExportedRanking): RankingsRow {
+  const answers = answersByCompletion(r);
   return {
     ranking_id: r.id,
     task_id: r.taskId,
     prompt_id: r.promptId,
     prompt: r.messages.map((m) => ({ role: m.role, content: m.content })),
-    completions: r.completions.map((c) => ({ id: c.id, text: c.text, model: c.model })),
+    completions: r.completions.map((c) => ({ id: c.id, text: c.text, model: c.model, answers: answers.get(c.id) ?? {} })),
     groups: r.groups,
     annotator_id: r.userId,
     source: r.source,

@@ -2,8 +2,9 @@
 //
 // Storage: `rankings` always holds the CURRENT version of a ranking, updated in place (version
 // + 1, updated_at), and its flags and comparisons are rewritten with it; the version it replaces
-// is copied into `ranking_revisions` (groups, none acceptable, flags, comment, seconds, when it
-// was submitted and when it was replaced). All of it is one immediate transaction, so every
+// is copied into `ranking_revisions` (groups, none acceptable, flags, per-completion answers,
+// comment, seconds, when it was submitted and when it was replaced). The new version's answers
+// are checked against the project's current questions and replace the old ones in ranking_answers. All of it is one immediate transaction, so every
 // reader of rankings and comparisons (exports, statistics, agreement, reward-model training,
 // rounds) sees exactly one version, the current one, and the audit trail is never half written.
 //
@@ -12,9 +13,11 @@
 // version was submitted.
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { completions, projects, rankingRevisions, rankings, tasks, type Flag, type Message } from "../../db/schema";
+import { completions, projects, rankingRevisions, rankings, tasks, type CompletionAnswer, type Flag, type Message } from "../../db/schema";
 import { annotatorOrder } from "./assignment-view";
 import { tieIdenticalCompletions } from "./identical";
+import { checkAnswers, normalizeAnswers } from "./questions";
+import { questionsOfTask, writeAnswers } from "./questions-store";
 import { rankingEditability, type Editability } from "./ranking-edit-rule";
 import { writeFlagsAndComparisons } from "./save-ranking";
 import { getRanking, type RankingView } from "./submission-store";
@@ -22,7 +25,7 @@ import { checkSubmission, sanitizeSecondsSpent, uniqueFlags, type RankingSubmiss
 import { getTask } from "../tasks";
 
 export interface OwnRanking {
-  ranking: Pick<RankingView, "id" | "version" | "groups" | "noneAcceptable" | "flags" | "comment">;
+  ranking: Pick<RankingView, "id" | "version" | "groups" | "noneAcceptable" | "flags" | "answers" | "comment">;
   task: {
     id: number;
     projectId: number;
@@ -82,6 +85,7 @@ export function readOwnRanking(db: Db, taskId: number, userId: number, now: numb
       groups: ranking.groups,
       noneAcceptable: ranking.noneAcceptable,
       flags: ranking.flags,
+      answers: ranking.answers,
       comment: ranking.comment,
     },
     task: {
@@ -116,10 +120,9 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
         .where(eq(completions.taskId, taskId))
         .orderBy(asc(completions.position))
         .all();
-      const issues = checkSubmission(
-        submission,
-        taskCompletions.map((c) => c.id),
-      );
+      const completionIds = taskCompletions.map((c) => c.id);
+      const questions = questionsOfTask(tx, taskId);
+      const issues = [...checkSubmission(submission, completionIds), ...checkAnswers(submission.answers, questions, completionIds, submission.noneAcceptable)];
       if (issues.length > 0) return { ok: false, status: 400, error: issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues };
 
       const previous = getRanking(tx, row.id)!;
@@ -130,6 +133,7 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
           groups: previous.groups,
           noneAcceptable: previous.noneAcceptable,
           flags: previous.flags,
+          answers: previous.answers,
           comment: previous.comment,
           secondsSpent: previous.secondsSpent,
           submittedAt: previous.updatedAt ?? previous.createdAt,
@@ -151,6 +155,7 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
         .where(eq(rankings.id, row.id))
         .run();
       writeFlagsAndComparisons(tx, row.id, groups, uniqueFlags(submission.flags));
+      writeAnswers(tx, row.id, normalizeAnswers(submission.answers, questions, completionIds));
       return { ok: true, ranking: getRanking(tx, row.id)! };
     },
     { behavior: "immediate" },
@@ -163,6 +168,7 @@ export interface RankingRevision {
   groups: number[][];
   noneAcceptable: boolean;
   flags: { completionId: number; flag: Flag }[];
+  answers: CompletionAnswer[];
   comment: string | null;
   secondsSpent: number | null;
   submittedAt: number;
@@ -180,6 +186,7 @@ export function rankingRevisionsOf(db: Db, rankingIds: readonly number[]): Map<n
       groups: rankingRevisions.groups,
       noneAcceptable: rankingRevisions.noneAcceptable,
       flags: rankingRevisions.flags,
+      answers: rankingRevisions.answers,
       comment: rankingRevisions.comment,
       secondsSpent: rankingRevisions.secondsSpent,
       submittedAt: rankingRevisions.submittedAt,

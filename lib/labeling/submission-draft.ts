@@ -12,12 +12,14 @@
 //   all of them (a block).
 //
 // Around the draft, the state of one ranking page (`RankingState`, changed only by
-// `rankingReducer`): flags, none acceptable, comment, and whether the annotator has acted —
+// `rankingReducer`): flags, answers to the project's per-completion questions (questions.ts;
+// twins get the same answers), none acceptable, comment, and whether the annotator has acted —
 // a ranking is an act, so nothing submits until a card was moved, placed or tied, or the order
 // was confirmed (`submitBlocker`). The state is kept in localStorage between reloads
 // (`storedDraft` / `restoreDraft`).
 
 import { normalizeCompletionText } from "./identical";
+import { answerValueSchema, isAnswered, missingRequired, type AnswerValue, type CompletionAnswer, type QualityQuestion } from "./questions";
 
 export interface DraftRow {
   id: number;
@@ -196,6 +198,8 @@ export interface RankingState {
   order: DraftRow[];
   /** Completion id → its flags (names as the server knows them). */
   flags: Record<number, string[]>;
+  /** Completion id → question key → answer (only answered questions). */
+  answers: AnswerMap;
   noneAcceptable: boolean;
   comment: string;
   /** A card was moved, placed, tied or untied (and the groups changed). */
@@ -206,12 +210,17 @@ export interface RankingState {
   twinSets: number[][];
 }
 
+/** Completion id → question key → answer. */
+export type AnswerMap = Record<number, Record<string, AnswerValue>>;
+
 export type RankingAction =
   | { type: "move"; id: number; to: number }
   | { type: "step"; id: number; direction: -1 | 1 }
   | { type: "tie"; id: number }
   | { type: "untie"; id: number }
   | { type: "toggleFlag"; id: number; flag: string; order: readonly string[] }
+  /** Answers a question about a completion (and its twins); null or no tags clears it. */
+  | { type: "answer"; id: number; key: string; value: AnswerValue | null }
   | { type: "noneAcceptable"; value: boolean }
   | { type: "comment"; value: string }
   | { type: "confirm" }
@@ -226,6 +235,7 @@ export function freshRanking(completions: readonly { id: number; text: string }[
       twinsOf(twinSets),
     ),
     flags: {},
+    answers: {},
     noneAcceptable: false,
     comment: "",
     touched: false,
@@ -257,6 +267,8 @@ export function rankingReducer(state: RankingState, action: RankingAction): Rank
       if (flags[action.id].length === 0) delete flags[action.id];
       return { ...state, flags };
     }
+    case "answer":
+      return { ...state, answers: withAnswer(state.answers, twins.get(action.id) ?? [action.id], action.key, action.value) };
     case "noneAcceptable":
       return { ...state, noneAcceptable: action.value };
     case "comment":
@@ -268,8 +280,40 @@ export function rankingReducer(state: RankingState, action: RankingAction): Rank
   }
 }
 
+/** The answers with `key` set to `value` (cleared when it is no answer) for each of `ids`. */
+function withAnswer(answers: AnswerMap, ids: readonly number[], key: string, value: AnswerValue | null): AnswerMap {
+  const out: AnswerMap = { ...answers };
+  for (const id of ids) {
+    const own = { ...out[id] };
+    if (value !== null && isAnswered(value)) own[key] = value;
+    else delete own[key];
+    if (Object.keys(own).length > 0) out[id] = own;
+    else delete out[id];
+  }
+  return out;
+}
+
 export const UNTOUCHED_REASON = "Move, place or tie at least one completion, or press “Confirm this order” if the order shown is right.";
-export const UNCHANGED_REASON = "Nothing changed yet: move, place or tie a completion, or change a flag, none acceptable or the comment.";
+export const UNCHANGED_REASON = "Nothing changed yet: move, place or tie a completion, or change a flag, an answer, none acceptable or the comment.";
+
+/**
+ * Why the answers keep the state from being submitted (a required question unanswered for some
+ * completion, none acceptable not marked), or null. Completions are named by their letters.
+ */
+export function answersBlocker(state: RankingState, questions: readonly QualityQuestion[], letters: ReadonlyMap<number, string>): string | null {
+  const missing = missingRequired(
+    questions,
+    state.order.map((r) => r.id),
+    (id, key) => state.answers[id]?.[key],
+    state.noneAcceptable,
+  );
+  if (missing.length === 0) return null;
+  const parts = missing.map((m) => {
+    const named = m.completionIds.map((id) => letters.get(id) ?? `#${id}`).sort();
+    return `“${m.question.prompt}” for ${named.join(", ")}`;
+  });
+  return `Answer the required question${missing.length === 1 ? "" : "s"}: ${parts.join("; ")} (or mark none acceptable).`;
+}
 
 /** Why this state may not be submitted yet, or null. `original`: in edit mode, the stored ranking. */
 export function submitBlocker(state: RankingState, original?: RankingState): string | null {
@@ -282,12 +326,18 @@ export function submissionOf(state: RankingState): {
   groups: number[][];
   noneAcceptable: boolean;
   flags: { completionId: number; flag: string }[];
+  answers: CompletionAnswer[];
   comment: string | null;
 } {
   return {
     groups: toGroups(state.order),
     noneAcceptable: state.noneAcceptable,
     flags: state.order.flatMap((r) => (state.flags[r.id] ?? []).map((flag) => ({ completionId: r.id, flag }))),
+    answers: state.order.flatMap((r) =>
+      Object.entries(state.answers[r.id] ?? {})
+        .filter(([, value]) => isAnswered(value))
+        .map(([questionKey, value]) => ({ completionId: r.id, questionKey, value })),
+    ),
     comment: state.comment.trim() || null,
   };
 }
@@ -295,7 +345,11 @@ export function submissionOf(state: RankingState): {
 function sameSubmission(a: RankingState, b: RankingState): boolean {
   const key = (s: RankingState) => {
     const sub = submissionOf(s);
-    return JSON.stringify({ ...sub, flags: sub.flags.map((f) => `${f.completionId}:${f.flag}`).sort() });
+    return JSON.stringify({
+      ...sub,
+      flags: sub.flags.map((f) => `${f.completionId}:${f.flag}`).sort(),
+      answers: sub.answers.map((a) => `${a.completionId}:${a.questionKey}=${JSON.stringify(a.value)}`).sort(),
+    });
   };
   return key(a) === key(b);
 }
@@ -316,6 +370,8 @@ export interface StoredDraft {
   taskId: number;
   order: DraftRow[];
   flags: Record<number, string[]>;
+  /** Absent in drafts kept before the project asked questions. */
+  answers?: AnswerMap;
   noneAcceptable: boolean;
   comment: string;
   touched: boolean;
@@ -323,20 +379,39 @@ export interface StoredDraft {
 }
 
 export function storedDraft(state: RankingState, taskId: number, now: number): StoredDraft {
-  const { order, flags, noneAcceptable, comment, touched, confirmed } = state;
-  return { v: 1, savedAt: now, taskId, order, flags, noneAcceptable, comment, touched, confirmed };
+  const { order, flags, answers, noneAcceptable, comment, touched, confirmed } = state;
+  return { v: 1, savedAt: now, taskId, order, flags, answers, noneAcceptable, comment, touched, confirmed };
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 /**
+ * The answers of a kept draft that still fit the project's questions (a question removed or
+ * changed since drops its answer, not the draft).
+ */
+function restoreAnswers(value: unknown, ids: ReadonlySet<unknown>, questions: readonly QualityQuestion[]): AnswerMap {
+  const answers: AnswerMap = {};
+  if (!isRecord(value)) return answers;
+  for (const [id, byKey] of Object.entries(value)) {
+    if (!ids.has(Number(id)) || !isRecord(byKey)) continue;
+    for (const q of questions) {
+      const parsed = answerValueSchema(q).safeParse(byKey[q.key]);
+      if (parsed.success && isAnswered(parsed.data)) answers[Number(id)] = { ...answers[Number(id)], [q.key]: parsed.data };
+    }
+  }
+  return answers;
+}
+
+/**
  * The state kept for this task, or null when there is none or it does not fit the task (another
  * task, a completion missing or unknown, an unknown flag, a damaged value). Twins are bound again.
+ * Answers are kept where they fit `questions` (the project's questions now).
  */
 export function restoreDraft(
   raw: string | null,
   task: { id: number; completions: readonly { id: number; text: string }[] },
   knownFlags: readonly string[],
+  questions: readonly QualityQuestion[] = [],
 ): RankingState | null {
   if (raw === null) return null;
   let value: unknown;
@@ -361,6 +436,7 @@ export function restoreDraft(
   return {
     order: bindTwins(order as DraftRow[], twinsOf(twinSets)),
     flags,
+    answers: restoreAnswers(value.answers, seen, questions),
     noneAcceptable: value.noneAcceptable,
     comment: value.comment,
     touched: value.touched === true,

@@ -4,6 +4,9 @@
 // Idempotent: a ranking belongs to one assignment (unique), so a repeated submit (double click,
 // retry) answers the ranking already stored instead of writing a second one.
 //
+// Answers to the project's per-completion questions (questions.ts) are checked against the
+// project's current questions and written in the same transaction (ranking_answers).
+//
 // Identical completions (same text after trim and whitespace collapse) are tied before storing
 // (identical.ts), so the stored groups may join groups the client sent apart.
 //
@@ -13,9 +16,11 @@
 // saying the task went to others.
 import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { assignments, completions, projects, rankingFlags, rankings, tasks, type Flag } from "../../db/schema";
+import { assignments, completions, projects, rankingFlags, rankings, tasks, type CompletionAnswer, type Flag } from "../../db/schema";
 import { findAssignment } from "./assignment-store";
 import { tieIdenticalCompletions } from "./identical";
+import { checkAnswers, normalizeAnswers } from "./questions";
+import { answersOf, writeAnswers } from "./questions-store";
 import { insertRanking } from "./save-ranking";
 import { checkSubmission, sanitizeSecondsSpent, uniqueFlags, type RankingSubmission, type SubmissionIssue } from "./submission";
 
@@ -27,6 +32,8 @@ export interface RankingView {
   groups: number[][];
   noneAcceptable: boolean;
   flags: { completionId: number; flag: Flag }[];
+  /** Answers to the project's per-completion questions (completion order, then question order). */
+  answers: CompletionAnswer[];
   comment: string | null;
   /** Total over all versions when edited. */
   secondsSpent: number | null;
@@ -55,6 +62,7 @@ export function getRanking(db: Db, rankingId: number): RankingView | undefined {
     groups: row.groups,
     noneAcceptable: row.noneAcceptable,
     flags,
+    answers: answersOf(db, [rankingId]).get(rankingId) ?? [],
     comment: row.comment,
     secondsSpent: row.secondsSpent,
     createdAt: row.createdAt,
@@ -80,7 +88,7 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
   return db.transaction(
     (tx): SubmitResult => {
       const task = tx
-        .select({ id: tasks.id, redundancy: projects.redundancy })
+        .select({ id: tasks.id, redundancy: projects.redundancy, questions: projects.qualityQuestions })
         .from(tasks)
         .innerJoin(projects, eq(projects.id, tasks.projectId))
         .where(eq(tasks.id, taskId))
@@ -121,10 +129,11 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
         .where(eq(completions.taskId, taskId))
         .orderBy(asc(completions.position))
         .all();
-      const issues = checkSubmission(
-        submission,
-        taskCompletions.map((c) => c.id),
-      );
+      const completionIds = taskCompletions.map((c) => c.id);
+      const issues = [
+        ...checkSubmission(submission, completionIds),
+        ...checkAnswers(submission.answers, task.questions, completionIds, submission.noneAcceptable),
+      ];
       if (issues.length > 0) return fail(400, issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
 
       const rankingId = insertRanking(tx, {
@@ -138,6 +147,7 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
         secondsSpent: sanitizeSecondsSpent(submission.secondsSpent, assignment.createdAt, now),
         source: "annotator",
       });
+      writeAnswers(tx, rankingId, normalizeAnswers(submission.answers, task.questions, completionIds));
       tx.update(assignments).set({ status: "submitted", closedAt: now }).where(eq(assignments.id, assignment.id)).run();
       return { ok: true, created: true, ranking: getRanking(tx, rankingId)! };
     },

@@ -1,6 +1,7 @@
 // A ranking submission: its shape (zod) and the checks against the task it ranks (pure).
 import { z } from "zod";
 import { FLAGS } from "../../db/schema";
+import { answersSchema } from "./questions";
 
 const id = z.number().int().positive();
 
@@ -16,6 +17,8 @@ export const rankingSubmissionSchema = z
       .array(z.object({ completionId: id, flag: z.enum(FLAGS) }).strict())
       .max(64)
       .default([]),
+    /** Answers to the project's per-completion questions (questions.ts checks them against the project). */
+    answers: answersSchema.default([]),
     comment: z
       .string()
       .max(5000)
@@ -62,7 +65,8 @@ export function checkSubmission(submission: Pick<RankingSubmission, "groups" | "
     issues.push({ field: "groups", message: `rank every completion once; missing ${missing.map((m) => `completion ${m}`).join(", ")}` });
   }
   submission.flags.forEach((f, i) => {
-    if (!known.has(f.completionId)) issues.push({ field: `flags.${i}.completionId`, message: `completion ${f.completionId} is not one of this task's completions` });
+    if (!known.has(f.completionId))
+      issues.push({ field: `flags.${i}.completionId`, message: `completion ${f.completionId} is not one of this task's completions` });
   });
   return issues;
 }

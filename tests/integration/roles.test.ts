@@ -128,6 +128,11 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   },
   "/api/projects/[id]/stats": { kind: "route", path: (ids) => `/api/projects/${ids.project}/stats`, methods: { GET: { allowed: STAFF } } },
   "/api/projects/[id]/tasks": { kind: "route", path: (ids) => `/api/projects/${ids.project}/tasks`, methods: { GET: { allowed: STAFF } } },
+  "/api/projects/[id]/questions": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/questions`,
+    methods: { GET: { allowed: STAFF }, PUT: { allowed: ADMIN, body: PROBE } },
+  },
   "/api/projects/[id]/import": {
     kind: "route",
     // No format: the admin's request is refused as invalid before anything is read.

@@ -27,7 +27,7 @@ export default async function RankPage({
   const id = ID.test(projectId) ? Number(projectId) : undefined;
   const project = id === undefined ? undefined : getProject(getDb(), id);
   if (!project) notFound();
-  const view = { id: project.id, name: project.name, guidelines: project.guidelines };
+  const view = { id: project.id, name: project.name, guidelines: project.guidelines, questions: project.qualityQuestions };
   if (task !== undefined) {
     if (!taskParam || !ID.test(taskParam)) notFound();
     return <EditRankingWorkspace key={taskParam} project={view} taskId={Number(taskParam)} />;

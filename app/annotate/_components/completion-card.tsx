@@ -1,11 +1,14 @@
 "use client";
 // One completion in the ranking: rank badge, letter, drag handle, tie toggle, flags, the text,
-// and a mark when other completions have the same text (they stay tied to it).
+// a mark when other completions have the same text (they stay tied to it), and the project's
+// per-completion questions below the text.
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useEffect, useRef } from "react";
 import { Markdown } from "@/app/components/markdown";
 import type { Flag } from "@/db/schema";
+import type { AnswerValue, QualityQuestion } from "@/lib/labeling/questions";
+import { CompletionQuestions } from "./completion-questions";
 import { KBD_HINT } from "./kbd-hint";
 
 export const FLAG_LABELS: Record<Flag, string> = {
@@ -34,6 +37,10 @@ export interface CompletionCardProps {
   twinOfAbove: boolean;
   flags: Flag[];
   flagMenuOpen: boolean;
+  /** The project's per-completion questions and this card's answers. */
+  questions: readonly QualityQuestion[];
+  answers: Readonly<Record<string, AnswerValue>>;
+  onAnswer(key: string, value: AnswerValue | null): void;
   onToggleTie(): void;
   onToggleFlag(flag: Flag): void;
   onFlagMenu(open: boolean): void;
@@ -161,6 +168,7 @@ export function CompletionCard(props: CompletionCardProps) {
       <div className="px-4 py-3" data-testid="completion-text">
         <Markdown>{text}</Markdown>
       </div>
+      <CompletionQuestions letter={letter} questions={props.questions} answers={props.answers} onAnswer={props.onAnswer} />
     </article>
   );
 }

@@ -5,7 +5,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
-import { draftFromGroups, identicalSets, twinsOf, type RankingState } from "@/lib/labeling/submission-draft";
+import { draftFromGroups, identicalSets, twinsOf, type AnswerMap, type RankingState } from "@/lib/labeling/submission-draft";
 import { useEditRanking, type EditableRanking } from "../_hooks/use-edit-ranking";
 import { useLayout } from "../_hooks/use-layout";
 import { RankingHeader } from "./ranking-header";
@@ -16,13 +16,18 @@ import type { RankingProject } from "./ranking-workspace";
 
 const SUBMISSIONS = "/annotate/submissions";
 
-function stateOf({ ranking, task }: EditableRanking): RankingState {
+/** The stored ranking as the page's state; answers to questions the project no longer asks are left out. */
+function stateOf({ ranking, task }: EditableRanking, questionKeys: ReadonlySet<string>): RankingState {
   const twinSets = identicalSets(task.completions);
   const flags: Record<number, string[]> = {};
   for (const f of ranking.flags) flags[f.completionId] = [...(flags[f.completionId] ?? []), f.flag];
+  const answers: AnswerMap = {};
+  for (const a of ranking.answers.filter((x) => questionKeys.has(x.questionKey)))
+    answers[a.completionId] = { ...answers[a.completionId], [a.questionKey]: a.value };
   return {
     order: draftFromGroups(ranking.groups, twinsOf(twinSets)),
     flags,
+    answers,
     noneAcceptable: ranking.noneAcceptable,
     comment: ranking.comment ?? "",
     touched: false,
@@ -36,7 +41,10 @@ export function EditRankingWorkspace({ project, taskId }: { project: RankingProj
   const edit = useEditRanking(taskId);
   const [layout, setLayout] = useLayout();
   const { phase } = edit;
-  const original = useMemo(() => (phase.kind === "ready" ? stateOf(phase.data) : null), [phase]);
+  const original = useMemo(
+    () => (phase.kind === "ready" ? stateOf(phase.data, new Set(project.questions.map((q) => q.key))) : null),
+    [phase, project.questions],
+  );
 
   const header = (
     <RankingHeader back={{ href: SUBMISSIONS, label: "My submissions" }} title={project.name} layout={layout} onLayout={setLayout}>
@@ -88,6 +96,7 @@ export function EditRankingWorkspace({ project, taskId }: { project: RankingProj
           mode="edit"
           task={phase.data.task}
           storage={null}
+          questions={project.questions}
           original={original}
           busy={edit.busy}
           layout={layout}

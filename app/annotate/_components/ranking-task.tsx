@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Flag, Message } from "@/db/schema";
 import { lettersFor, orderInLetters } from "@/lib/labeling/letters";
-import { submissionOf, submitBlocker, toGroups, twinsOf, type RankingState } from "@/lib/labeling/submission-draft";
+import type { QualityQuestion } from "@/lib/labeling/questions";
+import { answersBlocker, submissionOf, submitBlocker, toGroups, twinsOf, type RankingState } from "@/lib/labeling/submission-draft";
 import type { RankingMode, ResolvedKey } from "../_hooks/ranking-keys";
 import type { Layout } from "../_hooks/use-layout";
 import { useRankingDraft, type DraftStorage } from "../_hooks/use-ranking-draft";
@@ -21,6 +22,8 @@ export interface RankingTaskProps {
   mode: RankingMode;
   task: { id: number; messages: Message[]; completions: { id: number; text: string }[] };
   storage: DraftStorage | null;
+  /** The project's per-completion questions (shown on each card). */
+  questions?: readonly QualityQuestion[];
   /** Edit mode: the stored ranking as a state; saving needs a change from it. */
   original?: RankingState;
   busy: boolean;
@@ -32,8 +35,11 @@ export interface RankingTaskProps {
   onCancelEdit?(): void;
 }
 
+const NO_QUESTIONS: readonly QualityQuestion[] = [];
+
 export function RankingTask(props: RankingTaskProps) {
   const { mode, task, busy, layout } = props;
+  const questions = props.questions ?? NO_QUESTIONS;
   const { state, dispatch, clear, restored } = useRankingDraft(task, props.storage, props.original ? () => props.original! : undefined);
   const [flagMenuFor, setFlagMenuFor] = useState<number | null>(null);
   const [skipOpen, setSkipOpen] = useState(false);
@@ -61,7 +67,7 @@ export function RankingTask(props: RankingTaskProps) {
   const letters = useMemo(() => lettersFor(task.completions.map((c) => c.id)), [task]);
   const texts = useMemo(() => new Map(task.completions.map((c) => [c.id, c.text])), [task]);
   const summary = orderInLetters(toGroups(state.order), letters);
-  const blocker = submitBlocker(state, props.original);
+  const blocker = submitBlocker(state, props.original) ?? answersBlocker(state, questions, letters);
 
   const submit = useCallback(async () => {
     if (blocker) return setNudged(true);
@@ -137,6 +143,8 @@ export function RankingTask(props: RankingTaskProps) {
         texts={texts}
         flags={state.flags}
         flagMenuFor={flagMenuFor}
+        questions={questions}
+        answers={state.answers}
         layout={layout}
         onMove={(id, to) => {
           dispatch({ type: "move", id, to });
@@ -144,6 +152,7 @@ export function RankingTask(props: RankingTaskProps) {
         }}
         onToggleTie={(id, tied) => dispatch({ type: tied ? "tie" : "untie", id })}
         onToggleFlag={(id, flag: Flag) => dispatch({ type: "toggleFlag", id, flag, order: FLAG_ORDER })}
+        onAnswer={(id, key, value) => dispatch({ type: "answer", id, key, value })}
         onFlagMenu={(id, open) => {
           setFlagMenuFor(open ? id : null);
           if (!open) moved(id);

@@ -4,6 +4,7 @@
 // the user and assignment, and comes back when the same assignment does.
 import Link from "next/link";
 import { useEffect } from "react";
+import type { QualityQuestion } from "@/lib/labeling/questions";
 import { draftStorageKey } from "@/lib/labeling/submission-draft";
 import { useLayout } from "../_hooks/use-layout";
 import { pruneStoredDrafts } from "../_hooks/use-ranking-draft";
@@ -17,6 +18,8 @@ export interface RankingProject {
   id: number;
   name: string;
   guidelines: string;
+  /** Asked about each completion beside the ranking. */
+  questions: QualityQuestion[];
 }
 
 export function RankingWorkspace({ project, userId }: { project: RankingProject; userId: number }) {
@@ -60,7 +63,13 @@ export function RankingWorkspace({ project, userId }: { project: RankingProject;
           key={phase.payload.assignment.id}
           mode="queue"
           task={phase.payload.task}
-          storage={{ key: draftStorageKey(userId, phase.payload.assignment.id), restore: phase.payload.resumed, knownFlags: FLAG_ORDER }}
+          storage={{
+            key: draftStorageKey(userId, phase.payload.assignment.id),
+            restore: phase.payload.resumed,
+            knownFlags: FLAG_ORDER,
+            questions: project.questions,
+          }}
+          questions={project.questions}
           busy={queue.busy}
           layout={layout}
           onLayout={setLayout}

@@ -5,7 +5,8 @@ import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, us
 import { rectSortingStrategy, SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { useMemo } from "react";
 import type { Flag } from "@/db/schema";
-import { groupBounds, rankLabels, type Draft, type Twins } from "@/lib/labeling/submission-draft";
+import type { AnswerValue, QualityQuestion } from "@/lib/labeling/questions";
+import { groupBounds, rankLabels, type AnswerMap, type Draft, type Twins } from "@/lib/labeling/submission-draft";
 import type { Layout } from "../_hooks/use-layout";
 import { CompletionCard } from "./completion-card";
 
@@ -16,14 +17,19 @@ export interface SortableRankingProps {
   texts: ReadonlyMap<number, string>;
   flags: Readonly<Record<number, string[]>>;
   flagMenuFor: number | null;
+  questions: readonly QualityQuestion[];
+  answers: Readonly<AnswerMap>;
   layout: Layout;
   /** Card `id` dropped on the place of index `to`. */
   onMove(id: number, to: number): void;
   onToggleTie(id: number, tied: boolean): void;
   onToggleFlag(id: number, flag: Flag): void;
+  onAnswer(id: number, key: string, value: AnswerValue | null): void;
   onFlagMenu(id: number, open: boolean): void;
   onDragging(dragging: boolean): void;
 }
+
+const NO_ANSWERS: Readonly<Record<string, AnswerValue>> = {};
 
 export function SortableRanking(props: SortableRankingProps) {
   const { order, twins, letters, texts, flags, flagMenuFor, layout } = props;
@@ -72,6 +78,9 @@ export function SortableRanking(props: SortableRankingProps) {
                   twinOfAbove={i > 0 && twinsOfRow.includes(order[i - 1].id)}
                   flags={(flags[row.id] ?? []) as Flag[]}
                   flagMenuOpen={flagMenuFor === row.id}
+                  questions={props.questions}
+                  answers={props.answers[row.id] ?? NO_ANSWERS}
+                  onAnswer={(key, value) => props.onAnswer(row.id, key, value)}
                   onToggleTie={() => props.onToggleTie(row.id, !row.tiedAbove)}
                   onToggleFlag={(f) => props.onToggleFlag(row.id, f)}
                   onFlagMenu={(open) => props.onFlagMenu(row.id, open)}

@@ -3,7 +3,7 @@
 // annotator's display order, whether it is still editable) and PUT to save a new version.
 import { useCallback, useEffect, useState } from "react";
 import { callApi } from "@/app/components/api-client";
-import type { Message } from "@/db/schema";
+import type { CompletionAnswer, Message } from "@/db/schema";
 import type { RankingBody } from "./use-ranking-queue";
 
 export interface EditableRanking {
@@ -14,6 +14,7 @@ export interface EditableRanking {
     groups: number[][];
     noneAcceptable: boolean;
     flags: { completionId: number; flag: string }[];
+    answers: CompletionAnswer[];
     comment: string | null;
   };
   task: { id: number; projectId: number; messages: Message[]; completions: { id: number; text: string }[] };

@@ -13,6 +13,7 @@ import {
   type RankingAction,
   type RankingState,
 } from "@/lib/labeling/submission-draft";
+import type { QualityQuestion } from "@/lib/labeling/questions";
 
 interface TaskForDraft {
   id: number;
@@ -24,6 +25,8 @@ export interface DraftStorage {
   /** Restore what was kept under the key (the server says the same assignment came back). */
   restore: boolean;
   knownFlags: readonly string[];
+  /** The project's per-completion questions: kept answers that no longer fit them are dropped. */
+  questions?: readonly QualityQuestion[];
 }
 
 function readStored(task: TaskForDraft, storage: DraftStorage | null): RankingState | null {
@@ -33,7 +36,7 @@ function readStored(task: TaskForDraft, storage: DraftStorage | null): RankingSt
       window.localStorage.removeItem(storage.key);
       return null;
     }
-    return restoreDraft(window.localStorage.getItem(storage.key), task, storage.knownFlags);
+    return restoreDraft(window.localStorage.getItem(storage.key), task, storage.knownFlags, storage.questions);
   } catch {
     return null; // storage unavailable (private mode, quota): the page works without it
   }

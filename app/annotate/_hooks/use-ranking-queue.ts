@@ -19,6 +19,8 @@ export interface RankingBody {
   groups: number[][];
   noneAcceptable: boolean;
   flags: { completionId: number; flag: string }[];
+  /** Answers to the project's per-completion questions. */
+  answers?: { completionId: number; questionKey: string; value: number | string[] }[];
   comment: string | null;
   secondsSpent?: number;
 }

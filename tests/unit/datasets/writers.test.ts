@@ -23,6 +23,11 @@ const ranking: ExportedRanking = {
   groups: [[10, 12], [11], [13]],
   noneAcceptable: false,
   flags: [{ completionId: 13, flag: "factually_wrong" }],
+  answers: [
+    { completionId: 10, questionKey: "quality", value: 6 },
+    { completionId: 13, questionKey: "quality", value: 1 },
+    { completionId: 13, questionKey: "issues", value: ["wrong", "short"] },
+  ],
   comment: "red is wrong",
   secondsSpent: 12.5,
   source: "annotator",
@@ -69,13 +74,18 @@ describe("trl writers", () => {
 });
 
 describe("rankings writer", () => {
-  it("keeps the whole ranking: prompt, completions, groups, annotator, flags, comment, time", () => {
+  it("keeps the whole ranking: prompt, completions with their answers, groups, annotator, flags, comment, time", () => {
     expect(rankingsRow(ranking)).toEqual({
       ranking_id: 9,
       task_id: 4,
       prompt_id: 3,
       prompt: ranking.messages,
-      completions: ranking.completions,
+      completions: [
+        { id: 10, text: "blue", model: "m1", answers: { quality: 6 } },
+        { id: 11, text: "green", model: null, answers: {} },
+        { id: 12, text: "azure", model: "m1", answers: {} },
+        { id: 13, text: "red", model: null, answers: { quality: 1, issues: ["wrong", "short"] } },
+      ],
       groups: [[10, 12], [11], [13]],
       annotator_id: 2,
       source: "annotator",

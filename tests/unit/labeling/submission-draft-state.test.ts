@@ -83,6 +83,7 @@ describe("a ranking is an act", () => {
         { completionId: 2, flag: "harmful" },
         { completionId: 2, flag: "other" },
       ],
+      answers: [],
       comment: "ok",
     });
   });

@@ -226,7 +226,7 @@ test.describe("every page, every role", () => {
   for (const role of ROLES) {
     for (const size of VIEWPORTS) {
       test(`${role.role} at ${size.label}: every page loads cleanly`, async ({ browser }, testInfo) => {
-        test.setTimeout(150_000);
+        test.setTimeout(240_000);
         const context = await newContext(browser, size);
         const page = await context.newPage();
         const health = new PageHealth(page, demo.url);
@@ -280,7 +280,7 @@ test.describe("a fresh demo's first ten tasks", () => {
   });
 
   test("have four different completions each, at both sizes", async ({ browser }, testInfo) => {
-    test.setTimeout(150_000);
+    test.setTimeout(240_000);
     expect(demo.seedOutput, "the demo samples its tasks from the default model").toMatch(/with \d+ tasks sampled from /);
     const firstTen = demoTaskIds(demo).slice(0, 10);
     expect(firstTen).toHaveLength(10);

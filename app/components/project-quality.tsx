@@ -1,6 +1,7 @@
 // Per-annotator counts and pairwise agreement of a project, as tables (admin and research).
 import type { ProjectStats } from "@/lib/labeling/project-stats";
 import { DataTable } from "./data-table";
+import { QualityLabelsSummary } from "./quality-labels-summary";
 
 const percent = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 const seconds = (x: number | null) => (x === null ? "—" : `${x.toFixed(0)} s`);
@@ -57,6 +58,7 @@ export function ProjectQuality({ stats }: { stats: ProjectStats }) {
         Agreement: over every pair of completions two annotators both ranked, the share they order the same way (better, worse or tied).
         Without ties it equals (1 + Kendall&apos;s τ) / 2.
       </p>
+      <QualityLabelsSummary projectId={stats.project.id} />
     </div>
   );
 }

@@ -21,6 +21,7 @@ interface OwnRanking {
     groups: number[][];
     noneAcceptable: boolean;
     flags: { completionId: number; flag: string }[];
+    answers: { completionId: number; questionKey: string; value: number | string[] }[];
     comment: string | null;
   };
   task: { id: number; projectId: number; messages: { role: string; content: string }[]; completions: { id: number; text: string }[] };
@@ -92,6 +93,7 @@ describe("editing a ranking", () => {
         groups: [[d, a], [c], [b]],
         noneAcceptable: false,
         flags: [{ completionId: b, flag: "factually_wrong" }],
+        answers: [],
         comment: "B is wrong",
       },
       task: {

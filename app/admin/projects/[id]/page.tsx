@@ -9,6 +9,7 @@ import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
 import { ExportPanel } from "@/app/components/export-panel";
 import { ImportForm } from "./import-form";
+import { QualityQuestionsForm } from "./quality-questions-form";
 import { ProjectSettingsForm } from "./settings-form";
 
 import { AdminNav } from "../../admin-nav";
@@ -43,6 +44,9 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
       </div>
       <Section title="Settings">
         <ProjectSettingsForm project={project} />
+      </Section>
+      <Section title="Quality questions">
+        <QualityQuestionsForm projectId={id} questions={project.qualityQuestions} />
       </Section>
       <Section title="Import">
         <ImportForm projectId={id} />

@@ -6,10 +6,13 @@ import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getTaskDetail } from "@/lib/labeling/browse";
 import { lettersFor, type LetterScheme } from "@/lib/labeling/letters";
+import { summarizeAnswers } from "@/lib/labeling/question-summary";
+import { answersOf } from "@/lib/labeling/questions-store";
 import { getProject } from "@/lib/projects";
 import { taskCompletionScores } from "@/lib/reward/scores";
 import { CompletionText } from "./completion-text";
 import { LettersToggle } from "./letters-toggle";
+import { QuestionSummaryTable } from "@/app/components/question-summary-table";
 import { RankingTable } from "./ranking-table";
 
 export const dynamic = "force-dynamic";
@@ -33,6 +36,15 @@ export default async function ResearchTaskPage({
   // The page's own letters are canonical: completions in stored order (position 0 = A).
   const canonical = lettersFor(task.completions.map((c) => c.id));
   const letter = (completionId: number) => canonical.get(completionId) ?? `#${completionId}`;
+  const questions = project?.qualityQuestions ?? [];
+  const answers = answersOf(
+    db,
+    task.rankings.map((r) => r.id),
+  );
+  const perCompletion = summarizeAnswers(
+    questions,
+    [...answers].flatMap(([rankingId, list]) => list.map((a) => ({ ...a, rankingId, group: a.completionId }))),
+  );
   return (
     <div className="flex flex-col gap-6">
       <p className="text-sm">
@@ -123,12 +135,27 @@ export default async function ResearchTaskPage({
           </table>
         </section>
       )}
+      {questions.length > 0 && (
+        <section className="flex flex-col gap-2" aria-label="Quality labels">
+          <h2 className="text-lg font-medium">Quality labels</h2>
+          <p className="text-xs text-slate-500">
+            The annotators&apos; answers per completion (canonical letters): a rating&apos;s mean ± sd (n), a tag&apos;s count out of the rankings that judged
+            the completion.
+          </p>
+          <QuestionSummaryTable
+            questions={questions}
+            rows={task.completions.map((c) => ({ key: c.id, label: `${letter(c.id)}${c.model ? ` · ${c.model}` : ""}`, summaries: perCompletion.get(c.id) }))}
+            groupHeader="Completion"
+            testId="quality-labels-by-completion"
+          />
+        </section>
+      )}
       <section className="flex flex-col gap-2" aria-label="Rankings">
         <h2 className="text-lg font-medium">
           Rankings ({task.rankings.length}) · {task.comparisons} comparisons
         </h2>
         <LettersToggle taskId={task.id} letters={letters} />
-        <RankingTable rankings={task.rankings} completions={task.completions} letters={letters} />
+        <RankingTable rankings={task.rankings} completions={task.completions} letters={letters} answers={answers} questions={questions} />
       </section>
     </div>
   );

@@ -1,19 +1,25 @@
 // A task's rankings, each in the letters the researcher chose: as its annotator saw the
 // completions (their assignment's shuffle; the default, so a flag names what the annotator
 // flagged) or the page's canonical letters (stored order, as on the completion cards). Every
-// row says which letters it uses; edited rankings list their earlier versions (the audit trail).
+// row says which letters it uses; edited rankings list their earlier versions (the audit trail);
+// answers to the project's per-completion questions follow each ranking, in the same letters.
 import { Fragment } from "react";
 import type { Flag } from "@/db/schema";
 import type { TaskRankingView } from "@/lib/labeling/browse";
+import type { CompletionAnswer, QualityQuestion } from "@/lib/labeling/questions";
 import type { RankingRevision } from "@/lib/labeling/ranking-edit";
 import { completionSnippet, letterAt, lettersFor, orderInLetters, type LetterScheme } from "@/lib/labeling/letters";
 import { DataTable } from "@/app/components/data-table";
+import { answerLine, RankingAnswers } from "./ranking-answers";
 
 interface Props {
   rankings: TaskRankingView[];
   /** The task's completions in stored order (the canonical letters). */
   completions: { id: number; text: string }[];
   letters: LetterScheme;
+  /** Each ranking's answers to the per-completion questions, by ranking id. */
+  answers: ReadonlyMap<number, CompletionAnswer[]>;
+  questions: readonly QualityQuestion[];
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16);
@@ -40,7 +46,7 @@ function lettersOf(r: TaskRankingView, scheme: LetterScheme, canonical: number[]
   return { letters: lettersFor(canonical), note, legend: null };
 }
 
-export function RankingTable({ rankings, completions, letters: scheme }: Props) {
+export function RankingTable({ rankings, completions, letters: scheme, answers, questions }: Props) {
   const canonical = completions.map((c) => c.id);
   const texts = new Map(completions.map((c) => [c.id, completionSnippet(c.text)]));
   return (
@@ -86,10 +92,17 @@ export function RankingTable({ rankings, completions, letters: scheme }: Props) 
                 {r.updatedAt !== null && <span className="block">edited {when(r.updatedAt)}</span>}
               </td>
             </tr>
+            {(answers.get(r.id) ?? []).length > 0 && (
+              <tr className="align-top" data-ranking-id={r.id}>
+                <td colSpan={8} className="pb-2 pl-4">
+                  <RankingAnswers answers={answers.get(r.id) ?? []} questions={questions} letters={letters} />
+                </td>
+              </tr>
+            )}
             {r.revisions.length > 0 && (
               <tr className="align-top">
                 <td colSpan={8} className="pb-2 pl-4">
-                  <Revisions revisions={r.revisions} letters={letters} texts={texts} />
+                  <Revisions revisions={r.revisions} letters={letters} texts={texts} questions={questions} />
                 </td>
               </tr>
             )}
@@ -101,7 +114,17 @@ export function RankingTable({ rankings, completions, letters: scheme }: Props) 
 }
 
 /** The audit trail of an edited ranking: each earlier version in the row's letters. */
-function Revisions({ revisions, letters, texts }: { revisions: RankingRevision[]; letters: Map<number, string>; texts: Map<number, string> }) {
+function Revisions({
+  revisions,
+  letters,
+  texts,
+  questions,
+}: {
+  revisions: RankingRevision[];
+  letters: Map<number, string>;
+  texts: Map<number, string>;
+  questions: readonly QualityQuestion[];
+}) {
   return (
     <details open className="text-xs text-slate-700" data-testid="ranking-revisions">
       <summary className="cursor-pointer text-indigo-700">Earlier versions ({revisions.length}), same letters</summary>
@@ -111,6 +134,7 @@ function Revisions({ revisions, letters, texts }: { revisions: RankingRevision[]
             <span className="font-semibold">v{v.version}</span> <span className="font-mono">{orderInLetters(v.groups, letters)}</span>
             {v.noneAcceptable && " · none acceptable"}
             {v.flags.length > 0 && ` · flags: ${flagList(v.flags, letters, texts)}`}
+            {v.answers.length > 0 && <span data-testid="revision-answers">{` · labels: ${answerLine(v.answers, questions, letters)}`}</span>}
             {v.comment && ` · “${v.comment}”`}
             <span className="ml-2 text-slate-500">
               submitted {when(v.submittedAt)}, replaced {when(v.supersededAt)}

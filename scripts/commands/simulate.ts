@@ -42,18 +42,23 @@ ${Object.values(ORACLES)
   --admin EMAIL           admin who creates missing accounts (default admin@palate.local)
   --admin-password PW     default $PALATE_ADMIN_PASSWORD or demo
 
-Which --noise for which agreement depends on how different the completions are. Measured
-on 524 tasks of 4 completions the default model sampled (demo sampling: temperature 1,
-top-p 0.95, 40 tokens) for capital and arithmetic questions in its SFT phrasings, 200 draws
-each, identical completions tied:
-  BETA          0.3   0.5   0.6   0.7   0.8   1.0   1.2   1.5   2.0
-  correctness   97%   90%   87%   84%   82%   78%   75%   72%   69%
-  brevity       95%   88%   86%   83%   81%   78%   75%   72%   69%
-So --noise 0.8–0.9 gives about 80% for either oracle. The default model is mostly right and
-its samples often repeat, so only about 29% of such tasks have a pair that correctness
-orders (10% for brevity); the others are all tied and add no pairs to the agreement. Sampled
-at temperature 1.3 (more varied answers, larger length differences), brevity needs more
-noise: --noise 1.8 gave 82% on 324 demo tasks.`,
+Which --noise for which agreement depends on how far apart the oracle's scores are. Measured
+by bench/simulate-noise-table.ts on 500 tasks of 4 distinct completions the default model
+sampled (demo sampling: temperature 1.2, top-p 1, 40 tokens, duplicates resampled up to 8
+rounds) for capital and arithmetic questions in its SFT phrasings, 200 draws each:
+  BETA          0.3   0.5   0.7     1   1.5     2     3     5     7     9    12
+  correctness   97%   88%   81%   73%   66%   62%   58%   55%   54%   53%   52%
+  brevity       99%   98%   97%   97%   95%   94%   92%   87%   83%   79%   75%
+Correctness scores are 0 or 1, so each pair it orders agrees with probability 1/(1+e^(-1/BETA))
+whatever the samples: --noise 0.72 gives 80%. Brevity needs far more noise, --noise 8.6: the
+model answers in three forms ("Lima.", "The capital of Peru is Lima.", a longer one), so a
+typical pair differs in length 3.4-fold (median gap 14 points, 8 per halving) and mostly
+pairs of near-equal length are overturned. The model is mostly right, so only about 61%
+of such tasks have a pair that correctness orders (2.0 of the 6 pairs per task on average;
+the other tasks are all right or all wrong and add no pairs); brevity orders nearly every
+pair (5.4 of 6, in nearly every task). The sampling moves brevity's figure a little: --noise 8.4 gives
+80% at temperature 1.3 (the acceptance test's 300 tasks and the 24 fixed demo tasks), 9.2 at
+temperature 1 (bench/rlhf-loop.ts's 360 tasks).`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       project: { type: "string" },

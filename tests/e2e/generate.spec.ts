@@ -5,15 +5,15 @@
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { createGPT2Config } from "../../lib/ml/io/config-json";
-import { initGPT2Params } from "../../lib/ml/io/gpt2-params";
-import { saveModelDir } from "../../lib/ml/io/model-dir";
-import { Tokenizer } from "../../lib/ml/tokenizer/tokenizer";
-import { trainBpe } from "../../lib/ml/tokenizer/train-bpe";
-import { enqueueJob, getJob } from "../../lib/jobs/queue";
-import { registerModel } from "../../lib/models/registry";
-import { createProject } from "../../lib/projects";
-import { projectRoot, startWorker } from "../../scripts/server";
+import { createGPT2Config } from "@/lib/ml/io/config-json";
+import { initGPT2Params } from "@/lib/ml/io/gpt2-params";
+import { saveModelDir } from "@/lib/ml/io/model-dir";
+import { Tokenizer } from "@/lib/ml/tokenizer/tokenizer";
+import { trainBpe } from "@/lib/ml/tokenizer/train-bpe";
+import { enqueueJob, getJob } from "@/lib/jobs/queue";
+import { registerModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
+import { projectRoot, startWorker } from "@/scripts/server";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { signIn, stopWorker } from "./session";
 

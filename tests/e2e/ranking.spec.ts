@@ -3,10 +3,10 @@
 // exactly those the two rankings imply.
 import { expect, test, type Page } from "@playwright/test";
 import { inArray } from "drizzle-orm";
-import { completions } from "../../db/schema";
-import { DEMO_PROJECT } from "../../lib/demo/seed";
-import { rankingPairs } from "../../lib/labeling/pairs";
-import { getProjectByName } from "../../lib/projects";
+import { completions } from "@/db/schema";
+import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { rankingPairs } from "@/lib/labeling/pairs";
+import { getProjectByName } from "@/lib/projects";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { signIn } from "./session";
 

@@ -1,7 +1,7 @@
 // Shared steps of the Playwright specs: signing in through the login form, stopping a worker.
 import type { ChildProcess } from "node:child_process";
 import type { Page } from "@playwright/test";
-import { DEMO_PASSWORD } from "../../lib/demo/seed";
+import { DEMO_PASSWORD } from "@/lib/demo/seed";
 
 /** Signs in through the app's login form (the demo accounts' password by default). */
 export async function signIn(page: Page, appUrl: string, email: string, password = DEMO_PASSWORD): Promise<void> {

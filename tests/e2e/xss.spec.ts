@@ -1,7 +1,7 @@
 // Raw HTML in a completion (or a prompt, or guidelines) is shown as text and never runs.
 import { expect, test } from "@playwright/test";
-import { createProject } from "../../lib/projects";
-import { insertTask } from "../../lib/tasks";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { startTestApp, type TestApp } from "../helpers/app";
 
 const SCRIPT = "<script>window.__xss=1</script>";

@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDb, type Connection } from "../../db/client";
-import { DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
-import { AppClient } from "../../lib/simulate/client";
-import { freePort, startApp, type AppServer } from "../../scripts/server";
+import { openDb, type Connection } from "@/db/client";
+import { DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { AppClient } from "@/lib/simulate/client";
+import { freePort, startApp, type AppServer } from "@/scripts/server";
 
 export { freePort };
 

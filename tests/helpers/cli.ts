@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { vi } from "vitest";
-import { projectRoot } from "../../scripts/server";
+import { projectRoot } from "@/scripts/server";
 
 export interface Run {
   status: number | null;

@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Job } from "../../lib/jobs/queue";
-import { projectRoot } from "../../scripts/server";
+import type { Job } from "@/lib/jobs/queue";
+import { projectRoot } from "@/scripts/server";
 
 /** Polls `read` until `done` holds for the job; throws with the last row after the timeout. */
 export async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 120_000): Promise<Job> {

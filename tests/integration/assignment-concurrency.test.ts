@@ -6,9 +6,9 @@ import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { and, count, eq, gt } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignments, rankings, users } from "../../db/schema";
-import { createProject } from "../../lib/projects";
-import { insertTask } from "../../lib/tasks";
+import { assignments, rankings, users } from "@/db/schema";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../helpers/app";
 
 const PROCESSES = 4;

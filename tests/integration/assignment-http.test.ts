@@ -2,11 +2,11 @@
 // submitting (idempotently), skipping, expiry, who may see what, and concurrent requests.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignments, rankings } from "../../db/schema";
-import { DEMO_PROJECT } from "../../lib/demo/seed";
-import { createProject, getProjectByName } from "../../lib/projects";
-import { insertTask } from "../../lib/tasks";
-import { createUser } from "../../lib/users";
+import { assignments, rankings } from "@/db/schema";
+import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { createProject, getProjectByName } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
+import { createUser } from "@/lib/users";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
 
 interface Payload {

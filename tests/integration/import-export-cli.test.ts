@@ -4,8 +4,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFile } from "../../lib/datasets/import";
-import { projectRoot } from "../../scripts/server";
+import { importFile } from "@/lib/datasets/import";
+import { projectRoot } from "@/scripts/server";
 import { tempDb } from "../helpers/app";
 import { palate, palateInProcess, type Run } from "../helpers/cli";
 

@@ -1,8 +1,8 @@
 // The upload and download routes over real HTTP: POST /api/projects/[id]/import (admin) and
 // GET /api/projects/[id]/export (admin, researcher), on the built app and a temp database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "../../db/client";
-import { createProject } from "../../lib/projects";
+import type { Connection } from "@/db/client";
+import { createProject } from "@/lib/projects";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
 
 let app: TestApp;

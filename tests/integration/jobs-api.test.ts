@@ -5,12 +5,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projects, prompts } from "../../db/schema";
-import { DEMO_PROJECT } from "../../lib/demo/seed";
-import { logJobEvent, recordMetrics } from "../../lib/jobs/queue";
-import { registerModel } from "../../lib/models/registry";
-import { createProject } from "../../lib/projects";
-import { insertTask } from "../../lib/tasks";
+import { projects, prompts } from "@/db/schema";
+import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { logJobEvent, recordMetrics } from "@/lib/jobs/queue";
+import { registerModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
 
 interface JobAnswer {

@@ -2,10 +2,10 @@
 // progress and stats that follow the rankings, task pages, and read-only researchers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { projects, users } from "../../db/schema";
-import { DEMO_PROJECT } from "../../lib/demo/seed";
-import { insertRanking } from "../../lib/labeling/save-ranking";
-import { getTask } from "../../lib/tasks";
+import { projects, users } from "@/db/schema";
+import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { insertRanking } from "@/lib/labeling/save-ranking";
+import { getTask } from "@/lib/tasks";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
 
 interface Issue {

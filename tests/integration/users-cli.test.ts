@@ -1,9 +1,9 @@
 // `palate users …` in-process against a temp database: list, add, set-role, disable, enable,
 // and failures as a CliError naming the problem (which the dispatcher prints as one line, exit 1).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { authenticate, findUserByEmail } from "../../lib/users";
-import { CliError } from "../../scripts/cli";
-import { command } from "../../scripts/commands/users";
+import { authenticate, findUserByEmail } from "@/lib/users";
+import { CliError } from "@/scripts/cli";
+import { command } from "@/scripts/commands/users";
 import { tempDb } from "../helpers/app";
 
 describe("palate users", () => {

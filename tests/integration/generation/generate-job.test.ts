@@ -3,12 +3,12 @@
 // succeeded (or failed with a reason) and every prompt has exactly one task from the job.
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { completions, prompts, tasks } from "../../../db/schema";
-import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../../../lib/generation/job-params";
-import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, jobOutputsOf } from "../../../lib/jobs/queue";
-import { registerModel } from "../../../lib/models/registry";
-import { createProject } from "../../../lib/projects";
-import { insertTask } from "../../../lib/tasks";
+import { completions, prompts, tasks } from "@/db/schema";
+import { GENERATE_JOB_KIND, generateJobParamsSchema } from "@/lib/generation/job-params";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, jobOutputsOf } from "@/lib/jobs/queue";
+import { registerModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 import { WorkerPool, ended, stopped, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";

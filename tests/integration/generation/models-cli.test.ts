@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getModelByName } from "../../../lib/models/registry";
+import { getModelByName } from "@/lib/models/registry";
 import { tempDb } from "../../helpers/app";
 
 const root = join(__dirname, "..", "..", "..");

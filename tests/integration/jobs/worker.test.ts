@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { enqueueJob, getJob, jobMetricsSince, requestCancel, type Job } from "../../../lib/jobs/queue";
+import { enqueueJob, getJob, jobMetricsSince, requestCancel, type Job } from "@/lib/jobs/queue";
 import { tempDb } from "../../helpers/app";
 
 const root = join(__dirname, "..", "..", "..");

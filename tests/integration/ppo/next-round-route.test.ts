@@ -5,11 +5,11 @@
 // the job stays queued.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projects } from "../../../db/schema";
-import { DEMO_PROJECT } from "../../../lib/demo/seed";
-import { getJob } from "../../../lib/jobs/queue";
-import { registerModel } from "../../../lib/models/registry";
-import { distinctPromptIds } from "../../../lib/rounds/next-round";
+import { projects } from "@/db/schema";
+import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { getJob } from "@/lib/jobs/queue";
+import { registerModel } from "@/lib/models/registry";
+import { distinctPromptIds } from "@/lib/rounds/next-round";
 import { Client, startTestApp, type TestApp } from "../../helpers/app";
 
 describe("POST /api/projects/[id]/rounds", () => {

@@ -6,12 +6,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, requestCancel } from "../../../lib/jobs/queue";
-import { PPO_METRICS_LOG_FILE, PPO_VALUE_DIR } from "../../../lib/ml/rl/train-ppo";
-import { getModelByName, listModels, modelDir, registerModel } from "../../../lib/models/registry";
-import { PPO_JOB_KIND, ppoJobParamsSchema } from "../../../lib/ppo/job-params";
-import { createProject } from "../../../lib/projects";
-import { insertTask } from "../../../lib/tasks";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, requestCancel } from "@/lib/jobs/queue";
+import { PPO_METRICS_LOG_FILE, PPO_VALUE_DIR } from "@/lib/ml/rl/train-ppo";
+import { getModelByName, listModels, modelDir, registerModel } from "@/lib/models/registry";
+import { PPO_JOB_KIND, ppoJobParamsSchema } from "@/lib/ppo/job-params";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 import { WorkerPool, childrenOf, ended, waitFor } from "../../helpers/jobs";
 import { ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";

@@ -9,14 +9,14 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PROJECT } from "../../../lib/demo/seed";
-import { enqueueClaimedJob, getJob } from "../../../lib/jobs/queue";
-import { runJob } from "../../../lib/jobs/run-job";
-import { getModelByName } from "../../../lib/models/registry";
-import { getProjectByName } from "../../../lib/projects";
-import { roundsTable } from "../../../lib/rounds/rounds";
-import { nextRoundParams } from "../../../lib/rounds/next-round";
-import { GENERATE_JOB_KIND } from "../../../lib/generation/job-params";
+import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { enqueueClaimedJob, getJob } from "@/lib/jobs/queue";
+import { runJob } from "@/lib/jobs/run-job";
+import { getModelByName } from "@/lib/models/registry";
+import { getProjectByName } from "@/lib/projects";
+import { roundsTable } from "@/lib/rounds/rounds";
+import { nextRoundParams } from "@/lib/rounds/next-round";
+import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
 import { startTestApp, type TestApp } from "../../helpers/app";
 import { palate, palateJson } from "../../helpers/cli";
 

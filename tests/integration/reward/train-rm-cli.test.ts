@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModelDir } from "../../../lib/ml/io";
+import { loadModelDir } from "@/lib/ml/io";
 import { capitalPreferences, writeTrlFile, type PreferenceRow } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
 import { lastJson, palate } from "../../helpers/cli";
@@ -86,8 +86,8 @@ describe("palate train-rm on an imported trl file", () => {
     const run = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", out, "--out", more, "--name", "rm-from-dir", "--epochs", "1"]);
     expect(run.status, run.stderr).toBe(0);
     expect(lastJson(run.stdout).model).toBe("rm-from-dir");
-    const { openDb } = await import("../../../db/client");
-    const { getModelByName } = await import("../../../lib/models/registry");
+    const { openDb } = await import("@/db/client");
+    const { getModelByName } = await import("@/lib/models/registry");
     const db = openDb(temp.path);
     try {
       const row = getModelByName(db, "rm-from-dir")!;

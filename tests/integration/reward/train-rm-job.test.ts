@@ -4,11 +4,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { importFile } from "../../../lib/datasets/import";
-import { enqueueJob, getJob, jobEventsSince, jobMetricsSince } from "../../../lib/jobs/queue";
-import { getModelByName, listModels, modelDir, registerModel } from "../../../lib/models/registry";
-import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../../lib/reward/job-params";
-import { rewardDisagreements, taskCompletionScores } from "../../../lib/reward/scores";
+import { importFile } from "@/lib/datasets/import";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince } from "@/lib/jobs/queue";
+import { getModelByName, listModels, modelDir, registerModel } from "@/lib/models/registry";
+import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "@/lib/reward/job-params";
+import { rewardDisagreements, taskCompletionScores } from "@/lib/reward/scores";
 import { capitalPreferences, writeTrlFile } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
 import { WorkerPool, childrenOf, ended, waitFor } from "../../helpers/jobs";

@@ -1,9 +1,9 @@
 // `palate simulate` against the real app over HTTP: the demo seed (24 tasks, redundancy 3),
 // three simulated annotators created through the admin API, the real CLI as a child process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PROJECT, demoTasks } from "../../../lib/demo/seed";
-import { createProject } from "../../../lib/projects";
-import { insertTask } from "../../../lib/tasks";
+import { DEMO_PROJECT, demoTasks } from "@/lib/demo/seed";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { freePort, startTestApp, type TestApp } from "../../helpers/app";
 import { lastJson, palate, palateInProcess } from "../../helpers/cli";
 

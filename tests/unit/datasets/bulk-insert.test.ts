@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Connection } from "../../../db/client";
-import { BulkTaskWriter } from "../../../lib/datasets/bulk-insert";
-import type { ImportRecord } from "../../../lib/datasets/record";
-import { insertRanking } from "../../../lib/labeling/save-ranking";
-import { createProject } from "../../../lib/projects";
-import { insertTask } from "../../../lib/tasks";
+import type { Connection } from "@/db/client";
+import { BulkTaskWriter } from "@/lib/datasets/bulk-insert";
+import type { ImportRecord } from "@/lib/datasets/record";
+import { insertRanking } from "@/lib/labeling/save-ranking";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 
 const records: ImportRecord[] = [

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "../../../db/client";
-import { users } from "../../../db/schema";
-import { exportFileName, exportLines, exportRows, exportStream } from "../../../lib/datasets/export";
-import { projectRankings } from "../../../lib/datasets/export-source";
-import { insertRanking } from "../../../lib/labeling/save-ranking";
-import { createProject } from "../../../lib/projects";
-import { insertTask } from "../../../lib/tasks";
+import type { Connection } from "@/db/client";
+import { users } from "@/db/schema";
+import { exportFileName, exportLines, exportRows, exportStream } from "@/lib/datasets/export";
+import { projectRankings } from "@/lib/datasets/export-source";
+import { insertRanking } from "@/lib/labeling/save-ranking";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 
 let temp: ReturnType<typeof tempDb>;

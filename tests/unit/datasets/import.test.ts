@@ -2,11 +2,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "../../../db/client";
-import { comparisons, completions, prompts, rankings, tasks, users } from "../../../db/schema";
-import { importFile, importStream, MAX_REPORTED_ERRORS } from "../../../lib/datasets/import";
-import { IMPORTED_ANNOTATOR_EMAIL } from "../../../lib/datasets/imported-annotator";
-import { createProject, getProjectByName } from "../../../lib/projects";
+import type { Connection } from "@/db/client";
+import { comparisons, completions, prompts, rankings, tasks, users } from "@/db/schema";
+import { importFile, importStream, MAX_REPORTED_ERRORS } from "@/lib/datasets/import";
+import { IMPORTED_ANNOTATOR_EMAIL } from "@/lib/datasets/imported-annotator";
+import { createProject, getProjectByName } from "@/lib/projects";
 import { tempDb } from "../../helpers/app";
 
 let temp: ReturnType<typeof tempDb>;

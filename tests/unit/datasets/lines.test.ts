@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileLines, LineSplitter, streamLines, type Line } from "../../../lib/datasets/lines";
+import { fileLines, LineSplitter, streamLines, type Line } from "@/lib/datasets/lines";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

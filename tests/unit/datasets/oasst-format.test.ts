@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseOasstLine } from "../../../lib/datasets/oasst-format";
+import { parseOasstLine } from "@/lib/datasets/oasst-format";
 
 interface M {
   message_id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePalateLine } from "../../../lib/datasets/palate-format";
+import { parsePalateLine } from "@/lib/datasets/palate-format";
 
 const err = (v: unknown) => {
   const r = parsePalateLine(v);

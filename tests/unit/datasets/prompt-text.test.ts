@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { promptText } from "../../../lib/datasets/prompt-text";
+import { promptText } from "@/lib/datasets/prompt-text";
 
 describe("promptText", () => {
   it("is a single user message's text verbatim", () => {

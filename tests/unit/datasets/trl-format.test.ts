@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTrlLine } from "../../../lib/datasets/trl-format";
+import { parseTrlLine } from "@/lib/datasets/trl-format";
 
 const user = (content: string) => ({ role: "user" as const, content });
 const assistant = (content: string) => ({ role: "assistant" as const, content });

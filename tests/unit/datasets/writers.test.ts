@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ExportedRanking } from "../../../lib/datasets/export-source";
-import { rankingsRow } from "../../../lib/datasets/rankings-writer";
-import { trlConversationalRows, trlRows } from "../../../lib/datasets/trl-writer";
+import type { ExportedRanking } from "@/lib/datasets/export-source";
+import { rankingsRow } from "@/lib/datasets/rankings-writer";
+import { trlConversationalRows, trlRows } from "@/lib/datasets/trl-writer";
 
 const ranking: ExportedRanking = {
   id: 9,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPretrainingCorpus, glossSentence, parseWordnetLine } from "../../../lib/default-model/corpus";
+import { buildPretrainingCorpus, glossSentence, parseWordnetLine } from "@/lib/default-model/corpus";
 
 describe("pretraining corpus", () => {
   it("is assembled deterministically from all four sources", () => {

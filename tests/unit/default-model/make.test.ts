@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TINY_MODEL_CONFIG } from "../../../lib/default-model/config";
-import { EVAL_FILE, MODEL_CARD_FILE, makeDefaultModel } from "../../../lib/default-model/make";
-import { loadModelDir } from "../../../lib/ml/io";
+import { TINY_MODEL_CONFIG } from "@/lib/default-model/config";
+import { EVAL_FILE, MODEL_CARD_FILE, makeDefaultModel } from "@/lib/default-model/make";
+import { loadModelDir } from "@/lib/ml/io";
 
 const root = mkdtempSync(join(tmpdir(), "palate-default-model-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

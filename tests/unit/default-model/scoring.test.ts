@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isCorrect, normalizeAnswer, scoreAnswer, statedNumber, withoutEcho, type AnswerKey } from "../../../lib/default-model/scoring";
-import { summarize, type QaAnswer } from "../../../lib/default-model/eval-qa";
+import { isCorrect, normalizeAnswer, scoreAnswer, statedNumber, withoutEcho, type AnswerKey } from "@/lib/default-model/scoring";
+import { summarize, type QaAnswer } from "@/lib/default-model/eval-qa";
 
 describe("eval-qa scoring", () => {
   it("normalizes case, accents and punctuation", () => {

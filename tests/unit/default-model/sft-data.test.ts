@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tokenizer, trainBpe, renderChat } from "../../../lib/ml/tokenizer";
+import { Tokenizer, trainBpe, renderChat } from "@/lib/ml/tokenizer";
 import {
   ANSWER_FORMS,
   drawForm,
@@ -13,13 +13,13 @@ import {
   TEMPLATES,
   QA_CATEGORIES,
   type QaFact,
-} from "../../../lib/default-model/sft-data";
-import { countryFacts } from "../../../lib/default-model/facts";
-import { scoreAnswer } from "../../../lib/default-model/scoring";
-import { FORM_EXAMPLES } from "../../../lib/default-model/card";
-import { wordnetHypernyms } from "../../../lib/default-model/sft-data";
-import { encodeDemonstration, PackedRows } from "../../../lib/default-model/sft-train";
-import { Random } from "../../../lib/ml/random";
+} from "@/lib/default-model/sft-data";
+import { countryFacts } from "@/lib/default-model/facts";
+import { scoreAnswer } from "@/lib/default-model/scoring";
+import { FORM_EXAMPLES } from "@/lib/default-model/card";
+import { wordnetHypernyms } from "@/lib/default-model/sft-data";
+import { encodeDemonstration, PackedRows } from "@/lib/default-model/sft-train";
+import { Random } from "@/lib/ml/random";
 
 const facts = qaFacts({ definitions: 20 });
 const examples = sftExamples(facts);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenAiServer, type OpenAiServer } from "../../../lib/generation/openai-server";
+import { startOpenAiServer, type OpenAiServer } from "@/lib/generation/openai-server";
 import { makeTinyModel } from "./tiny-model";
 
 describe("OpenAI-compatible server over a Palate model", () => {

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { samplingSchema } from "../../../lib/generation/job-params";
-import { backoffDelay, EndpointError, postJson, serverMessage } from "../../../lib/generation/openai-http";
-import { OpenAiSource } from "../../../lib/generation/openai-source";
+import { samplingSchema } from "@/lib/generation/job-params";
+import { backoffDelay, EndpointError, postJson, serverMessage } from "@/lib/generation/openai-http";
+import { OpenAiSource } from "@/lib/generation/openai-source";
 import { freePort } from "../../helpers/app";
 
 interface Seen {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { samplingSchema } from "../../../lib/generation/job-params";
-import { PalateSource } from "../../../lib/generation/palate-source";
-import { renderChat } from "../../../lib/ml/tokenizer/chat-template";
+import { samplingSchema } from "@/lib/generation/job-params";
+import { PalateSource } from "@/lib/generation/palate-source";
+import { renderChat } from "@/lib/ml/tokenizer/chat-template";
 import { makeTinyModel } from "./tiny-model";
 
 describe("PalateSource (the engine over a model directory)", () => {

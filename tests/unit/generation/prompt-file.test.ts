@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePromptFile } from "../../../lib/generation/prompt-file";
+import { parsePromptFile } from "@/lib/generation/prompt-file";
 
 describe("parsePromptFile", () => {
   it("reads one prompt per line, skipping blank lines", () => {

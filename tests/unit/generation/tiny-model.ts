@@ -3,8 +3,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newLanguageModelConfig, saveLanguageModel } from "../../../lib/ml/nn/language-model";
-import { Tokenizer, trainBpe } from "../../../lib/ml/tokenizer";
+import { newLanguageModelConfig, saveLanguageModel } from "@/lib/ml/nn/language-model";
+import { Tokenizer, trainBpe } from "@/lib/ml/tokenizer";
 import { randomWeights } from "../ml/nn/tiny-gpt2";
 
 const TEXT = "What is the capital of France? The capital of France is Paris. Name a color: red, green, blue. One two three four five.";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseTask, eligibleTasks, taskLoad, type AssignmentInput, type TaskLoad } from "../../../lib/labeling/assignment-rule";
+import { chooseTask, eligibleTasks, taskLoad, type AssignmentInput, type TaskLoad } from "@/lib/labeling/assignment-rule";
 
 const NOW = 1_000_000;
 const LATER = NOW + 60_000;

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "../../../db/client";
-import { assignments, comparisons, rankingFlags, rankings, users } from "../../../db/schema";
-import { chooseTask, eligibleTasks } from "../../../lib/labeling/assignment-rule";
+import type { Connection } from "@/db/client";
+import { assignments, comparisons, rankingFlags, rankings, users } from "@/db/schema";
+import { chooseTask, eligibleTasks } from "@/lib/labeling/assignment-rule";
 import {
   countEligibleTasks,
   heldTaskIds,
@@ -10,12 +10,12 @@ import {
   readAssignmentInput,
   requestAssignment,
   skipAssignment,
-} from "../../../lib/labeling/assignment-store";
-import { queueProgress } from "../../../lib/labeling/queue";
-import { rankingSubmissionSchema } from "../../../lib/labeling/submission";
-import { submitRanking } from "../../../lib/labeling/submission-store";
-import { createProject } from "../../../lib/projects";
-import { insertTask, type CreatedTask } from "../../../lib/tasks";
+} from "@/lib/labeling/assignment-store";
+import { queueProgress } from "@/lib/labeling/queue";
+import { rankingSubmissionSchema } from "@/lib/labeling/submission";
+import { submitRanking } from "@/lib/labeling/submission-store";
+import { createProject } from "@/lib/projects";
+import { insertTask, type CreatedTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 
 const T0 = 1_700_000_000_000;

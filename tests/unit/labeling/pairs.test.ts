@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rankingPairs } from "../../../lib/labeling/pairs";
+import { rankingPairs } from "@/lib/labeling/pairs";
 
 const short = (pairs: { chosen: string; rejected: string }[]) => pairs.map((p) => p.chosen + ">" + p.rejected);
 

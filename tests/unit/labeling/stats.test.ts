@@ -9,7 +9,7 @@ import {
   projectProgress,
   rankingAgreement,
   type RankingRecord,
-} from "../../../lib/labeling/stats";
+} from "@/lib/labeling/stats";
 
 let nextId = 1;
 function ranking(taskId: number, userId: number, groups: number[][], extra: Partial<RankingRecord> = {}): RankingRecord {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initialDraft, moveBy, moveTo, rankLabels, tie, toGroups, untie, type Draft } from "../../../lib/labeling/submission-draft";
+import { initialDraft, moveBy, moveTo, rankLabels, tie, toGroups, untie, type Draft } from "@/lib/labeling/submission-draft";
 
 // A=1, B=2, C=3, D=4
 const start = () => initialDraft([1, 2, 3, 4]);

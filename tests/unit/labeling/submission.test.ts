@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fieldIssues } from "../../../lib/http";
-import { checkSubmission, rankingSubmissionSchema, sanitizeSecondsSpent, skipSchema, uniqueFlags } from "../../../lib/labeling/submission";
+import { fieldIssues } from "@/lib/http";
+import { checkSubmission, rankingSubmissionSchema, sanitizeSecondsSpent, skipSchema, uniqueFlags } from "@/lib/labeling/submission";
 
 const COMPLETIONS = [11, 12, 13, 14];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { generate } from "../../../lib/ml/generate";
-import { CausalLmSession } from "../../../lib/ml/nn/causal-lm-session";
-import { Gpt2Decoder } from "../../../lib/ml/nn/gpt2-decoder";
-import { exportGpt2Onnx } from "../../../lib/ml/nn/gpt2-inference";
+import { generate } from "@/lib/ml/generate";
+import { CausalLmSession } from "@/lib/ml/nn/causal-lm-session";
+import { Gpt2Decoder } from "@/lib/ml/nn/gpt2-decoder";
+import { exportGpt2Onnx } from "@/lib/ml/nn/gpt2-inference";
 import { randomIds, randomWeights, tinyConfig as c } from "./nn/tiny-gpt2";
 
 // A toy codec: id → one letter, so stop strings can be tested without a trained tokenizer.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Random } from "../../../lib/ml/random";
+import { Random } from "@/lib/ml/random";
 
 describe("Random", () => {
   it("is reproducible from a seed and differs across seeds", () => {

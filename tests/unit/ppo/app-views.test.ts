@@ -1,11 +1,11 @@
 // The PPO pages' pure parts: the form's fields derived from PpoConfig's schema, and the job
 // page's chart groups.
 import { describe, expect, it } from "vitest";
-import { configFieldSpecs, fieldLabel } from "../../../app/components/config-fields";
-import { metricGroupsOf } from "../../../app/components/job-metric-groups";
-import { isEvalMetric, metricPanels, type MetricPoint } from "../../../app/components/job-metrics-chart";
-import { PPO_FIELD_LABELS, PPO_FIELD_SECTIONS } from "../../../app/research/projects/[id]/ppo/ppo-form-layout";
-import { DEFAULT_PPO_CONFIG, PPO_CONFIG_HELP, ppoConfigObject } from "../../../lib/ml/rl/ppo-config";
+import { configFieldSpecs, fieldLabel } from "@/app/components/config-fields";
+import { metricGroupsOf } from "@/app/components/job-metric-groups";
+import { isEvalMetric, metricPanels, type MetricPoint } from "@/app/components/job-metrics-chart";
+import { PPO_FIELD_LABELS, PPO_FIELD_SECTIONS } from "@/app/research/projects/[id]/ppo/ppo-form-layout";
+import { DEFAULT_PPO_CONFIG, PPO_CONFIG_HELP, ppoConfigObject } from "@/lib/ml/rl/ppo-config";
 
 describe("the PPO form's fields", () => {
   const fields = configFieldSpecs(ppoConfigObject.shape, DEFAULT_PPO_CONFIG, { labels: PPO_FIELD_LABELS, sections: PPO_FIELD_SECTIONS });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PpoEvaluation as TrainerRecord } from "../../../lib/ml/rl/ppo-evaluate";
-import { parsePpoEvaluation, ppoEvaluationSchema, type PpoEvaluation } from "../../../lib/ppo/evaluation";
+import type { PpoEvaluation as TrainerRecord } from "@/lib/ml/rl/ppo-evaluate";
+import { parsePpoEvaluation, ppoEvaluationSchema, type PpoEvaluation } from "@/lib/ppo/evaluation";
 
 // The trainer's record of an evaluation (a line of evaluations.jsonl), typed as the trainer types it.
 const record: TrainerRecord = {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { enqueueJob } from "../../../lib/jobs/queue";
-import { DEFAULT_MODEL_NAME, registerModel, type NewModel } from "../../../lib/models/registry";
-import { createProject } from "../../../lib/projects";
+import { enqueueJob } from "@/lib/jobs/queue";
+import { DEFAULT_MODEL_NAME, registerModel, type NewModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
 import {
   headToHeadJobModels,
   nextRoundSource,
@@ -11,8 +11,8 @@ import {
   ppoPolicyInfo,
   projectPpoPolicies,
   projectRewardModels,
-} from "../../../lib/ppo/views";
-import type { PpoEvaluation } from "../../../lib/ppo/evaluation";
+} from "@/lib/ppo/views";
+import type { PpoEvaluation } from "@/lib/ppo/evaluation";
 import { tempDb } from "../../helpers/app";
 
 /** The trainer's record of the last evaluation, as the ppo job keeps it in metadata.evaluation. */

@@ -1,8 +1,8 @@
 // The research project page's rounds table: a head-to-head win rate is never shown without its
 // Wilson 95% interval and pair count, nor a reward model's held-out accuracy without its pairs.
 import { describe, expect, it } from "vitest";
-import { headToHeadText, heldOutAccuracyText } from "../../../app/research/projects/[id]/rounds-table";
-import { wilsonInterval } from "../../../lib/rounds/rounds";
+import { headToHeadText, heldOutAccuracyText } from "@/app/research/projects/[id]/rounds-table";
+import { wilsonInterval } from "@/lib/rounds/rounds";
 
 describe("the rounds table's cells", () => {
   it("a head to head reads win rate, interval, pairs and record together", () => {

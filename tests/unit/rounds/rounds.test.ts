@@ -2,13 +2,13 @@
 // head-to-head win rate of the newer model with its Wilson interval, and the reward models and
 // policies registered at each round; the train-rm "latest round only" selection.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { users } from "../../../db/schema";
-import { insertRanking } from "../../../lib/labeling/save-ranking";
-import { registerModel } from "../../../lib/models/registry";
-import { createProject } from "../../../lib/projects";
-import { loadTrainingSet } from "../../../lib/reward/training-set";
-import { latestRound, roundOf, roundsTable, wilsonInterval } from "../../../lib/rounds/rounds";
-import { insertTask } from "../../../lib/tasks";
+import { users } from "@/db/schema";
+import { insertRanking } from "@/lib/labeling/save-ranking";
+import { registerModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
+import { loadTrainingSet } from "@/lib/reward/training-set";
+import { latestRound, roundOf, roundsTable, wilsonInterval } from "@/lib/rounds/rounds";
+import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 
 describe("wilsonInterval", () => {
@@ -99,7 +99,7 @@ describe("nextRoundParams", () => {
   afterEach(() => temp.cleanup());
 
   it("samples every distinct prompt from the policy, mixed with the model it started from, as the next round", async () => {
-    const { nextRoundParams } = await import("../../../lib/rounds/next-round");
+    const { nextRoundParams } = await import("@/lib/rounds/next-round");
     const a = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "q0" }], completions: [{ text: "a" }, { text: "b" }] });
     insertTask(temp.db, projectId, { messages: [{ role: "user", content: "q0" }], completions: [{ text: "c" }, { text: "d" }] }); // same conversation again
     const b = insertTask(temp.db, projectId, { messages: [{ role: "user", content: "q1" }], completions: [{ text: "e" }, { text: "f" }] });

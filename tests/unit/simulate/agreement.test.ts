@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addAgreement, agreementRate, pairAgreement } from "../../../lib/simulate/agreement";
+import { addAgreement, agreementRate, pairAgreement } from "@/lib/simulate/agreement";
 
 describe("pairwise agreement with the noise-free oracle", () => {
   it("counts only the pairs the oracle orders strictly", () => {

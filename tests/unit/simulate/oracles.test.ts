@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TEMPLATES, fillTemplate } from "../../../lib/default-model/sft-data";
-import { arithmeticQuestion, brevity, capitalQuestion, correctness, getOracle, oracleNames, statedNumber } from "../../../lib/simulate/oracles";
+import { TEMPLATES, fillTemplate } from "@/lib/default-model/sft-data";
+import { arithmeticQuestion, brevity, capitalQuestion, correctness, getOracle, oracleNames, statedNumber } from "@/lib/simulate/oracles";
 
 const ask = (content: string) => [{ role: "user" as const, content }];
 

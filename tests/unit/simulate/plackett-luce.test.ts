@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mixSeed, mulberry32, oracleOrder, samplePlackettLuce, tieIdentical } from "../../../lib/simulate/plackett-luce";
+import { mixSeed, mulberry32, oracleOrder, samplePlackettLuce, tieIdentical } from "@/lib/simulate/plackett-luce";
 
 describe("Plackett–Luce sampling", () => {
   it("beta = 0 gives the oracle order with equal scores tied", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createGPT2Config, parseGPT2Config, toGpt2Config, withArchitecture } from "../../../../lib/ml/io/config-json";
+import { createGPT2Config, parseGPT2Config, toGpt2Config, withArchitecture } from "@/lib/ml/io/config-json";
 
 const tiny = { vocabSize: 300, nPositions: 32, nEmbd: 16, nLayer: 2, nHead: 4, bosTokenId: 0, eosTokenId: 0 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createGPT2Config } from "../../../../lib/ml/io/config-json";
-import { checkGPT2Params, gpt2ParamShapes, initGPT2Params } from "../../../../lib/ml/io/gpt2-params";
+import { createGPT2Config } from "@/lib/ml/io/config-json";
+import { checkGPT2Params, gpt2ParamShapes, initGPT2Params } from "@/lib/ml/io/gpt2-params";
 
 const config = createGPT2Config({ vocabSize: 300, nPositions: 32, nEmbd: 16, nLayer: 2, nHead: 4, bosTokenId: 0, eosTokenId: 0 });
 

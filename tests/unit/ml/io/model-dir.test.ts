@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGPT2Config, withArchitecture } from "../../../../lib/ml/io/config-json";
-import { createGenerationConfig } from "../../../../lib/ml/io/generation-config";
-import { initGPT2Params, type NamedParams } from "../../../../lib/ml/io/gpt2-params";
-import { loadModelDir, saveModelDir } from "../../../../lib/ml/io/model-dir";
-import { readSafetensors, writeSafetensors } from "../../../../lib/ml/io/safetensors";
-import { Tokenizer } from "../../../../lib/ml/tokenizer/tokenizer";
-import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
+import { createGPT2Config, withArchitecture } from "@/lib/ml/io/config-json";
+import { createGenerationConfig } from "@/lib/ml/io/generation-config";
+import { initGPT2Params, type NamedParams } from "@/lib/ml/io/gpt2-params";
+import { loadModelDir, saveModelDir } from "@/lib/ml/io/model-dir";
+import { readSafetensors, writeSafetensors } from "@/lib/ml/io/safetensors";
+import { Tokenizer } from "@/lib/ml/tokenizer/tokenizer";
+import { trainBpe } from "@/lib/ml/tokenizer/train-bpe";
 
 const config = createGPT2Config({ vocabSize: 300, nPositions: 16, nEmbd: 8, nLayer: 2, nHead: 2, bosTokenId: 0, eosTokenId: 0 });
 const tokenizer = Tokenizer.fromBpe(trainBpe(Array<string>(20).fill("hello world, hello there"), { vocabSize: 300 }), { modelMaxLength: 1024 });

@@ -10,7 +10,7 @@ import {
   serializeSafetensors,
   writeSafetensors,
   type WritableTensor,
-} from "../../../../lib/ml/io/safetensors";
+} from "@/lib/ml/io/safetensors";
 
 let dir: string;
 beforeAll(async () => {

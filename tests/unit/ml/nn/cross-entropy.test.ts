@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Graph, Session, float64 } from "../../../../lib/ml/onnx";
-import { backward } from "../../../../lib/ml/onnx/autodiff";
-import { maskedCrossEntropy } from "../../../../lib/ml/nn/cross-entropy";
+import { Graph, Session, float64 } from "@/lib/ml/onnx";
+import { backward } from "@/lib/ml/onnx/autodiff";
+import { maskedCrossEntropy } from "@/lib/ml/nn/cross-entropy";
 
 describe("maskedCrossEntropy", () => {
   it("averages −log p(label) over masked tokens, and its hand-derived gradient equals autodiff's", async () => {

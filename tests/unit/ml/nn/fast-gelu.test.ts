@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Graph, Session, float32 } from "../../../../lib/ml/onnx";
-import { gradcheck } from "../../../../lib/ml/onnx/gradcheck";
-import { fastGelu } from "../../../../lib/ml/nn/fast-gelu";
-import { geluNew } from "../../../../lib/ml/nn/gpt2";
+import { Graph, Session, float32 } from "@/lib/ml/onnx";
+import { gradcheck } from "@/lib/ml/onnx/gradcheck";
+import { fastGelu } from "@/lib/ml/nn/fast-gelu";
+import { geluNew } from "@/lib/ml/nn/gpt2";
 
 describe("FastGelu", () => {
   it("computes gelu_new(x + bias) like the standard-op decomposition", async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { f32, Session, float32, int64 } from "../../../../lib/ml/onnx";
-import { Gpt2Decoder } from "../../../../lib/ml/nn/gpt2-decoder";
-import { logSumExp } from "../../../../lib/ml/nn/sampling";
-import { exportGpt2Onnx, pastKeyName, pastValueName } from "../../../../lib/ml/nn/gpt2-inference";
+import { f32, Session, float32, int64 } from "@/lib/ml/onnx";
+import { Gpt2Decoder } from "@/lib/ml/nn/gpt2-decoder";
+import { logSumExp } from "@/lib/ml/nn/sampling";
+import { exportGpt2Onnx, pastKeyName, pastValueName } from "@/lib/ml/nn/gpt2-inference";
 import { randomIds, randomWeights, tinyConfig as c } from "./tiny-gpt2";
 
 describe("Gpt2Decoder (static KV cache)", () => {

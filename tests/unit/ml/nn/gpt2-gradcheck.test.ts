@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { gradcheck } from "../../../../lib/ml/onnx/gradcheck";
-import { maskedCrossEntropy } from "../../../../lib/ml/nn/cross-entropy";
-import { gpt2Backbone, lmHead } from "../../../../lib/ml/nn/gpt2";
-import { gpt2ParamSpecs, type Gpt2Config } from "../../../../lib/ml/nn/gpt2-config";
+import { gradcheck } from "@/lib/ml/onnx/gradcheck";
+import { maskedCrossEntropy } from "@/lib/ml/nn/cross-entropy";
+import { gpt2Backbone, lmHead } from "@/lib/ml/nn/gpt2";
+import { gpt2ParamSpecs, type Gpt2Config } from "@/lib/ml/nn/gpt2-config";
 import { randomIds, randomWeights } from "./tiny-gpt2";
 
 // Whole-model check: d(masked next-token loss)/d(every GPT-2 parameter) from autodiff

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Session, f32, float32, int64 } from "../../../../lib/ml/onnx";
-import { exportGpt2Onnx, pastKeyName, pastValueName, presentKeyName, presentValueName } from "../../../../lib/ml/nn/gpt2-inference";
-import type { Tensor } from "../../../../lib/ml/onnx";
+import { Session, f32, float32, int64 } from "@/lib/ml/onnx";
+import { exportGpt2Onnx, pastKeyName, pastValueName, presentKeyName, presentValueName } from "@/lib/ml/nn/gpt2-inference";
+import type { Tensor } from "@/lib/ml/onnx";
 import { referenceGpt2Logits } from "./reference-gpt2";
 import { randomIds, randomWeights, tinyConfig as c, toParamMap } from "./tiny-gpt2";
 

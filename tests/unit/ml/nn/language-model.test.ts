@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readSafetensorsHeader } from "../../../../lib/ml/io";
-import { CausalLmSession } from "../../../../lib/ml/nn/causal-lm-session";
-import { loadLanguageModel, newLanguageModelConfig, openSession, saveLanguageModel, shapeOf } from "../../../../lib/ml/nn/language-model";
-import { Tokenizer, trainBpe } from "../../../../lib/ml/tokenizer";
+import { readSafetensorsHeader } from "@/lib/ml/io";
+import { CausalLmSession } from "@/lib/ml/nn/causal-lm-session";
+import { loadLanguageModel, newLanguageModelConfig, openSession, saveLanguageModel, shapeOf } from "@/lib/ml/nn/language-model";
+import { Tokenizer, trainBpe } from "@/lib/ml/tokenizer";
 import { randomWeights } from "./tiny-gpt2";
 
 const text = "the cat sat on the mat. the dog sat on the log. a cat and a dog.";

@@ -2,10 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { command } from "../../../../scripts/commands/logprobs";
-import { loadModelDir, toGpt2Config } from "../../../../lib/ml/io";
-import { newLanguageModelConfig, saveLanguageModel } from "../../../../lib/ml/nn/language-model";
-import { Tokenizer, trainBpe } from "../../../../lib/ml/tokenizer";
+import { command } from "@/scripts/commands/logprobs";
+import { loadModelDir, toGpt2Config } from "@/lib/ml/io";
+import { newLanguageModelConfig, saveLanguageModel } from "@/lib/ml/nn/language-model";
+import { Tokenizer, trainBpe } from "@/lib/ml/tokenizer";
 import { referenceGpt2Logits } from "./reference-gpt2";
 import { randomWeights } from "./tiny-gpt2";
 

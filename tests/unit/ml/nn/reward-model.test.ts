@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { Graph, Session, float32, int64, type Value } from "../../../../lib/ml/onnx";
-import { gradcheck } from "../../../../lib/ml/onnx/gradcheck";
-import { causalBias, gpt2Backbone } from "../../../../lib/ml/nn/gpt2";
-import type { Gpt2Config } from "../../../../lib/ml/nn/gpt2-config";
+import { Graph, Session, float32, int64, type Value } from "@/lib/ml/onnx";
+import { gradcheck } from "@/lib/ml/onnx/gradcheck";
+import { causalBias, gpt2Backbone } from "@/lib/ml/nn/gpt2";
+import type { Gpt2Config } from "@/lib/ml/nn/gpt2-config";
 import {
   SCORE_WEIGHT_NAME,
   buildRewardModelGraph,
   exportRewardModelOnnx,
   rewardModelParamSpecs,
   rewardScores,
-} from "../../../../lib/ml/nn/reward-model";
-import { preferenceMatrix, rankingLoss } from "../../../../lib/ml/rl/ranking-loss";
-import { Random } from "../../../../lib/ml/random";
+} from "@/lib/ml/nn/reward-model";
+import { preferenceMatrix, rankingLoss } from "@/lib/ml/rl/ranking-loss";
+import { Random } from "@/lib/ml/random";
 import { randomIds, randomWeights, tinyConfig } from "./tiny-gpt2";
 
 const c = tinyConfig;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logSumExp, sampleToken } from "../../../../lib/ml/nn/sampling";
+import { logSumExp, sampleToken } from "@/lib/ml/nn/sampling";
 
 const logits = Float32Array.from([2, 1, 0, -1, 3]);
 const lse = Math.log([2, 1, 0, -1, 3].reduce((s, v) => s + Math.exp(v), 0));

@@ -1,6 +1,6 @@
 // A tiny GPT-2 for tests: config and random weights (larger than HF's init so logits vary).
-import { gpt2ParamSpecs, type Gpt2Config } from "../../../../lib/ml/nn/gpt2-config";
-import { Random } from "../../../../lib/ml/random";
+import { gpt2ParamSpecs, type Gpt2Config } from "@/lib/ml/nn/gpt2-config";
+import { Random } from "@/lib/ml/random";
 
 export const tinyConfig: Gpt2Config = {
   vocabSize: 64,

@@ -2,12 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createGPT2Config, loadModelDir, withArchitecture } from "../../../../lib/ml/io";
-import { Graph, Session, int64, type Value } from "../../../../lib/ml/onnx";
-import { exportRewardModelOnnx, SCORE_WEIGHT_NAME } from "../../../../lib/ml/nn/reward-model";
-import { loadValueModel, saveValueModel, tokenValues, valueModelParamSpecs } from "../../../../lib/ml/nn/value-model";
-import { saveLanguageModel } from "../../../../lib/ml/nn/language-model";
-import { Random } from "../../../../lib/ml/random";
+import { createGPT2Config, loadModelDir, withArchitecture } from "@/lib/ml/io";
+import { Graph, Session, int64, type Value } from "@/lib/ml/onnx";
+import { exportRewardModelOnnx, SCORE_WEIGHT_NAME } from "@/lib/ml/nn/reward-model";
+import { loadValueModel, saveValueModel, tokenValues, valueModelParamSpecs } from "@/lib/ml/nn/value-model";
+import { saveLanguageModel } from "@/lib/ml/nn/language-model";
+import { Random } from "@/lib/ml/random";
 import { randomIds, randomWeights, tinyConfig as c } from "./tiny-gpt2";
 
 function valueWeights(seed = 3): Record<string, Float32Array> {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { backward } from "../../../../lib/ml/onnx/autodiff";
-import { gradcheck } from "../../../../lib/ml/onnx/gradcheck";
-import { gradientRules } from "../../../../lib/ml/onnx/gradients";
-import { Graph, type Value } from "../../../../lib/ml/onnx/graph";
-import { Session } from "../../../../lib/ml/onnx/session";
-import { f32, float32, int64 } from "../../../../lib/ml/onnx/tensor";
+import { backward } from "@/lib/ml/onnx/autodiff";
+import { gradcheck } from "@/lib/ml/onnx/gradcheck";
+import { gradientRules } from "@/lib/ml/onnx/gradients";
+import { Graph, type Value } from "@/lib/ml/onnx/graph";
+import { Session } from "@/lib/ml/onnx/session";
+import { f32, float32, int64 } from "@/lib/ml/onnx/tensor";
 
 async function run(g: Graph, feeds: Record<string, ReturnType<typeof float32>>): Promise<Record<string, number[]>> {
   const s = await Session.create(g.toOnnx(), { intraOpNumThreads: 1 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Graph, Value } from "../../../../lib/ml/onnx/graph";
-import { gradcheck, type GradcheckInput, type GradcheckOptions } from "../../../../lib/ml/onnx/gradcheck";
+import type { Graph, Value } from "@/lib/ml/onnx/graph";
+import { gradcheck, type GradcheckInput, type GradcheckOptions } from "@/lib/ml/onnx/gradcheck";
 
 type Build = (g: Graph, xs: Value[]) => Value;
 interface Case {

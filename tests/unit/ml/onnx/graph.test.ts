@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Graph } from "../../../../lib/ml/onnx/graph";
-import { Session } from "../../../../lib/ml/onnx/session";
-import { OrtTensor, f32, float32, i64, int64 } from "../../../../lib/ml/onnx/tensor";
+import { Graph } from "@/lib/ml/onnx/graph";
+import { Session } from "@/lib/ml/onnx/session";
+import { OrtTensor, f32, float32, i64, int64 } from "@/lib/ml/onnx/tensor";
 
 describe("Graph + Session", () => {
   it("runs an embedding + matmul + bias graph with symbolic dims", async () => {

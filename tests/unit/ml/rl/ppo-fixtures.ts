@@ -3,10 +3,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SCORE_WEIGHT, createGPT2Config, gpt2ParamShapes, loadModelDir, saveModelDir, toGpt2Config, withArchitecture, type NamedParams } from "../../../../lib/ml/io";
-import { saveLanguageModel } from "../../../../lib/ml/nn/language-model";
-import { exportRewardModelOnnx } from "../../../../lib/ml/nn/reward-model";
-import { Random } from "../../../../lib/ml/random";
+import { SCORE_WEIGHT, createGPT2Config, gpt2ParamShapes, loadModelDir, saveModelDir, toGpt2Config, withArchitecture, type NamedParams } from "@/lib/ml/io";
+import { saveLanguageModel } from "@/lib/ml/nn/language-model";
+import { exportRewardModelOnnx } from "@/lib/ml/nn/reward-model";
+import { Random } from "@/lib/ml/random";
 import { randomWeights, tinyConfig as c } from "../nn/tiny-gpt2";
 import { tinyLmDir } from "./reward-fixtures";
 

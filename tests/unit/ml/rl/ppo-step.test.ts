@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { float32, int64 } from "../../../../lib/ml/onnx";
-import { flatLayout, packParams } from "../../../../lib/ml/nn/flat-params";
-import { GradientStep } from "../../../../lib/ml/rl/ppo-step";
-import { causalLmSpec } from "../../../../lib/ml/train/causal-lm";
-import { TrainStep, initialAdamWState } from "../../../../lib/ml/train/train-step";
-import { Random } from "../../../../lib/ml/random";
+import { float32, int64 } from "@/lib/ml/onnx";
+import { flatLayout, packParams } from "@/lib/ml/nn/flat-params";
+import { GradientStep } from "@/lib/ml/rl/ppo-step";
+import { causalLmSpec } from "@/lib/ml/train/causal-lm";
+import { TrainStep, initialAdamWState } from "@/lib/ml/train/train-step";
+import { Random } from "@/lib/ml/random";
 import { randomWeights, tinyConfig as c } from "../nn/tiny-gpt2";
 
 describe("GradientStep (AdamW in TypeScript)", () => {

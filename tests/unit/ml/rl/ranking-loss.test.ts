@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Graph, Session, float64 } from "../../../../lib/ml/onnx";
-import { backward } from "../../../../lib/ml/onnx/autodiff";
-import { gradcheck } from "../../../../lib/ml/onnx/gradcheck";
-import { preferenceMatrix, rankingLoss } from "../../../../lib/ml/rl/ranking-loss";
+import { Graph, Session, float64 } from "@/lib/ml/onnx";
+import { backward } from "@/lib/ml/onnx/autodiff";
+import { gradcheck } from "@/lib/ml/onnx/gradcheck";
+import { preferenceMatrix, rankingLoss } from "@/lib/ml/rl/ranking-loss";
 
 // One ranking of K = 4 completions: 2 > (0 = 3) > 1, i.e. a tie between 0 and 3.
 const K = 4;

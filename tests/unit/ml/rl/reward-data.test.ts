@@ -10,8 +10,8 @@ import {
   trainingSetHash,
   validateRankingExample,
   type RankingExample,
-} from "../../../../lib/ml/rl/reward-data";
-import { loadModelDir } from "../../../../lib/ml/io";
+} from "@/lib/ml/rl/reward-data";
+import { loadModelDir } from "@/lib/ml/io";
 import { syntheticRankings, tinyLmDir } from "./reward-fixtures";
 
 describe("reward data", () => {

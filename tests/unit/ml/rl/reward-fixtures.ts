@@ -2,11 +2,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initGPT2Params } from "../../../../lib/ml/io";
-import { newLanguageModelConfig, saveLanguageModel } from "../../../../lib/ml/nn/language-model";
-import { Random } from "../../../../lib/ml/random";
-import type { RankingExample } from "../../../../lib/ml/rl/reward-data";
-import { Tokenizer, trainBpe } from "../../../../lib/ml/tokenizer";
+import { initGPT2Params } from "@/lib/ml/io";
+import { newLanguageModelConfig, saveLanguageModel } from "@/lib/ml/nn/language-model";
+import { Random } from "@/lib/ml/random";
+import type { RankingExample } from "@/lib/ml/rl/reward-data";
+import { Tokenizer, trainBpe } from "@/lib/ml/tokenizer";
 
 const WORDS = ["red", "blue", "green", "stone", "river", "cloud", "seven", "table", "light", "north", "quiet", "paper"];
 export const GOOD_WORD = "apple";

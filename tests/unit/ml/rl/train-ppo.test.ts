@@ -2,14 +2,14 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readSafetensors } from "../../../../lib/ml/io";
-import { generate } from "../../../../lib/ml/generate";
-import { loadLanguageModel, openDecoder, shapeOf } from "../../../../lib/ml/nn/language-model";
-import { loadValueModel } from "../../../../lib/ml/nn/value-model";
-import { encodePrompt, makePpoBatch } from "../../../../lib/ml/rl/ppo-batch";
-import type { PpoConfigInput } from "../../../../lib/ml/rl/ppo-config";
-import { PpoScorer } from "../../../../lib/ml/rl/ppo-score";
-import { RewardScorer } from "../../../../lib/ml/rl/reward-scorer";
+import { readSafetensors } from "@/lib/ml/io";
+import { generate } from "@/lib/ml/generate";
+import { loadLanguageModel, openDecoder, shapeOf } from "@/lib/ml/nn/language-model";
+import { loadValueModel } from "@/lib/ml/nn/value-model";
+import { encodePrompt, makePpoBatch } from "@/lib/ml/rl/ppo-batch";
+import type { PpoConfigInput } from "@/lib/ml/rl/ppo-config";
+import { PpoScorer } from "@/lib/ml/rl/ppo-score";
+import { RewardScorer } from "@/lib/ml/rl/reward-scorer";
 import {
   PPO_EVALUATIONS_FILE,
   PPO_METRICS_FILE,
@@ -20,7 +20,7 @@ import {
   PPO_VALUE_DIR,
   trainPpo,
   type PpoSummary,
-} from "../../../../lib/ml/rl/train-ppo";
+} from "@/lib/ml/rl/train-ppo";
 import { tinyLmDir } from "./reward-fixtures";
 import { GOOD_TOKENS, ppoPrompts, tinyRewardModelDir, tokenPreferenceDirs } from "./ppo-fixtures";
 
@@ -66,9 +66,9 @@ describe("PPO scoring pass", () => {
     const completions = await generate(decoder, prompts, { maxNewTokens: 5, temperature: 1, seed: 3, eosTokenIds: [lm.tokenizer!.tokenToId("<|end|>")!] });
     await decoder.release();
     const batch = makePpoBatch(prompts, completions.map((c) => c.tokenIds), completions.map((c) => c.finishReason === "eos"), shape, 0, 4);
-    const { flatLayout, packParams } = await import("../../../../lib/ml/nn/flat-params");
-    const { gpt2ParamSpecs } = await import("../../../../lib/ml/nn/gpt2-config");
-    const { valueModelParamSpecs } = await import("../../../../lib/ml/nn/value-model");
+    const { flatLayout, packParams } = await import("@/lib/ml/nn/flat-params");
+    const { gpt2ParamSpecs } = await import("@/lib/ml/nn/gpt2-config");
+    const { valueModelParamSpecs } = await import("@/lib/ml/nn/value-model");
     const scorer = await PpoScorer.create({
       policy: shapeOf(lm),
       value: shapeOf({ ...rm, tokenizer: null }),

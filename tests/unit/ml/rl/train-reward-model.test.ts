@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadModelDir } from "../../../../lib/ml/io";
-import { Session, int64 } from "../../../../lib/ml/onnx";
-import type { RankingExample } from "../../../../lib/ml/rl/reward-data";
-import { RewardScorer } from "../../../../lib/ml/rl/reward-scorer";
-import type { RewardConfigInput } from "../../../../lib/ml/rl/reward-config";
+import { loadModelDir } from "@/lib/ml/io";
+import { Session, int64 } from "@/lib/ml/onnx";
+import type { RankingExample } from "@/lib/ml/rl/reward-data";
+import { RewardScorer } from "@/lib/ml/rl/reward-scorer";
+import type { RewardConfigInput } from "@/lib/ml/rl/reward-config";
 import {
   METRICS_FILE,
   METRICS_LOG_FILE,
@@ -15,7 +15,7 @@ import {
   TRAINER_STATE_FILE,
   trainRewardModel,
   type RewardMetrics,
-} from "../../../../lib/ml/rl/train-reward-model";
+} from "@/lib/ml/rl/train-reward-model";
 import { GOOD_WORD, syntheticRankings, tinyLmDir } from "./reward-fixtures";
 
 const root = mkdtempSync(join(tmpdir(), "palate-train-rm-"));

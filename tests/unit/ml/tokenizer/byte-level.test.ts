@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYTE_TO_UNICODE, UNICODE_TO_BYTE, fromByteLevel, splitPreTokens, toByteLevel } from "../../../../lib/ml/tokenizer/byte-level";
+import { BYTE_TO_UNICODE, UNICODE_TO_BYTE, fromByteLevel, splitPreTokens, toByteLevel } from "@/lib/ml/tokenizer/byte-level";
 
 describe("byte-level mapping", () => {
   it("maps the 256 bytes to 256 distinct printable characters, as GPT-2 does", () => {

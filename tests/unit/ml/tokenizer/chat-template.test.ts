@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { encodeChat, renderChat, type ChatMessage } from "../../../../lib/ml/tokenizer/chat-template";
-import { Tokenizer } from "../../../../lib/ml/tokenizer/tokenizer";
-import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
+import { encodeChat, renderChat, type ChatMessage } from "@/lib/ml/tokenizer/chat-template";
+import { Tokenizer } from "@/lib/ml/tokenizer/tokenizer";
+import { trainBpe } from "@/lib/ml/tokenizer/train-bpe";
 import { repeatedCorpus } from "./corpus";
 
 const messages: ChatMessage[] = [

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tokenizer as HFTokenizer } from "@huggingface/tokenizers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BpeEncoder } from "../../../../lib/ml/tokenizer/bpe-encoder";
-import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
-import { Tokenizer, TOKENIZER_FILES } from "../../../../lib/ml/tokenizer/tokenizer";
-import type { BpeModel } from "../../../../lib/ml/tokenizer/bpe-model";
-import { bpeToTokenizerJson } from "../../../../lib/ml/tokenizer/tokenizer-json";
+import { BpeEncoder } from "@/lib/ml/tokenizer/bpe-encoder";
+import { trainBpe } from "@/lib/ml/tokenizer/train-bpe";
+import { Tokenizer, TOKENIZER_FILES } from "@/lib/ml/tokenizer/tokenizer";
+import type { BpeModel } from "@/lib/ml/tokenizer/bpe-model";
+import { bpeToTokenizerJson } from "@/lib/ml/tokenizer/tokenizer-json";
 import { ROUND_TRIP_TEXTS, repeatedCorpus } from "./corpus";
 
 let model: BpeModel;

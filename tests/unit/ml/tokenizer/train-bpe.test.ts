@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { trainBpe } from "../../../../lib/ml/tokenizer/train-bpe";
-import { validateBpeModel } from "../../../../lib/ml/tokenizer/bpe-model";
-import { DEFAULT_SPECIAL_TOKENS } from "../../../../lib/ml/tokenizer/special-tokens";
+import { trainBpe } from "@/lib/ml/tokenizer/train-bpe";
+import { validateBpeModel } from "@/lib/ml/tokenizer/bpe-model";
+import { DEFAULT_SPECIAL_TOKENS } from "@/lib/ml/tokenizer/special-tokens";
 import { repeatedCorpus } from "./corpus";
 
 function docs(counts: Record<string, number>): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { learningRateAt } from "../../../../lib/ml/train/lr-schedule";
+import { learningRateAt } from "@/lib/ml/train/lr-schedule";
 
 describe("learningRateAt", () => {
   const s = { lr: 1e-3, warmupSteps: 10, totalSteps: 110, minLr: 1e-4 };

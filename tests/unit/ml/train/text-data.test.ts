@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseJsonlTexts, readTextCorpus } from "../../../../lib/ml/train/text-corpus";
-import { TokenWindows, tokenStream } from "../../../../lib/ml/train/token-windows";
+import { parseJsonlTexts, readTextCorpus } from "@/lib/ml/train/text-corpus";
+import { TokenWindows, tokenStream } from "@/lib/ml/train/token-windows";
 
 describe("readTextCorpus", () => {
   const dir = mkdtempSync(join(tmpdir(), "palate-corpus-"));

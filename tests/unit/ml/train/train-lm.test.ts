@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generate } from "../../../../lib/ml/generate";
-import { loadLanguageModel, openDecoder } from "../../../../lib/ml/nn/language-model";
-import { TRAINER_STATE_FILE } from "../../../../lib/ml/train/checkpoint";
-import { METRICS_LOG_FILE } from "../../../../lib/ml/train/metrics-log";
-import { trainLm } from "../../../../lib/ml/train/train-lm";
+import { generate } from "@/lib/ml/generate";
+import { loadLanguageModel, openDecoder } from "@/lib/ml/nn/language-model";
+import { TRAINER_STATE_FILE } from "@/lib/ml/train/checkpoint";
+import { METRICS_LOG_FILE } from "@/lib/ml/train/metrics-log";
+import { trainLm } from "@/lib/ml/train/train-lm";
 
 const TEXT = "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
 const tiny = { vocabSize: 300, context: 64, dModel: 32, layers: 2, heads: 2, batchSize: 4, seed: 1 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { float32, int64 } from "../../../../lib/ml/onnx";
-import { DEFAULT_ADAMW, type AdamWConfig } from "../../../../lib/ml/nn/adamw";
-import { flatLayout, packParams } from "../../../../lib/ml/nn/flat-params";
-import { causalLmSpec } from "../../../../lib/ml/train/causal-lm";
-import { TrainStep, initialAdamWState } from "../../../../lib/ml/train/train-step";
+import { float32, int64 } from "@/lib/ml/onnx";
+import { DEFAULT_ADAMW, type AdamWConfig } from "@/lib/ml/nn/adamw";
+import { flatLayout, packParams } from "@/lib/ml/nn/flat-params";
+import { causalLmSpec } from "@/lib/ml/train/causal-lm";
+import { TrainStep, initialAdamWState } from "@/lib/ml/train/train-step";
 import { randomIds, randomWeights, tinyConfig } from "../nn/tiny-gpt2";
 
 /** torch clip_grad_norm_ + torch.optim.AdamW, in plain TS (float64). */

@@ -86,7 +86,7 @@ test("admin adds a rating question; the annotator rates and ranks; the researche
   await (await byLetter("A")).getByTestId("rate-quality-6").click();
   await expect(annotator.getByTestId("submit-blocker")).toHaveText("Answer the required question: “Overall quality” for B, C (or mark none acceptable).");
   await expect(annotator.getByTestId("confirm-order")).toHaveCount(0); // the order was an act; only the ratings are missing
-  await annotator.getByTestId("submit").click();
+  await annotator.getByTestId("submit").click({ force: true }); // aria-disabled: it answers by saying why, louder
   await expect(annotator.getByTestId("submit-blocker")).toHaveAttribute("data-nudged", "true");
 
   // A digit on a focused rating row picks the rating and does not move the card.

@@ -55,7 +55,9 @@ function RatingRow({ question: q, value, onAnswer }: { question: Rating; value: 
       onKeyDown={(e) => {
         const n = Number(e.key);
         if (e.key.length !== 1 || !Number.isInteger(n) || e.ctrlKey || e.metaKey || e.altKey) return;
-        e.stopPropagation(); // not the page's "move the card to place n"
+        // Not the page's "move the card to place n": its listener sits on the document, beside React's own.
+        e.stopPropagation();
+        e.nativeEvent.stopImmediatePropagation();
         e.preventDefault();
         if (n >= q.min && n <= q.max) onAnswer(n);
       }}

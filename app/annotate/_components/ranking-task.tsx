@@ -67,7 +67,8 @@ export function RankingTask(props: RankingTaskProps) {
   const letters = useMemo(() => lettersFor(task.completions.map((c) => c.id)), [task]);
   const texts = useMemo(() => new Map(task.completions.map((c) => [c.id, c.text])), [task]);
   const summary = orderInLetters(toGroups(state.order), letters);
-  const blocker = submitBlocker(state, props.original) ?? answersBlocker(state, questions, letters);
+  const orderBlocker = submitBlocker(state, props.original);
+  const blocker = orderBlocker ?? answersBlocker(state, questions, letters);
 
   const submit = useCallback(async () => {
     if (blocker) return setNudged(true);
@@ -167,6 +168,7 @@ export function RankingTask(props: RankingTaskProps) {
         comment={state.comment}
         commentRef={commentRef}
         blocker={blocker}
+        orderBlocked={orderBlocker !== null}
         nudged={nudged}
         confirmed={state.confirmed}
         skipOpen={skipOpen}

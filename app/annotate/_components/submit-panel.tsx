@@ -14,6 +14,8 @@ export interface SubmitPanelProps {
   commentRef: Ref<HTMLTextAreaElement>;
   /** Why the ranking cannot be submitted yet, or null. */
   blocker: string | null;
+  /** The order itself still needs an act (not only answers missing): "Confirm this order" helps. Default: any blocker. */
+  orderBlocked?: boolean;
   /** The annotator just tried to submit while blocked: say it louder. */
   nudged: boolean;
   confirmed: boolean;
@@ -79,7 +81,7 @@ export function SubmitPanel({ commentRef, ...props }: SubmitPanelProps) {
                 Cancel
               </button>
             )}
-            {mode === "queue" && (props.confirmed || blocker !== null) && (
+            {mode === "queue" && (props.confirmed || (props.orderBlocked ?? blocker !== null)) && (
               <button
                 type="button"
                 onClick={props.onConfirm}

@@ -83,7 +83,7 @@ export function EditRankingWorkspace({ project, taskId }: { project: RankingProj
         </p>
       )}
       {phase.kind === "ready" && phase.data.task.projectId === project.id && !phase.data.editable && (
-        <ReadOnlyRanking task={phase.data.task} ranking={phase.data.ranking} />
+        <ReadOnlyRanking task={phase.data.task} ranking={phase.data.ranking} questions={project.questions} />
       )}
       {edit.error && (
         <p role="alert" data-testid="flash" data-kind="error" className="mb-4 rounded-lg bg-rose-50 px-4 py-2 text-sm text-rose-800">

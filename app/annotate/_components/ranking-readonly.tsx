@@ -1,17 +1,27 @@
 // A submitted ranking shown as it stands (it can no longer be edited): the conversation, the
-// order in the letters the annotator saw, and each completion with its rank and flags.
+// order in the letters the annotator saw, and each completion with its rank, flags and answers
+// to the project's per-completion questions.
 import { Markdown } from "@/app/components/markdown";
 import type { Flag, Message } from "@/db/schema";
 import { lettersFor, orderInLetters } from "@/lib/labeling/letters";
+import { formatAnswer, type CompletionAnswer, type QualityQuestion } from "@/lib/labeling/questions";
 import { FLAG_LABELS } from "./completion-card";
 import { Conversation } from "./conversation";
 
 export interface ReadOnlyRankingProps {
   task: { messages: Message[]; completions: { id: number; text: string }[] };
-  ranking: { groups: number[][]; noneAcceptable: boolean; flags: { completionId: number; flag: string }[]; comment: string | null };
+  ranking: {
+    groups: number[][];
+    noneAcceptable: boolean;
+    flags: { completionId: number; flag: string }[];
+    answers?: CompletionAnswer[];
+    comment: string | null;
+  };
+  questions?: readonly QualityQuestion[];
 }
 
-export function ReadOnlyRanking({ task, ranking }: ReadOnlyRankingProps) {
+export function ReadOnlyRanking({ task, ranking, questions = [] }: ReadOnlyRankingProps) {
+  const prompt = new Map(questions.map((q) => [q.key, q.prompt]));
   const letters = lettersFor(task.completions.map((c) => c.id));
   const text = new Map(task.completions.map((c) => [c.id, c.text]));
   return (
@@ -39,6 +49,13 @@ export function ReadOnlyRanking({ task, ranking }: ReadOnlyRankingProps) {
                   .map((f) => (
                     <span key={f.flag} className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-medium text-rose-800">
                       {FLAG_LABELS[f.flag as Flag] ?? f.flag}
+                    </span>
+                  ))}
+                {(ranking.answers ?? [])
+                  .filter((a) => a.completionId === id)
+                  .map((a) => (
+                    <span key={a.questionKey} className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-900" data-testid="answer-chip">
+                      {prompt.get(a.questionKey) ?? a.questionKey}: {formatAnswer(a.value)}
                     </span>
                   ))}
               </div>

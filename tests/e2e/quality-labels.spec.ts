@@ -1,7 +1,7 @@
 // Issue 10: per-completion quality labels beside the ranking. The admin adds a required 1–7
 // rating question on the project page; the annotator sees it on every card (desktop and phone),
-// cannot submit until every card is rated, keeps the ratings across a reload, ranks and submits;
-// the researcher sees the ratings beside the ranking on the task page (in the annotator's letters)
+// cannot submit until every card is rated, keeps the ratings across a reload, ranks and submits,
+// then reopens the ranking and changes a rating; the researcher sees the ratings beside the ranking on the task page (in the annotator's letters)
 // and the per-model summary on the project page. Screenshots are saved as test artifacts.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { createProject } from "@/lib/projects";
@@ -121,15 +121,25 @@ test("admin adds a rating question; the annotator rates and ranks; the researche
   await annotator.getByTestId("submit").click();
   await expect(annotator.getByTestId("flash")).toHaveAttribute("data-kind", "ok");
 
-  // ---- The researcher sees the ratings beside the ranking, in the annotator's letters. ----
+  // ---- The annotator reopens the ranking: the ratings are on the cards; changing one is a change to save. ----
+  await annotator.goto(`${app.url}/annotate/${projectId}?task=${taskId}`);
+  await expect((await byLetter("C")).getByTestId("rate-quality-7")).toHaveAttribute("aria-pressed", "true");
+  await expect(annotator.getByTestId("submit-blocker")).toContainText("Nothing changed yet");
+  await (await byLetter("C")).getByTestId("rate-quality-5").click();
+  await expect(annotator.getByTestId("submit-blocker")).toHaveCount(0);
+  await annotator.getByTestId("submit").click();
+  await annotator.waitForURL(/\/annotate\/submissions/);
+
+  // ---- The researcher sees the ratings beside the ranking, in the annotator's letters, and the earlier version's. ----
   const researcher = await signedIn(browser, "researcher@palate.local");
   await researcher.goto(`${app.url}/research/tasks/${taskId}`);
   const ranking = researcher.locator('[data-testid="ranking-row"][data-annotator="annotator1@palate.local"]');
   await expect(ranking.getByTestId("ranking-order")).toHaveText("C > A > B");
-  await expect(researcher.getByTestId("ranking-answers")).toHaveText("Quality labels: A: Overall quality 6; B: Overall quality 2; C: Overall quality 7");
+  await expect(researcher.getByTestId("ranking-answers")).toHaveText("Quality labels: A: Overall quality 6; B: Overall quality 2; C: Overall quality 5");
+  await expect(researcher.getByTestId("revision-answers")).toHaveText(" · labels: A: Overall quality 6; B: Overall quality 2; C: Overall quality 7");
   // The per-completion summary, in canonical letters (stored order), names the same texts.
   const summary = researcher.getByTestId("quality-labels-by-completion");
-  const rating = { [textA]: "6.00 (n = 1)", [textB]: "2.00 (n = 1)", [textC]: "7.00 (n = 1)" };
+  const rating = { [textA]: "6.00 (n = 1)", [textB]: "2.00 (n = 1)", [textC]: "5.00 (n = 1)" };
   for (const [i, text] of TEXTS.entries()) {
     await expect(summary.getByTestId("summary-row").nth(i).locator('[data-question="quality"]')).toHaveText(rating[text]);
   }

@@ -52,7 +52,17 @@ async function child(lines: number, format: "trl" | "palate"): Promise<void> {
     db.$client.close();
     if (report.invalidLines) throw new Error(`invalid lines: ${JSON.stringify(report.errors.slice(0, 3))}`);
     console.log(
-      JSON.stringify({ format, lines, fileMB: mb(statSync(file).size), tasks: report.imported.tasks, seconds: seconds.toFixed(2), linesPerSecond: Math.round(lines / seconds), peakRssMB: mb(peak), peakBeforeImportMB: mb(rssBefore), rssAfterGcMB: mb(afterGc) }),
+      JSON.stringify({
+        format,
+        lines,
+        fileMB: mb(statSync(file).size),
+        tasks: report.imported.tasks,
+        seconds: seconds.toFixed(2),
+        linesPerSecond: Math.round(lines / seconds),
+        peakRssMB: mb(peak),
+        peakBeforeImportMB: mb(rssBefore),
+        rssAfterGcMB: mb(afterGc),
+      }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

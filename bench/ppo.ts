@@ -167,7 +167,13 @@ const result: Record<string, unknown> = {
 };
 if (torchRuns.length > 0) {
   const t = (k: string) => median(torchRuns.map((r) => Number(r[k])));
-  result.pytorch = { ppo_episodes_per_s: t("ppo_episodes_per_s"), ppo_iteration_s: t("ppo_iteration_s"), rollout_s: t("rollout_s"), update_s: t("update_s"), runs: torchRuns.length };
+  result.pytorch = {
+    ppo_episodes_per_s: t("ppo_episodes_per_s"),
+    ppo_iteration_s: t("ppo_iteration_s"),
+    rollout_s: t("rollout_s"),
+    update_s: t("update_s"),
+    runs: torchRuns.length,
+  };
   result.ratio_vs_pytorch = (result.ppo_episodes_per_s as number) / t("ppo_episodes_per_s");
 } else {
   result.pytorch = null;

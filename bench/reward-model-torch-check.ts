@@ -12,7 +12,14 @@ async function main() {
   if (!dir || !out) throw new Error("usage: tsx bench/reward-model-torch-check.ts RM_DIR OUT.json");
   const scorer = await RewardScorer.load(dir);
   const questions = ["What is the capital of France?", "What is 7 + 5?", "Define the word river.", "Which continent is Peru in?"];
-  const answers = ["Paris.", "The capital of France is Paris.", "12.", "7 + 5 = 12, because adding 5 to 7 gives 12.", "a large natural stream of water.", "South America."];
+  const answers = [
+    "Paris.",
+    "The capital of France is Paris.",
+    "12.",
+    "7 + 5 = 12, because adding 5 to 7 gives 12.",
+    "a large natural stream of water.",
+    "South America.",
+  ];
   const items = questions.flatMap((q) => answers.map((completion) => ({ prompt: [{ role: "user" as const, content: q }], completion })));
   const scores = await scorer.score(items, { batchSize: 7 });
   const sequences = items.map((it) => scorer.encode(it));

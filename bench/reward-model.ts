@@ -27,17 +27,47 @@ const { values: args } = parseArgs({
 });
 
 const COUNTRIES: [string, string][] = [
-  ["France", "Paris"], ["Germany", "Berlin"], ["Italy", "Rome"], ["Spain", "Madrid"], ["Portugal", "Lisbon"],
-  ["Japan", "Tokyo"], ["China", "Beijing"], ["India", "New Delhi"], ["Egypt", "Cairo"], ["Kenya", "Nairobi"],
-  ["Peru", "Lima"], ["Chile", "Santiago"], ["Canada", "Ottawa"], ["Mexico", "Mexico City"], ["Norway", "Oslo"],
-  ["Sweden", "Stockholm"], ["Finland", "Helsinki"], ["Poland", "Warsaw"], ["Greece", "Athens"], ["Austria", "Vienna"],
-  ["Ireland", "Dublin"], ["Russia", "Moscow"], ["Turkey", "Ankara"], ["Iran", "Tehran"], ["Iraq", "Baghdad"],
-  ["Cuba", "Havana"], ["Ghana", "Accra"], ["Nigeria", "Abuja"], ["Argentina", "Buenos Aires"], ["Brazil", "Brasília"],
+  ["France", "Paris"],
+  ["Germany", "Berlin"],
+  ["Italy", "Rome"],
+  ["Spain", "Madrid"],
+  ["Portugal", "Lisbon"],
+  ["Japan", "Tokyo"],
+  ["China", "Beijing"],
+  ["India", "New Delhi"],
+  ["Egypt", "Cairo"],
+  ["Kenya", "Nairobi"],
+  ["Peru", "Lima"],
+  ["Chile", "Santiago"],
+  ["Canada", "Ottawa"],
+  ["Mexico", "Mexico City"],
+  ["Norway", "Oslo"],
+  ["Sweden", "Stockholm"],
+  ["Finland", "Helsinki"],
+  ["Poland", "Warsaw"],
+  ["Greece", "Athens"],
+  ["Austria", "Vienna"],
+  ["Ireland", "Dublin"],
+  ["Russia", "Moscow"],
+  ["Turkey", "Ankara"],
+  ["Iran", "Tehran"],
+  ["Iraq", "Baghdad"],
+  ["Cuba", "Havana"],
+  ["Ghana", "Accra"],
+  ["Nigeria", "Abuja"],
+  ["Argentina", "Buenos Aires"],
+  ["Brazil", "Brasília"],
 ];
 const WORDS: [string, string][] = [
-  ["river", "a large natural stream of water"], ["forest", "a large area covered with trees"], ["island", "land surrounded by water"],
-  ["whale", "a very large sea mammal"], ["ship", "a large boat for carrying people or goods"], ["harbor", "a sheltered port for ships"],
-  ["storm", "a violent disturbance of the weather"], ["bread", "food made of flour and baked"], ["mountain", "a very high hill"],
+  ["river", "a large natural stream of water"],
+  ["forest", "a large area covered with trees"],
+  ["island", "land surrounded by water"],
+  ["whale", "a very large sea mammal"],
+  ["ship", "a large boat for carrying people or goods"],
+  ["harbor", "a sheltered port for ships"],
+  ["storm", "a violent disturbance of the weather"],
+  ["bread", "food made of flour and baked"],
+  ["mountain", "a very high hill"],
   ["captain", "the person in command of a ship"],
 ];
 
@@ -55,7 +85,9 @@ function items(n: number, rng: Random): Item[] {
     let item: Item;
     if (kind === 0) {
       const [country, capital] = COUNTRIES[rng.int(COUNTRIES.length)];
-      const t = ["What is the capital of {x}?", "Name the capital city of {x}.", "Tell me the capital of {x}.", "Which city is the capital of {x}?"][rng.int(4)];
+      const t = ["What is the capital of {x}?", "Name the capital city of {x}.", "Tell me the capital of {x}.", "Which city is the capital of {x}?"][
+        rng.int(4)
+      ];
       item = {
         key: t.replace("{x}", country),
         question: t.replace("{x}", country),

@@ -77,7 +77,11 @@ process.env.PALATE_DB = dbPath;
 
 function palate(args: string[]): Promise<Record<string, unknown>> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, "scripts", "palate.mjs"), ...args], { cwd: root, env: { ...process.env, PALATE_DB: dbPath }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(root, "scripts", "palate.mjs"), ...args], {
+      cwd: root,
+      env: { ...process.env, PALATE_DB: dbPath },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -100,9 +104,7 @@ async function main() {
     let t0 = performance.now();
     await seedDemo(db, []); // the accounts (simulate signs in as annotators and an admin)
     const project = createProject(db, { name: PROJECT, completionsPerTask: 4, redundancy: Number(values.annotators) });
-    const sft = values.sft
-      ? registerModel(db, { name: SFT_NAME, kind: "policy", source: "palate", path: resolve(values.sft) })
-      : ensureDefaultModel(db)!;
+    const sft = values.sft ? registerModel(db, { name: SFT_NAME, kind: "policy", source: "palate", path: resolve(values.sft) }) : ensureDefaultModel(db)!;
     const prompts = demoQuestions(TASKS, { seed: 7, categories: CATEGORIES });
     const params = generateJobParamsSchema.parse({
       projectId: project.id,
@@ -131,7 +133,18 @@ async function main() {
   const rmDir = join(WORK, "rm");
   if (!existsSync(join(rmDir, "metrics.json"))) {
     const t0 = performance.now();
-    const rm = await palate(["train-rm", "--project", PROJECT, "--base", SFT_NAME, "--out", rmDir, "--name", `rm-${ORACLE}`, ...values["rm-flags"]!.split(" ").filter(Boolean)]);
+    const rm = await palate([
+      "train-rm",
+      "--project",
+      PROJECT,
+      "--base",
+      SFT_NAME,
+      "--out",
+      rmDir,
+      "--name",
+      `rm-${ORACLE}`,
+      ...values["rm-flags"]!.split(" ").filter(Boolean),
+    ]);
     timings.train_rm_s = seconds(t0);
     log(`reward model: ${JSON.stringify(rm)}`);
   }
@@ -150,8 +163,20 @@ async function main() {
     if (!existsSync(join(out, "metrics.json"))) {
       const t0 = performance.now();
       const ppo = await palate([
-        "ppo", "--project", PROJECT, "--policy", SFT_NAME, "--reward", rmDir, "--out", out, "--name", `ppo-${ORACLE}-beta-${beta}`,
-        "--kl-coef", String(beta), ...values.ppo!.split(" ").filter(Boolean),
+        "ppo",
+        "--project",
+        PROJECT,
+        "--policy",
+        SFT_NAME,
+        "--reward",
+        rmDir,
+        "--out",
+        out,
+        "--name",
+        `ppo-${ORACLE}-beta-${beta}`,
+        "--kl-coef",
+        String(beta),
+        ...values.ppo!.split(" ").filter(Boolean),
       ]).catch(async (err) => {
         if (String(err).includes("already registered")) return {};
         throw err;
@@ -159,8 +184,16 @@ async function main() {
       timings[`ppo_beta_${beta}_s`] = seconds(t0);
       log(`ppo β=${beta}: ${JSON.stringify(ppo)} in ${timings[`ppo_beta_${beta}_s`]} s`);
     }
-    const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as { last: Record<string, number>; evaluation: Record<string, number> | null; train_seconds: number };
-    const winRate = await headToHead(out, sftDir, heldOut.map((p) => p.messages));
+    const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
+      last: Record<string, number>;
+      evaluation: Record<string, number> | null;
+      train_seconds: number;
+    };
+    const winRate = await headToHead(
+      out,
+      sftDir,
+      heldOut.map((p) => p.messages),
+    );
     const qa = await cachedEvalQa(out, join(WORK, `eval-qa-beta-${beta}.json`));
     const drops: Record<string, number> = {};
     for (const [category, acc] of Object.entries(sftQa.heldOutTemplates)) {
@@ -182,7 +215,9 @@ async function main() {
       ppo_train_seconds: Math.round(summary.train_seconds),
       mean_kl_last_iteration: summary.last["objective/kl"],
       held_out_eval_kl: summary.evaluation ? (summary.evaluation as Record<string, number>).kl : null,
-      held_out_scores: summary.evaluation ? [(summary.evaluation as Record<string, number>).scores_reference, (summary.evaluation as Record<string, number>).scores] : null,
+      held_out_scores: summary.evaluation
+        ? [(summary.evaluation as Record<string, number>).scores_reference, (summary.evaluation as Record<string, number>).scores]
+        : null,
       eval_qa_drop_points: drops,
       max_drop_other_categories: Math.max(...others.map((c) => drops[c])),
       timings,

@@ -49,7 +49,14 @@ interface Preset {
 }
 
 const PRESETS: Record<string, Preset> = {
-  demo: { tasks: 500, questionSeed: 0, temperature: DEMO_SAMPLING.temperature, topP: DEMO_SAMPLING.topP, resampleRounds: DEMO_RESAMPLE_ROUNDS, fixedDemoTasks: false },
+  demo: {
+    tasks: 500,
+    questionSeed: 0,
+    temperature: DEMO_SAMPLING.temperature,
+    topP: DEMO_SAMPLING.topP,
+    resampleRounds: DEMO_RESAMPLE_ROUNDS,
+    fixedDemoTasks: false,
+  },
   test: { tasks: 300, questionSeed: 1, temperature: 1.3, topP: 1, resampleRounds: DEFAULT_RESAMPLE_ROUNDS, fixedDemoTasks: true },
   loop: { tasks: 360, questionSeed: 7, temperature: 1, topP: 1, resampleRounds: DEFAULT_RESAMPLE_ROUNDS, fixedDemoTasks: false },
 };
@@ -152,7 +159,16 @@ function measure(oracle: Oracle, tasks: readonly Task[]) {
   const scored = tasks.map((t) => t.texts.map((text) => oracle.score(t.messages, text)));
   const ordered = scored.filter((s) => s.some((x) => x !== s[0])).length;
   const pairsPerDraw = scored.reduce((n, s) => n + pairAgreement(s, [s.map((_, i) => i)]).pairs, 0);
-  const gaps = scored.flatMap((s) => s.flatMap((x, i) => s.slice(i + 1).filter((y) => y !== x).map((y) => Math.abs(x - y)))).sort((a, b) => a - b);
+  const gaps = scored
+    .flatMap((s) =>
+      s.flatMap((x, i) =>
+        s
+          .slice(i + 1)
+          .filter((y) => y !== x)
+          .map((y) => Math.abs(x - y)),
+      ),
+    )
+    .sort((a, b) => a - b);
   const medianGap = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)] : null;
   const agreement = BETAS.map((beta, b) => {
     let total: PairAgreement = { pairs: 0, agreed: 0 };
@@ -184,7 +200,9 @@ async function main() {
       (tasks.length > sampledTasks ? ` + ${tasks.length - sampledTasks} fixed demo tasks` : "") +
       `, ${(completions / tasks.length).toFixed(2)} distinct completions per task; ${DRAWS} Plackett–Luce draws per task and BETA`,
   );
-  console.log(`  BETA         ${BETAS.map((b) => String(b).padStart(6)).join("")}   ordered tasks  pairs/task  median gap  BETA for ${Math.round(TARGET * 100)}%`);
+  console.log(
+    `  BETA         ${BETAS.map((b) => String(b).padStart(6)).join("")}   ordered tasks  pairs/task  median gap  BETA for ${Math.round(TARGET * 100)}%`,
+  );
   const results: Record<string, unknown> = {};
   for (const oracle of Object.values(ORACLES)) {
     const m = measure(oracle, tasks);
@@ -193,7 +211,18 @@ async function main() {
       `  ${oracle.name.padEnd(12)} ${m.agreement.map(pct).join("")}   ${pct(m.ordered / tasks.length)}        ${(m.pairsPerDraw / tasks.length).toFixed(2).padStart(5)}  ${(m.medianGap === null ? "–" : m.medianGap.toFixed(1)).padStart(10)}       ${m.beta80 === null ? "–" : m.beta80.toFixed(2)}`,
     );
   }
-  console.log(JSON.stringify({ preset: values.preset, sampling: SAMPLING, resampleRounds: RESAMPLE_ROUNDS, tasks: tasks.length, betas: BETAS, draws: DRAWS, results, seconds: Math.round((performance.now() - t0) / 1000) }));
+  console.log(
+    JSON.stringify({
+      preset: values.preset,
+      sampling: SAMPLING,
+      resampleRounds: RESAMPLE_ROUNDS,
+      tasks: tasks.length,
+      betas: BETAS,
+      draws: DRAWS,
+      results,
+      seconds: Math.round((performance.now() - t0) / 1000),
+    }),
+  );
 }
 
 await main();

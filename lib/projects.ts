@@ -12,7 +12,11 @@ export const projectSettingsSchema = z
     guidelines: z.string().max(100_000),
     completionsPerTask: z.number().int().min(2).max(9),
     redundancy: z.number().int().min(1).max(50),
-    assignmentTimeoutSeconds: z.number().int().min(10).max(7 * 24 * 3600),
+    assignmentTimeoutSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600),
   })
   .strict();
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;

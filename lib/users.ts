@@ -39,11 +39,7 @@ export async function createUser(db: Db, input: NewUser): Promise<UserSummary> {
   const data = newUserSchema.parse(input);
   if (findUserByEmail(db, data.email)) throw new DuplicateEmailError(data.email);
   const passwordHash = await hashPassword(data.password);
-  return db
-    .insert(users)
-    .values({ email: data.email, name: data.name, role: data.role, passwordHash })
-    .returning(summary)
-    .get();
+  return db.insert(users).values({ email: data.email, name: data.name, role: data.role, passwordHash }).returning(summary).get();
 }
 
 export function findUserByEmail(db: Db, email: string): UserSummary | undefined {

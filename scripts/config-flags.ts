@@ -29,7 +29,9 @@ function kindOf(field: z.ZodType): "number" | "boolean" | "enum" | "string" {
 
 /** parseArgs option declarations for every field. */
 export function configFlagOptions(shape: Shape): Record<string, { type: "string" | "boolean" }> {
-  return Object.fromEntries(Object.entries(shape).map(([field, schema]) => [flagName(field), { type: kindOf(schema) === "boolean" ? ("boolean" as const) : ("string" as const) }]));
+  return Object.fromEntries(
+    Object.entries(shape).map(([field, schema]) => [flagName(field), { type: kindOf(schema) === "boolean" ? ("boolean" as const) : ("string" as const) }]),
+  );
 }
 
 /** The usage lines: `  --flag X   help (default d)`. */

@@ -8,7 +8,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 async function loadCommands(): Promise<Command[]> {
   const dir = join(here, "commands");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
   const commands: Command[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { command?: Command };

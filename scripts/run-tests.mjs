@@ -35,9 +35,14 @@ let failed = 0;
 let skipped = 0;
 let failures = 0;
 
-// Lint first: a finding fails the run before minutes of build and tests.
+// Lint and formatting first: a finding fails the run before minutes of build and tests.
 if (run("npm", ["run", "--silent", "lint"]) !== 0) {
   console.log("\nnpm run lint failed");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+if (run("npm", ["run", "--silent", "format:check"]) !== 0) {
+  console.log("\nnpm run format:check failed (npx prettier --write . fixes it)");
   console.log("0 passed, 1 failed");
   process.exit(1);
 }

@@ -65,7 +65,10 @@ export function JobLive({
   const logEnd = useRef<HTMLLIElement>(null);
 
   const poll = useCallback(async () => {
-    const res = await callApi<JobDetail>(`/api/jobs/${initial.job.id}?afterEvent=${after.current.event}&afterMetric=${after.current.metric}&params=false`, "GET");
+    const res = await callApi<JobDetail>(
+      `/api/jobs/${initial.job.id}?afterEvent=${after.current.event}&afterMetric=${after.current.metric}&params=false`,
+      "GET",
+    );
     if (!res.ok) {
       setError(res.error);
       return;
@@ -127,7 +130,8 @@ export function JobLive({
   const produced = producedTasks(job.result);
   const groups = metricGroupsOf(job.kind);
   const modelLinks: JobModelLink[] =
-    models ?? (job.model ? [{ role: job.params.baseModelId !== undefined ? "Base model" : "Model", id: job.model.id, name: job.model.name, exists: true }] : []);
+    models ??
+    (job.model ? [{ role: job.params.baseModelId !== undefined ? "Base model" : "Model", id: job.model.id, name: job.model.name, exists: true }] : []);
   const eta = job.status === "running" && now !== null ? timeLeft(job, now) : null;
 
   return (
@@ -190,7 +194,9 @@ export function JobLive({
         </dd>
         <dt className="text-slate-500">Project</dt>
         <dd>
-          {job.projectId === null ? "—" : projectHref ? (
+          {job.projectId === null ? (
+            "—"
+          ) : projectHref ? (
             <Link href={projectHref} className="text-indigo-700 underline">
               {job.projectName ?? job.projectId}
             </Link>

@@ -94,7 +94,10 @@ export function metricPanels(points: readonly MetricPoint[], groups: readonly Me
     const i = FIRST.indexOf(n);
     return i === -1 ? FIRST.length : i;
   };
-  const sorted = panels.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.name) - rank(b.p.name) || a.i - b.i).map(({ p }) => p);
+  const sorted = panels
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p.name) - rank(b.p.name) || a.i - b.i)
+    .map(({ p }) => p);
   return [...grouped, ...sorted];
 }
 
@@ -104,7 +107,10 @@ export function JobMetricsChart({ points, groups = [] }: { points: readonly Metr
   if (panels.length === 0) return null;
   const grouped = panels.filter((p) => p.grouped);
   const rest = panels.filter((p) => !p.grouped);
-  const figures = (list: Panel[]) => list.map((panel, i) => (panel.grouped ? <GroupFigure key={panel.name} panel={panel} /> : <MetricFigure key={panel.name} panel={panel} colour={COLOURS[i % COLOURS.length]} />));
+  const figures = (list: Panel[]) =>
+    list.map((panel, i) =>
+      panel.grouped ? <GroupFigure key={panel.name} panel={panel} /> : <MetricFigure key={panel.name} panel={panel} colour={COLOURS[i % COLOURS.length]} />,
+    );
   // Without declared groups every metric is a panel; with them, the rest wait behind "More metrics"
   // (mounted only when opened, so each chart sizes itself to a visible box).
   if (grouped.length === 0 || rest.length === 0) {
@@ -154,7 +160,14 @@ function GroupFigure({ panel }: { panel: Panel }) {
               const c = COLOURS[j % COLOURS.length];
               const isEval = isEvalMetric(s.name);
               // Evaluations are sparse: mark each one.
-              return { label: s.name, data: s.data, borderColor: c, backgroundColor: c, pointRadius: isEval || s.data.length === 1 ? 2.5 : 0, borderDash: isEval ? [4, 3] : undefined };
+              return {
+                label: s.name,
+                data: s.data,
+                borderColor: c,
+                backgroundColor: c,
+                pointRadius: isEval || s.data.length === 1 ? 2.5 : 0,
+                borderDash: isEval ? [4, 3] : undefined,
+              };
             }),
           }}
         />
@@ -190,7 +203,14 @@ function MetricFigure({ panel, colour }: { panel: Panel; colour: string }) {
               const isEval = s.name.startsWith(EVAL_PREFIX) && series.length > 1;
               const c = isEval ? EVAL_COLOUR : colour;
               // Evaluations are sparse: mark each one.
-              return { label: s.name, data: s.data, borderColor: c, backgroundColor: c, pointRadius: isEval || s.data.length === 1 ? 2.5 : 0, borderDash: isEval ? [4, 3] : undefined };
+              return {
+                label: s.name,
+                data: s.data,
+                borderColor: c,
+                backgroundColor: c,
+                pointRadius: isEval || s.data.length === 1 ? 2.5 : 0,
+                borderDash: isEval ? [4, 3] : undefined,
+              };
             }),
           }}
         />

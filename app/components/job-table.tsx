@@ -6,7 +6,12 @@ import { formatTime, JobProgressBar, JobStatusBadge } from "./job-status-badge";
 
 export function JobTable({ jobs }: { jobs: readonly JobView[] }) {
   return (
-    <DataTable testId="job-table" headers={["Job", "Kind", "Project", "Status", "Progress", "Message", "Created"]} isEmpty={jobs.length === 0} empty="No jobs yet.">
+    <DataTable
+      testId="job-table"
+      headers={["Job", "Kind", "Project", "Status", "Progress", "Message", "Created"]}
+      isEmpty={jobs.length === 0}
+      empty="No jobs yet."
+    >
       {jobs.map((job) => (
         <tr key={job.id} className="border-t border-slate-100" data-testid={`job-${job.id}`}>
           <td className="py-2 pr-3">

@@ -26,9 +26,7 @@ export function remarkHtmlAsText() {
         return child;
       }
       const text: MdNode = { type: "text", value: child.value ?? "" };
-      return BLOCK_PARENTS.has(node.type)
-        ? { type: "paragraph", children: [text], data: { hProperties: { className: "whitespace-pre-wrap" } } }
-        : text;
+      return BLOCK_PARENTS.has(node.type) ? { type: "paragraph", children: [text], data: { hProperties: { className: "whitespace-pre-wrap" } } } : text;
     });
   };
   return (tree: MdNode) => walk(tree);

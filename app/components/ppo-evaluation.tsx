@@ -15,19 +15,15 @@ export function PpoEvaluationView({ evaluation, caption }: { evaluation: PpoEval
   return (
     <div className="flex flex-col gap-3" data-testid="ppo-evaluation">
       <p className="text-sm text-slate-600">
-        {caption ?? "Held-out prompts answered greedily by the policy and by the SFT model, both answers scored by the reward model"} — after
-        iteration {evaluation.iteration} ({evaluation.episode} episodes), {evaluation.samples.length} prompt
+        {caption ?? "Held-out prompts answered greedily by the policy and by the SFT model, both answers scored by the reward model"} — after iteration{" "}
+        {evaluation.iteration} ({evaluation.episode} episodes), {evaluation.samples.length} prompt
         {evaluation.samples.length === 1 ? "" : "s"}.
       </p>
       <dl className="flex flex-wrap gap-x-8 gap-y-2 text-sm" data-testid="ppo-evaluation-summary">
         <Figure label="Policy mean score" value={score(evaluation.scores)} testId="eval-scores" />
         <Figure label="SFT mean score" value={score(evaluation.scores_reference)} testId="eval-scores-reference" />
         <Figure label="Difference" value={signed(gain)} testId="eval-gain" tone={gain > 0 ? "text-emerald-700" : gain < 0 ? "text-red-700" : undefined} />
-        <Figure
-          label="Policy wins (ties ½)"
-          value={`${(100 * evaluation.win_rate).toFixed(1)}% of ${evaluation.samples.length}`}
-          testId="eval-win-rate"
-        />
+        <Figure label="Policy wins (ties ½)" value={`${(100 * evaluation.win_rate).toFixed(1)}% of ${evaluation.samples.length}`} testId="eval-win-rate" />
         <Figure label="Mean KL to reference" value={`${evaluation.kl.toFixed(3)} nats`} testId="eval-kl" />
         <Figure label="Policy answers ended" value={`${evaluation.num_eos_tokens} / ${evaluation.samples.length}`} testId="eval-num-eos-tokens" />
       </dl>
@@ -40,7 +36,9 @@ export function PpoEvaluationView({ evaluation, caption }: { evaluation: PpoEval
                 <tr key={i} className="border-t border-slate-100 align-top [&>td]:py-1.5" data-testid="ppo-sample">
                   <td className="max-w-56 whitespace-pre-wrap break-words pr-3">{s.prompt}</td>
                   <td className="max-w-80 whitespace-pre-wrap break-words pr-3 text-slate-700">{s.referenceAnswer || <Empty />}</td>
-                  <td className={`whitespace-nowrap pr-3 font-mono ${better === "reference" ? "font-semibold text-emerald-700" : ""}`}>{score(s.referenceScore)}</td>
+                  <td className={`whitespace-nowrap pr-3 font-mono ${better === "reference" ? "font-semibold text-emerald-700" : ""}`}>
+                    {score(s.referenceScore)}
+                  </td>
                   <td className="max-w-80 whitespace-pre-wrap break-words pr-3">{s.policyAnswer || <Empty />}</td>
                   <td className={`whitespace-nowrap pr-3 font-mono ${better === "policy" ? "font-semibold text-emerald-700" : ""}`}>{score(s.policyScore)}</td>
                 </tr>

@@ -15,7 +15,11 @@ export function ProjectQuality({ stats }: { stats: ProjectStats }) {
         <Figure label="Rankings" value={progress.rankings} />
         <Figure label="Comparisons" value={stats.comparisons} />
         <Figure label="Open assignments" value={stats.activeAssignments} />
-        <Figure label="Agreement" value={percent(agreement.overall.rate)} hint={`${agreement.overall.agreed}/${agreement.overall.total} pairs on ${agreement.overall.sharedTasks} shared tasks`} />
+        <Figure
+          label="Agreement"
+          value={percent(agreement.overall.rate)}
+          hint={`${agreement.overall.agreed}/${agreement.overall.total} pairs on ${agreement.overall.sharedTasks} shared tasks`}
+        />
       </dl>
       <DataTable
         testId="annotator-table"
@@ -39,7 +43,11 @@ export function ProjectQuality({ stats }: { stats: ProjectStats }) {
         ))}
       </DataTable>
       {agreement.pairs.length > 0 && (
-        <DataTable testId="agreement-table" caption="Pairwise agreement on shared tasks" headers={["Annotators", "Shared tasks", "Agreeing pairs", "Agreement"]}>
+        <DataTable
+          testId="agreement-table"
+          caption="Pairwise agreement on shared tasks"
+          headers={["Annotators", "Shared tasks", "Agreeing pairs", "Agreement"]}
+        >
           {agreement.pairs.map((p) => (
             <tr key={`${p.userA}:${p.userB}`} className="border-t border-slate-100">
               <td className="py-1 pr-3">
@@ -55,8 +63,8 @@ export function ProjectQuality({ stats }: { stats: ProjectStats }) {
         </DataTable>
       )}
       <p className="text-xs text-slate-500">
-        Agreement: over every pair of completions two annotators both ranked, the share they order the same way (better, worse or tied).
-        Without ties it equals (1 + Kendall&apos;s τ) / 2.
+        Agreement: over every pair of completions two annotators both ranked, the share they order the same way (better, worse or tied). Without ties it equals
+        (1 + Kendall&apos;s τ) / 2.
       </p>
       <QualityLabelsSummary projectId={stats.project.id} />
     </div>

@@ -38,7 +38,10 @@ export function StartNextRound({
   const fields = new Set(["policyModelId", "mixPrevious", "sampling.k", "sampling.maxTokens"]);
 
   const fieldError = (field: string) => {
-    const text = issues.filter((i) => i.field === field).map((i) => i.message).join("; ");
+    const text = issues
+      .filter((i) => i.field === field)
+      .map((i) => i.message)
+      .join("; ");
     return text ? (
       <span role="alert" className="text-xs text-red-700" data-field={field}>
         {text}
@@ -63,9 +66,7 @@ export function StartNextRound({
     setPending(false);
     setIssues(res.issues);
     const rest = res.issues.filter((i) => !fields.has(i.field));
-    setError(
-      res.issues.length === 0 ? res.error : rest.length > 0 ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ") : null,
-    );
+    setError(res.issues.length === 0 ? res.error : rest.length > 0 ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ") : null);
   }
 
   const fromPolicy = mix ? Math.ceil(k / 2) : k;
@@ -149,7 +150,11 @@ export function StartNextRound({
       </div>
       {fieldError("policyModelId")}
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           {pending ? "Starting…" : "Start next round"}
         </button>
         {error && (

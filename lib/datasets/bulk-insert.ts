@@ -36,7 +36,11 @@ export class BulkTaskWriter {
       .values({ projectId: p("projectId"), messages: p("messages"), externalId: p("externalId"), metadata: p("metadata") })
       .returning({ id: prompts.id })
       .prepare();
-    this.task = db.insert(tasks).values({ projectId: p("projectId"), promptId: p("promptId") }).returning({ id: tasks.id }).prepare();
+    this.task = db
+      .insert(tasks)
+      .values({ projectId: p("projectId"), promptId: p("promptId") })
+      .returning({ id: tasks.id })
+      .prepare();
     this.completion = db
       .insert(completions)
       .values({ taskId: p("taskId"), position: p("position"), text: p("text"), model: p("model") })
@@ -49,12 +53,27 @@ export class BulkTaskWriter {
       .prepare();
     this.ranking = db
       .insert(rankings)
-      .values({ taskId: p("taskId"), userId: p("userId"), assignmentId: null, groups: p("groups"), noneAcceptable: false, comment: null, secondsSpent: null, source: "imported" })
+      .values({
+        taskId: p("taskId"),
+        userId: p("userId"),
+        assignmentId: null,
+        groups: p("groups"),
+        noneAcceptable: false,
+        comment: null,
+        secondsSpent: null,
+        source: "imported",
+      })
       .returning({ id: rankings.id })
       .prepare();
     this.comparison = db
       .insert(comparisons)
-      .values({ rankingId: p("rankingId"), chosenId: p("chosenId"), rejectedId: p("rejectedId"), chosenGroup: p("chosenGroup"), rejectedGroup: p("rejectedGroup") })
+      .values({
+        rankingId: p("rankingId"),
+        chosenId: p("chosenId"),
+        rejectedId: p("rejectedId"),
+        chosenGroup: p("chosenGroup"),
+        rejectedGroup: p("rejectedGroup"),
+      })
       .prepare();
   }
 

@@ -79,7 +79,12 @@ export function* projectRankings(db: Db, projectId: number, query: RankingQuery 
     const flagRows = db
       .select()
       .from(rankingFlags)
-      .where(inArray(rankingFlags.rankingId, rows.map((r) => r.id)))
+      .where(
+        inArray(
+          rankingFlags.rankingId,
+          rows.map((r) => r.id),
+        ),
+      )
       .orderBy(asc(rankingFlags.rankingId), asc(rankingFlags.completionId), asc(rankingFlags.flag))
       .all();
     for (const f of flagRows) {

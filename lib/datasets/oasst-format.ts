@@ -63,7 +63,8 @@ const ROLE: Record<OasstMessage["role"], Message["role"]> = { prompter: "user", 
 function alternationError(message: OasstMessage, path: string): string | null {
   for (const [i, reply] of (message.replies ?? []).entries()) {
     const replyPath = `${path}.replies[${i}]`;
-    if (reply.role === message.role) return `${replyPath}.role: a ${message.role} message's replies must be ${message.role === "prompter" ? "assistant" : "prompter"} messages`;
+    if (reply.role === message.role)
+      return `${replyPath}.role: a ${message.role} message's replies must be ${message.role === "prompter" ? "assistant" : "prompter"} messages`;
     const deeper = alternationError(reply, replyPath);
     if (deeper) return deeper;
   }

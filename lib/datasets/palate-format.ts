@@ -30,7 +30,9 @@ const lineSchema = z
     {
       prompt: z.string().min(1, "expected a non-empty string").optional(),
       messages: messagesSchema.optional(),
-      completions: z.array(completionSchema, { error: (iss) => (iss.code === "invalid_type" && iss.input !== undefined ? "expected a list of completions" : undefined) }).min(2, "expected at least 2 completions"),
+      completions: z
+        .array(completionSchema, { error: (iss) => (iss.code === "invalid_type" && iss.input !== undefined ? "expected a list of completions" : undefined) })
+        .min(2, "expected at least 2 completions"),
       id: z.union([z.string(), z.number()], { error: "expected a string or a number" }).optional(),
       metadata: metadataSchema.optional(),
     },
@@ -38,8 +40,10 @@ const lineSchema = z
   )
   .strict()
   .superRefine((v, ctx) => {
-    if (v.prompt === undefined && v.messages === undefined) ctx.addIssue({ code: "custom", path: ["prompt"], message: 'missing field (give "prompt" or "messages")' });
-    if (v.prompt !== undefined && v.messages !== undefined) ctx.addIssue({ code: "custom", path: ["messages"], message: 'give either "prompt" or "messages", not both' });
+    if (v.prompt === undefined && v.messages === undefined)
+      ctx.addIssue({ code: "custom", path: ["prompt"], message: 'missing field (give "prompt" or "messages")' });
+    if (v.prompt !== undefined && v.messages !== undefined)
+      ctx.addIssue({ code: "custom", path: ["messages"], message: 'give either "prompt" or "messages", not both' });
   });
 
 export const parsePalateLine: LineParser = (value) => {

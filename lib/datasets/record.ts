@@ -64,8 +64,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     return `expected ${issue.expected}, got ${kindOf(actual)}`;
   }
   if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
-  if (issue.code === "invalid_value") return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(valueAt(input, issue.path)) ?? "nothing"}`;
-  if (issue.code === "too_small" && issue.origin === "array") return issue.message.startsWith("Too small") ? `expected at least ${issue.minimum} items` : issue.message;
+  if (issue.code === "invalid_value")
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(valueAt(input, issue.path)) ?? "nothing"}`;
+  if (issue.code === "too_small" && issue.origin === "array")
+    return issue.message.startsWith("Too small") ? `expected at least ${issue.minimum} items` : issue.message;
   return issue.message;
 }
 

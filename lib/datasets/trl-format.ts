@@ -41,12 +41,19 @@ export const parseTrlLine: LineParser = (value) => {
   const base = parseWith(objectSchema, value);
   if ("error" in base) return base;
   const { prompt, chosen, rejected } = base.data;
-  for (const [field, v] of [["chosen", chosen], ["rejected", rejected]] as const) {
+  for (const [field, v] of [
+    ["chosen", chosen],
+    ["rejected", rejected],
+  ] as const) {
     if (v === undefined) return { error: `${field}: missing field` };
   }
   const conversational = Array.isArray(chosen);
   if (!conversational) {
-    for (const [field, v] of [["chosen", chosen], ["rejected", rejected], ["prompt", prompt]] as const) {
+    for (const [field, v] of [
+      ["chosen", chosen],
+      ["rejected", rejected],
+      ["prompt", prompt],
+    ] as const) {
       if (field === "prompt" && v === undefined) return { error: "prompt: missing field (implicit prompts are read from conversational rows only)" };
       const ok = parseWith(textSchema, v);
       if ("error" in ok) return { error: `${field}: expected string${Array.isArray(v) ? " like chosen (not a message list)" : ""}, got ${kindOf(v)}` };
@@ -72,7 +79,8 @@ export const parseTrlLine: LineParser = (value) => {
   // Implicit prompt: the longest common prefix of the two conversations.
   let shared = 0;
   while (shared < lists.chosen.length && shared < lists.rejected.length && sameMessage(lists.chosen[shared], lists.rejected[shared])) shared++;
-  if (shared === lists.chosen.length && shared === lists.rejected.length) return { error: "prompt: missing field, and chosen and rejected are the same conversation" };
+  if (shared === lists.chosen.length && shared === lists.rejected.length)
+    return { error: "prompt: missing field, and chosen and rejected are the same conversation" };
   if (shared === 0) return { error: "prompt: missing field, and chosen and rejected share no leading messages to take it from" };
   const c = assistantTurn(lists.chosen.slice(shared), "chosen (after the shared prompt)");
   if ("error" in c) return c;

@@ -13,7 +13,11 @@ export const FORM_EXAMPLES: Readonly<Record<QaCategory, Readonly<Record<AnswerFo
     sentence: "South America is the continent of Peru.",
     long: "South America is the continent of Peru, and the capital of Peru is Lima.",
   },
-  language: { short: "Armenian and Russian.", sentence: "Armenian and Russian are spoken in Armenia.", long: "Armenian and Russian are spoken in Armenia, and Armenia is in Asia." },
+  language: {
+    short: "Armenian and Russian.",
+    sentence: "Armenian and Russian are spoken in Armenia.",
+    long: "Armenian and Russian are spoken in Armenia, and Armenia is in Asia.",
+  },
   currency: { short: "PEN.", sentence: "PEN is the currency of Peru.", long: "PEN is the currency of Peru, and Peru is in South America." },
   definition: {
     short: "A steady trot like that of a dog.",
@@ -129,7 +133,7 @@ export function renderModelCard(r: MakeReport): string {
     "question in a training template and one in a held-out template (never in the SFT data).",
     "Capitals: every country; other categories: an evenly spaced subset. An answer in any of the forms",
     "is correct when, after normalization (accents removed, lower case, punctuation → spaces) and with",
-    "the echo of the country taken out (\"capital of Peru\", \"Peru is in\"), it contains the expected answer",
+    'the echo of the country taken out ("capital of Peru", "Peru is in"), it contains the expected answer',
     "as whole words — the capital, the continent, the first listed language, the currency code — and",
     "names no other capital, continent, language or currency code; a definition when it contains the",
     "first three words of the gloss; arithmetic when the number it states is the result.",

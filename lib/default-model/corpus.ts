@@ -94,7 +94,10 @@ export function parseWordnetLine(line: string): { lemma: string; gloss: string }
   let gloss = line.slice(bar + 3).trim();
   const example = gloss.search(/;\s*"/);
   if (example >= 0) gloss = gloss.slice(0, example);
-  gloss = gloss.replace(/\s+/g, " ").replace(/[;:,\s]+$/, "").trim();
+  gloss = gloss
+    .replace(/\s+/g, " ")
+    .replace(/[;:,\s]+$/, "")
+    .trim();
   if (gloss.length === 0 || !/^[a-z][a-z \-']*$/i.test(lemma)) return null;
   return { lemma, gloss };
 }
@@ -148,7 +151,13 @@ export function gazetteerSentences(f: CountryFact): string {
 function gazetteerDocuments(): string[] {
   const facts = countryFacts();
   const docs: string[] = [];
-  for (let i = 0; i < facts.length; i += 16) docs.push(facts.slice(i, i + 16).map(gazetteerSentences).join("\n"));
+  for (let i = 0; i < facts.length; i += 16)
+    docs.push(
+      facts
+        .slice(i, i + 16)
+        .map(gazetteerSentences)
+        .join("\n"),
+    );
   return docs;
 }
 

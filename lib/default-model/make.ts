@@ -163,7 +163,13 @@ export async function makeDefaultModel(o: MakeDefaultModelOptions): Promise<Make
     samples: evalSft.answers
       .filter((a) => a.category === "capital")
       .slice(0, 4)
-      .map((a, i) => ({ question: a.question, base: evalBase.answers.find((b) => b.question === a.question)?.response ?? "", sft: a.response, heldOut: a.heldOut, index: i })),
+      .map((a, i) => ({
+        question: a.question,
+        base: evalBase.answers.find((b) => b.question === a.question)?.response ?? "",
+        sft: a.response,
+        heldOut: a.heldOut,
+        index: i,
+      })),
     totalSeconds: (Date.now() - started) / 1000,
   };
   const card = renderModelCard(report);

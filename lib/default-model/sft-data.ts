@@ -134,12 +134,7 @@ export const TEMPLATES: Readonly<Record<QaCategory, readonly QuestionTemplate[]>
     t("What do people in {x} pay with?"),
     t("Name the currency of {x}.", true),
   ],
-  definition: [
-    t("Define the word {x}."),
-    t("What does {x} mean?"),
-    t("What is the meaning of {x}?"),
-    t("Give me a definition of {x}.", true),
-  ],
+  definition: [t("Define the word {x}."), t("What does {x} mean?"), t("What is the meaning of {x}?"), t("Give me a definition of {x}.", true)],
   arithmetic: [t("What is {x}?"), t("Compute {x}."), t("How much is {x}?"), t("Calculate {x}.", true)],
 };
 

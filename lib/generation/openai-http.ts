@@ -98,7 +98,12 @@ export interface PostJsonOptions {
 }
 
 /** One attempt: the parsed JSON body of a 2xx answer, or an EndpointError. */
-async function attempt(url: string, body: unknown, options: PostJsonOptions, timeoutMs: number): Promise<{ json: unknown } | { error: EndpointError; retryAfter: string | null }> {
+async function attempt(
+  url: string,
+  body: unknown,
+  options: PostJsonOptions,
+  timeoutMs: number,
+): Promise<{ json: unknown } | { error: EndpointError; retryAfter: string | null }> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let res: Response;
@@ -119,7 +124,10 @@ async function attempt(url: string, body: unknown, options: PostJsonOptions, tim
     text = await res.text();
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason;
-    return { error: new EndpointError(`POST ${url}: the connection broke while reading the answer (${networkCause(err)})`, url, res.status, true), retryAfter: null };
+    return {
+      error: new EndpointError(`POST ${url}: the connection broke while reading the answer (${networkCause(err)})`, url, res.status, true),
+      retryAfter: null,
+    };
   }
   if (!res.ok) {
     const message = serverMessage(text);

@@ -5,7 +5,10 @@ import { z } from "zod";
 const jsonLine = z.union([z.string().trim().min(1), z.looseObject({ prompt: z.string().trim().min(1) }).transform((o) => o.prompt)]);
 
 export function parsePromptFile(content: string, source = "prompts"): string[] {
-  const lines = content.split(/\r?\n/).map((text, i) => ({ text: text.trim(), line: i + 1 })).filter((l) => l.text.length > 0);
+  const lines = content
+    .split(/\r?\n/)
+    .map((text, i) => ({ text: text.trim(), line: i + 1 }))
+    .filter((l) => l.text.length > 0);
   const jsonl = lines.length > 0 && lines.every((l) => l.text.startsWith("{") || l.text.startsWith('"'));
   if (!jsonl) return lines.map((l) => l.text);
   return lines.map(({ text, line }) => {

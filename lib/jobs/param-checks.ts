@@ -39,7 +39,8 @@ function checkModel(
     issues.push({ field: `params.${field}`, message: "no such model" });
     return undefined;
   }
-  if (want.kind === "reward" && model.kind !== "reward") issues.push({ field: `params.${field}`, message: `${model.name} is not a reward model; pick one trained with train-rm` });
+  if (want.kind === "reward" && model.kind !== "reward")
+    issues.push({ field: `params.${field}`, message: `${model.name} is not a reward model; pick one trained with train-rm` });
   else if (want.kind === "not-reward" && model.kind === "reward")
     issues.push({ field: `params.${field}`, message: `${model.name} is a reward model, which does not generate text; pick a policy model` });
   else if (want.weights && model.source !== "palate")

@@ -34,7 +34,13 @@ export function listJobs(db: Db, filter: { projectId?: number; kind?: string; li
     filter.projectId !== undefined ? eq(jobs.projectId, filter.projectId) : undefined,
     filter.kind !== undefined ? eq(jobs.kind, filter.kind) : undefined,
   );
-  return db.select().from(jobs).where(where).orderBy(desc(jobs.id)).limit(filter.limit ?? 100).all();
+  return db
+    .select()
+    .from(jobs)
+    .where(where)
+    .orderBy(desc(jobs.id))
+    .limit(filter.limit ?? 100)
+    .all();
 }
 
 /**
@@ -85,12 +91,7 @@ export function enqueueClaimedJob(db: Db, job: NewJob, workerPid: number = proce
 }
 
 export function heartbeat(db: Db, id: number): { cancelRequested: boolean } {
-  const row = db
-    .update(jobs)
-    .set({ heartbeatAt: Date.now() })
-    .where(eq(jobs.id, id))
-    .returning({ cancelRequested: jobs.cancelRequested })
-    .get();
+  const row = db.update(jobs).set({ heartbeatAt: Date.now() }).where(eq(jobs.id, id)).returning({ cancelRequested: jobs.cancelRequested }).get();
   return { cancelRequested: row?.cancelRequested ?? true };
 }
 
@@ -115,7 +116,9 @@ export function recordMetrics(db: Db, id: number, step: number, values: Record<s
 
 /** Drops a job's metric points from `step` on (what an interrupted attempt logged past the checkpoint it resumes from). */
 export function deleteMetricsFrom(db: Db, id: number, step: number): void {
-  db.delete(jobMetrics).where(and(eq(jobMetrics.jobId, id), sql`${jobMetrics.step} >= ${step}`)).run();
+  db.delete(jobMetrics)
+    .where(and(eq(jobMetrics.jobId, id), sql`${jobMetrics.step} >= ${step}`))
+    .run();
 }
 
 /** Metric points after `afterId` (for live charts that poll for new points). */

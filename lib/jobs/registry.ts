@@ -23,7 +23,10 @@ export function registerJobKind(kind: AnyJobKind): void {
 export async function loadJobKinds(): Promise<Map<string, AnyJobKind>> {
   if (!extraLoaded) {
     extraLoaded = true;
-    for (const path of (process.env.PALATE_JOB_KINDS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const path of (process.env.PALATE_JOB_KINDS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const mod = (await import(pathToFileURL(resolve(path)).href)) as { jobKinds?: AnyJobKind[] };
       for (const kind of mod.jobKinds ?? []) registerJobKind(kind);
     }

@@ -37,7 +37,12 @@ export function readAssignmentInput(
   onlyTaskIds?: readonly number[],
 ): AssignmentInput {
   const inScope = onlyTaskIds ? inArray(tasks.id, [...onlyTaskIds]) : eq(tasks.projectId, project.id);
-  const taskIds = db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.projectId, project.id), inScope)).orderBy(asc(tasks.id)).all();
+  const taskIds = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.projectId, project.id), inScope))
+    .orderBy(asc(tasks.id))
+    .all();
   const rankingCounts = db
     .select({ taskId: rankings.taskId, n: sql<number>`count(*)` })
     .from(rankings)
@@ -116,9 +121,7 @@ export function heldTaskIds(db: Db, projectId: number, userId: number, now: numb
 
 /** The rule's input narrowed to the tasks that can decide its choice (see above). */
 export function narrowedAssignmentInput(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): AssignmentInput {
-  const candidates = db
-    .all<{ taskId: number }>(sql`${eligibleTasksSql(project.id, userId, project.redundancy, now)} LIMIT ${CANDIDATES}`)
-    .map((r) => r.taskId);
+  const candidates = db.all<{ taskId: number }>(sql`${eligibleTasksSql(project.id, userId, project.redundancy, now)} LIMIT ${CANDIDATES}`).map((r) => r.taskId);
   return readAssignmentInput(db, project, userId, now, [...heldTaskIds(db, project.id, userId, now), ...candidates]);
 }
 
@@ -183,9 +186,7 @@ export function findAssignment(db: Db, taskId: number, userId: number): Assignme
     .get();
 }
 
-export type SkipResult =
-  | { ok: true; assignment: Assignment }
-  | { ok: false; status: 403 | 404 | 409; error: string };
+export type SkipResult = { ok: true; assignment: Assignment } | { ok: false; status: 403 | 404 | 409; error: string };
 
 /**
  * The annotator gives a task back with a reason; it is never offered to them again. Skipping

@@ -4,15 +4,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, comparisons, rankings, tasks, users } from "../../db/schema";
 import { getProject, listProjects, type Project } from "../projects";
-import {
-  agreementReport,
-  annotatorCounts,
-  projectProgress,
-  type AgreementReport,
-  type AnnotatorCounts,
-  type Progress,
-  type RankingRecord,
-} from "./stats";
+import { agreementReport, annotatorCounts, projectProgress, type AgreementReport, type AnnotatorCounts, type Progress, type RankingRecord } from "./stats";
 
 export interface ProjectWithProgress extends Project {
   progress: Progress;
@@ -37,7 +29,12 @@ export interface ProjectStats {
 }
 
 function taskIdsOf(db: Db, projectId: number): number[] {
-  return db.select({ id: tasks.id }).from(tasks).where(eq(tasks.projectId, projectId)).all().map((r) => r.id);
+  return db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(eq(tasks.projectId, projectId))
+    .all()
+    .map((r) => r.id);
 }
 
 /** Every ranking of the project's tasks, as plain records. */
@@ -106,7 +103,13 @@ export function projectStats(db: Db, projectId: number): ProjectStats | undefine
       .where(eq(tasks.projectId, projectId))
       .get()?.n ?? 0;
 
-  const people = new Map(db.select({ id: users.id, email: users.email, name: users.name }).from(users).all().map((u) => [u.id, u]));
+  const people = new Map(
+    db
+      .select({ id: users.id, email: users.email, name: users.name })
+      .from(users)
+      .all()
+      .map((u) => [u.id, u]),
+  );
   const agreement = agreementReport(records);
   const agreementBy = new Map(agreement.annotators.map((a) => [a.userId, a]));
   const annotators = annotatorCounts(records, skips).map((c) => ({

@@ -184,11 +184,16 @@ export function headToHeadJobModels(db: Db, params: Record<string, unknown>): Jo
 function namedModels(db: Db, wanted: [string, unknown][]): JobModelRef[] {
   const ids = wanted.map(([, id]) => id).filter((id): id is number => typeof id === "number");
   const names = new Map(
-    ids.length === 0 ? [] : db.select({ id: models.id, name: models.name }).from(models).where(inArray(models.id, ids)).all().map((m) => [m.id, m.name] as const),
+    ids.length === 0
+      ? []
+      : db
+          .select({ id: models.id, name: models.name })
+          .from(models)
+          .where(inArray(models.id, ids))
+          .all()
+          .map((m) => [m.id, m.name] as const),
   );
-  return wanted.flatMap(([role, id]) =>
-    typeof id === "number" ? [{ role, id, name: names.get(id) ?? `#${id}`, exists: names.has(id) }] : [],
-  );
+  return wanted.flatMap(([role, id]) => (typeof id === "number" ? [{ role, id, name: names.get(id) ?? `#${id}`, exists: names.has(id) }] : []));
 }
 
 /** What "Start next round" needs of a PPO policy: its project and round, and the registered model it started from (mixed in head to head). */
@@ -206,5 +211,10 @@ export function nextRoundSource(db: Db, model: Pick<ModelView, "id" | "name" | "
   if (model.kind !== "policy" || round === null || model.projectId === null) return null;
   const start = read(modelRefSchema, lineageOf(model).startPolicy);
   const previous = start && "id" in start ? getModelRow(db, start.id) : undefined;
-  return { projectId: model.projectId, policy: { id: model.id, name: model.name }, round, previous: previous ? { id: previous.id, name: previous.name } : null };
+  return {
+    projectId: model.projectId,
+    policy: { id: model.id, name: model.name },
+    round,
+    previous: previous ? { id: previous.id, name: previous.name } : null,
+  };
 }

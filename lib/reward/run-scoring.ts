@@ -71,7 +71,10 @@ export async function runScoring(ctx: JobContext<ScoreJobParams>): Promise<{ sco
         batch.forEach((c, i) => {
           tx.insert(completionScores)
             .values({ completionId: c.id, modelId: model.id, score: scores[i], jobId: ctx.jobId })
-            .onConflictDoUpdate({ target: [completionScores.completionId, completionScores.modelId], set: { score: scores[i], jobId: ctx.jobId, createdAt: Date.now() } })
+            .onConflictDoUpdate({
+              target: [completionScores.completionId, completionScores.modelId],
+              set: { score: scores[i], jobId: ctx.jobId, createdAt: Date.now() },
+            })
             .run();
         });
       });

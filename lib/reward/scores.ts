@@ -95,7 +95,10 @@ export function rewardDisagreements(db: Db, projectId: number, modelId: number, 
     .innerJoin(tasks, eq(tasks.id, rankings.taskId))
     .innerJoin(users, eq(users.id, rankings.userId))
     .innerJoin(sql`${completionScores} as ${chosenScore}`, sql`${chosenScore}.completion_id = ${comparisons.chosenId} and ${chosenScore}.model_id = ${modelId}`)
-    .innerJoin(sql`${completionScores} as ${rejectedScore}`, sql`${rejectedScore}.completion_id = ${comparisons.rejectedId} and ${rejectedScore}.model_id = ${modelId}`)
+    .innerJoin(
+      sql`${completionScores} as ${rejectedScore}`,
+      sql`${rejectedScore}.completion_id = ${comparisons.rejectedId} and ${rejectedScore}.model_id = ${modelId}`,
+    )
     .where(and(eq(tasks.projectId, projectId), sql`${rejectedScore}.score > ${chosenScore}.score`))
     .groupBy(comparisons.rankingId)
     .orderBy(desc(gap), asc(comparisons.rankingId))
@@ -105,7 +108,12 @@ export function rewardDisagreements(db: Db, projectId: number, modelId: number, 
 
   const completionIds = [...new Set(rows.flatMap((r) => [r.chosenId, r.rejectedId]))];
   const texts = new Map(
-    db.select({ id: completions.id, text: completions.text }).from(completions).where(inArray(completions.id, completionIds)).all().map((c) => [c.id, c.text]),
+    db
+      .select({ id: completions.id, text: completions.text })
+      .from(completions)
+      .where(inArray(completions.id, completionIds))
+      .all()
+      .map((c) => [c.id, c.text]),
   );
   const taskIds = [...new Set(rows.map((r) => r.taskId))];
   const promptOf = new Map(

@@ -25,7 +25,12 @@ export type NextRoundRequest = z.input<typeof nextRoundRequestSchema>;
 export function distinctPromptIds(db: Db, projectId: number): number[] {
   const seen = new Set<string>();
   const ids: number[] = [];
-  for (const p of db.select({ id: prompts.id, messages: prompts.messages }).from(prompts).where(eq(prompts.projectId, projectId)).orderBy(asc(prompts.id)).all()) {
+  for (const p of db
+    .select({ id: prompts.id, messages: prompts.messages })
+    .from(prompts)
+    .where(eq(prompts.projectId, projectId))
+    .orderBy(asc(prompts.id))
+    .all()) {
     const key = JSON.stringify(p.messages.map((m) => [m.role, m.content]));
     if (seen.has(key)) continue;
     seen.add(key);

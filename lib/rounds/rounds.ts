@@ -118,7 +118,8 @@ export function roundsTable(db: Db, projectId: number): RoundRow[] {
   const pairsByRound = new Map<number, Map<string, number>>();
   for (let i = 0; i < taskIds.length; i += 500) {
     const chunk = taskIds.slice(i, i + 500);
-    for (const r of db.select({ taskId: rankings.taskId }).from(rankings).where(inArray(rankings.taskId, chunk)).all()) row(roundOfTask.get(r.taskId) ?? 1).rankings++;
+    for (const r of db.select({ taskId: rankings.taskId }).from(rankings).where(inArray(rankings.taskId, chunk)).all())
+      row(roundOfTask.get(r.taskId) ?? 1).rankings++;
     for (const c of db
       .select({ taskId: rankings.taskId, chosen: comparisons.chosenId, rejected: comparisons.rejectedId })
       .from(comparisons)

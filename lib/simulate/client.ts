@@ -4,7 +4,10 @@
 
 /** The app did not answer at all (connection refused, DNS, …). */
 export class UnreachableError extends Error {
-  constructor(readonly url: string, cause: unknown) {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
     const code = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message ?? String(cause);
     super(`cannot reach ${url} (${code})`);
   }
@@ -12,14 +15,21 @@ export class UnreachableError extends Error {
 
 /** Sign-in refused: wrong email or password, a disabled account, … */
 export class SignInError extends Error {
-  constructor(readonly email: string, status: number) {
+  constructor(
+    readonly email: string,
+    status: number,
+  ) {
     super(`sign-in as ${email} failed (callback answered ${status}; check the email and password)`);
   }
 }
 
 /** An answer with an unexpected status: names the request and quotes the app's error. */
 export class HttpError extends Error {
-  constructor(readonly status: number, what: string, body: string) {
+  constructor(
+    readonly status: number,
+    what: string,
+    body: string,
+  ) {
     let reason = body.slice(0, 300);
     try {
       const parsed = JSON.parse(body) as { error?: unknown };

@@ -47,7 +47,10 @@ export function questionOf(prompt: PromptMessages): string {
 }
 
 function tidy(text: string): string {
-  return text.replace(/[\u2018\u2019\u02bc]/g, "'").replace(/\s+/g, " ").trim();
+  return text
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function escapeRegExp(s: string): string {

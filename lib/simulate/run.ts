@@ -141,7 +141,10 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       const { assignment, task } = next.body;
       const scores = task.completions.map((c) => o.oracle.score(task.messages, c.text));
       const sampled = samplePlackettLuce(scores, o.noise, mulberry32(mixSeed(seed, index, task.id)));
-      const groups = tieIdentical(sampled, task.completions.map((c) => c.text));
+      const groups = tieIdentical(
+        sampled,
+        task.completions.map((c) => c.text),
+      );
       const none = o.oracle.noneAcceptable?.(task.messages, scores) ?? false;
       const submitted = await client.call<{ created: boolean }>(
         "POST",

@@ -102,15 +102,19 @@ written stay).
         promptIds = projectPromptIds(db, project.id);
         if (promptIds.length === 0) throw new CliError(`--all-prompts: project "${projectName}" has no prompts`);
       } else {
-        promptIds = values["prompt-ids"]!.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
-          const n = Number(s);
-          if (!Number.isInteger(n) || n <= 0) throw new CliError(`--prompt-ids: "${s}" is not a prompt id`);
-          return n;
-        });
+        promptIds = values["prompt-ids"]!.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => {
+            const n = Number(s);
+            if (!Number.isInteger(n) || n <= 0) throw new CliError(`--prompt-ids: "${s}" is not a prompt id`);
+            return n;
+          });
         if (promptIds.length === 0) throw new CliError("--prompt-ids: no prompt ids given");
       }
 
-      const num = (flag: string) => (values[flag as keyof typeof values] === undefined ? undefined : numberFlag(values[flag as keyof typeof values] as string, flag, 0));
+      const num = (flag: string) =>
+        values[flag as keyof typeof values] === undefined ? undefined : numberFlag(values[flag as keyof typeof values] as string, flag, 0);
       const sampling = Object.fromEntries(
         Object.entries({
           k: num("k"),

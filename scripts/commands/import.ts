@@ -34,7 +34,8 @@ Imported rankings belong to the disabled account imported@palate.local.
     const project = required(values.project, "project");
     const format = required(values.format, "format");
     if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: expected one of ${IMPORT_FORMATS.join(", ")}, got "${format}"`);
-    if (positionals.length !== 1) throw new CliError(positionals.length === 0 ? "FILE is required (see palate import --help)" : `expected one FILE, got ${positionals.length}`);
+    if (positionals.length !== 1)
+      throw new CliError(positionals.length === 0 ? "FILE is required (see palate import --help)" : `expected one FILE, got ${positionals.length}`);
     const file = positionals[0];
     if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`${file}: no such file`);
 
@@ -45,7 +46,9 @@ Imported rankings belong to the disabled account imported@palate.local.
         for (const e of result.errors) console.error(`${file}:${e.line}: ${e.message}`);
         const more = result.invalidLines - result.errors.length;
         if (more > 0) console.error(`… and ${more} more invalid lines`);
-        throw new CliError(`${result.invalidLines} invalid line${result.invalidLines === 1 ? "" : "s"} in ${file} (first: line ${result.errors[0].line}: ${result.errors[0].message}); nothing imported`);
+        throw new CliError(
+          `${result.invalidLines} invalid line${result.invalidLines === 1 ? "" : "s"} in ${file} (first: line ${result.errors[0].line}: ${result.errors[0].message}); nothing imported`,
+        );
       }
       console.log(`Imported ${result.imported.tasks} tasks and ${result.imported.rankings} rankings into "${project}".`);
       return 0;

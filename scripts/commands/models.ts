@@ -48,7 +48,8 @@ export const command: Command = {
       });
       const name = required(values.name, "name");
       const kind = values.kind ?? "policy";
-      if (values.endpoint !== undefined && values.endpoint !== "chat" && values.endpoint !== "completions") throw new CliError(`--endpoint: expected chat or completions, got "${values.endpoint}"`);
+      if (values.endpoint !== undefined && values.endpoint !== "chat" && values.endpoint !== "completions")
+        throw new CliError(`--endpoint: expected chat or completions, got "${values.endpoint}"`);
       const input =
         values.dir !== undefined
           ? { name, kind, source: "palate", path: values.dir }

@@ -93,10 +93,8 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);
 
-      const done = await runForegroundJob(
-        db,
-        { kind: PPO_JOB_KIND, params: params.data as unknown as Record<string, unknown>, projectId: project.id },
-        (job) => console.log(`Job ${job.id}: PPO on "${project.name}" from ${policyArg} against ${rewardArg} into ${out}.`),
+      const done = await runForegroundJob(db, { kind: PPO_JOB_KIND, params: params.data as unknown as Record<string, unknown>, projectId: project.id }, (job) =>
+        console.log(`Job ${job.id}: PPO on "${project.name}" from ${policyArg} against ${rewardArg} into ${out}.`),
       );
       const result = done.result as { modelName?: string; round?: number; iterations?: number; metrics?: Record<string, number> } | null;
       const metrics = result?.metrics ?? {};

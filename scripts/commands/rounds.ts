@@ -46,13 +46,21 @@ Wilson 95% interval (ties give no pair).
           r.sampledFrom.map((s) => `${s.model} (${s.completions})`).join(", ") || "–",
           String(r.tasks),
           String(r.rankings),
-          r.rewardModel ? `${r.rewardModel.name} (${pct(r.rewardModel.evalAccuracy)}${r.rewardModel.evalPairs !== null ? ` of ${r.rewardModel.evalPairs} pairs` : ""})` : "–",
+          r.rewardModel
+            ? `${r.rewardModel.name} (${pct(r.rewardModel.evalAccuracy)}${r.rewardModel.evalPairs !== null ? ` of ${r.rewardModel.evalPairs} pairs` : ""})`
+            : "–",
           r.policy ? r.policy.name : "–",
           headToHeadCell(r),
         ]),
       ];
       const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-      for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+      for (const row of table)
+        console.log(
+          row
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd(),
+        );
       return 0;
     } finally {
       db.$client.close();

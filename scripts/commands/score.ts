@@ -81,7 +81,9 @@ RM is a reward-model directory (trained with train-rm) or a registered reward mo
       "batch-size": { type: "string" },
     });
     if (values.model === undefined) throw new CliError("--model is required");
-    const modes = [values.prompt !== undefined || values.completion !== undefined, values.pairs !== undefined, values.project !== undefined].filter(Boolean).length;
+    const modes = [values.prompt !== undefined || values.completion !== undefined, values.pairs !== undefined, values.project !== undefined].filter(
+      Boolean,
+    ).length;
     if (modes !== 1) throw new CliError("give one of --prompt with --completion, --pairs FILE, or --project NAME");
     const batchSize = numberFlag(values["batch-size"], "batch-size", 32);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliError(`--batch-size: expected a positive integer, got ${values["batch-size"]}`);

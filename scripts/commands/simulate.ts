@@ -82,7 +82,8 @@ temperature 1 (bench/rlhf-loop.ts's 360 tasks).`,
     const noise = numberFlag(values.noise, "noise", 0);
     if (noise < 0) throw new CliError(`--noise: expected a number ≥ 0, got "${values.noise}"`);
     const maxRankings = values.tasks === undefined ? undefined : numberFlag(values.tasks, "tasks", 0);
-    if (maxRankings !== undefined && (!Number.isInteger(maxRankings) || maxRankings < 0)) throw new CliError(`--tasks: expected a whole number ≥ 0, got "${values.tasks}"`);
+    if (maxRankings !== undefined && (!Number.isInteger(maxRankings) || maxRankings < 0))
+      throw new CliError(`--tasks: expected a whole number ≥ 0, got "${values.tasks}"`);
     const seed = numberFlag(values.seed, "seed", 0);
     if (!Number.isInteger(seed)) throw new CliError(`--seed: expected a whole number, got "${values.seed}"`);
     const url = values.url ?? process.env.PALATE_URL ?? DEFAULT_URL;

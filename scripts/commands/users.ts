@@ -73,7 +73,9 @@ export const command: Command = {
           const width = Math.max(5, ...users.map((u) => u.email.length));
           console.log(`${"id".padStart(4)}  ${"email".padEnd(width)}  ${"role".padEnd(10)}  ${"status".padEnd(8)}  name`);
           for (const u of users) {
-            console.log(`${String(u.id).padStart(4)}  ${u.email.padEnd(width)}  ${u.role.padEnd(10)}  ${(u.disabled ? "disabled" : "active").padEnd(8)}  ${u.name}`);
+            console.log(
+              `${String(u.id).padStart(4)}  ${u.email.padEnd(width)}  ${u.role.padEnd(10)}  ${(u.disabled ? "disabled" : "active").padEnd(8)}  ${u.name}`,
+            );
           }
           return 0;
         }

@@ -15,7 +15,14 @@ test.afterAll(async () => {
 
 const GOOD = [
   { prompt: "Name a primary colour.", completions: ["Red.", "Green is one.", "Blue."] },
-  { messages: [{ role: "user", content: "Say hi" }, { role: "assistant", content: "Hi!" }, { role: "user", content: "Say it louder" }], completions: ["HI!", "hi", "Hello there."] },
+  {
+    messages: [
+      { role: "user", content: "Say hi" },
+      { role: "assistant", content: "Hi!" },
+      { role: "user", content: "Say it louder" },
+    ],
+    completions: ["HI!", "hi", "Hello there."],
+  },
 ]
   .map((row) => JSON.stringify(row))
   .join("\n");

@@ -48,7 +48,6 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-
 test("the admin generates completions from the UI, watches the job finish, and annotator1 gets a new task", async ({ page, browser }) => {
   await signIn(page, app.url, "admin@palate.local");
   await page.waitForURL(/\/admin$/);
@@ -90,7 +89,10 @@ test("the admin generates completions from the UI, watches the job finish, and a
   await expect(annotator.getByTestId("task")).toBeVisible();
   await expect(annotator.getByTestId("completion-card")).toHaveCount(4);
   const conversation = (await annotator.getByTestId("conversation").innerText()).trim();
-  expect(PROMPTS.some((p) => conversation.includes(p)), conversation).toBe(true);
+  expect(
+    PROMPTS.some((p) => conversation.includes(p)),
+    conversation,
+  ).toBe(true);
   await context.close();
 });
 

@@ -47,7 +47,10 @@ test.beforeAll(async () => {
       const plain = `${WORDS[i % WORDS.length]} ${WORDS[(i + 3) % WORDS.length]}.`;
       const good = `${WORDS[(i + 5) % WORDS.length]} ${GOOD_WORD}.`;
       const texts = i % 2 === 0 ? [good, plain] : [plain, good];
-      insertTask(db, projectId, { messages: [{ role: "user", content: `Say something about item ${i}.` }], completions: texts.map((text) => ({ text, model: SFT })) });
+      insertTask(db, projectId, {
+        messages: [{ role: "user", content: `Say something about item ${i}.` }],
+        completions: texts.map((text) => ({ text, model: SFT })),
+      });
     }
     const uid = (email: string) => db.select().from(users).where(eq(users.email, email)).get()!.id;
     for (const task of db.select().from(tasks).where(eq(tasks.projectId, projectId)).orderBy(asc(tasks.id)).all()) {
@@ -58,7 +61,12 @@ test.beforeAll(async () => {
     // The reward model, trained by the worker like any train-rm job.
     trainJobId = enqueueJob(db, {
       kind: TRAIN_RM_JOB_KIND,
-      params: { projectId, baseModelId: sftId, name: RM, config: { epochs: 2, batchSize: 4, learningRate: 3e-3, maxLength: 48, validationFraction: 0.2, evalEvery: 0, checkpointEvery: 1000 } },
+      params: {
+        projectId,
+        baseModelId: sftId,
+        name: RM,
+        config: { epochs: 2, batchSize: 4, learningRate: 3e-3, maxLength: 48, validationFraction: 0.2, evalEvery: 0, checkpointEvery: 1000 },
+      },
       projectId,
     }).id;
   });
@@ -85,7 +93,9 @@ async function chartPoints(page: Page): Promise<number> {
   return counts.reduce((a, b) => a + b, 0);
 }
 
-test("the researcher runs PPO from the UI, watches its charts and samples, finds the policy with its lineage, and starts the next round from it", async ({ page }) => {
+test("the researcher runs PPO from the UI, watches its charts and samples, finds the policy with its lineage, and starts the next round from it", async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   await signIn(page, app.url, "researcher@palate.local");
   await page.waitForURL(/\/research$/);

@@ -19,7 +19,6 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-
 /** The completion ids of the cards, top to bottom. */
 async function cardOrder(page: Page): Promise<number[]> {
   return (await page.getByTestId("completion-card").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.completionId))).map(Number);

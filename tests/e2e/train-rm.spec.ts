@@ -43,7 +43,11 @@ test.beforeAll(async () => {
       .map(({ country, capital }, i) => {
         const answer = `The capital of ${country} is ${capital}.`;
         const texts = [answer, PAD[i % 2] + answer, PAD[0] + PAD[1] + answer];
-        const order = [[0, 1, 2], [2, 0, 1], [1, 2, 0]][i % 3];
+        const order = [
+          [0, 1, 2],
+          [2, 0, 1],
+          [1, 2, 0],
+        ][i % 3];
         return JSON.stringify({ prompt: `What is the capital of ${country}?`, completions: order.map((j) => texts[j]) });
       });
     const file = join(db.$client.name, "..", "capitals.jsonl");
@@ -70,7 +74,6 @@ test.afterAll(async () => {
   await stopWorker(worker);
   await app?.stop();
 });
-
 
 /** How many points the loss chart holds (train and eval). */
 async function lossPoints(page: Page): Promise<number> {
@@ -184,7 +187,9 @@ test("the researcher scores the project's completions and reads scores and disag
   await expect(page.getByTestId("reward-scores").first()).toContainText(/rm-capitals: -?\d+\.\d{3}/);
 });
 
-test("a reward model trained on the form's defaults shows its held-out accuracy with its interval and the small-set warning, explains its metrics, and scores typed-in completions", async ({ page }) => {
+test("a reward model trained on the form's defaults shows its held-out accuracy with its interval and the small-set warning, explains its metrics, and scores typed-in completions", async ({
+  page,
+}) => {
   await signIn(page, app.url, "researcher@palate.local");
   await page.waitForURL(/\/research$/);
   await page.goto(`${app.url}/research/projects/${projectId}/train-rm`);
@@ -211,7 +216,9 @@ test("a reward model trained on the form's defaults shows its held-out accuracy 
   const summary = page.getByTestId("reward-job-summary");
   await expect(summary.getByTestId("held-out-accuracy")).toContainText(/\d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/);
   await expect(summary.getByTestId("small-eval-warning")).toContainText("12 prompts (fewer than 20)");
-  await expect(page.getByTestId("job-events")).toContainText(/Registered rm-defaults .* · eval accuracy \d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/);
+  await expect(page.getByTestId("job-events")).toContainText(
+    /Registered rm-defaults .* · eval accuracy \d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/,
+  );
   await expect(page.getByTestId("job-events")).toContainText("Too small to trust");
 
   // The model page: the same figure and warning, the glossary, and a calibration table whose total is the eval pairs.

@@ -58,7 +58,10 @@ test("HTML in completions, prompts and guidelines is shown as text and never run
 
   // nothing ran, nothing was created
   await inline.hover();
-  await page.getByText("click me").click({ modifiers: [] }).catch(() => {});
+  await page
+    .getByText("click me")
+    .click({ modifiers: [] })
+    .catch(() => {});
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   await expect(page.locator("img")).toHaveCount(0);
   await expect(page.locator("main script, main iframe, main b[onmouseover]")).toHaveCount(0);

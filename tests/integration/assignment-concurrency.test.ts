@@ -59,12 +59,20 @@ describe("concurrent assignment across processes", () => {
     projectId = createProject(db, { name: "concurrency", redundancy: R, assignmentTimeoutSeconds: 3600 }).id;
     db.transaction((tx) => {
       for (let i = 0; i < TASKS; i++) {
-        insertTask(tx, projectId, { messages: [{ role: "user", content: `q${i}` }], completions: [{ text: "a" }, { text: "b" }, { text: "c" }, { text: "d" }] });
+        insertTask(tx, projectId, {
+          messages: [{ role: "user", content: `q${i}` }],
+          completions: [{ text: "a" }, { text: "b" }, { text: "c" }, { text: "d" }],
+        });
       }
     });
     userIds = Array.from(
       { length: ANNOTATORS },
-      (_, i) => db.insert(users).values({ email: `c${i}@t.local`, name: `C${i}`, role: "annotator" }).returning().get().id,
+      (_, i) =>
+        db
+          .insert(users)
+          .values({ email: `c${i}@t.local`, name: `C${i}`, role: "annotator" })
+          .returning()
+          .get().id,
     );
     const script = fileURLToPath(new URL("./assignment-concurrency.worker.ts", import.meta.url));
     for (let p = 0; p < PROCESSES; p++) {

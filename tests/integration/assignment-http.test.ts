@@ -26,7 +26,10 @@ const clients: Record<string, Client> = {};
 function addProject(db: TestApp["db"], name: string, taskCount: number, redundancy: number) {
   const project = createProject(db, { name, redundancy, assignmentTimeoutSeconds: 600 });
   for (let i = 0; i < taskCount; i++) {
-    insertTask(db, project.id, { messages: [{ role: "user", content: `${name} question ${i}` }], completions: [{ text: "one" }, { text: "two" }, { text: "three" }] });
+    insertTask(db, project.id, {
+      messages: [{ role: "user", content: `${name} question ${i}` }],
+      completions: [{ text: "one" }, { text: "two" }, { text: "three" }],
+    });
   }
   projectIds[name] = project.id;
 }
@@ -111,7 +114,10 @@ describe("submitting", () => {
     const body = await res.json();
     expect(body.issues.map((i: { field: string }) => i.field)).toEqual(["groups.1.1", "groups"]);
     expect(body.error).toContain(`missing completion ${ids[3]}`);
-    const typo = await clients.annotator1.json(`/api/tasks/${payload.task.id}/ranking`, "POST", { groups: order(payload), flags: [{ completionId: ids[0], flag: "rude" }] });
+    const typo = await clients.annotator1.json(`/api/tasks/${payload.task.id}/ranking`, "POST", {
+      groups: order(payload),
+      flags: [{ completionId: ids[0], flag: "rude" }],
+    });
     expect(typo.status).toBe(400);
     expect((await typo.json()).issues[0].field).toBe("flags.0.flag");
   });
@@ -196,7 +202,11 @@ describe("skipping", () => {
 
 describe("expiry", () => {
   function expire(assignmentId: number) {
-    app.db.update(assignments).set({ expiresAt: Date.now() - 1000 }).where(eq(assignments.id, assignmentId)).run();
+    app.db
+      .update(assignments)
+      .set({ expiresAt: Date.now() - 1000 })
+      .where(eq(assignments.id, assignmentId))
+      .run();
   }
 
   it("an expired assignment returns to the pool; a late submit is refused once the task went to others", async () => {

@@ -10,7 +10,11 @@ import { tempDb } from "../helpers/app";
 import { palate, palateInProcess, type Run } from "../helpers/cli";
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
-const parseJsonl = (text: string) => text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+const parseJsonl = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 /** Triples as sorted JSON strings: equal arrays ⇔ equal multisets. */
 const multiset = (triples: unknown[][]) => triples.map((t) => JSON.stringify(t)).sort();
 
@@ -183,7 +187,13 @@ describe("acceptance 5: malformed imports", () => {
     ]);
     const files = {
       palate: palateFile,
-      trl: enc.encode(jsonl([{ prompt: "p", chosen: "a", rejected: "b" }, { prompt: "p", chosen: "a" }, { prompt: "p", chosen: 1, rejected: "b" }])),
+      trl: enc.encode(
+        jsonl([
+          { prompt: "p", chosen: "a", rejected: "b" },
+          { prompt: "p", chosen: "a" },
+          { prompt: "p", chosen: 1, rejected: "b" },
+        ]),
+      ),
       oasst: enc.encode(jsonl([{ message_tree_id: "t", prompt: { message_id: "m", role: "prompter", replies: [] } }])),
     };
     const runs = await Promise.all(
@@ -203,7 +213,7 @@ describe("acceptance 5: malformed imports", () => {
     const reported = (run: Run) => run.stderr.split("\n").filter((l) => /\.jsonl:\d+: /.test(l));
     expect(reported(palateRun).map((l) => l.replace(/^.*\.jsonl:/, ""))).toEqual([
       expect.stringMatching(/^2: bad JSON/),
-      "3: prompt: missing field (give \"prompt\" or \"messages\")",
+      '3: prompt: missing field (give "prompt" or "messages")',
       "5: prompt: expected string, got number",
       "6: completions: expected at least 2 completions",
       "7: invalid UTF-8",

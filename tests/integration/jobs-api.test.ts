@@ -39,7 +39,12 @@ describe("jobs API", () => {
     policy = registerModel(db, { name: "tiny-policy", kind: "policy", source: "palate", path: modelDir }).id;
     reward = registerModel(db, { name: "tiny-rm", kind: "reward", source: "palate", path: modelDir }).id;
     projectId = db.select().from(projects).where(eq(projects.name, DEMO_PROJECT)).get()!.id;
-    promptIds = db.select({ id: prompts.id }).from(prompts).where(eq(prompts.projectId, projectId)).all().map((p) => p.id);
+    promptIds = db
+      .select({ id: prompts.id })
+      .from(prompts)
+      .where(eq(prompts.projectId, projectId))
+      .all()
+      .map((p) => p.id);
     const other = createProject(db, { name: "Other project" });
     otherPrompt = insertTask(db, other.id, { messages: [{ role: "user", content: "elsewhere" }], completions: [{ text: "a" }, { text: "b" }] }).promptId;
     admin = await new Client(app.url).signIn("admin@palate.local");
@@ -80,7 +85,10 @@ describe("jobs API", () => {
       const res = await admin.json("/api/jobs", "POST", body);
       const answer = (await res.json()) as { error: string; issues?: { field: string }[] };
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(answer.issues?.map((i) => i.field), `${JSON.stringify(body)} → ${answer.error}`).toContain(field);
+      expect(
+        answer.issues?.map((i) => i.field),
+        `${JSON.stringify(body)} → ${answer.error}`,
+      ).toContain(field);
     }
     expect((await admin.fetch("/api/jobs", { method: "POST", body: "nope" })).status).toBe(400);
     // Nothing was queued.

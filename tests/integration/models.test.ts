@@ -48,7 +48,13 @@ describe("models API and page", () => {
     const endText = await endRes.text();
     expect(endRes.status, endText).toBe(201);
     expect(endText).not.toContain(SECRET);
-    expect(JSON.parse(endText).model).toMatchObject({ baseUrl: "http://127.0.0.1:9/v1", remoteModel: "llama-3.2-1b", hasApiKey: true, parentId: tiny.id, metadata: { endpoint: "completions" } });
+    expect(JSON.parse(endText).model).toMatchObject({
+      baseUrl: "http://127.0.0.1:9/v1",
+      remoteModel: "llama-3.2-1b",
+      hasApiKey: true,
+      parentId: tiny.id,
+      metadata: { endpoint: "completions" },
+    });
     expect(JSON.parse(endText).model).not.toHaveProperty("apiKey");
 
     const list = await researcher.fetch("/api/models");
@@ -88,7 +94,10 @@ describe("models API and page", () => {
       const res = await admin.json("/api/models", "POST", body);
       const answer = (await res.json()) as { issues?: { field: string }[] };
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(answer.issues?.map((i) => i.field), JSON.stringify(body)).toContain(field);
+      expect(
+        answer.issues?.map((i) => i.field),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     const notJson = await admin.fetch("/api/models", { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(notJson.status).toBe(400);

@@ -27,7 +27,12 @@ describe("projects API", () => {
       const [a, b, c, d] = getTask(db, task.id)!.completions.map((x) => x.id);
       const uid = (email: string) => db.select().from(users).where(eq(users.email, email)).get()!.id;
       insertRanking(db, { taskId: task.id, userId: uid("annotator1@palate.local"), groups: [[a], [b], [c], [d]], secondsSpent: 12 });
-      insertRanking(db, { taskId: task.id, userId: uid("annotator2@palate.local"), groups: [[b], [a], [c], [d]], flags: [{ completionId: d, flag: "off_topic" }] });
+      insertRanking(db, {
+        taskId: task.id,
+        userId: uid("annotator2@palate.local"),
+        groups: [[b], [a], [c], [d]],
+        flags: [{ completionId: d, flag: "off_topic" }],
+      });
     });
     admin = await new Client(app.url).signIn("admin@palate.local");
     researcher = await new Client(app.url).signIn("researcher@palate.local");
@@ -69,9 +74,19 @@ describe("projects API", () => {
   it("PATCH changes settings and its validation errors name the field", async () => {
     const created = (await (await admin.json("/api/projects", "POST", { name: "To patch" })).json()) as { project: { id: number } };
     const id = created.project.id;
-    const ok = await admin.json(`/api/projects/${id}`, "PATCH", { guidelines: "Be kind.", redundancy: 5, completionsPerTask: 2, assignmentTimeoutSeconds: 600 });
+    const ok = await admin.json(`/api/projects/${id}`, "PATCH", {
+      guidelines: "Be kind.",
+      redundancy: 5,
+      completionsPerTask: 2,
+      assignmentTimeoutSeconds: 600,
+    });
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { project: unknown }).project).toMatchObject({ guidelines: "Be kind.", redundancy: 5, completionsPerTask: 2, assignmentTimeoutSeconds: 600 });
+    expect(((await ok.json()) as { project: unknown }).project).toMatchObject({
+      guidelines: "Be kind.",
+      redundancy: 5,
+      completionsPerTask: 2,
+      assignmentTimeoutSeconds: 600,
+    });
 
     const bad = await admin.json(`/api/projects/${id}`, "PATCH", { redundancy: 1.5, assignmentTimeoutSeconds: 1, name: "" });
     expect(bad.status).toBe(400);

@@ -262,7 +262,14 @@ describe("the role matrix", () => {
         path: "/nonexistent/matrix-rm",
         projectId: project.id,
         metadata: {
-          lineage: { baseModel: { id: 1, name: "base" }, project: { id: project.id, name: project.name }, rankings: 1, comparisons: 6, examples: 1, trainingSetHash: "abc" },
+          lineage: {
+            baseModel: { id: 1, name: "base" },
+            project: { id: project.id, name: project.name },
+            rankings: 1,
+            comparisons: 6,
+            examples: 1,
+            trainingSetHash: "abc",
+          },
           metrics: { eval_accuracy: 0.75, eval_loss: 0.5, train_pairs: 6, eval_pairs: 0 },
           calibration: { split: "train", bins: [{ lo: 0.5, hi: 0.6, count: 6, meanPredicted: 0.55, observed: 0.5 }] },
           config: { epochs: 1 },
@@ -474,7 +481,12 @@ describe("annotators only see their own work", () => {
       comment: "annotator1's private comment",
     });
     expect(submit.status).toBe(201);
-    a1Ranking = db.select().from(rankings).where(and(eq(rankings.userId, a1Id), eq(rankings.taskId, a1Task))).orderBy(asc(rankings.id)).get()!.id;
+    a1Ranking = db
+      .select()
+      .from(rankings)
+      .where(and(eq(rankings.userId, a1Id), eq(rankings.taskId, a1Task)))
+      .orderBy(asc(rankings.id))
+      .get()!.id;
   });
   afterAll(async () => {
     await app?.stop();
@@ -517,7 +529,12 @@ describe("annotators only see their own work", () => {
     expect([403, 404]).toContain(skip.status);
 
     // Staff views of tasks and rankings stay closed to annotators.
-    for (const path of [`/research/tasks/${a1Task}`, `/api/projects/${projectId}/tasks`, `/api/projects/${projectId}/stats`, `/api/projects/${projectId}/export?format=rankings`]) {
+    for (const path of [
+      `/research/tasks/${a1Task}`,
+      `/api/projects/${projectId}/tasks`,
+      `/api/projects/${projectId}/stats`,
+      `/api/projects/${projectId}/export?format=rankings`,
+    ]) {
       expect((await a2.fetch(path)).status, path).toBe(403);
     }
     // annotator1 still reads the task it was given.

@@ -33,7 +33,13 @@ describe("palate users", () => {
   }
 
   it("documents every subcommand", () => {
-    for (const sub of ["list", "add --email EMAIL --name NAME --role ROLE --password", "set-role --email EMAIL --role ROLE", "disable --email", "enable --email"]) {
+    for (const sub of [
+      "list",
+      "add --email EMAIL --name NAME --role ROLE --password",
+      "set-role --email EMAIL --role ROLE",
+      "disable --email",
+      "enable --email",
+    ]) {
       expect(command.usage).toContain(`palate users ${sub}`);
     }
   });

@@ -67,7 +67,11 @@ export function UsersManager({ initialUsers, currentUserId }: { initialUsers: Us
           Password
           <input name="password" type="password" required minLength={4} autoComplete="new-password" className="rounded border border-slate-300 px-2 py-1" />
         </label>
-        <button type="submit" disabled={pending} className="self-end rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending}
+          className="self-end rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           Create user
         </button>
       </form>
@@ -107,7 +111,11 @@ export function UsersManager({ initialUsers, currentUserId }: { initialUsers: Us
               <td className="pr-3">{u.disabled ? <span className="text-red-700">disabled</span> : "active"}</td>
               <td className="pr-3">
                 {!self && (
-                  <button type="button" onClick={() => void patch(u, { disabled: !u.disabled })} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
+                  <button
+                    type="button"
+                    onClick={() => void patch(u, { disabled: !u.disabled })}
+                    className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100"
+                  >
                     {u.disabled ? "Enable" : "Disable"}
                   </button>
                 )}

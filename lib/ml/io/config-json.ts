@@ -60,7 +60,10 @@ const prob = z.number().min(0).max(1);
 export const GPT2ConfigSchema = z
   .looseObject({
     model_type: z.literal("gpt2"),
-    architectures: z.array(z.enum(["GPT2LMHeadModel", "GPT2ForSequenceClassification"])).length(1).default(["GPT2LMHeadModel"]),
+    architectures: z
+      .array(z.enum(["GPT2LMHeadModel", "GPT2ForSequenceClassification"]))
+      .length(1)
+      .default(["GPT2LMHeadModel"]),
     vocab_size: positiveInt,
     n_positions: positiveInt,
     n_ctx: positiveInt.optional(),
@@ -93,14 +96,22 @@ export const GPT2ConfigSchema = z
     num_labels: z.number().int().positive().optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.n_embd % c.n_head !== 0) ctx.addIssue({ code: "custom", path: ["n_head"], message: `n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head})` });
-    if (c.n_ctx !== undefined && c.n_ctx !== c.n_positions) ctx.addIssue({ code: "custom", path: ["n_ctx"], message: `n_ctx (${c.n_ctx}) must equal n_positions (${c.n_positions})` });
-    for (const [field, id] of [["bos_token_id", c.bos_token_id], ["eos_token_id", c.eos_token_id], ["pad_token_id", c.pad_token_id]] as const) {
-      if (typeof id === "number" && id >= c.vocab_size) ctx.addIssue({ code: "custom", path: [field], message: `${field} (${id}) must be below vocab_size (${c.vocab_size})` });
+    if (c.n_embd % c.n_head !== 0)
+      ctx.addIssue({ code: "custom", path: ["n_head"], message: `n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head})` });
+    if (c.n_ctx !== undefined && c.n_ctx !== c.n_positions)
+      ctx.addIssue({ code: "custom", path: ["n_ctx"], message: `n_ctx (${c.n_ctx}) must equal n_positions (${c.n_positions})` });
+    for (const [field, id] of [
+      ["bos_token_id", c.bos_token_id],
+      ["eos_token_id", c.eos_token_id],
+      ["pad_token_id", c.pad_token_id],
+    ] as const) {
+      if (typeof id === "number" && id >= c.vocab_size)
+        ctx.addIssue({ code: "custom", path: [field], message: `${field} (${id}) must be below vocab_size (${c.vocab_size})` });
     }
     if (c.architectures[0] === "GPT2ForSequenceClassification") {
       const labels = c.num_labels ?? (c.id2label ? Object.keys(c.id2label).length : 2);
-      if (labels !== 1) ctx.addIssue({ code: "custom", path: ["id2label"], message: `GPT2ForSequenceClassification must have exactly one label (got ${labels})` });
+      if (labels !== 1)
+        ctx.addIssue({ code: "custom", path: ["id2label"], message: `GPT2ForSequenceClassification must have exactly one label (got ${labels})` });
     }
   });
 

@@ -38,15 +38,7 @@ export {
   type GenerationConfig,
   type CreateGenerationConfigOptions,
 } from "./generation-config";
-export {
-  SCORE_WEIGHT,
-  gpt2ParamShapes,
-  checkGPT2Params,
-  initGPT2Params,
-  type FloatTensor,
-  type NamedParams,
-  type CheckParamsOptions,
-} from "./gpt2-params";
+export { SCORE_WEIGHT, gpt2ParamShapes, checkGPT2Params, initGPT2Params, type FloatTensor, type NamedParams, type CheckParamsOptions } from "./gpt2-params";
 export {
   CONFIG_FILE,
   GENERATION_CONFIG_FILE,

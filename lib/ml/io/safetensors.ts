@@ -86,7 +86,8 @@ export function parseSafetensorsHeader(bytes: Uint8Array, fileSize = bytes.lengt
     }
     const e = value as Partial<SafetensorsHeaderEntry> | null;
     if (typeof e !== "object" || e === null) throw new Error(`safetensors: tensor ${JSON.stringify(name)}: entry must be an object`);
-    if (typeof e.dtype !== "string" || !(e.dtype in DTYPE_BYTES)) throw new Error(`safetensors: tensor ${JSON.stringify(name)}: unknown dtype ${JSON.stringify(e.dtype)}`);
+    if (typeof e.dtype !== "string" || !(e.dtype in DTYPE_BYTES))
+      throw new Error(`safetensors: tensor ${JSON.stringify(name)}: unknown dtype ${JSON.stringify(e.dtype)}`);
     const shape = checkShape(name, e.shape);
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0) || off[0] > off[1]) {

@@ -47,10 +47,7 @@ export function gpt2ParamSpecs(c: Gpt2Config): ParamSpec[] {
       { name: p + "mlp.c_proj.bias", shape: [d], decay: false },
     );
   }
-  specs.push(
-    { name: "transformer.ln_f.weight", shape: [d], decay: false },
-    { name: "transformer.ln_f.bias", shape: [d], decay: false },
-  );
+  specs.push({ name: "transformer.ln_f.weight", shape: [d], decay: false }, { name: "transformer.ln_f.bias", shape: [d], decay: false });
   return specs;
 }
 

@@ -216,8 +216,7 @@ export function gpt2Backbone(g: Graph, c: Gpt2Config, w: Gpt2Weights, inputs: Gp
   let bias = inputs.attentionBias;
   if (!bias && !inputs.staticCache) {
     const seq = inputIds.shape?.[1];
-    if (typeof seq !== "number" || inputs.pastKeyValues)
-      throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
+    if (typeof seq !== "number" || inputs.pastKeyValues) throw new Error("gpt2Backbone: give attentionBias when using a cache or a symbolic sequence length");
     bias = causalBias(g, seq, w["transformer.wte.weight"].dtype as FloatDType);
   }
   const headsShape = inputs.staticCache

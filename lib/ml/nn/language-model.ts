@@ -4,15 +4,7 @@
 // model.safetensors is the source of truth: loading rebuilds the inference graph from
 // it, so a directory edited by Python tools (safetensors only) runs the same way. The
 // saved model.onnx is for other runtimes (transformers.js, onnxruntime users).
-import {
-  createGPT2Config,
-  gpt2ParamShapes,
-  loadModelDir,
-  saveModelDir,
-  toGpt2Config,
-  type GPT2Config,
-  type NamedParams,
-} from "../io";
+import { createGPT2Config, gpt2ParamShapes, loadModelDir, saveModelDir, toGpt2Config, type GPT2Config, type NamedParams } from "../io";
 import type { SessionOptions } from "../onnx";
 import type { Tokenizer } from "../tokenizer";
 import { CausalLmSession, DECODE_SESSION_OPTIONS } from "./causal-lm-session";
@@ -59,11 +51,7 @@ function toNamedParams(config: GPT2Config, weights: Record<string, Float32Array>
 }
 
 /** Writes the model directory all-or-nothing, model.onnx included. */
-export async function saveLanguageModel(
-  dir: string,
-  model: LanguageModel,
-  extraFiles?: Readonly<Record<string, string | Uint8Array>>,
-): Promise<void> {
+export async function saveLanguageModel(dir: string, model: LanguageModel, extraFiles?: Readonly<Record<string, string | Uint8Array>>): Promise<void> {
   await saveModelDir(dir, {
     config: model.config,
     params: toNamedParams(model.config, model.weights),

@@ -110,13 +110,7 @@ export function sampleFromProbs(
 }
 
 /** Samples one token from raw logits `logits[offset .. offset+vocab)` (see sampleFromProbs). */
-export function sampleToken(
-  logits: ArrayLike<number>,
-  options: SamplingOptions,
-  uniform: number,
-  offset = 0,
-  vocab = logits.length - offset,
-): SampledToken {
+export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, uniform: number, offset = 0, vocab = logits.length - offset): SampledToken {
   const temperature = options.temperature ?? 1;
   const lse = logSumExp(logits, offset, vocab);
   const logprobs = new Float64Array(vocab);

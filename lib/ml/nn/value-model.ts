@@ -9,15 +9,7 @@
 // what is rewarded) and has the same parameter names, so it saves and loads as a reward-model
 // directory (GPT2ForSequenceClassification): transformers reads it, and lib/ml/rl's
 // RewardScorer scores with it (the last token's value).
-import {
-  SCORE_WEIGHT,
-  isSequenceClassifier,
-  loadModelDir,
-  saveModelDir,
-  toGpt2Config,
-  type GPT2Config,
-  type NamedParams,
-} from "../io";
+import { SCORE_WEIGHT, isSequenceClassifier, loadModelDir, saveModelDir, toGpt2Config, type GPT2Config, type NamedParams } from "../io";
 import type { Graph, Value } from "../onnx";
 import type { Tokenizer } from "../tokenizer";
 import { gpt2Backbone, type Gpt2Inputs } from "./gpt2";

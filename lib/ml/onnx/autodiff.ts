@@ -94,13 +94,9 @@ function onesLike(g: Graph, v: Value): Value {
 }
 
 function check(node: Node, x: Value, dx: Value): void {
-  if (dx.dtype !== x.dtype)
-    throw new Error(`backward: ${node.opType} rule gave a ${dx.dtype} gradient for ${x} (node ${node.name})`);
+  if (dx.dtype !== x.dtype) throw new Error(`backward: ${node.opType} rule gave a ${dx.dtype} gradient for ${x} (node ${node.name})`);
   if (isStatic(x.shape) && isStatic(dx.shape)) {
     const ok = x.shape.length === dx.shape.length && x.shape.every((d, i) => d === dx.shape![i]);
-    if (!ok)
-      throw new Error(
-        `backward: ${node.opType} rule gave gradient shape ${fmtShape(dx.shape)} for ${x} (node ${node.name})`,
-      );
+    if (!ok) throw new Error(`backward: ${node.opType} rule gave gradient shape ${fmtShape(dx.shape)} for ${x} (node ${node.name})`);
   }
 }

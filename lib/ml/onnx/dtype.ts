@@ -41,10 +41,7 @@ export function isFloat(dtype: DType): dtype is FloatDType {
 }
 
 /** Converts plain numbers (or bigints) to the typed array of `dtype`. */
-export function toTypedArray<D extends DType>(
-  dtype: D,
-  values: ArrayLike<number> | ArrayLike<bigint> | TypedArray,
-): TypedArrayOf[D] {
+export function toTypedArray<D extends DType>(dtype: D, values: ArrayLike<number> | ArrayLike<bigint> | TypedArray): TypedArrayOf[D] {
   const n = values.length;
   switch (dtype) {
     case "float32":
@@ -52,8 +49,7 @@ export function toTypedArray<D extends DType>(
     case "int32":
     case "bool":
     case "uint8": {
-      const C =
-        dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : dtype === "int32" ? Int32Array : Uint8Array;
+      const C = dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : dtype === "int32" ? Int32Array : Uint8Array;
       if (values instanceof C) return values as TypedArrayOf[D];
       const out = new C(n);
       for (let i = 0; i < n; i++) out[i] = Number((values as ArrayLike<number | bigint>)[i]);

@@ -78,12 +78,14 @@ export async function gradcheck(
     for (let i = 0; i < n; i++) v[i] = inp.data ? inp.data[i] : rng.normal();
     return v;
   });
-  const feeds = (vals: Float64Array[]): Record<string, Tensor> =>
-    Object.fromEntries(inputs.map((inp, i) => [inp.name, tensor(dtype, vals[i], inp.shape)]));
+  const feeds = (vals: Float64Array[]): Record<string, Tensor> => Object.fromEntries(inputs.map((inp, i) => [inp.name, tensor(dtype, vals[i], inp.shape)]));
 
   // 1. The output's dims, to draw the projection r.
   const probe = new Graph();
-  const probeOut = build(probe, inputs.map((inp) => probe.input(inp.name, dtype, inp.symbolicShape ?? inp.shape)));
+  const probeOut = build(
+    probe,
+    inputs.map((inp) => probe.input(inp.name, dtype, inp.symbolicShape ?? inp.shape)),
+  );
   probe.output(probe.identity(probeOut), "y");
   const probeSession = await Session.create(probe.toOnnx(), { intraOpNumThreads: 1 });
   const yDims = (await probeSession.run(feeds(values))).y.dims;

@@ -118,10 +118,7 @@ export const gradientRules: Record<string, GradRule> = {
     const dy = dy0(node, dys);
     const [a, b] = [input(node, 0), input(node, 1)];
     const y = node.outputs[0];
-    return [
-      needs[0] ? unbroadcast(g, g.div(dy, b), a) : null,
-      needs[1] ? unbroadcast(g, g.neg(g.div(g.mul(dy, y), b)), b) : null,
-    ];
+    return [needs[0] ? unbroadcast(g, g.div(dy, b), a) : null, needs[1] ? unbroadcast(g, g.neg(g.div(g.mul(dy, y), b)), b) : null];
   },
 
   Neg: (g, node, dys) => [g.neg(dy0(node, dys))],
@@ -251,11 +248,7 @@ export const gradientRules: Record<string, GradRule> = {
       throw new Error(`ScatterElements gradient: reduction ${JSON.stringify(red)} is not supported`);
     const additive = red?.kind === "string" && red.value === "add";
     const axis = intAttr(node, "axis", 0);
-    return [
-      needs[0] ? (additive ? dy : g.scatterElements(dy, idx, g.zerosLike(upd), axis)) : null,
-      null,
-      needs[2] ? g.gatherElements(dy, idx, axis) : null,
-    ];
+    return [needs[0] ? (additive ? dy : g.scatterElements(dy, idx, g.zerosLike(upd), axis)) : null, null, needs[2] ? g.gatherElements(dy, idx, axis) : null];
   },
 
   ScatterND: (g, node, dys, needs) => {
@@ -301,11 +294,19 @@ export const gradientRules: Record<string, GradRule> = {
     const sizes = xs.map((x) => (x.shape ? x.shape[a] : null));
     const splitSizes = sizes.every((s): s is number => typeof s === "number")
       ? g.ints(sizes)
-      : g.concat(xs.map((x) => g.shape(x, a, a + 1)), 0);
-    const parts = g.op("Split", [dy, splitSizes], { axis: a }, {
-      outputs: xs.length,
-      shapes: xs.map((x) => x.shape),
-    });
+      : g.concat(
+          xs.map((x) => g.shape(x, a, a + 1)),
+          0,
+        );
+    const parts = g.op(
+      "Split",
+      [dy, splitSizes],
+      { axis: a },
+      {
+        outputs: xs.length,
+        shapes: xs.map((x) => x.shape),
+      },
+    );
     return parts.map((p, i) => (needs[i] ? p : null));
   },
 
@@ -318,11 +319,7 @@ export const gradientRules: Record<string, GradRule> = {
   Where: (g, node, dys, needs) => {
     const dy = dy0(node, dys);
     const [c, a, b] = [input(node, 0), input(node, 1), input(node, 2)];
-    return [
-      null,
-      needs[1] ? unbroadcast(g, g.where(c, dy, 0), a) : null,
-      needs[2] ? unbroadcast(g, g.where(c, 0, dy), b) : null,
-    ];
+    return [null, needs[1] ? unbroadcast(g, g.where(c, dy, 0), a) : null, needs[2] ? unbroadcast(g, g.where(c, 0, dy), b) : null];
   },
 
   Cast: (g, node, dys) => [g.cast(dy0(node, dys), input(node, 0).dtype)],
@@ -369,11 +366,7 @@ export const gradientRules: Record<string, GradRule> = {
       const t = g.sub(g.sub(gy, g.reduceMean(gy, axes, true)), g.mul(xhat, g.reduceMean(g.mul(gy, xhat), axes, true)));
       dx = g.mul(inv, t);
     }
-    return [
-      dx,
-      needs[1] ? unbroadcast(g, g.mul(dy, xhat), scale) : null,
-      needs[2] && bias ? unbroadcast(g, dy, bias) : null,
-    ];
+    return [dx, needs[1] ? unbroadcast(g, g.mul(dy, xhat), scale) : null, needs[2] && bias ? unbroadcast(g, dy, bias) : null];
   },
 
   Trilu: (g, node, dys) => {
@@ -384,10 +377,7 @@ export const gradientRules: Record<string, GradRule> = {
   CumSum: (g, node, dys) => {
     const exclusive = intAttr(node, "exclusive", 0);
     const reverse = intAttr(node, "reverse", 0);
-    return [
-      g.op1("CumSum", [dy0(node, dys), input(node, 1)], { exclusive, reverse: 1 - reverse }, { shapes: [input(node, 0).shape] }),
-      null,
-    ];
+    return [g.op1("CumSum", [dy0(node, dys), input(node, 1)], { exclusive, reverse: 1 - reverse }, { shapes: [input(node, 0).shape] }), null];
   },
 };
 
@@ -408,13 +398,7 @@ function reduceExtremum(g: Graph, node: Node, dys: readonly (Value | null)[]): (
   return [g.mul(g.div(mask, count), dyk), null];
 }
 
-function extremumGrad(
-  g: Graph,
-  node: Node,
-  dys: readonly (Value | null)[],
-  needs: readonly boolean[],
-  kind: "max" | "min",
-): (Value | null)[] {
+function extremumGrad(g: Graph, node: Node, dys: readonly (Value | null)[], needs: readonly boolean[], kind: "max" | "min"): (Value | null)[] {
   const dy = dy0(node, dys);
   const xs = node.inputs as Value[];
   if (xs.length === 1) return [dy];
@@ -422,10 +406,7 @@ function extremumGrad(
     // Ties go to the first input.
     const [a, b] = xs;
     const first = kind === "max" ? g.greaterOrEqual(a, b) : g.lessOrEqual(a, b);
-    return [
-      needs[0] ? unbroadcast(g, g.where(first, dy, 0), a) : null,
-      needs[1] ? unbroadcast(g, g.where(first, 0, dy), b) : null,
-    ];
+    return [needs[0] ? unbroadcast(g, g.where(first, dy, 0), a) : null, needs[1] ? unbroadcast(g, g.where(first, 0, dy), b) : null];
   }
   const y = node.outputs[0];
   return xs.map((x, i) => (needs[i] ? unbroadcast(g, g.where(g.equal(x, y), dy, 0), x) : null));

@@ -39,15 +39,7 @@
  */
 
 import { type DType, type TypedArray, ONNX_ELEM_TYPE, toTypedArray } from "./dtype";
-import {
-  type Dim,
-  type Shape,
-  broadcastShapes,
-  normAxis,
-  isStatic,
-  numel,
-  fmtShape,
-} from "./shape";
+import { type Dim, type Shape, broadcastShapes, normAxis, isStatic, numel, fmtShape } from "./shape";
 import { serializeModel, type SerializeOptions } from "./serialize";
 
 export const ONNX_OPSET = 18;
@@ -201,12 +193,7 @@ export class Graph {
   }
 
   /** A constant tensor (an initializer). Small constants are shared. */
-  constant(
-    data: TypedArray | readonly number[] | readonly bigint[],
-    dims: readonly number[],
-    dtype?: DType,
-    name?: string,
-  ): Value {
+  constant(data: TypedArray | readonly number[] | readonly bigint[], dims: readonly number[], dtype?: DType, name?: string): Value {
     const dt: DType = dtype ?? inferDType(data);
     const arr = toTypedArray(dt, data as ArrayLike<number>);
     const n = dims.reduce((p, d) => p * d, 1);
@@ -218,17 +205,7 @@ export class Graph {
       if (hit) return hit;
     }
     const c: ConstantData = { dtype: dt, dims: [...dims], data: arr };
-    const v = new Value(
-      this,
-      name === undefined ? this.freshName("const") : this.claim(name),
-      dt,
-      [...dims],
-      "constant",
-      null,
-      0,
-      c,
-      name === undefined,
-    );
+    const v = new Value(this, name === undefined ? this.freshName("const") : this.claim(name), dt, [...dims], "constant", null, 0, c, name === undefined);
     if (dt === "int64" && dims.length <= 1 && n <= 64) v.knownInts = Array.from(arr as BigInt64Array, Number);
     this._constants.push(v);
     if (key) this.constCache.set(key, v);
@@ -281,8 +258,7 @@ export class Graph {
 
   /** Finds a declared input/param/output/node value by name. */
   get(name: string): Value | undefined {
-    for (const list of [this._inputs, this._params, this._outputs, this._constants])
-      for (const v of list) if (v.name === name) return v;
+    for (const list of [this._inputs, this._params, this._outputs, this._constants]) for (const v of list) if (v.name === name) return v;
     for (const n of this.nodes) for (const o of n.outputs) if (o.name === name) return o;
     return undefined;
   }
@@ -314,12 +290,7 @@ export class Graph {
   // ---------------------------------------------------------------- generic op
 
   /** Appends one node; returns all its outputs. */
-  op(
-    opType: string,
-    inputs: readonly (Value | null | undefined)[],
-    attrs: Record<string, AttrInput | undefined> = {},
-    opts: OpOptions = {},
-  ): Value[] {
+  op(opType: string, inputs: readonly (Value | null | undefined)[], attrs: Record<string, AttrInput | undefined> = {}, opts: OpOptions = {}): Value[] {
     const ins = inputs.map((v) => v ?? null);
     for (const v of ins) if (v) this.own(v);
     const a: Record<string, AttrValue> = {};
@@ -340,19 +311,7 @@ export class Graph {
     for (let i = 0; i < nOut; i++) {
       const given = opts.names?.[i];
       const name = given !== undefined ? this.claim(given) : this.freshName(opType);
-      outputs.push(
-        new Value(
-          this,
-          name,
-          opts.dtypes?.[i] ?? firstDType,
-          opts.shapes?.[i] ?? null,
-          "node",
-          node,
-          i,
-          null,
-          given === undefined,
-        ),
-      );
+      outputs.push(new Value(this, name, opts.dtypes?.[i] ?? firstDType, opts.shapes?.[i] ?? null, "node", node, i, null, given === undefined));
     }
     this.nodes.push(node);
     this.consumerIndex = null;
@@ -360,12 +319,7 @@ export class Graph {
   }
 
   /** op() for single-output operators. */
-  op1(
-    opType: string,
-    inputs: readonly (Value | null | undefined)[],
-    attrs: Record<string, AttrInput | undefined> = {},
-    opts: OpOptions = {},
-  ): Value {
+  op1(opType: string, inputs: readonly (Value | null | undefined)[], attrs: Record<string, AttrInput | undefined> = {}, opts: OpOptions = {}): Value {
     return this.op(opType, inputs, attrs, opts)[0];
   }
 
@@ -396,10 +350,15 @@ export class Graph {
   private binary(opType: string, a: Operand, b: Operand, outDType?: DType): Value {
     const [va, vb] = this.operands(a, b);
     if (va.dtype !== vb.dtype) throw new Error(`${opType}: dtype mismatch ${va} vs ${vb}`);
-    return this.op1(opType, [va, vb], {}, {
-      shapes: [broadcastShapes(va.shape, vb.shape)],
-      dtypes: [outDType ?? va.dtype],
-    });
+    return this.op1(
+      opType,
+      [va, vb],
+      {},
+      {
+        shapes: [broadcastShapes(va.shape, vb.shape)],
+        dtypes: [outDType ?? va.dtype],
+      },
+    );
   }
 
   // ---------------------------------------------------------------- elementwise
@@ -458,10 +417,15 @@ export class Graph {
   /** where(cond, a, b): a where cond else b (broadcasting). */
   where(cond: Value, a: Operand, b: Operand): Value {
     const [va, vb] = this.operands(a, b);
-    return this.op1("Where", [cond, va, vb], {}, {
-      shapes: [broadcastShapes(cond.shape, va.shape, vb.shape)],
-      dtypes: [va.dtype],
-    });
+    return this.op1(
+      "Where",
+      [cond, va, vb],
+      {},
+      {
+        shapes: [broadcastShapes(cond.shape, va.shape, vb.shape)],
+        dtypes: [va.dtype],
+      },
+    );
   }
 
   neg(x: Value): Value {
@@ -536,9 +500,14 @@ export class Graph {
   private reduce(opType: string, x: Value, axes: IntsLike | null | undefined, keepdims: boolean): Value {
     const ax = axes === null || axes === undefined ? null : this.intsValue(axes);
     if (ax && ax.dtype !== "int64") throw new Error(`${opType}: axes must be int64`);
-    return this.op1(opType, [x, ax], { keepdims: keepdims ? 1 : 0 }, {
-      shapes: [reduceShape(x.shape, axes === undefined ? null : this.constInts(axes), axes === undefined || axes === null, keepdims)],
-    });
+    return this.op1(
+      opType,
+      [x, ax],
+      { keepdims: keepdims ? 1 : 0 },
+      {
+        shapes: [reduceShape(x.shape, axes === undefined ? null : this.constInts(axes), axes === undefined || axes === null, keepdims)],
+      },
+    );
   }
   /** ReduceSum over `axes` (all axes when omitted). */
   reduceSum(x: Value, axes?: IntsLike | null, keepdims = true): Value {
@@ -557,10 +526,15 @@ export class Graph {
     return this.reduce("ReduceLogSumExp", x, axes, keepdims);
   }
   argMax(x: Value, axis = -1, keepdims = true): Value {
-    return this.op1("ArgMax", [x], { axis, keepdims: keepdims ? 1 : 0 }, {
-      dtypes: ["int64"],
-      shapes: [reduceShape(x.shape, [axis], false, keepdims)],
-    });
+    return this.op1(
+      "ArgMax",
+      [x],
+      { axis, keepdims: keepdims ? 1 : 0 },
+      {
+        dtypes: ["int64"],
+        shapes: [reduceShape(x.shape, [axis], false, keepdims)],
+      },
+    );
   }
 
   // ---------------------------------------------------------------- indexing
@@ -575,7 +549,7 @@ export class Graph {
     const out = this.op1("Gather", [data, indices], { axis }, { shapes: [shape] });
     if (data.knownInts && indices.knownInts && indices.rank !== null && indices.rank <= 1) {
       const k = data.knownInts;
-      const picked = indices.knownInts.map((i) => (typeof i === "number" ? k[i < 0 ? i + k.length : i] ?? null : null));
+      const picked = indices.knownInts.map((i) => (typeof i === "number" ? (k[i < 0 ? i + k.length : i] ?? null) : null));
       out.knownInts = picked;
     }
     return out;
@@ -594,10 +568,15 @@ export class Graph {
   oneHot(indices: Value, depth: number, dtype: DType = "float32", axis = -1): Value {
     const values = this.constant([0, 1], [2], dtype);
     const shape = indices.shape ? insertAt(indices.shape, axis, depth) : null;
-    return this.op1("OneHot", [indices, this.constant([depth], [], "int64"), values], { axis }, {
-      dtypes: [dtype],
-      shapes: [shape],
-    });
+    return this.op1(
+      "OneHot",
+      [indices, this.constant([depth], [], "int64"), values],
+      { axis },
+      {
+        dtypes: [dtype],
+        shapes: [shape],
+      },
+    );
   }
 
   // ---------------------------------------------------------------- shapes
@@ -628,13 +607,22 @@ export class Graph {
   slice(x: Value, starts: IntsLike, ends: IntsLike, axes?: IntsLike | null, steps?: IntsLike | null): Value {
     const ins = [x, this.intsValue(starts), this.intsValue(ends), axes ? this.intsValue(axes) : null, steps ? this.intsValue(steps) : null];
     while (ins[ins.length - 1] === null) ins.pop();
-    const shape = sliceShape(x.shape, this.constInts(starts), this.constInts(ends), axes ? this.constInts(axes) : undefined, steps ? this.constInts(steps) : undefined);
+    const shape = sliceShape(
+      x.shape,
+      this.constInts(starts),
+      this.constInts(ends),
+      axes ? this.constInts(axes) : undefined,
+      steps ? this.constInts(steps) : undefined,
+    );
     const out = this.op1("Slice", ins, {}, { shapes: [shape] });
     if (x.knownInts && x.rank === 1) {
-      const s = this.constInts(starts), e = this.constInts(ends), st = steps ? this.constInts(steps) : [1];
+      const s = this.constInts(starts),
+        e = this.constInts(ends),
+        st = steps ? this.constInts(steps) : [1];
       if (s && e && st && st[0] === 1) {
         const n = x.knownInts.length;
-        const lo = clampIdx(s[0], n), hi = clampIdx(e[0], n);
+        const lo = clampIdx(s[0], n),
+          hi = clampIdx(e[0], n);
         out.knownInts = x.knownInts.slice(lo, Math.max(lo, hi));
       }
     }
@@ -679,10 +667,15 @@ export class Graph {
       const part = typeof full === "number" && full % n === 0 ? full / n : null;
       return this.op("Split", [x], { axis, num_outputs: n }, { outputs: n, shapes: Array.from({ length: n }, () => mk(part)) });
     }
-    return this.op("Split", [x, this.ints(sizesOrN)], { axis }, {
-      outputs: sizesOrN.length,
-      shapes: sizesOrN.map((s) => mk(s)),
-    });
+    return this.op(
+      "Split",
+      [x, this.ints(sizesOrN)],
+      { axis },
+      {
+        outputs: sizesOrN.length,
+        shapes: sizesOrN.map((s) => mk(s)),
+      },
+    );
   }
   unsqueeze(x: Value, axes: readonly number[]): Value {
     let shape: Shape | null = null;
@@ -721,10 +714,15 @@ export class Graph {
   }
   /** The shape of x as an int64 1-D tensor (optionally dims [start, end)). */
   shape(x: Value, start?: number, end?: number): Value {
-    const out = this.op1("Shape", [x], { start, end }, {
-      dtypes: ["int64"],
-      shapes: [x.shape ? [x.shape.slice(start ?? 0, end).length] : [null]],
-    });
+    const out = this.op1(
+      "Shape",
+      [x],
+      { start, end },
+      {
+        dtypes: ["int64"],
+        shapes: [x.shape ? [x.shape.slice(start ?? 0, end).length] : [null]],
+      },
+    );
     if (x.shape) out.knownInts = x.shape.slice(start ?? 0, end ?? x.shape.length);
     return out;
   }
@@ -738,10 +736,15 @@ export class Graph {
   /** A tensor of the given shape filled with `value`. */
   constantOfShape(shape: IntsLike, value: number, dtype: DType = "float32"): Value {
     const sv = this.intsValue(shape);
-    return this.op1("ConstantOfShape", [sv], { value: attr.tensor({ dtype, dims: [1], data: toTypedArray(dtype, [value]) }) }, {
-      dtypes: [dtype],
-      shapes: [sv.knownInts ? [...sv.knownInts] : sv.shape && typeof sv.shape[0] === "number" ? Array(sv.shape[0]).fill(null) : null],
-    });
+    return this.op1(
+      "ConstantOfShape",
+      [sv],
+      { value: attr.tensor({ dtype, dims: [1], data: toTypedArray(dtype, [value]) }) },
+      {
+        dtypes: [dtype],
+        shapes: [sv.knownInts ? [...sv.knownInts] : sv.shape && typeof sv.shape[0] === "number" ? Array(sv.shape[0]).fill(null) : null],
+      },
+    );
   }
   zerosLike(x: Value): Value {
     if (isStatic(x.shape)) {
@@ -909,4 +912,3 @@ function sliceShape(
   }
   return out;
 }
-

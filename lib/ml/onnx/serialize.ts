@@ -86,8 +86,7 @@ export function liveNodes(graph: Graph, outputs: readonly Value[] = graph.output
 export function serializeModel(graph: Graph, opts: SerializeOptions = {}): Uint8Array {
   const graphOutputs = opts.outputs ?? graph.outputs();
   if (graphOutputs.length === 0) throw new Error("toOnnx: the graph has no outputs");
-  for (const o of graphOutputs)
-    if (o.kind !== "node") throw new Error(`toOnnx: output "${o.name}" is a ${o.kind}; wrap it with identity()`);
+  for (const o of graphOutputs) if (o.kind !== "node") throw new Error(`toOnnx: output "${o.name}" is a ${o.kind}; wrap it with identity()`);
   const nodes = opts.keepDeadNodes ? graph.nodes : liveNodes(graph, graphOutputs);
   const used = new Set<Value>();
   for (const n of nodes) for (const i of n.inputs) if (i) used.add(i);

@@ -41,8 +41,7 @@ export class Session {
     if (opts.enableMemPattern !== undefined) o.enableMemPattern = opts.enableMemPattern;
     if (opts.optimizedModelFilePath !== undefined) o.optimizedModelFilePath = opts.optimizedModelFilePath;
     if (opts.freeDimensionOverrides !== undefined) o.freeDimensionOverrides = opts.freeDimensionOverrides;
-    const s =
-      typeof model === "string" ? await ort.InferenceSession.create(model, o) : await ort.InferenceSession.create(model, o);
+    const s = typeof model === "string" ? await ort.InferenceSession.create(model, o) : await ort.InferenceSession.create(model, o);
     return new Session(s);
   }
 

@@ -19,27 +19,18 @@ const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
 };
 
 /** A tensor of `dtype` with the given dims; plain number arrays are converted. */
-export function tensor<D extends DType>(
-  dtype: D,
-  data: TypedArrayOf[D] | ArrayLike<number> | ArrayLike<bigint>,
-  dims: readonly number[],
-): ort.Tensor {
+export function tensor<D extends DType>(dtype: D, data: TypedArrayOf[D] | ArrayLike<number> | ArrayLike<bigint>, dims: readonly number[]): ort.Tensor {
   const arr = toTypedArray(dtype, data as ArrayLike<number>);
   const n = dims.reduce((p, d) => p * d, 1);
   if (arr.length !== n) throw new Error(`tensor: ${arr.length} values for dims [${dims.join(", ")}]`);
   return new ort.Tensor(ORT_TYPE[dtype], arr as never, dims);
 }
 
-export const float32 = (data: Float32Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor =>
-  tensor("float32", data, dims);
-export const float64 = (data: Float64Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor =>
-  tensor("float64", data, dims);
-export const int64 = (data: BigInt64Array | ArrayLike<number> | ArrayLike<bigint>, dims: readonly number[]): ort.Tensor =>
-  tensor("int64", data, dims);
-export const int32 = (data: Int32Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor =>
-  tensor("int32", data, dims);
-export const bool = (data: Uint8Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor =>
-  tensor("bool", data, dims);
+export const float32 = (data: Float32Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor => tensor("float32", data, dims);
+export const float64 = (data: Float64Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor => tensor("float64", data, dims);
+export const int64 = (data: BigInt64Array | ArrayLike<number> | ArrayLike<bigint>, dims: readonly number[]): ort.Tensor => tensor("int64", data, dims);
+export const int32 = (data: Int32Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor => tensor("int32", data, dims);
+export const bool = (data: Uint8Array | ArrayLike<number>, dims: readonly number[]): ort.Tensor => tensor("bool", data, dims);
 
 /** A float32 tensor's data (throws on another type). */
 export function f32(t: ort.Tensor): Float32Array {

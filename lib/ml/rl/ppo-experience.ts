@@ -41,7 +41,11 @@ export function ppoExperience(
   const T = batch.shape.responseLength;
   const { mask } = batch;
   const scores = Float32Array.from(scored.scores, (s, b) => (batch.ended[b] ? s : s - config.missingEosPenalty));
-  const { rewards: rawRewards, kl, nonScoreReward } = ppoRewards({
+  const {
+    rewards: rawRewards,
+    kl,
+    nonScoreReward,
+  } = ppoRewards({
     scores,
     logprobs: scored.logprobs,
     refLogprobs: scored.refLogprobs,

@@ -56,7 +56,12 @@ export function flatWeightViews(g: Graph, flat: Value, layout: FlatLayout, prefi
 }
 
 /** Named constants (frozen weights baked into the graph). */
-export function constantWeights(g: Graph, weights: Readonly<Record<string, Float32Array>>, names: readonly { name: string; shape: number[] }[], prefix: string): Record<string, Value> {
+export function constantWeights(
+  g: Graph,
+  weights: Readonly<Record<string, Float32Array>>,
+  names: readonly { name: string; shape: number[] }[],
+  prefix: string,
+): Record<string, Value> {
   const w: Record<string, Value> = {};
   for (const s of names) {
     const data = weights[s.name];

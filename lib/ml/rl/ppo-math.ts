@@ -24,8 +24,7 @@ export type KlEstimatorName = KlEstimator | "k2";
 
 /** Elementwise KL estimate of each token (no masking: callers zero the padding). */
 export function klPerToken(logprobs: Float32Array, refLogprobs: Float32Array, estimator: KlEstimatorName): Float32Array {
-  if (logprobs.length !== refLogprobs.length)
-    throw new Error(`klPerToken: ${logprobs.length} logprobs vs ${refLogprobs.length} reference logprobs`);
+  if (logprobs.length !== refLogprobs.length) throw new Error(`klPerToken: ${logprobs.length} logprobs vs ${refLogprobs.length} reference logprobs`);
   const out = new Float32Array(logprobs.length);
   for (let i = 0; i < out.length; i++) out[i] = klEstimate(logprobs[i], refLogprobs[i], estimator);
   return out;
@@ -214,9 +213,7 @@ export class AdaptiveKlController implements KlController {
 }
 
 export function klController(config: { klCoef: number; adaptiveKl: boolean; targetKl: number; klHorizon: number }): KlController {
-  return config.adaptiveKl
-    ? new AdaptiveKlController(config.klCoef, config.targetKl, config.klHorizon)
-    : new FixedKlController(config.klCoef);
+  return config.adaptiveKl ? new AdaptiveKlController(config.klCoef, config.targetKl, config.klHorizon) : new FixedKlController(config.klCoef);
 }
 
 /** Entropy (nats) of softmax(logits / temperature) for one row of logits: −Σ p·log p. */
@@ -235,6 +232,5 @@ export function entropyOfLogits(logits: ArrayLike<number>, temperature = 1): num
 }
 
 function checkShape(fn: string, B: number, T: number, arrays: Record<string, Float32Array>): void {
-  for (const [name, a] of Object.entries(arrays))
-    if (a.length !== B * T) throw new Error(`${fn}: ${name} has ${a.length} entries, expected B·T = ${B}·${T}`);
+  for (const [name, a] of Object.entries(arrays)) if (a.length !== B * T) throw new Error(`${fn}: ${name} has ${a.length} entries, expected B·T = ${B}·${T}`);
 }

@@ -30,7 +30,11 @@ export interface RolloutOptions {
 }
 
 /** A decoder session over the given policy weights (HF names). */
-export function openPolicyDecoder(shape: Gpt2Config, weights: Readonly<Record<string, Float32Array>>, options: SessionOptions = PPO_SESSION_OPTIONS): Promise<Gpt2Decoder> {
+export function openPolicyDecoder(
+  shape: Gpt2Config,
+  weights: Readonly<Record<string, Float32Array>>,
+  options: SessionOptions = PPO_SESSION_OPTIONS,
+): Promise<Gpt2Decoder> {
   return Gpt2Decoder.create(shape, weights, options);
 }
 

@@ -82,7 +82,12 @@ export interface PpoUpdateSpec {
 export function ppoUpdateLoss(spec: PpoUpdateSpec) {
   const { rows, shape } = spec;
   return (g: Graph, weights: Record<string, Value>): LossOutputs => {
-    const pick = (prefix: string) => Object.fromEntries(Object.entries(weights).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const pick = (prefix: string) =>
+      Object.fromEntries(
+        Object.entries(weights)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, v]) => [k.slice(prefix.length), v]),
+      );
     const x = declarePpoBatch(g, rows, shape);
     const resp = (name: string) => g.input(name, "float32", [rows, shape.responseLength]);
     const oldLogprobs = resp("old_logprobs");
@@ -210,7 +215,7 @@ export class PpoUpdate {
       entropy: mean(sums.entropy),
       ratio,
       // TRL: ratio_stats.var() over the minibatch steps (unbiased).
-      ratioVar: steps > 1 ? ((sums.ratioSq - steps * ratio * ratio) / (steps - 1)) : 0,
+      ratioVar: steps > 1 ? (sums.ratioSq - steps * ratio * ratio) / (steps - 1) : 0,
       gradNorm: mean(sums.gradNorm),
       steps,
     };

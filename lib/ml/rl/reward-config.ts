@@ -12,30 +12,29 @@ import { z } from "zod";
 // 3e-4 gives the same accuracy; the defaults keep the more conservative 1e-4.
 export const rewardConfigSchema = z
   .object({
-    learningRate: z.number().gt(0).max(1).default(1e-4)
-      .describe("Peak learning rate of AdamW; linear warmup, then cosine decay to a tenth of it."),
-    epochs: z.number().int().min(1).max(100).default(2)
-      .describe("Passes over the training rankings."),
-    batchSize: z.number().int().min(1).max(256).default(8)
-      .describe("Prompts (rankings, all their completions together) per optimizer step."),
-    maxLength: z.number().int().min(8).max(4096).default(128)
-      .describe("Tokens per sequence (prompt + completion); longer prompts lose their first tokens."),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0)
+    learningRate: z.number().gt(0).max(1).default(1e-4).describe("Peak learning rate of AdamW; linear warmup, then cosine decay to a tenth of it."),
+    epochs: z.number().int().min(1).max(100).default(2).describe("Passes over the training rankings."),
+    batchSize: z.number().int().min(1).max(256).default(8).describe("Prompts (rankings, all their completions together) per optimizer step."),
+    maxLength: z.number().int().min(8).max(4096).default(128).describe("Tokens per sequence (prompt + completion); longer prompts lose their first tokens."),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0)
       .describe("Seed of the score head's initialization, the validation split and the batch order."),
-    validationFraction: z.number().min(0).max(0.9).default(0.1)
-      .describe("Share of prompts held out for evaluation (split by prompt, never by ranking)."),
-    margin: z.number().min(0).max(100).default(0)
-      .describe("Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin)."),
-    centring: z.number().min(0).max(10).default(0)
+    validationFraction: z.number().min(0).max(0.9).default(0.1).describe("Share of prompts held out for evaluation (split by prompt, never by ranking)."),
+    margin: z.number().min(0).max(100).default(0).describe("Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin)."),
+    centring: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0)
       .describe("Coefficient c of the centring term c·mean((r_chosen + r_rejected)²); 0 turns it off (TRL suggests 0.01)."),
-    includeNoneAcceptable: z.boolean().default(false)
-      .describe('Also train on rankings marked "none acceptable" (left out by default).'),
-    warmupRatio: z.number().min(0).max(1).default(0.1)
-      .describe("Share of the steps spent warming the learning rate up."),
-    evalEvery: z.number().int().min(0).default(50)
-      .describe("Optimizer steps between evaluations on the held-out prompts (0: at the end only)."),
-    checkpointEvery: z.number().int().min(1).default(50)
-      .describe("Optimizer steps between checkpoints."),
+    includeNoneAcceptable: z.boolean().default(false).describe('Also train on rankings marked "none acceptable" (left out by default).'),
+    warmupRatio: z.number().min(0).max(1).default(0.1).describe("Share of the steps spent warming the learning rate up."),
+    evalEvery: z.number().int().min(0).default(50).describe("Optimizer steps between evaluations on the held-out prompts (0: at the end only)."),
+    checkpointEvery: z.number().int().min(1).default(50).describe("Optimizer steps between checkpoints."),
   })
   .strict();
 
@@ -46,6 +45,7 @@ export type RewardConfigInput = z.input<typeof rewardConfigSchema>;
 export const DEFAULT_REWARD_CONFIG: RewardConfig = rewardConfigSchema.parse({});
 
 /** Each setting's one-line explanation (its description above), for the form and the CLI's help. */
-export const REWARD_CONFIG_HELP = Object.fromEntries(
-  Object.entries(rewardConfigSchema.shape).map(([key, field]) => [key, field.description ?? ""]),
-) as Record<keyof RewardConfig, string>;
+export const REWARD_CONFIG_HELP = Object.fromEntries(Object.entries(rewardConfigSchema.shape).map(([key, field]) => [key, field.description ?? ""])) as Record<
+  keyof RewardConfig,
+  string
+>;

@@ -100,15 +100,7 @@ export function splitByPrompt<T extends { promptKey: string }>(examples: readonl
 
 /** The canonical serialization of one example (field order fixed, absent fields as null). */
 function canonical(e: RankingExample): unknown[] {
-  return [
-    e.promptKey,
-    e.prompt.map((m) => [m.role, m.content]),
-    e.completions,
-    e.groups,
-    e.preferences ?? null,
-    e.noneAcceptable ?? false,
-    e.id ?? null,
-  ];
+  return [e.promptKey, e.prompt.map((m) => [m.role, m.content]), e.completions, e.groups, e.preferences ?? null, e.noneAcceptable ?? false, e.id ?? null];
 }
 
 /** sha256 (hex) of the canonical serialization of the examples, in the order given. */
@@ -162,11 +154,7 @@ export interface RankingBatch {
 }
 
 /** Packs rankings (at most B) into a batch of static shape [B, K, T]; rows past `rankings.length` are empty. */
-export function makeRankingBatch(
-  rankings: readonly EncodedRanking[],
-  shape: { batchSize: number; k: number; seqLen: number },
-  padId = 0,
-): RankingBatch {
+export function makeRankingBatch(rankings: readonly EncodedRanking[], shape: { batchSize: number; k: number; seqLen: number }, padId = 0): RankingBatch {
   const { batchSize: B, k: K, seqLen: T } = shape;
   if (rankings.length > B) throw new Error(`makeRankingBatch: ${rankings.length} rankings for a batch of ${B}`);
   const inputIds = new BigInt64Array(B * K * T).fill(BigInt(padId));

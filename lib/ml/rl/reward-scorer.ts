@@ -64,7 +64,10 @@ export class RewardScorer {
 
   /** Rewards of the items, in their order. */
   async score(items: readonly ScoreItem[], options: ScoreOptions = {}): Promise<number[]> {
-    return this.scoreIds(items.map((it) => this.encode(it)), options);
+    return this.scoreIds(
+      items.map((it) => this.encode(it)),
+      options,
+    );
   }
 
   /** Rewards of token sequences (each non-empty, at most maxLength long), in their order. */

@@ -250,7 +250,10 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   // Models: the policy's start, the frozen reference, the reward model (frozen; the value model's start).
   const start = await loadLanguageModel(o.policyDir);
   const reference = o.referenceDir && o.referenceDir !== o.policyDir ? await loadLanguageModel(o.referenceDir) : start;
-  for (const [dir, m] of [[o.policyDir, start], [o.referenceDir ?? o.policyDir, reference]] as const) {
+  for (const [dir, m] of [
+    [o.policyDir, start],
+    [o.referenceDir ?? o.policyDir, reference],
+  ] as const) {
     if (isSequenceClassifier(m.config)) throw new Error(`${dir}: the policy and the reference must be language models, not reward models`);
   }
   const rm = await loadModelDir(o.rewardModelDir);
@@ -357,7 +360,16 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
 
   // Sessions, built once for the run (the rollout's decoder: once per iteration, over its weights).
   const scorer = await PpoScorer.create(
-    { policy: policyShape, value: rmShape, reward: rmShape, rows: cfg.batchSize, shape, temperature: cfg.temperature, reference: reference.weights, rewardModel: rmWeights },
+    {
+      policy: policyShape,
+      value: rmShape,
+      reward: rmShape,
+      rows: cfg.batchSize,
+      shape,
+      temperature: cfg.temperature,
+      reference: reference.weights,
+      rewardModel: rmWeights,
+    },
     sessionOptions,
   );
   const update = await PpoUpdate.create(
@@ -392,7 +404,15 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     const decoder = await openPolicyDecoder(policyShape, unpackParams(policyLayout, policyWeights()), sessionOptions);
     let batch;
     try {
-      batch = await rollout(decoder, prompts, { shape, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP, stopTokenId, padTokenId, seed: rng.nextUint32() });
+      batch = await rollout(decoder, prompts, {
+        shape,
+        temperature: cfg.temperature,
+        topK: cfg.topK,
+        topP: cfg.topP,
+        stopTokenId,
+        padTokenId,
+        seed: rng.nextUint32(),
+      });
     } finally {
       await decoder.release();
     }
@@ -452,7 +472,11 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     iterations: iteration,
     total_iterations: totalIterations,
     episodes: iteration * cfg.batchSize,
-    last: metricsLog.entries().filter((l) => "objective/scores" in l).at(-1) ?? null,
+    last:
+      metricsLog
+        .entries()
+        .filter((l) => "objective/scores" in l)
+        .at(-1) ?? null,
     evaluation: evalLog.last(),
     config: cfg,
     shape: { prompt_length: P, response_length: R },
@@ -496,7 +520,10 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     const value = valueDirFiles((dir) =>
       saveValueModel(dir, { config: rm.config, weights: copyWeights(unpackParams(valueLayout, valueWeights())), tokenizer: rm.tokenizer ?? tokenizer }),
     );
-    const files = checkpointFiles({ state: state(true), files: { ...logFiles(), ...(await value), [PPO_METRICS_FILE]: JSON.stringify(summary, null, 2) + "\n" } });
+    const files = checkpointFiles({
+      state: state(true),
+      files: { ...logFiles(), ...(await value), [PPO_METRICS_FILE]: JSON.stringify(summary, null, 2) + "\n" },
+    });
     await saveLanguageModel(o.outDir, policyModel(), files);
     log(`finished: ${iteration} iterations in ${trainSeconds.toFixed(1)} s`);
     return { iterations: iteration, totalIterations, cancelled: false, resumedFrom, ...resultOf(summary), summary };

@@ -21,16 +21,7 @@
 //   a finished one is returned as it is (unless `overwrite`).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  SCORE_WEIGHT,
-  isSequenceClassifier,
-  loadModelDir,
-  saveModelDir,
-  toGpt2Config,
-  withArchitecture,
-  type GPT2Config,
-  type NamedParams,
-} from "../io";
+import { SCORE_WEIGHT, isSequenceClassifier, loadModelDir, saveModelDir, toGpt2Config, withArchitecture, type GPT2Config, type NamedParams } from "../io";
 import { Graph, Session, float32, int64, type Value } from "../onnx";
 import { flatLayout, packParams, unpackParams, type FlatLayout } from "../nn/flat-params";
 import type { Gpt2Config } from "../nn/gpt2-config";
@@ -219,13 +210,7 @@ async function createScoringSession(c: Gpt2Config, layout: FlatLayout, d: BatchD
   return Session.create(g.toOnnx(), { intraOpNumThreads: 1, logSeverityLevel: 3 });
 }
 
-async function scoreRankings(
-  session: Session,
-  weights: Float32Array,
-  rankings: readonly EncodedRanking[],
-  d: BatchDims,
-  padId: number,
-): Promise<number[][]> {
+async function scoreRankings(session: Session, weights: Float32Array, rankings: readonly EncodedRanking[], d: BatchDims, padId: number): Promise<number[][]> {
   const out: number[][] = [];
   const w = float32(weights, [weights.length]);
   for (let start = 0; start < rankings.length; start += d.batchSize) {

@@ -13,15 +13,7 @@
 export { BYTE_TO_UNICODE, UNICODE_TO_BYTE, GPT2_SPLIT_PATTERN, toByteLevel, fromByteLevel, splitPreTokens } from "./byte-level";
 export { type BpeModel, initialVocab, validateBpeModel } from "./bpe-model";
 export { BpeEncoder } from "./bpe-encoder";
-export {
-  ENDOFTEXT,
-  SYSTEM_MARKER,
-  USER_MARKER,
-  ASSISTANT_MARKER,
-  END_MARKER,
-  DEFAULT_SPECIAL_TOKENS,
-  splitOnSpecialTokens,
-} from "./special-tokens";
+export { ENDOFTEXT, SYSTEM_MARKER, USER_MARKER, ASSISTANT_MARKER, END_MARKER, DEFAULT_SPECIAL_TOKENS, splitOnSpecialTokens } from "./special-tokens";
 export { trainBpe, countWords, type TrainBpeOptions } from "./train-bpe";
 export {
   CHAT_TEMPLATE_JINJA,

@@ -21,9 +21,7 @@ export const DEFAULT_SPECIAL_TOKENS: readonly string[] = [ENDOFTEXT, SYSTEM_MARK
 /** Splits text around occurrences of the given special tokens (longest match first), keeping them as separate pieces. */
 export function splitOnSpecialTokens(text: string, specialTokens: readonly string[]): { text: string; special: boolean }[] {
   if (specialTokens.length === 0) return text.length > 0 ? [{ text, special: false }] : [];
-  const escaped = [...specialTokens]
-    .sort((a, b) => b.length - a.length)
-    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = [...specialTokens].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const re = new RegExp(escaped.join("|"), "g");
   const pieces: { text: string; special: boolean }[] = [];
   let last = 0;

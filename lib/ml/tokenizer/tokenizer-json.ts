@@ -202,5 +202,10 @@ export function mergesOf(model: TokenizerJsonInput["model"]): [string, string][]
 
 /** The slow GPT2Tokenizer's `merges.txt` for a tokenizer.json model. */
 export function mergesTxt(model: TokenizerJsonInput["model"]): string {
-  return "#version: 0.2\n" + mergesOf(model).map(([l, r]) => `${l} ${r}\n`).join("");
+  return (
+    "#version: 0.2\n" +
+    mergesOf(model)
+      .map(([l, r]) => `${l} ${r}\n`)
+      .join("")
+  );
 }

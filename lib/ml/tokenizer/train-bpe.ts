@@ -183,7 +183,7 @@ export function trainBpe(corpus: Iterable<string>, options: TrainBpeOptions): Bp
       const f = freqs[w] as number;
       let j = 0;
       let changed = false;
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         if (i + 1 < n && ids[i] === a && ids[i + 1] === b) {
           if (j > 0) {
             const prev = ids[j - 1] as number;

@@ -20,8 +20,5 @@ export function configDefaults<S extends ConfigSchema>(schema: S): z.infer<S> {
 
 /** Each field's help text (its description). */
 export function configHelp<S extends ConfigSchema>(schema: S): Record<keyof z.infer<S> & string, string> {
-  return Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field.description ?? ""])) as Record<
-    keyof z.infer<S> & string,
-    string
-  >;
+  return Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field.description ?? ""])) as Record<keyof z.infer<S> & string, string>;
 }

@@ -26,12 +26,7 @@ export function adamWCheckpointTensors(
  * checkpoint's moments (checked against the layout's size) when resuming. `step` is the
  * optimizer steps already taken (the bias correction's t), which for PPO is not its iteration.
  */
-export function adamWStateFrom(
-  weights: Float32Array,
-  checkpoint: LoadedCheckpoint | null,
-  step: number,
-  prefix = "",
-): AdamWState {
+export function adamWStateFrom(weights: Float32Array, checkpoint: LoadedCheckpoint | null, step: number, prefix = ""): AdamWState {
   if (!checkpoint) return { weights, m: new Float32Array(weights.length), v: new Float32Array(weights.length), step: 0 };
   return {
     weights,

@@ -130,7 +130,10 @@ export async function trainLm(o: TrainLmOptions): Promise<TrainLmResult> {
   const eos = tokenizer.eosTokenId ?? model.config.eos_token_id;
   const shape = toGpt2Config(model.config);
 
-  const stream = tokenStream(docs.map((d) => tokenizer.encode(d)), eos);
+  const stream = tokenStream(
+    docs.map((d) => tokenizer.encode(d)),
+    eos,
+  );
   const context = Math.min(cfg.context ?? shape.nPositions, shape.nPositions);
   const windows = new TokenWindows(stream, context);
   const B = cfg.batchSize;
@@ -185,11 +188,7 @@ export async function trainLm(o: TrainLmOptions): Promise<TrainLmResult> {
         const batch = windows.sample(B, () => rng.uniform());
         const lr = learningRateAt(step, schedule);
         const t0 = performance.now();
-        const r = await trainStep.run(
-          state,
-          { input_ids: int64(batch.inputIds, [B, T]), labels: int64(batch.labels, [B, T]), loss_mask: lossMask },
-          lr,
-        );
+        const r = await trainStep.run(state, { input_ids: int64(batch.inputIds, [B, T]), labels: int64(batch.labels, [B, T]), loss_mask: lossMask }, lr);
         const tps = (B * T) / ((performance.now() - t0) / 1000);
         smoothedTps = smoothedTps === 0 ? tps : 0.9 * smoothedTps + 0.1 * tps;
         finalLoss = r.loss;

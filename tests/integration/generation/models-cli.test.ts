@@ -6,7 +6,11 @@ import { tempDb } from "../../helpers/app";
 
 const root = join(__dirname, "..", "..", "..");
 const palate = (dbPath: string, ...args: string[]) =>
-  spawnSync(process.execPath, [join(root, "scripts", "palate.mjs"), "models", ...args], { cwd: root, env: { ...process.env, PALATE_DB: dbPath }, encoding: "utf8" });
+  spawnSync(process.execPath, [join(root, "scripts", "palate.mjs"), "models", ...args], {
+    cwd: root,
+    env: { ...process.env, PALATE_DB: dbPath },
+    encoding: "utf8",
+  });
 
 describe("palate models", () => {
   let temp: ReturnType<typeof tempDb>;
@@ -15,7 +19,20 @@ describe("palate models", () => {
 
   it("registers a directory and an endpoint, lists them without the key, and names bad flags", () => {
     expect(palate(temp.path, "add", "--name", "local", "--dir", "/models/x").status).toBe(0);
-    const add = palate(temp.path, "add", "--name", "vllm", "--base-url", "http://127.0.0.1:8000/v1", "--remote-model", "qwen", "--api-key", "sk-secret", "--endpoint", "completions");
+    const add = palate(
+      temp.path,
+      "add",
+      "--name",
+      "vllm",
+      "--base-url",
+      "http://127.0.0.1:8000/v1",
+      "--remote-model",
+      "qwen",
+      "--api-key",
+      "sk-secret",
+      "--endpoint",
+      "completions",
+    );
     expect(add.stdout).toContain("Registered model 2: vllm (policy, openai)");
     expect(getModelByName(temp.db, "vllm")).toMatchObject({ apiKey: "sk-secret", metadata: { endpoint: "completions" } });
     const list = palate(temp.path, "list", "--json");

@@ -52,7 +52,10 @@ describe("job worker", () => {
   it("runs a job in a child process to success, with progress and metrics", async () => {
     spawnWorker();
     const job = enqueueJob(temp.db, { kind: "count", params: { steps: 5, stepMs: 20 } });
-    const done = await waitFor(() => getJob(temp.db, job.id), (j) => j.status !== "queued" && j.status !== "running");
+    const done = await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status !== "queued" && j.status !== "running",
+    );
     expect(done.status).toBe("succeeded");
     expect(done.progress).toBe(1);
     expect(done.result).toEqual({ steps: 5, resumedFrom: 0, attempt: 1 });
@@ -63,18 +66,30 @@ describe("job worker", () => {
     spawnWorker();
     const boom = enqueueJob(temp.db, { kind: "explode", params: { steps: 1, stepMs: 0 } });
     const bad = enqueueJob(temp.db, { kind: "count", params: { steps: "many", stepMs: 0 } });
-    const b = await waitFor(() => getJob(temp.db, boom.id), (j) => j.status === "failed");
+    const b = await waitFor(
+      () => getJob(temp.db, boom.id),
+      (j) => j.status === "failed",
+    );
     expect(b.error).toContain("boom: the data file is empty");
-    const p = await waitFor(() => getJob(temp.db, bad.id), (j) => j.status === "failed");
+    const p = await waitFor(
+      () => getJob(temp.db, bad.id),
+      (j) => j.status === "failed",
+    );
     expect(p.error).toMatch(/^params\.steps: /);
   });
 
   it("cancels a running job", async () => {
     spawnWorker();
     const job = enqueueJob(temp.db, { kind: "count", params: { steps: 1000, stepMs: 20 } });
-    await waitFor(() => getJob(temp.db, job.id), (j) => j.status === "running" && j.progress > 0);
+    await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status === "running" && j.progress > 0,
+    );
     requestCancel(temp.db, job.id);
-    const done = await waitFor(() => getJob(temp.db, job.id), (j) => j.status !== "running");
+    const done = await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status !== "running",
+    );
     expect(done.status).toBe("cancelled");
     expect(done.progress).toBeLessThan(1);
   });
@@ -82,11 +97,17 @@ describe("job worker", () => {
   it("after the worker is killed with SIGKILL, a restart resumes a checkpointing job from its checkpoint", async () => {
     const first = spawnWorker();
     const job = enqueueJob(temp.db, { kind: "count", params: { steps: 40, stepMs: 50 } });
-    await waitFor(() => getJob(temp.db, job.id), (j) => j.status === "running" && j.progress >= 0.2);
+    await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status === "running" && j.progress >= 0.2,
+    );
     first.kill("SIGKILL");
     await stopped(first);
     spawnWorker();
-    const done = await waitFor(() => getJob(temp.db, job.id), (j) => j.status === "succeeded" || j.status === "failed");
+    const done = await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status === "succeeded" || j.status === "failed",
+    );
     expect(done.status).toBe("succeeded");
     expect(done.attempts).toBe(2);
     const result = done.result as { resumedFrom: number; steps: number };
@@ -97,11 +118,17 @@ describe("job worker", () => {
   it("after the worker is killed, a job that cannot resume ends failed with the reason", async () => {
     const first = spawnWorker();
     const job = enqueueJob(temp.db, { kind: "count-once", params: { steps: 1000, stepMs: 20 } });
-    await waitFor(() => getJob(temp.db, job.id), (j) => j.status === "running" && j.progress > 0);
+    await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status === "running" && j.progress > 0,
+    );
     first.kill("SIGKILL");
     await stopped(first);
     spawnWorker();
-    const done = await waitFor(() => getJob(temp.db, job.id), (j) => j.status !== "running" && j.status !== "queued");
+    const done = await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status !== "running" && j.status !== "queued",
+    );
     expect(done.status).toBe("failed");
     expect(done.error).toMatch(/interrupted: the worker stopped/);
   });

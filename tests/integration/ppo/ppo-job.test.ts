@@ -64,9 +64,18 @@ describe("the ppo job in the worker", () => {
   });
 
   const params = (config: Record<string, unknown> = {}) =>
-    ppoJobParamsSchema.parse({ projectId, policyModelId: policyId, rewardModelId: rewardId, config: { ...CONFIG, ...config } }) as unknown as Record<string, unknown>;
+    ppoJobParamsSchema.parse({ projectId, policyModelId: policyId, rewardModelId: rewardId, config: { ...CONFIG, ...config } }) as unknown as Record<
+      string,
+      unknown
+    >;
   /** The highest iteration the job has logged (its "objective/kl" points). */
-  const lastIteration = (jobId: number) => Math.max(0, ...jobMetricsSince(temp.db, jobId).filter((m) => m.name === "objective/kl").map((m) => m.step));
+  const lastIteration = (jobId: number) =>
+    Math.max(
+      0,
+      ...jobMetricsSince(temp.db, jobId)
+        .filter((m) => m.name === "objective/kl")
+        .map((m) => m.step),
+    );
 
   it("survives SIGKILL of the PPO child: the job resumes from its checkpoint, logs each iteration once and registers the policy", async () => {
     const worker = workers.start(temp.path);
@@ -87,7 +96,9 @@ describe("the ppo job in the worker", () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
     expect(done.attempts).toBe(2);
-    const events = jobEventsSince(temp.db, job.id).map((e) => e.text).join("\n");
+    const events = jobEventsSince(temp.db, job.id)
+      .map((e) => e.text)
+      .join("\n");
     expect(events).toMatch(/killed \(SIGKILL\)/);
     const resumed = /Resumed from the checkpoint at iteration (\d+)\./.exec(events);
     expect(resumed, events).not.toBeNull();
@@ -96,7 +107,15 @@ describe("the ppo job in the worker", () => {
     expect(from).toBeLessThanOrEqual(killedAt);
     expect(from % CONFIG.checkpointEvery).toBe(0);
 
-    const result = done.result as { modelId: number; modelName: string; outDir: string; round: number; iterations: number; resumedFrom: number | null; metrics: Record<string, number> };
+    const result = done.result as {
+      modelId: number;
+      modelName: string;
+      outDir: string;
+      round: number;
+      iterations: number;
+      resumedFrom: number | null;
+      metrics: Record<string, number>;
+    };
     expect(result).toMatchObject({ modelName: `ppo-ppo-${job.id}`, round: 1, iterations: ITERATIONS, resumedFrom: from });
     expect(result.outDir).toBe(join(temp.dir, "jobs", String(job.id), "model"));
 
@@ -166,9 +185,11 @@ describe("the ppo job in the worker", () => {
     expect(state.step).toBeLessThan(40);
     expect(state.step).toBe(lastIteration(job.id));
     for (const file of ["model.safetensors", "optimizer.safetensors", PPO_METRICS_LOG_FILE]) expect(existsSync(join(outDir, file)), file).toBe(true);
-    expect(jsonl(join(outDir, PPO_METRICS_LOG_FILE)).filter((l) => "objective/kl" in l).map((l) => l.iteration)).toEqual(
-      Array.from({ length: state.step }, (_, i) => i + 1),
-    );
+    expect(
+      jsonl(join(outDir, PPO_METRICS_LOG_FILE))
+        .filter((l) => "objective/kl" in l)
+        .map((l) => l.iteration),
+    ).toEqual(Array.from({ length: state.step }, (_, i) => i + 1));
     expect(listModels(temp.db).filter((m) => m.jobId === job.id)).toEqual([]);
   });
 });

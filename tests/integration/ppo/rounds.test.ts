@@ -22,13 +22,20 @@ import { palate, palateJson } from "../../helpers/cli";
 
 /** A PPO run small enough for the test suite: 2 iterations of 8 episodes. */
 const PPO_FLAGS = [
-  "--total-episodes", "16",
-  "--batch-size", "8",
-  "--num-mini-batches", "2",
-  "--num-ppo-epochs", "1",
-  "--response-length", "24",
-  "--eval-every", "0",
-  "--eval-prompts", "4",
+  "--total-episodes",
+  "16",
+  "--batch-size",
+  "8",
+  "--num-mini-batches",
+  "2",
+  "--num-ppo-epochs",
+  "1",
+  "--response-length",
+  "24",
+  "--eval-every",
+  "0",
+  "--eval-prompts",
+  "4",
 ];
 
 describe("two rounds of the loop (acceptance 3)", () => {
@@ -50,9 +57,34 @@ describe("two rounds of the loop (acceptance 3)", () => {
     // Round 1: the demo's tasks from default-sft.
     const sim1 = await simulate();
     expect(sim1.rankings).toBeGreaterThanOrEqual(24);
-    const rm1 = await palateJson(app.dbPath, ["train-rm", "--project", DEMO_PROJECT, "--base", "default-sft", "--out", join(dir, "rm1"), "--name", "rm-1", "--epochs", "1"]);
+    const rm1 = await palateJson(app.dbPath, [
+      "train-rm",
+      "--project",
+      DEMO_PROJECT,
+      "--base",
+      "default-sft",
+      "--out",
+      join(dir, "rm1"),
+      "--name",
+      "rm-1",
+      "--epochs",
+      "1",
+    ]);
     expect(rm1.model).toBe("rm-1");
-    const ppo1 = await palateJson(app.dbPath, ["ppo", "--project", DEMO_PROJECT, "--policy", "default-sft", "--reward", "rm-1", "--out", join(dir, "policy1"), "--name", "policy-1", ...PPO_FLAGS]);
+    const ppo1 = await palateJson(app.dbPath, [
+      "ppo",
+      "--project",
+      DEMO_PROJECT,
+      "--policy",
+      "default-sft",
+      "--reward",
+      "rm-1",
+      "--out",
+      join(dir, "policy1"),
+      "--name",
+      "policy-1",
+      ...PPO_FLAGS,
+    ]);
     expect(ppo1).toMatchObject({ model: "policy-1", round: 1 });
     expect(existsSync(join(dir, "policy1", "model.onnx"))).toBe(true);
     expect(existsSync(join(dir, "policy1", "value", "model.safetensors"))).toBe(true);
@@ -68,12 +100,37 @@ describe("two rounds of the loop (acceptance 3)", () => {
     const sim2 = await simulate();
     expect(sim2.rankings).toBeGreaterThanOrEqual(next.params.promptIds!.length);
 
-    const rm2 = await palateJson(app.dbPath, ["train-rm", "--project", DEMO_PROJECT, "--base", "default-sft", "--out", join(dir, "rm2"), "--name", "rm-2", "--epochs", "1"]);
+    const rm2 = await palateJson(app.dbPath, [
+      "train-rm",
+      "--project",
+      DEMO_PROJECT,
+      "--base",
+      "default-sft",
+      "--out",
+      join(dir, "rm2"),
+      "--name",
+      "rm-2",
+      "--epochs",
+      "1",
+    ]);
     const rm2Row = getModelByName(db, "rm-2")!;
     expect((rm2Row.metadata!.lineage as { round: number; rankings: number }).round).toBe(2);
     expect((rm2Row.metadata!.lineage as { rankings: number }).rankings).toBe((sim1.rankings as number) + (sim2.rankings as number));
     expect(rm2.model).toBe("rm-2");
-    const ppo2 = await palateJson(app.dbPath, ["ppo", "--project", DEMO_PROJECT, "--policy", "policy-1", "--reward", "rm-2", "--out", join(dir, "policy2"), "--name", "policy-2", ...PPO_FLAGS]);
+    const ppo2 = await palateJson(app.dbPath, [
+      "ppo",
+      "--project",
+      DEMO_PROJECT,
+      "--policy",
+      "policy-1",
+      "--reward",
+      "rm-2",
+      "--out",
+      join(dir, "policy2"),
+      "--name",
+      "policy-2",
+      ...PPO_FLAGS,
+    ]);
     expect(ppo2).toMatchObject({ model: "policy-2", round: 2 });
     const lineage2 = getModelByName(db, "policy-2")!.metadata!.lineage as Record<string, { name?: string }>;
     expect(lineage2.startPolicy.name).toBe("policy-1");

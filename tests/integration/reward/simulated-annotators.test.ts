@@ -33,7 +33,6 @@ const NOISE = 8.4;
 const NEW_TASKS = 300; // on top of the demo's 24
 const SAMPLING = { k: 4, temperature: 1.3, topP: 1, topK: 0, maxTokens: 40, stop: [], seed: 0 };
 
-
 describe("simulated annotators → reward model (acceptance 2)", () => {
   let app: TestApp;
   beforeAll(async () => {
@@ -47,12 +46,29 @@ describe("simulated annotators → reward model (acceptance 2)", () => {
     const db = app.db;
     const project = getProjectByName(db, DEMO_PROJECT)!;
     const model = ensureDefaultModel(db)!;
-    const params = generateJobParamsSchema.parse({ projectId: project.id, modelId: model.id, prompts: demoQuestions(NEW_TASKS, { seed: 1 }), sampling: SAMPLING });
+    const params = generateJobParamsSchema.parse({
+      projectId: project.id,
+      modelId: model.id,
+      prompts: demoQuestions(NEW_TASKS, { seed: 1 }),
+      sampling: SAMPLING,
+    });
     const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId: project.id });
     expect(await runJob(db, job.id, { dataDir: dirname(app.dbPath) })).toBe("succeeded");
     expect(getJob(db, job.id)!.result).toMatchObject({ tasksCreated: NEW_TASKS });
 
-    const sim = await palateJson(app.dbPath, ["simulate", "--project", DEMO_PROJECT, "--annotators", "3", "--oracle", ORACLE, "--noise", String(NOISE), "--url", app.url]);
+    const sim = await palateJson(app.dbPath, [
+      "simulate",
+      "--project",
+      DEMO_PROJECT,
+      "--annotators",
+      "3",
+      "--oracle",
+      ORACLE,
+      "--noise",
+      String(NOISE),
+      "--url",
+      app.url,
+    ]);
     expect(sim.tasks).toBeGreaterThanOrEqual(300);
     expect(sim.rankings).toBe(3 * (NEW_TASKS + 24));
     const agreement = sim.agreement as number;
@@ -60,7 +76,17 @@ describe("simulated annotators → reward model (acceptance 2)", () => {
     expect(agreement).toBeLessThanOrEqual(0.85);
 
     const out = join(dirname(app.dbPath), "rm");
-    const trained = await palateJson(app.dbPath, ["train-rm", "--project", DEMO_PROJECT, "--base", "default-sft", "--out", out, "--validation-fraction", "0.2"]);
+    const trained = await palateJson(app.dbPath, [
+      "train-rm",
+      "--project",
+      DEMO_PROJECT,
+      "--base",
+      "default-sft",
+      "--out",
+      out,
+      "--validation-fraction",
+      "0.2",
+    ]);
 
     // The noise-free oracle's pairs among the held-out prompts' completions, better one as "chosen".
     const heldOut = new Set((JSON.parse(readFileSync(join(out, "split.json"), "utf8")) as { eval: string[] }).eval);

@@ -9,7 +9,6 @@ import { capitalPreferences, writeTrlFile, type PreferenceRow } from "../../fixt
 import { tempDb } from "../../helpers/app";
 import { lastJson, palate } from "../../helpers/cli";
 
-
 describe("palate train-rm on an imported trl file", () => {
   let temp: ReturnType<typeof tempDb>;
   let rows: PreferenceRow[];
@@ -22,7 +21,21 @@ describe("palate train-rm on an imported trl file", () => {
     out = join(temp.dir, "rm");
     const imported = await palate(temp.path, ["import", "--project", "prefs", "--format", "trl", join(temp.dir, "pairs.jsonl")]);
     expect(imported.status, imported.stderr).toBe(0);
-    const trained = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", "default-sft", "--out", out, "--name", "rm-prefs", "--epochs", "2", "--seed", "3"]);
+    const trained = await palate(temp.path, [
+      "train-rm",
+      "--project",
+      "prefs",
+      "--base",
+      "default-sft",
+      "--out",
+      out,
+      "--name",
+      "rm-prefs",
+      "--epochs",
+      "2",
+      "--seed",
+      "3",
+    ]);
     expect(trained.status, trained.stderr).toBe(0);
     summary = lastJson(trained.stdout) as Record<string, number | string>;
   }, 300_000);
@@ -37,9 +50,13 @@ describe("palate train-rm on an imported trl file", () => {
     expect(dir.config.architectures).toEqual(["GPT2ForSequenceClassification"]);
     expect(dir.params.get("score.weight")?.shape).toEqual([1, 160]);
     expect(existsSync(join(out, "model.onnx"))).toBe(true);
-    const steps = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+    const steps = readFileSync(join(out, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
     const names = new Set(steps.flatMap((s) => Object.keys(s)));
-    for (const n of ["loss", "accuracy", "margin", "mean_reward", "min_reward", "max_reward", "grad_norm", "lr", "eval_loss", "eval_accuracy"]) expect(names).toContain(n);
+    for (const n of ["loss", "accuracy", "margin", "mean_reward", "min_reward", "max_reward", "grad_norm", "lr", "eval_loss", "eval_accuracy"])
+      expect(names).toContain(n);
   });
 
   it("palate score --pairs on the held-out rows agrees with the reported accuracy; a single prompt prints one score per completion", async () => {

@@ -39,7 +39,10 @@ describe("train-rm and score jobs in the worker", () => {
   const startWorker = () => workers.start(temp.path);
 
   const trainParams = (config: Record<string, unknown>) =>
-    trainRmJobParamsSchema.parse({ projectId, baseModelId, config: { maxLength: 64, validationFraction: 0.2, ...config } }) as unknown as Record<string, unknown>;
+    trainRmJobParamsSchema.parse({ projectId, baseModelId, config: { maxLength: 64, validationFraction: 0.2, ...config } }) as unknown as Record<
+      string,
+      unknown
+    >;
 
   it("survives SIGKILL of the training child: the job resumes from its checkpoint, finishes and registers the model", async () => {
     const worker = startWorker();
@@ -57,13 +60,19 @@ describe("train-rm and score jobs in the worker", () => {
     const children = childrenOf(worker.pid!);
     expect(children).toHaveLength(1);
     process.kill(children[0], "SIGKILL");
-    const killedAt = Math.max(...jobMetricsSince(temp.db, job.id).filter((m) => m.name === "loss").map((m) => m.step));
+    const killedAt = Math.max(
+      ...jobMetricsSince(temp.db, job.id)
+        .filter((m) => m.name === "loss")
+        .map((m) => m.step),
+    );
 
     const done = await waitFor(() => getJob(temp.db, job.id), ended);
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
     expect(done.attempts).toBe(2);
-    const events = jobEventsSince(temp.db, job.id).map((e) => e.text).join("\n");
+    const events = jobEventsSince(temp.db, job.id)
+      .map((e) => e.text)
+      .join("\n");
     expect(events).toMatch(/killed \(SIGKILL\)/);
     const resumed = /Resumed from the checkpoint at step (\d+)/.exec(events);
     expect(resumed).not.toBeNull();
@@ -77,9 +86,16 @@ describe("train-rm and score jobs in the worker", () => {
     expect(model).toMatchObject({ kind: "reward", parentId: baseModelId, projectId, jobId: job.id });
     expect(existsSync(join(modelDir(model), "model.safetensors"))).toBe(true);
     expect(existsSync(join(modelDir(model), "optimizer.safetensors"))).toBe(false);
-    const meta = model.metadata as { lineage: Record<string, unknown>; metrics: Record<string, number>; calibration: { orientation: string; bins: { count: number }[] } };
+    const meta = model.metadata as {
+      lineage: Record<string, unknown>;
+      metrics: Record<string, number>;
+      calibration: { orientation: string; bins: { count: number }[] };
+    };
     expect(result.steps).toBe(4 * Math.ceil(meta.metrics.train_rankings / 4)); // 4 epochs of batches of 4 rankings
-    const lines = readFileSync(join(result.outDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss?: number });
+    const lines = readFileSync(join(result.outDir, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { step: number; loss?: number });
     const trainSteps = lines.filter((l) => l.loss !== undefined).map((l) => l.step);
     expect(trainSteps).toEqual(Array.from({ length: result.steps }, (_, i) => i + 1)); // every step once, none twice across the restart
     expect(meta.lineage).toMatchObject({ rankings: 120, comparisons: 120, baseModel: { id: baseModelId, name: "tiny" } });

@@ -29,11 +29,17 @@ describe("palate simulate", () => {
     const result = lastJson(run.stdout);
 
     const sql = app.db.$client;
-    const sims = sql.prepare("SELECT id, email, role FROM users WHERE email LIKE 'sim%@palate.local' ORDER BY email").all() as { id: number; email: string; role: string }[];
+    const sims = sql.prepare("SELECT id, email, role FROM users WHERE email LIKE 'sim%@palate.local' ORDER BY email").all() as {
+      id: number;
+      email: string;
+      role: string;
+    }[];
     expect(sims.map((u) => [u.email, u.role])).toEqual([1, 2, 3].map((i) => [`sim${i}@palate.local`, "annotator"]));
 
     const perTask = sql
-      .prepare("SELECT t.id, COUNT(r.id) AS n FROM tasks t JOIN projects p ON p.id = t.project_id LEFT JOIN rankings r ON r.task_id = t.id WHERE p.name = ? GROUP BY t.id")
+      .prepare(
+        "SELECT t.id, COUNT(r.id) AS n FROM tasks t JOIN projects p ON p.id = t.project_id LEFT JOIN rankings r ON r.task_id = t.id WHERE p.name = ? GROUP BY t.id",
+      )
       .all(DEMO_PROJECT) as { id: number; n: number }[];
     expect(perTask).toHaveLength(24);
     expect(perTask.every((t) => t.n === 3)).toBe(true);
@@ -60,7 +66,9 @@ describe("palate simulate", () => {
     expect(result.agreement as number).toBeGreaterThan(0.5);
     expect(result.agreement as number).toBeLessThan(1);
     // Every annotator ranked a task at most once.
-    const repeats = sql.prepare("SELECT COUNT(*) AS n FROM (SELECT task_id, user_id FROM rankings GROUP BY task_id, user_id HAVING COUNT(*) > 1)").get() as { n: number };
+    const repeats = sql.prepare("SELECT COUNT(*) AS n FROM (SELECT task_id, user_id FROM rankings GROUP BY task_id, user_id HAVING COUNT(*) > 1)").get() as {
+      n: number;
+    };
     expect(repeats.n).toBe(0);
 
     const again = await palate(app.dbPath, args);

@@ -14,12 +14,29 @@ const TINY = ["--vocab-size", "280", "--context", "16", "--d-model", "16", "--la
 describe("palate train-lm", () => {
   it("trains from flags, logs every step, and with --steps raised continues the checkpoint", async () => {
     const out = join(dir, "lm");
-    const first = await palate(join(dir, "unused.db"), ["train-lm", "--data", data, "--out", out, ...TINY, "--steps", "4", "--lr", "3e-3", "--checkpoint-every", "2"]);
+    const first = await palate(join(dir, "unused.db"), [
+      "train-lm",
+      "--data",
+      data,
+      "--out",
+      out,
+      ...TINY,
+      "--steps",
+      "4",
+      "--lr",
+      "3e-3",
+      "--checkpoint-every",
+      "2",
+    ]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Trained 4 steps .*vocab 280, d 16, 1 layers, 2 heads, 16 positions/);
     const state = JSON.parse(readFileSync(join(out, "trainer_state.json"), "utf8"));
     expect(state).toMatchObject({ step: 4, totalSteps: 4, lr: 3e-3, warmupSteps: 0, batchSize: 2, seqLen: 16 });
-    const steps = () => readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).step);
+    const steps = () =>
+      readFileSync(join(out, "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).step);
     expect(steps()).toEqual([1, 2, 3, 4]);
 
     const more = await palate(join(dir, "unused.db"), ["train-lm", "--data", data, "--out", out, ...TINY, "--steps", "6", "--learning-rate", "3e-3"]);

@@ -38,7 +38,8 @@ function ranked(projectId: number, prompt: string, groups: string[][], extra: { 
   });
 }
 
-const triples = (rows: object[]) => rows.map((r) => r as { prompt: string; chosen: string; rejected: string }).map((r) => `${r.prompt}|${r.chosen}>${r.rejected}`);
+const triples = (rows: object[]) =>
+  rows.map((r) => r as { prompt: string; chosen: string; rejected: string }).map((r) => `${r.prompt}|${r.chosen}>${r.rejected}`);
 
 describe("export", () => {
   it("reads the project's rankings in id order across batches, and no other project's", () => {
@@ -54,7 +55,12 @@ describe("export", () => {
       ["Q|best>mid1", "Q|best>mid2", "Q|best>worst", "Q|mid1>worst", "Q|mid2>worst"].sort(),
     );
     expect(triples([...exportRows(db, project, { format: "trl", pairs: "best-vs-rest" })]).sort()).toEqual(["Q|best>mid1", "Q|best>mid2", "Q|best>worst"]);
-    expect(triples([...exportRows(db, project, { format: "trl", pairs: "adjacent" })]).sort()).toEqual(["Q|best>mid1", "Q|best>mid2", "Q|mid1>worst", "Q|mid2>worst"]);
+    expect(triples([...exportRows(db, project, { format: "trl", pairs: "adjacent" })]).sort()).toEqual([
+      "Q|best>mid1",
+      "Q|best>mid2",
+      "Q|mid1>worst",
+      "Q|mid2>worst",
+    ]);
   });
 
   it("leaves out none-acceptable rankings unless asked, in every format", () => {

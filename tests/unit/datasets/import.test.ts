@@ -27,16 +27,18 @@ const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n")
 
 /** Row counts of every table: the whole database's visible state. */
 function tableCounts(): Record<string, number> {
-  const names = db.$client
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
-    .pluck()
-    .all() as string[];
+  const names = db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
   return Object.fromEntries(names.map((n) => [n, db.$client.prepare(`select count(*) from "${n}"`).pluck().get() as number]));
 }
 
 describe("importFile", () => {
   it("imports palate lines into a project it creates, skipping blank lines", () => {
-    const path = file("p.jsonl", jsonl([{ prompt: "A?", completions: ["a1", "a2", "a3"] }]) + "\n  \n" + jsonl([{ messages: [{ role: "user", content: "B?" }], completions: ["b1", { text: "b2", model: "m" }] }]));
+    const path = file(
+      "p.jsonl",
+      jsonl([{ prompt: "A?", completions: ["a1", "a2", "a3"] }]) +
+        "\n  \n" +
+        jsonl([{ messages: [{ role: "user", content: "B?" }], completions: ["b1", { text: "b2", model: "m" }] }]),
+    );
     const report = importFile(db, path, "palate", { projectName: "New project" });
     expect(report).toMatchObject({ imported: { tasks: 2, rankings: 0 }, errors: [], invalidLines: 0 });
     const project = getProjectByName(db, "New project");
@@ -54,7 +56,13 @@ describe("importFile", () => {
   });
 
   it("imports trl rows with a ranking by the disabled, password-less imported annotator", () => {
-    const path = file("t.jsonl", jsonl([{ prompt: "Sky?", chosen: "blue", rejected: "green" }, { prompt: "Grass?", chosen: "green", rejected: "blue" }]));
+    const path = file(
+      "t.jsonl",
+      jsonl([
+        { prompt: "Sky?", chosen: "blue", rejected: "green" },
+        { prompt: "Grass?", chosen: "green", rejected: "blue" },
+      ]),
+    );
     const project = createProject(db, { name: "P" });
     const report = importFile(db, path, "trl", { projectId: project.id });
     expect(report.imported).toEqual({ tasks: 2, rankings: 2 });
@@ -114,7 +122,9 @@ describe("importFile", () => {
 
   it("rolls back everything, the new project included, when a write fails midway", () => {
     const before = tableCounts();
-    db.$client.exec("create temp trigger fail_midway before insert on tasks when (select count(*) from tasks) >= 5 begin select raise(abort, 'disk on fire'); end");
+    db.$client.exec(
+      "create temp trigger fail_midway before insert on tasks when (select count(*) from tasks) >= 5 begin select raise(abort, 'disk on fire'); end",
+    );
     const rows = Array.from({ length: 10 }, (_, i) => ({ prompt: `q${i}`, chosen: "a", rejected: "b" }));
     expect(() => importFile(db, file("t.jsonl", jsonl(rows)), "trl", { projectName: "Doomed" })).toThrow(/disk on fire/);
     expect(tableCounts()).toEqual(before);
@@ -142,9 +152,13 @@ describe("importStream", () => {
     const project = createProject(db, { name: "S" });
     const report = await importStream(db, chunks(), "palate", { projectId: project.id }, { tempDir: temp.dir });
     expect(report.imported).toEqual({ tasks: 50, rankings: 0 });
-    expect(db.select({ messages: prompts.messages }).from(prompts).all().map((p) => p.messages[0].content)).toEqual(
-      Array.from({ length: 50 }, (_, i) => `ü${i}`),
-    );
+    expect(
+      db
+        .select({ messages: prompts.messages })
+        .from(prompts)
+        .all()
+        .map((p) => p.messages[0].content),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => `ü${i}`));
   });
 
   it("reports bad lines of a stream and writes nothing", async () => {

@@ -67,7 +67,9 @@ describe("the palate import format", () => {
     expect(err({ messages: [{ role: "tool", content: "x" }], completions: ["a", "b"] })).toBe(
       'messages[0].role: expected one of "system", "user", "assistant", got "tool"',
     );
-    expect(err({ prompt: "p", messages: [{ role: "user", content: "x" }], completions: ["a", "b"] })).toBe('messages: give either "prompt" or "messages", not both');
+    expect(err({ prompt: "p", messages: [{ role: "user", content: "x" }], completions: ["a", "b"] })).toBe(
+      'messages: give either "prompt" or "messages", not both',
+    );
     expect(err({ prompt: "p", completions: ["a", "b"], completion: "c" })).toBe('unknown field "completion"');
     expect(err([1, 2])).toBe("expected a JSON object");
     expect(err("text")).toBe("expected a JSON object");

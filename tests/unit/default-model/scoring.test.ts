@@ -33,14 +33,23 @@ describe("eval-qa scoring", () => {
     for (const r of ["South America.", "Peru is in South America.", "South America is the continent of Peru, and the capital of Peru is Lima."])
       expect(scoreAnswer(r, continent), r).toBe(true);
     const language: AnswerKey = { category: "language", subject: "Peru", expected: "Spanish", alsoAccepted: ["Quechua", "Aymara"] };
-    for (const r of ["Spanish, Quechua and Aymara.", "People in Peru speak Spanish.", "Spanish, Quechua and Aymara are spoken in Peru, and Peru is in South America."])
+    for (const r of [
+      "Spanish, Quechua and Aymara.",
+      "People in Peru speak Spanish.",
+      "Spanish, Quechua and Aymara are spoken in Peru, and Peru is in South America.",
+    ])
       expect(scoreAnswer(r, language), r).toBe(true);
     const currency: AnswerKey = { category: "currency", subject: "Peru", expected: "PEN" };
-    for (const r of ["PEN.", "The currency of Peru is PEN.", "PEN is the currency of Peru, and Peru is in South America."]) expect(scoreAnswer(r, currency), r).toBe(true);
+    for (const r of ["PEN.", "The currency of Peru is PEN.", "PEN is the currency of Peru, and Peru is in South America."])
+      expect(scoreAnswer(r, currency), r).toBe(true);
     const sum: AnswerKey = { category: "arithmetic", subject: "7 + 5", expected: "12" };
     for (const r of ["12.", "7 + 5 = 12.", "7 + 5 = 12, so the answer is 12.", "7 plus 5 equals 12."]) expect(scoreAnswer(r, sum), r).toBe(true);
     const def: AnswerKey = { category: "definition", subject: "dogtrot", expected: "a steady trot" };
-    for (const r of ["A steady trot like that of a dog.", "A steady trot like that of a dog is called a dogtrot, a kind of jog.", "A dogtrot is a steady trot like that of a dog."])
+    for (const r of [
+      "A steady trot like that of a dog.",
+      "A steady trot like that of a dog is called a dogtrot, a kind of jog.",
+      "A dogtrot is a steady trot like that of a dog.",
+    ])
       expect(scoreAnswer(r, def), r).toBe(true);
   });
 
@@ -53,10 +62,16 @@ describe("eval-qa scoring", () => {
     expect(scoreAnswer("The capital of Djibouti is Tadjoura.", { category: "capital", subject: "Djibouti", expected: "Djibouti" })).toBe(false);
     expect(scoreAnswer("Djibouti's capital is Tadjoura.", { category: "capital", subject: "Djibouti", expected: "Djibouti" })).toBe(false);
     expect(scoreAnswer("South Africa is in Europe.", { category: "continent", subject: "South Africa", expected: "Africa" })).toBe(false);
-    expect(scoreAnswer("The capital of Singapore is Jakarta, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(false);
-    expect(scoreAnswer("Jakarta is the capital of Singapore, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(false);
+    expect(
+      scoreAnswer("The capital of Singapore is Jakarta, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" }),
+    ).toBe(false);
+    expect(
+      scoreAnswer("Jakarta is the capital of Singapore, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" }),
+    ).toBe(false);
     // …unless it is named as the answer.
-    expect(scoreAnswer("The capital of Singapore is Singapore, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(true);
+    expect(
+      scoreAnswer("The capital of Singapore is Singapore, and Singapore is in Asia.", { category: "capital", subject: "Singapore", expected: "Singapore" }),
+    ).toBe(true);
     expect(scoreAnswer("Singapore.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(true);
     expect(scoreAnswer("Singapore is the capital of Singapore.", { category: "capital", subject: "Singapore", expected: "Singapore" })).toBe(true);
     expect(scoreAnswer("The capital of Kuwait is Kuwait City.", { category: "capital", subject: "Kuwait", expected: "Kuwait City" })).toBe(true);
@@ -65,10 +80,14 @@ describe("eval-qa scoring", () => {
     expect(scoreAnswer("City of San Marino.", { category: "capital", subject: "San Marino", expected: "City of San Marino" })).toBe(true);
     expect(scoreAnswer("The capital of San Marino is Serravalle.", { category: "capital", subject: "San Marino", expected: "City of San Marino" })).toBe(false);
     // A longer accepted answer is taken out before rivals are looked for ("City of Victoria" ⊃ "Victoria").
-    expect(scoreAnswer("The capital of Hong Kong is City of Victoria.", { category: "capital", subject: "Hong Kong", expected: "City of Victoria" })).toBe(true);
+    expect(scoreAnswer("The capital of Hong Kong is City of Victoria.", { category: "capital", subject: "Hong Kong", expected: "City of Victoria" })).toBe(
+      true,
+    );
     // Other continents, languages, currency codes.
     expect(scoreAnswer("Peru is in South America and Asia.", { category: "continent", subject: "Peru", expected: "South America" })).toBe(false);
-    expect(scoreAnswer("People in Peru speak Spanish and French.", { category: "language", subject: "Peru", expected: "Spanish", alsoAccepted: ["Quechua"] })).toBe(false);
+    expect(
+      scoreAnswer("People in Peru speak Spanish and French.", { category: "language", subject: "Peru", expected: "Spanish", alsoAccepted: ["Quechua"] }),
+    ).toBe(false);
     expect(scoreAnswer("PEN or USD.", { category: "currency", subject: "Peru", expected: "PEN" })).toBe(false);
     // Codes are upper-case words: "all" is not Albania's lek.
     expect(scoreAnswer("All of Peru uses PEN.", { category: "currency", subject: "Peru", expected: "PEN" })).toBe(true);

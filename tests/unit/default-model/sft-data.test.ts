@@ -57,7 +57,12 @@ describe("SFT demonstrations", () => {
   });
 
   it("render in the chat template with the loss only on the answer and the end tokens", () => {
-    const tok = Tokenizer.fromBpe(trainBpe(examples.slice(0, 300).map((e) => `${e.question} ${e.answer}`), { vocabSize: 400 }));
+    const tok = Tokenizer.fromBpe(
+      trainBpe(
+        examples.slice(0, 300).map((e) => `${e.question} ${e.answer}`),
+        { vocabSize: 400 },
+      ),
+    );
     const e = { question: "What is the capital of France?", answer: "The capital of France is Paris." };
     const seq = encodeDemonstration(tok, sftMessages(e));
     expect(tok.decode(seq.ids)).toBe(renderChat(sftMessages(e)) + "<|endoftext|>");
@@ -69,7 +74,9 @@ describe("SFT demonstrations", () => {
     const rows = new PackedRows([seq, seq, seq], 40, 0, new Random(1));
     const b = rows.batch(2);
     for (let t = 0; t < 39; t++) expect(b.labels[t]).toBe(b.inputIds[t + 1]);
-    const masked = Array.from(b.labels).filter((_, i) => b.lossMask[i] === 1 && i < 40).map(Number);
+    const masked = Array.from(b.labels)
+      .filter((_, i) => b.lossMask[i] === 1 && i < 40)
+      .map(Number);
     expect(tok.decode(masked)).toBe("The capital of France is Paris.<|end|><|endoftext|>");
   });
 });
@@ -118,7 +125,8 @@ describe("answer forms", () => {
     const byName = new Map(countryFacts().map((c) => [c.country, c]));
     for (const f of facts) {
       const c = byName.get(f.subject);
-      if (f.category === "capital" || f.category === "currency" || f.category === "language") expect(f.forms.long).toContain(`, and ${c!.country} is in ${c!.continent}.`);
+      if (f.category === "capital" || f.category === "currency" || f.category === "language")
+        expect(f.forms.long).toContain(`, and ${c!.country} is in ${c!.continent}.`);
       if (f.category === "continent") expect(f.forms.long).toContain(`, and the capital of ${c!.country} is ${c!.capital}.`);
     }
     // Every form starts with the answer (arithmetic: after the echoed expression in two).

@@ -24,7 +24,12 @@ function tinyModel(): { model: LanguageModel; sequences: MaskedSequence[] } {
   const config = newLanguageModelConfig({ vocabSize: tokenizer.vocabSize, nPositions: 32, nEmbd: 16, nLayer: 1, nHead: 2, layerNormEpsilon: 1e-5 }, tokenizer);
   const weights: Record<string, Float32Array> = {};
   for (const [name, t] of initGPT2Params(config, 3)) weights[name] = t.data;
-  const sequences = QA.map(([q, a]) => encodeDemonstration(tokenizer, [{ role: "user", content: q }, { role: "assistant", content: a }]));
+  const sequences = QA.map(([q, a]) =>
+    encodeDemonstration(tokenizer, [
+      { role: "user", content: q },
+      { role: "assistant", content: a },
+    ]),
+  );
   return { model: { config, weights, tokenizer }, sequences };
 }
 

@@ -10,7 +10,11 @@ describe("OpenAI-compatible server over a Palate model", () => {
   afterAll(() => server.close());
 
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(server.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    const res = await fetch(server.url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> & { choices: Record<string, unknown>[]; error: Record<string, unknown> } };
   };
 

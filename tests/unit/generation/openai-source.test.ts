@@ -29,12 +29,16 @@ async function scriptedServer(answers: ((seen: Seen, res: ServerResponse) => voi
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen, server };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (_: Seen, res: ServerResponse) => {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  (_: Seen, res: ServerResponse) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  };
 const choices = (texts: string[], chat = true) => ({
-  choices: texts.map((t, index) => (chat ? { index, message: { role: "assistant", content: t }, finish_reason: "stop" } : { index, text: t, finish_reason: "length" })),
+  choices: texts.map((t, index) =>
+    chat ? { index, message: { role: "assistant", content: t }, finish_reason: "stop" } : { index, text: t, finish_reason: "length" },
+  ),
 });
 /** Answers with as many choices as `n` asked for. */
 const honorsN = (s: Seen, res: ServerResponse) => json(200, choices(Array.from({ length: Number(s.body.n) }, (_, i) => `answer ${i}`)))(s, res);
@@ -66,14 +70,22 @@ describe("OpenAiSource", () => {
     const [out] = await new OpenAiSource({ baseUrl: url + "/", remoteModel: "m", endpoint: "completions", policy: fast }).generate([question], sampling);
     expect(seen[0].path).toBe("/v1/completions");
     expect(seen[0].body.prompt).toBe("<|user|>What is the capital of France?<|end|><|assistant|>");
-    expect(out.map((c) => [c.text, c.finishReason])).toEqual([["a", "length"], ["b", "length"], ["c", "length"]]);
+    expect(out.map((c) => [c.text, c.finishReason])).toEqual([
+      ["a", "length"],
+      ["b", "length"],
+      ["c", "length"],
+    ]);
   });
 
   it("falls back to one request per missing sample, each with its own seed, when the server ignores n", async () => {
     const { url, seen } = await scriptedServer([json(200, choices(["only one"]))]);
     const [out] = await new OpenAiSource({ baseUrl: url, remoteModel: "m", policy: fast }).generate([question], sampling);
     expect(out).toHaveLength(3);
-    expect(seen.map((s) => [s.body.n, s.body.seed])).toEqual([[3, 5], [1, 6], [1, 7]]);
+    expect(seen.map((s) => [s.body.n, s.body.seed])).toEqual([
+      [3, 5],
+      [1, 6],
+      [1, 7],
+    ]);
   });
 
   it("retries 500 and 429 with backoff, then succeeds", async () => {
@@ -123,7 +135,11 @@ describe("OpenAiSource", () => {
   it("stops retrying when the caller aborts", async () => {
     const { url } = await scriptedServer([json(500, { error: "down" })]);
     const controller = new AbortController();
-    const pending = postJson(url, {}, { policy: { ...fast, backoffMs: 10_000, maxBackoffMs: 10_000 }, signal: controller.signal, onRetry: () => controller.abort(new Error("job cancelled")) });
+    const pending = postJson(
+      url,
+      {},
+      { policy: { ...fast, backoffMs: 10_000, maxBackoffMs: 10_000 }, signal: controller.signal, onRetry: () => controller.abort(new Error("job cancelled")) },
+    );
     await expect(pending).rejects.toThrow("job cancelled");
   });
 });

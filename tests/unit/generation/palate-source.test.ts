@@ -11,7 +11,13 @@ describe("PalateSource (the engine over a model directory)", () => {
   });
   afterAll(() => source.close());
 
-  const prompts = [[{ role: "user" as const, content: "What is the capital of France?" }], [{ role: "system" as const, content: "Be brief." }, { role: "user" as const, content: "Name a color." }]];
+  const prompts = [
+    [{ role: "user" as const, content: "What is the capital of France?" }],
+    [
+      { role: "system" as const, content: "Be brief." },
+      { role: "user" as const, content: "Name a color." },
+    ],
+  ];
 
   it("renders prompts with the chat template and the generation prompt", () => {
     const ids = source.model.encodeMessages(prompts[1]);

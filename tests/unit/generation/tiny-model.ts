@@ -11,7 +11,14 @@ const TEXT = "What is the capital of France? The capital of France is Paris. Nam
 
 export async function makeTinyModel(options: { nPositions?: number; nEmbd?: number; seed?: number } = {}): Promise<string> {
   const tokenizer = Tokenizer.fromBpe(trainBpe([TEXT], { vocabSize: 300 }));
-  const shape = { vocabSize: tokenizer.vocabSize, nPositions: options.nPositions ?? 64, nEmbd: options.nEmbd ?? 16, nLayer: 2, nHead: 2, layerNormEpsilon: 1e-5 };
+  const shape = {
+    vocabSize: tokenizer.vocabSize,
+    nPositions: options.nPositions ?? 64,
+    nEmbd: options.nEmbd ?? 16,
+    nLayer: 2,
+    nHead: 2,
+    layerNormEpsilon: 1e-5,
+  };
   const dir = join(mkdtempSync(join(tmpdir(), "palate-gen-model-")), "tiny-chat");
   await saveLanguageModel(dir, { config: newLanguageModelConfig(shape, tokenizer), weights: randomWeights(shape, options.seed ?? 3, 0.3), tokenizer });
   return dir;

@@ -23,7 +23,15 @@ describe("the assignment rule", () => {
   });
 
   it("never offers a task whose rankings plus live assignments reach R", () => {
-    const tasks = [task(1, 3), task(2, 2, [[7, LATER]]), task(3, 0, [[7, LATER], [8, LATER], [9, LATER]])];
+    const tasks = [
+      task(1, 3),
+      task(2, 2, [[7, LATER]]),
+      task(3, 0, [
+        [7, LATER],
+        [8, LATER],
+        [9, LATER],
+      ]),
+    ];
     expect(chooseTask(input(tasks))).toEqual({ kind: "none" });
     expect(chooseTask(input(tasks, { redundancy: 4 }))).toEqual({ kind: "new", taskId: 1 });
   });

@@ -30,7 +30,12 @@ let u: number[];
 function addUsers(n: number): number[] {
   return Array.from(
     { length: n },
-    (_, i) => db.insert(users).values({ email: `a${i}-${Math.random()}@t.local`, name: `A${i}`, role: "annotator" }).returning().get().id,
+    (_, i) =>
+      db
+        .insert(users)
+        .values({ email: `a${i}-${Math.random()}@t.local`, name: `A${i}`, role: "annotator" })
+        .returning()
+        .get().id,
   );
 }
 
@@ -88,7 +93,10 @@ describe("requestAssignment", () => {
     const first = requestAssignment(db, projectId, u[0], T0)!;
     const later = T0 + TIMEOUT_S * 1000 + 5;
     const again = requestAssignment(db, projectId, u[0], later)!;
-    expect(again).toMatchObject({ resumed: false, assignment: { id: first.assignment.id, status: "active", createdAt: later, expiresAt: later + TIMEOUT_S * 1000 } });
+    expect(again).toMatchObject({
+      resumed: false,
+      assignment: { id: first.assignment.id, status: "active", createdAt: later, expiresAt: later + TIMEOUT_S * 1000 },
+    });
   });
 
   it("never offers a skipped or ranked task again", () => {
@@ -130,9 +138,22 @@ describe("submitRanking", () => {
     expect(result).toMatchObject({
       ok: true,
       created: true,
-      ranking: { taskId: a.taskId, assignmentId: a.id, userId: u[0], groups: [[c[2]], [c[0], c[1]]], noneAcceptable: true, comment: "meh", secondsSpent: 9, flags: [{ completionId: c[1], flag: "harmful" }] },
+      ranking: {
+        taskId: a.taskId,
+        assignmentId: a.id,
+        userId: u[0],
+        groups: [[c[2]], [c[0], c[1]]],
+        noneAcceptable: true,
+        comment: "meh",
+        secondsSpent: 9,
+        flags: [{ completionId: c[1], flag: "harmful" }],
+      },
     });
-    const pairs = db.select().from(comparisons).all().map((p) => [p.chosenId, p.rejectedId]);
+    const pairs = db
+      .select()
+      .from(comparisons)
+      .all()
+      .map((p) => [p.chosenId, p.rejectedId]);
     expect(pairs).toEqual([
       [c[2], c[0]],
       [c[2], c[1]],
@@ -199,7 +220,10 @@ describe("the store's SQL narrowing", () => {
   it("finds the least-loaded task beyond the first ids", () => {
     setup(70, 3);
     for (const c of created.slice(0, 60)) {
-      for (const user of u.slice(1, 3)) db.insert(rankings).values({ taskId: c.taskId, userId: user, groups: [c.completionIds] }).run();
+      for (const user of u.slice(1, 3))
+        db.insert(rankings)
+          .values({ taskId: c.taskId, userId: user, groups: [c.completionIds] })
+          .run();
     }
     expect(requestAssignment(db, projectId, u[0], T0)?.assignment.taskId).toBe(created[60].taskId);
     expect(queueProgress(db, projectId, u[0], T0)).toMatchObject({ left: 70, heldTaskId: created[60].taskId });
@@ -207,8 +231,8 @@ describe("the store's SQL narrowing", () => {
 
   it("agrees with the rule run on every task, whatever the state", () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
     const more = addUsers(6);
     const people = [...u, ...more];
     for (let round = 0; round < 6; round++) {
@@ -220,11 +244,15 @@ describe("the store's SQL narrowing", () => {
           const roll = rand();
           if (roll < 0.55) continue;
           if (roll < 0.65) {
-            db.insert(rankings).values({ taskId: c.taskId, userId: user, groups: [c.completionIds] }).run();
+            db.insert(rankings)
+              .values({ taskId: c.taskId, userId: user, groups: [c.completionIds] })
+              .run();
             continue;
           }
           const status = pick(["active", "active", "submitted", "skipped", "expired"] as const);
-          db.insert(assignments).values({ taskId: c.taskId, userId: user, status, createdAt: T0, expiresAt: T0 + (rand() < 0.5 ? -1000 : 1000) }).run();
+          db.insert(assignments)
+            .values({ taskId: c.taskId, userId: user, status, createdAt: T0, expiresAt: T0 + (rand() < 0.5 ? -1000 : 1000) })
+            .run();
         }
       }
       for (const user of people) {

@@ -119,10 +119,13 @@ describe("annotatorCounts", () => {
 
 describe("completionTallies", () => {
   it("wins and losses follow the implied pairs, ties the shared groups", () => {
-    const tallies = completionTallies([1, 2, 3, 4], [
-      [[1], [2, 3]], // 1 beats 2 and 3; 2 and 3 tied; 4 unranked
-      [[2], [1], [3]],
-    ]);
+    const tallies = completionTallies(
+      [1, 2, 3, 4],
+      [
+        [[1], [2, 3]], // 1 beats 2 and 3; 2 and 3 tied; 4 unranked
+        [[2], [1], [3]],
+      ],
+    );
     expect(tallies).toEqual([
       { completionId: 1, wins: 3, losses: 1, ties: 0, meanGroup: 0.5 },
       { completionId: 2, wins: 2, losses: 1, ties: 1, meanGroup: 0.5 },
@@ -134,11 +137,14 @@ describe("completionTallies", () => {
 
 describe("headToHead", () => {
   it("counts, for each ordered pair, the rankings that put the first above the second", () => {
-    const counts = headToHead([1, 2, 3], [
-      [[1], [2, 3]],
-      [[2], [1], [3]],
-      [[3], [1]], // 2 unranked here
-    ]);
+    const counts = headToHead(
+      [1, 2, 3],
+      [
+        [[1], [2, 3]],
+        [[2], [1], [3]],
+        [[3], [1]], // 2 unranked here
+      ],
+    );
     expect(counts).toEqual([
       [0, 1, 2],
       [1, 0, 1],

@@ -45,7 +45,12 @@ describe("Random", () => {
   });
 
   it("fills arrays with the same values as repeated normal() calls, odd lengths and a pending spare included", () => {
-    for (const [skip, n] of [[0, 7], [1, 6], [1, 1], [0, 0]] as const) {
+    for (const [skip, n] of [
+      [0, 7],
+      [1, 6],
+      [1, 1],
+      [0, 0],
+    ] as const) {
       const a = new Random(11);
       const b = new Random(11);
       for (let i = 0; i < skip; i++) {

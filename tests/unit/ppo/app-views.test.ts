@@ -82,7 +82,11 @@ describe("the PPO job page's charts", () => {
       ["KL", ["objective/kl", "eval_kl"]],
     ]);
     // One spelling: the trainer's. Every name a group lists is a TRL name or an eval_ one.
-    expect(metricGroupsOf("ppo").flatMap((g) => g.metrics).filter((m) => m.startsWith("eval") && !isEvalMetric(m))).toEqual([]);
+    expect(
+      metricGroupsOf("ppo")
+        .flatMap((g) => g.metrics)
+        .filter((m) => m.startsWith("eval") && !isEvalMetric(m)),
+    ).toEqual([]);
     // A group shows only once one of its metrics has points.
     expect(metricPanels(points(["lr"]), metricGroupsOf("ppo")).map((p) => p.name)).toEqual(["lr"]);
   });

@@ -50,7 +50,13 @@ describe("ppoEvaluationSchema", () => {
       { ...record, win_rate: 1.5 },
       { ...record, num_eos_tokens: -1 },
       // The names of the second shape this module once had are no evaluation.
-      { iteration: 10, meanScore: 0.8, referenceMeanScore: 0.2, meanKl: 1.5, samples: [{ prompt: "p", reference: "a", policy: "b", referenceScore: 0, policyScore: 1 }] },
+      {
+        iteration: 10,
+        meanScore: 0.8,
+        referenceMeanScore: 0.2,
+        meanKl: 1.5,
+        samples: [{ prompt: "p", reference: "a", policy: "b", referenceScore: 0, policyScore: 1 }],
+      },
       { ...record, samples: [{ prompt: "p", reference: "a", policy: "b", referenceScore: 0, policyScore: 1 }] },
     ]) {
       expect(parsePpoEvaluation(bad), JSON.stringify(bad) ?? String(bad)).toBeNull();

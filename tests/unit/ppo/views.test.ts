@@ -201,7 +201,12 @@ describe("starting the next round from a policy", () => {
     const rm = palate("rm", "reward", { projectId: project.id });
     const round1 = ppoPolicy("ppo-1", project.id, 1, sft, rm);
     const round2 = ppoPolicy("ppo-2", project.id, 2, round1, rm);
-    expect(nextRoundSource(temp.db, round1)).toEqual({ projectId: project.id, policy: { id: round1.id, name: "ppo-1" }, round: 1, previous: { id: sft.id, name: DEFAULT_MODEL_NAME } });
+    expect(nextRoundSource(temp.db, round1)).toEqual({
+      projectId: project.id,
+      policy: { id: round1.id, name: "ppo-1" },
+      round: 1,
+      previous: { id: sft.id, name: DEFAULT_MODEL_NAME },
+    });
     expect(nextRoundSource(temp.db, round2)).toMatchObject({ round: 2, previous: { id: round1.id, name: "ppo-1" } });
     // A start policy named by directory (a CLI run), or no longer registered: nothing to mix in.
     const cli = palate("ppo-cli", "policy", { projectId: project.id, metadata: { lineage: { round: 1, startPolicy: { dir: "/tmp/sft" } } } });
@@ -221,7 +226,12 @@ describe("starting the next round from a policy", () => {
       { role: "Model", id: policy.id, name: "ppo-1", exists: true },
       { role: "Head to head with", id: sft.id, name: DEFAULT_MODEL_NAME, exists: true },
     ]);
-    expect(headToHeadJobModels(temp.db, { modelId: policy.id, compareModelId: 999 })?.[1]).toEqual({ role: "Head to head with", id: 999, name: "#999", exists: false });
+    expect(headToHeadJobModels(temp.db, { modelId: policy.id, compareModelId: 999 })?.[1]).toEqual({
+      role: "Head to head with",
+      id: 999,
+      name: "#999",
+      exists: false,
+    });
     // An ordinary generation job: the job page's default (its one model).
     expect(headToHeadJobModels(temp.db, { modelId: policy.id })).toBeNull();
   });

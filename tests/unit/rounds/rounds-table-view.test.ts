@@ -8,7 +8,9 @@ describe("the rounds table's cells", () => {
   it("a head to head reads win rate, interval, pairs and record together", () => {
     const text = headToHeadText({ model: "policy-1", against: "default-sft", wins: 22, losses: 18, winRate: 22 / 40, interval: wilsonInterval(22, 40) });
     expect(text).toBe("policy-1 preferred in 55.0% [39.8%, 69.3%] of 40 pairs (22–18) vs default-sft");
-    expect(headToHeadText({ model: "p", against: "s", wins: 1, losses: 0, winRate: 1, interval: wilsonInterval(1, 1) })).toBe("p preferred in 100.0% [20.7%, 100.0%] of 1 pair (1–0) vs s");
+    expect(headToHeadText({ model: "p", against: "s", wins: 1, losses: 0, winRate: 1, interval: wilsonInterval(1, 1) })).toBe(
+      "p preferred in 100.0% [20.7%, 100.0%] of 1 pair (1–0) vs s",
+    );
     // No pairs yet: no percentage at all.
     const none = headToHeadText({ model: "p", against: "s", wins: 0, losses: 0, winRate: null, interval: null });
     expect(none).toBe("p vs s: no pairs ranked yet");

@@ -38,7 +38,10 @@ describe("roundsTable", () => {
     const r1 = [0, 1].map((i) =>
       insertTask(temp.db, projectId, {
         messages: [{ role: "user", content: `q${i}` }],
-        completions: [{ text: "a", model: "sft" }, { text: "b", model: "sft" }],
+        completions: [
+          { text: "a", model: "sft" },
+          { text: "b", model: "sft" },
+        ],
       }),
     );
     insertRanking(temp.db, { taskId: r1[0].taskId, userId: annotator, groups: [[r1[0].completionIds[1]], [r1[0].completionIds[0]]] });
@@ -56,12 +59,37 @@ describe("roundsTable", () => {
     );
     const [p1, p2, s] = [0, 1, 2];
     // Task 0: p1 > s > p2 → policy wins 1, loses 1.  Task 1: p1 = p2 > s → wins 2.  Task 2: s > p1 = p2 → loses 2.
-    insertRanking(temp.db, { taskId: r2[0].taskId, userId: annotator, groups: [[r2[0].completionIds[p1]], [r2[0].completionIds[s]], [r2[0].completionIds[p2]]] });
+    insertRanking(temp.db, {
+      taskId: r2[0].taskId,
+      userId: annotator,
+      groups: [[r2[0].completionIds[p1]], [r2[0].completionIds[s]], [r2[0].completionIds[p2]]],
+    });
     insertRanking(temp.db, { taskId: r2[1].taskId, userId: annotator, groups: [[r2[1].completionIds[p1], r2[1].completionIds[p2]], [r2[1].completionIds[s]]] });
     insertRanking(temp.db, { taskId: r2[2].taskId, userId: annotator, groups: [[r2[2].completionIds[s]], [r2[2].completionIds[p1], r2[2].completionIds[p2]]] });
-    registerModel(temp.db, { name: "rm-1", kind: "reward", source: "palate", path: "/x", projectId, metadata: { lineage: { round: 1 }, metrics: { eval_accuracy: 0.75, eval_pairs: 40 } } });
-    registerModel(temp.db, { name: "policy-1", kind: "policy", source: "palate", path: "/y", projectId, metadata: { lineage: { round: 1 }, metrics: { eval_scores: 1.5, eval_kl: 0.25 } } });
-    registerModel(temp.db, { name: "rm-2", kind: "reward", source: "palate", path: "/z", projectId, metadata: { lineage: { round: 2 }, metrics: { eval_accuracy: 0.8 } } });
+    registerModel(temp.db, {
+      name: "rm-1",
+      kind: "reward",
+      source: "palate",
+      path: "/x",
+      projectId,
+      metadata: { lineage: { round: 1 }, metrics: { eval_accuracy: 0.75, eval_pairs: 40 } },
+    });
+    registerModel(temp.db, {
+      name: "policy-1",
+      kind: "policy",
+      source: "palate",
+      path: "/y",
+      projectId,
+      metadata: { lineage: { round: 1 }, metrics: { eval_scores: 1.5, eval_kl: 0.25 } },
+    });
+    registerModel(temp.db, {
+      name: "rm-2",
+      kind: "reward",
+      source: "palate",
+      path: "/z",
+      projectId,
+      metadata: { lineage: { round: 2 }, metrics: { eval_accuracy: 0.8 } },
+    });
 
     const rows = roundsTable(temp.db, projectId);
     expect(rows.map((r) => r.round)).toEqual([1, 2]);
@@ -113,7 +141,13 @@ describe("nextRoundParams", () => {
       metadata: { lineage: { round: 1, startPolicy: { id: sft.id, name: "sft" } } },
     });
     const result = nextRoundParams(temp.db, projectId, { policyModelId: policy.id, sampling: { k: 4 } });
-    expect("params" in result && result.params).toMatchObject({ modelId: policy.id, compareModelId: sft.id, round: 2, promptIds: [a.promptId, b.promptId], sampling: { k: 4 } });
+    expect("params" in result && result.params).toMatchObject({
+      modelId: policy.id,
+      compareModelId: sft.id,
+      round: 2,
+      promptIds: [a.promptId, b.promptId],
+      sampling: { k: 4 },
+    });
     const alone = nextRoundParams(temp.db, projectId, { policyModelId: policy.id, mixPrevious: false });
     expect("params" in alone && alone.params.compareModelId).toBeUndefined();
     // The SFT model is no PPO policy of the project.

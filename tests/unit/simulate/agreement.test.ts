@@ -13,7 +13,15 @@ describe("pairwise agreement with the noise-free oracle", () => {
 
   it("counts a submitted tie of an oracle-ordered pair as disagreement", () => {
     expect(pairAgreement([1, 0], [[0, 1]])).toEqual({ pairs: 1, agreed: 0 });
-    expect(pairAgreement([3, 2, 2, 1], [[0, 1], [2, 3]])).toEqual({ pairs: 5, agreed: 3 });
+    expect(
+      pairAgreement(
+        [3, 2, 2, 1],
+        [
+          [0, 1],
+          [2, 3],
+        ],
+      ),
+    ).toEqual({ pairs: 5, agreed: 3 });
   });
 
   it("gives no pairs for an all-tied oracle, and a null rate", () => {

@@ -141,7 +141,9 @@ describe("brevity", () => {
 
   it("orders the SFT data's forms short over sentence over long", () => {
     const q = ask("What is the capital of Peru?");
-    const [short, sentence, long] = ["Lima.", "Lima is the capital of Peru.", "Lima is the capital of Peru, and Peru is in South America."].map((c) => brevity.score(q, c));
+    const [short, sentence, long] = ["Lima.", "Lima is the capital of Peru.", "Lima is the capital of Peru, and Peru is in South America."].map((c) =>
+      brevity.score(q, c),
+    );
     expect(short).toBeGreaterThan(sentence);
     expect(sentence).toBeGreaterThan(long);
     const a = ask("What is 7 + 5?");

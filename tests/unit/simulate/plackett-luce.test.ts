@@ -14,7 +14,12 @@ describe("Plackett–Luce sampling", () => {
   });
 
   it("is deterministic for a seed", () => {
-    const draw = (seed: number) => Array.from({ length: 20 }, (_, i) => samplePlackettLuce([0, 1, 0, 1], 1, mulberry32(mixSeed(seed, i))).flat().join(""));
+    const draw = (seed: number) =>
+      Array.from({ length: 20 }, (_, i) =>
+        samplePlackettLuce([0, 1, 0, 1], 1, mulberry32(mixSeed(seed, i)))
+          .flat()
+          .join(""),
+      );
     expect(draw(5)).toEqual(draw(5));
     expect(draw(5)).not.toEqual(draw(6));
   });
@@ -51,7 +56,15 @@ describe("Plackett–Luce sampling", () => {
   it("ties completions with the same text, in the group of the better-placed copy", () => {
     const texts = ["Paris.", "Lyon.", "Paris. ", "Nice.", "Lyon."];
     expect(tieIdentical([[3], [2], [1], [0], [4]], texts)).toEqual([[3], [0, 2], [1, 4]]);
-    expect(tieIdentical([[0, 1], [2, 3, 4]], texts)).toEqual([[0, 1, 2, 4], [3]]);
+    expect(
+      tieIdentical(
+        [
+          [0, 1],
+          [2, 3, 4],
+        ],
+        texts,
+      ),
+    ).toEqual([[0, 1, 2, 4], [3]]);
     expect(tieIdentical([[1], [0]], ["a", "b"])).toEqual([[1], [0]]);
   });
 });

@@ -45,11 +45,25 @@ export function ProjectSettingsForm({ project }: { project: Project }) {
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Completions per task (K)
-          <input name="completionsPerTask" type="number" min={2} max={9} defaultValue={project.completionsPerTask} className="w-24 rounded border border-slate-300 px-2 py-1" />
+          <input
+            name="completionsPerTask"
+            type="number"
+            min={2}
+            max={9}
+            defaultValue={project.completionsPerTask}
+            className="w-24 rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Annotators per task (R)
-          <input name="redundancy" type="number" min={1} max={50} defaultValue={project.redundancy} className="w-24 rounded border border-slate-300 px-2 py-1" />
+          <input
+            name="redundancy"
+            type="number"
+            min={1}
+            max={50}
+            defaultValue={project.redundancy}
+            className="w-24 rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Assignment timeout (seconds)

@@ -37,7 +37,15 @@ export function RoundsTable({ rows }: { rows: RoundRow[] }) {
   return (
     <DataTable
       testId="rounds"
-      headers={["Round", "Sampled from (completions)", "Tasks", "Rankings (pairs)", "Reward model (held-out accuracy)", "PPO policy (held-out score, KL)", "Head to head (95% interval)"]}
+      headers={[
+        "Round",
+        "Sampled from (completions)",
+        "Tasks",
+        "Rankings (pairs)",
+        "Reward model (held-out accuracy)",
+        "PPO policy (held-out score, KL)",
+        "Head to head (95% interval)",
+      ]}
       isEmpty={rows.length === 0}
       empty="No tasks in this project yet."
     >

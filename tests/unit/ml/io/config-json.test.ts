@@ -84,8 +84,6 @@ describe("config.json", () => {
     expect(() => parseGPT2Config({ ...good, eos_token_id: 300 })).toThrow(/eos_token_id \(300\) must be below vocab_size/);
     expect(() => parseGPT2Config({ ...good, n_ctx: 64 })).toThrow(/n_ctx/);
     expect(() => parseGPT2Config({ ...good, tie_word_embeddings: false })).toThrow(/tie_word_embeddings/);
-    expect(() =>
-      parseGPT2Config({ ...good, architectures: ["GPT2ForSequenceClassification"], id2label: { "0": "a", "1": "b" } }),
-    ).toThrow(/exactly one label/);
+    expect(() => parseGPT2Config({ ...good, architectures: ["GPT2ForSequenceClassification"], id2label: { "0": "a", "1": "b" } })).toThrow(/exactly one label/);
   });
 });

@@ -26,7 +26,10 @@ function expectSameParams(a: NamedParams, b: NamedParams): void {
   for (const [name, t] of a) {
     const u = b.get(name)!;
     expect(u.shape, name).toEqual(t.shape);
-    expect(Buffer.from(u.data.buffer, u.data.byteOffset, u.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)), name).toBe(true);
+    expect(
+      Buffer.from(u.data.buffer, u.data.byteOffset, u.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
+      name,
+    ).toBe(true);
   }
 }
 
@@ -101,7 +104,9 @@ describe("model directories", () => {
 
   it("refuses a tokenizer with more ids than the embedding table", async () => {
     const small = createGPT2Config({ vocabSize: 100, nPositions: 16, nEmbd: 8, nLayer: 1, nHead: 2, bosTokenId: 0, eosTokenId: 0 });
-    await expect(saveModelDir(join(root, "small"), { config: small, params: initGPT2Params(small, 1), tokenizer })).rejects.toThrow(/tokenizer has \d+ ids but config.vocab_size is 100/);
+    await expect(saveModelDir(join(root, "small"), { config: small, params: initGPT2Params(small, 1), tokenizer })).rejects.toThrow(
+      /tokenizer has \d+ ids but config.vocab_size is 100/,
+    );
   });
 
   it("loads transformers-style checkpoints: un-prefixed names, a saved lm_head and attention-mask buffers", async () => {

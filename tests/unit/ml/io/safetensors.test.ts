@@ -54,12 +54,16 @@ describe("safetensors", () => {
   it("round-trips F32, I64 and I32 tensors through a file, scalars and empty tensors included", async () => {
     const path = join(dir, "rt.safetensors");
     const w = new Float32Array(1000).map((_, i) => Math.sin(i) * 1e-3);
-    await writeSafetensors(path, new Map<string, WritableTensor>([
-      ["w", { shape: [10, 100], data: w }],
-      ["ids", { dtype: "I64", shape: [3], data: new BigInt64Array([1n, -2n, 9007199254740993n]) }],
-      ["count", { dtype: "I32", shape: [], data: new Int32Array([42]) }],
-      ["empty", { shape: [0, 4], data: new Float32Array(0) }],
-    ]), { format: "pt", note: "hello" });
+    await writeSafetensors(
+      path,
+      new Map<string, WritableTensor>([
+        ["w", { shape: [10, 100], data: w }],
+        ["ids", { dtype: "I64", shape: [3], data: new BigInt64Array([1n, -2n, 9007199254740993n]) }],
+        ["count", { dtype: "I32", shape: [], data: new Int32Array([42]) }],
+        ["empty", { shape: [0, 4], data: new Float32Array(0) }],
+      ]),
+      { format: "pt", note: "hello" },
+    );
     const file = await readSafetensors(path);
     expect(file.metadata).toEqual({ format: "pt", note: "hello" });
     expect([...file.tensors.keys()].sort()).toEqual(["count", "empty", "ids", "w"]);

@@ -5,7 +5,9 @@ import { maskedCrossEntropy } from "@/lib/ml/nn/cross-entropy";
 
 describe("maskedCrossEntropy", () => {
   it("averages −log p(label) over masked tokens, and its hand-derived gradient equals autodiff's", async () => {
-    const B = 2, T = 3, V = 5;
+    const B = 2,
+      T = 3,
+      V = 5;
     const g = new Graph();
     const logits = g.input("logits", "float64", [B, T, V]);
     const labels = g.constant([1, 4, 0, 2, 2, 3], [B, T], "int64");

@@ -20,10 +20,14 @@ describe("FastGelu", () => {
   });
 
   it("has a gradient (input and bias) that matches finite differences", async () => {
-    const r = await gradcheck((g, [x, b]) => fastGelu(g, x, b), [
-      { name: "x", shape: [4, 5] },
-      { name: "b", shape: [5] },
-    ], { dtype: "float32", eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
+    const r = await gradcheck(
+      (g, [x, b]) => fastGelu(g, x, b),
+      [
+        { name: "x", shape: [4, 5] },
+        { name: "b", shape: [5] },
+      ],
+      { dtype: "float32", eps: 1e-2, rtol: 2e-2, atol: 2e-3 },
+    );
     expect(r.ok, r.message).toBe(true);
   });
 });

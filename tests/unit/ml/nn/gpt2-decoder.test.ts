@@ -15,23 +15,34 @@ describe("Gpt2Decoder (static KV cache)", () => {
     const rows = [randomIds(L, c.vocabSize, 31), randomIds(L, c.vocabSize, 32)];
     const pad = [4, 0];
     const mask = rows.map((_, b) => Array.from({ length: L }, (_, t) => (t < pad[b] ? 0 : 1)));
-    const pos = mask.map((m) => { let n = -1; return m.map((x) => (x ? ++n : 1)); });
+    const pos = mask.map((m) => {
+      let n = -1;
+      return m.map((x) => (x ? ++n : 1));
+    });
     const past: Record<string, ReturnType<typeof float32>> = {};
     for (let l = 0; l < c.nLayer; l++) {
       past[pastKeyName(l)] = float32(new Float32Array(0), [2, c.nHead, 0, hd]);
       past[pastValueName(l)] = float32(new Float32Array(0), [2, c.nHead, 0, hd]);
     }
-    const ref = f32((await full.run({
-      input_ids: int64(rows.flat(), [2, L]),
-      attention_mask: int64(mask.flat(), [2, L]),
-      position_ids: int64(pos.flat(), [2, L]),
-      ...past,
-    })).logits);
+    const ref = f32(
+      (
+        await full.run({
+          input_ids: int64(rows.flat(), [2, L]),
+          attention_mask: int64(mask.flat(), [2, L]),
+          position_ids: int64(pos.flat(), [2, L]),
+          ...past,
+        })
+      ).logits,
+    );
     const V = c.vocabSize;
 
     const decoder = await Gpt2Decoder.create(c, weights);
     const cache = decoder.newCache(2, 16);
-    const slice = (arr: number[][], from: number, to: number) => BigInt64Array.from(arr.flatMap((r) => r.slice(from, to)), BigInt);
+    const slice = (arr: number[][], from: number, to: number) =>
+      BigInt64Array.from(
+        arr.flatMap((r) => r.slice(from, to)),
+        BigInt,
+      );
     let worst = 0;
     const steps: [number, number][] = [[0, 7]];
     for (let t = 7; t < L; t++) steps.push([t, t + 1]);

@@ -39,14 +39,25 @@ describe("GPT-2 inference graph (Optimum KV-cache layout)", async () => {
     const T = ids.length;
     const out = await session.run({
       input_ids: int64(ids, [1, T]),
-      attention_mask: int64(ids.map(() => 1), [1, T]),
-      position_ids: int64(ids.map((_, i) => i), [1, T]),
+      attention_mask: int64(
+        ids.map(() => 1),
+        [1, T],
+      ),
+      position_ids: int64(
+        ids.map((_, i) => i),
+        [1, T],
+      ),
       ...emptyPast(1),
     });
     const ref = referenceGpt2Logits(c, toParamMap(weights), ids);
     const logits = f32(out.logits);
     expect(out.logits.dims).toEqual([1, T, c.vocabSize]);
-    expect(maxAbsDiff(logits, ref.flatMap((r) => [...r]))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        logits,
+        ref.flatMap((r) => [...r]),
+      ),
+    ).toBeLessThan(1e-4);
     // Not a trivial model: the logits spread over a real range.
     expect(Math.max(...logits) - Math.min(...logits)).toBeGreaterThan(1);
   });

@@ -19,7 +19,15 @@ describe("language model directory", () => {
     await saveLanguageModel(dir, model);
 
     const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-    expect(config).toMatchObject({ model_type: "gpt2", n_embd: 16, n_layer: 2, n_head: 2, n_positions: 16, activation_function: "gelu_new", tie_word_embeddings: true });
+    expect(config).toMatchObject({
+      model_type: "gpt2",
+      n_embd: 16,
+      n_layer: 2,
+      n_head: 2,
+      n_positions: 16,
+      activation_function: "gelu_new",
+      tie_word_embeddings: true,
+    });
     expect(config.eos_token_id).toBe(tokenizer.eosTokenId);
     const header = await readSafetensorsHeader(join(dir, "model.safetensors"));
     expect([...header.tensors.keys()]).not.toContain("lm_head.weight");

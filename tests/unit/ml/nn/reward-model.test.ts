@@ -3,13 +3,7 @@ import { Graph, Session, float32, int64, type Value } from "@/lib/ml/onnx";
 import { gradcheck } from "@/lib/ml/onnx/gradcheck";
 import { causalBias, gpt2Backbone } from "@/lib/ml/nn/gpt2";
 import type { Gpt2Config } from "@/lib/ml/nn/gpt2-config";
-import {
-  SCORE_WEIGHT_NAME,
-  buildRewardModelGraph,
-  exportRewardModelOnnx,
-  rewardModelParamSpecs,
-  rewardScores,
-} from "@/lib/ml/nn/reward-model";
+import { SCORE_WEIGHT_NAME, buildRewardModelGraph, exportRewardModelOnnx, rewardModelParamSpecs, rewardScores } from "@/lib/ml/nn/reward-model";
 import { preferenceMatrix, rankingLoss } from "@/lib/ml/rl/ranking-loss";
 import { Random } from "@/lib/ml/random";
 import { randomIds, randomWeights, tinyConfig } from "./tiny-gpt2";
@@ -47,7 +41,11 @@ async function trainingGraphScores(w: Record<string, Float32Array>, seqs: number
 
 describe("reward model graph (GPT2ForSequenceClassification)", () => {
   const w = rmWeights(c);
-  const seqs = [randomIds(5, c.vocabSize, 1).map((x) => x || 1), randomIds(9, c.vocabSize, 2).map((x) => x || 1), randomIds(2, c.vocabSize, 3).map((x) => x || 1)];
+  const seqs = [
+    randomIds(5, c.vocabSize, 1).map((x) => x || 1),
+    randomIds(9, c.vocabSize, 2).map((x) => x || 1),
+    randomIds(2, c.vocabSize, 3).map((x) => x || 1),
+  ];
 
   it("reads the score at the last non-pad token: hidden[last] · score.weight", async () => {
     const T = 12;
@@ -113,7 +111,13 @@ describe("reward model graph (GPT2ForSequenceClassification)", () => {
     const last = new Array(B * K * T).fill(0);
     lengths.forEach((len, s) => (last[s * T + len - 1] = 1));
     const prefs = [...preferenceMatrix([[2], [0, 1]], K), ...preferenceMatrix([[0], [1], [2]], K)];
-    const checked = new Set(["score.weight", "transformer.ln_f.weight", "transformer.ln_f.bias", "transformer.h.0.attn.c_attn.weight", "transformer.wte.weight"]);
+    const checked = new Set([
+      "score.weight",
+      "transformer.ln_f.weight",
+      "transformer.ln_f.bias",
+      "transformer.h.0.attn.c_attn.weight",
+      "transformer.wte.weight",
+    ]);
     const inputs = specs.filter((s) => checked.has(s.name));
     const result = await gradcheck(
       (g, xs) => {

@@ -18,7 +18,16 @@ function valueWeights(seed = 3): Record<string, Float32Array> {
 
 const rmConfig = () =>
   withArchitecture(
-    createGPT2Config({ vocabSize: c.vocabSize, nPositions: c.nPositions, nEmbd: c.nEmbd, nLayer: c.nLayer, nHead: c.nHead, layerNormEpsilon: c.layerNormEpsilon, bosTokenId: 0, eosTokenId: 0 }),
+    createGPT2Config({
+      vocabSize: c.vocabSize,
+      nPositions: c.nPositions,
+      nEmbd: c.nEmbd,
+      nLayer: c.nLayer,
+      nHead: c.nHead,
+      layerNormEpsilon: c.layerNormEpsilon,
+      bosTokenId: 0,
+      eosTokenId: 0,
+    }),
     "GPT2ForSequenceClassification",
   );
 
@@ -39,7 +48,13 @@ describe("value model", () => {
     const rm = await Session.create(exportRewardModelOnnx(c, w), { intraOpNumThreads: 1 });
     for (const t of [0, 3, T - 1]) {
       const prefix = ids.slice(0, t + 1);
-      const out = await rm.run({ input_ids: int64(prefix, [1, t + 1]), attention_mask: int64(prefix.map(() => 1), [1, t + 1]) });
+      const out = await rm.run({
+        input_ids: int64(prefix, [1, t + 1]),
+        attention_mask: int64(
+          prefix.map(() => 1),
+          [1, t + 1],
+        ),
+      });
       expect(values[t]).toBeCloseTo((out.logits.data as Float32Array)[0], 5);
     }
     await session.release();
@@ -56,7 +71,16 @@ describe("value model", () => {
     const back = await loadValueModel(join(root, "value"));
     for (const s of valueModelParamSpecs(c)) expect(Array.from(back.weights[s.name])).toEqual(Array.from(w[s.name]));
 
-    const lmConfig = createGPT2Config({ vocabSize: c.vocabSize, nPositions: c.nPositions, nEmbd: c.nEmbd, nLayer: c.nLayer, nHead: c.nHead, layerNormEpsilon: c.layerNormEpsilon, bosTokenId: 0, eosTokenId: 0 });
+    const lmConfig = createGPT2Config({
+      vocabSize: c.vocabSize,
+      nPositions: c.nPositions,
+      nEmbd: c.nEmbd,
+      nLayer: c.nLayer,
+      nHead: c.nHead,
+      layerNormEpsilon: c.layerNormEpsilon,
+      bosTokenId: 0,
+      eosTokenId: 0,
+    });
     await saveLanguageModel(join(root, "lm"), { config: lmConfig, weights: randomWeights(c, 1), tokenizer: null });
     await expect(loadValueModel(join(root, "lm"))).rejects.toThrow(/reward-model directory/);
   });

@@ -16,27 +16,154 @@ const i64 = (g: Graph, values: number[], dims: number[]): Value => g.constant(va
 
 const cases: Case[] = [
   // MatMul
-  { name: "MatMul 2-D", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [3, 4] }], build: (g, [a, b]) => g.matmul(a, b) },
-  { name: "MatMul batched x shared weight", inputs: [{ name: "a", shape: [2, 3, 4] }, { name: "b", shape: [4, 2] }], build: (g, [a, b]) => g.matmul(a, b) },
-  { name: "MatMul broadcast batch", inputs: [{ name: "a", shape: [2, 1, 3, 4] }, { name: "b", shape: [3, 4, 2] }], build: (g, [a, b]) => g.matmul(a, b) },
-  { name: "MatMul shared left", inputs: [{ name: "a", shape: [3, 4] }, { name: "b", shape: [2, 4, 5] }], build: (g, [a, b]) => g.matmul(a, b) },
-  { name: "MatMul vector x matrix", inputs: [{ name: "a", shape: [3] }, { name: "b", shape: [3, 2] }], build: (g, [a, b]) => g.matmul(a, b) },
-  { name: "MatMul matrix x vector", inputs: [{ name: "a", shape: [2, 2, 3] }, { name: "b", shape: [3] }], build: (g, [a, b]) => g.matmul(a, b) },
-  { name: "MatMul symbolic batch", inputs: [{ name: "a", shape: [2, 3, 4], symbolicShape: ["batch", "seq", 4] }, { name: "b", shape: [4, 2] }], build: (g, [a, b]) => g.matmul(a, b) },
+  {
+    name: "MatMul 2-D",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [3, 4] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
+  {
+    name: "MatMul batched x shared weight",
+    inputs: [
+      { name: "a", shape: [2, 3, 4] },
+      { name: "b", shape: [4, 2] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
+  {
+    name: "MatMul broadcast batch",
+    inputs: [
+      { name: "a", shape: [2, 1, 3, 4] },
+      { name: "b", shape: [3, 4, 2] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
+  {
+    name: "MatMul shared left",
+    inputs: [
+      { name: "a", shape: [3, 4] },
+      { name: "b", shape: [2, 4, 5] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
+  {
+    name: "MatMul vector x matrix",
+    inputs: [
+      { name: "a", shape: [3] },
+      { name: "b", shape: [3, 2] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
+  {
+    name: "MatMul matrix x vector",
+    inputs: [
+      { name: "a", shape: [2, 2, 3] },
+      { name: "b", shape: [3] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
+  {
+    name: "MatMul symbolic batch",
+    inputs: [
+      { name: "a", shape: [2, 3, 4], symbolicShape: ["batch", "seq", 4] },
+      { name: "b", shape: [4, 2] },
+    ],
+    build: (g, [a, b]) => g.matmul(a, b),
+  },
   // Elementwise binary with broadcasting
-  { name: "Add broadcast bias", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [3] }], build: (g, [a, b]) => g.add(a, b) },
-  { name: "Add outer broadcast", inputs: [{ name: "a", shape: [2, 1] }, { name: "b", shape: [1, 3] }], build: (g, [a, b]) => g.add(a, b) },
-  { name: "Add symbolic dims (runtime unbroadcast)", inputs: [{ name: "a", shape: [2, 1], symbolicShape: ["n", "one"] }, { name: "b", shape: [1, 3], symbolicShape: ["one2", "m"] }], build: (g, [a, b]) => g.add(a, b) },
-  { name: "Add unknown rank (runtime unbroadcast)", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [3] }], build: (g, [a, b]) => g.add(g.op1("Identity", [a]), b) },
-  { name: "Sub broadcast", inputs: [{ name: "a", shape: [3] }, { name: "b", shape: [2, 3] }], build: (g, [a, b]) => g.sub(a, b) },
-  { name: "Mul broadcast", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [2, 1] }], build: (g, [a, b]) => g.mul(a, b) },
-  { name: "Div broadcast", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [3], data: pos(3) }], build: (g, [a, b]) => g.div(a, b) },
+  {
+    name: "Add broadcast bias",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [3] },
+    ],
+    build: (g, [a, b]) => g.add(a, b),
+  },
+  {
+    name: "Add outer broadcast",
+    inputs: [
+      { name: "a", shape: [2, 1] },
+      { name: "b", shape: [1, 3] },
+    ],
+    build: (g, [a, b]) => g.add(a, b),
+  },
+  {
+    name: "Add symbolic dims (runtime unbroadcast)",
+    inputs: [
+      { name: "a", shape: [2, 1], symbolicShape: ["n", "one"] },
+      { name: "b", shape: [1, 3], symbolicShape: ["one2", "m"] },
+    ],
+    build: (g, [a, b]) => g.add(a, b),
+  },
+  {
+    name: "Add unknown rank (runtime unbroadcast)",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [3] },
+    ],
+    build: (g, [a, b]) => g.add(g.op1("Identity", [a]), b),
+  },
+  {
+    name: "Sub broadcast",
+    inputs: [
+      { name: "a", shape: [3] },
+      { name: "b", shape: [2, 3] },
+    ],
+    build: (g, [a, b]) => g.sub(a, b),
+  },
+  {
+    name: "Mul broadcast",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [2, 1] },
+    ],
+    build: (g, [a, b]) => g.mul(a, b),
+  },
+  {
+    name: "Div broadcast",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [3], data: pos(3) },
+    ],
+    build: (g, [a, b]) => g.div(a, b),
+  },
   { name: "Pow constant exponent", inputs: [{ name: "x", shape: [2, 3], data: pos(6) }], build: (g, [x]) => g.pow(x, 3) },
   { name: "Pow square", inputs: [{ name: "x", shape: [4] }], build: (g, [x]) => g.pow(x, 2) },
-  { name: "Pow tensor exponent", inputs: [{ name: "x", shape: [2, 3], data: pos(6) }, { name: "p", shape: [3] }], build: (g, [x, p]) => g.pow(x, p) },
-  { name: "Sum (n-ary)", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [3] }, { name: "c", shape: [2, 1] }], build: (g, [a, b, c]) => g.sum([a, b, c]) },
-  { name: "Max broadcast", inputs: [{ name: "a", shape: [2, 3], data: spread(6) }, { name: "b", shape: [3], data: [0.1, -0.2, 0.33] }], build: (g, [a, b]) => g.max(a, b) },
-  { name: "Min broadcast", inputs: [{ name: "a", shape: [2, 3], data: spread(6) }, { name: "b", shape: [3], data: [0.1, -0.2, 0.33] }], build: (g, [a, b]) => g.min(a, b) },
+  {
+    name: "Pow tensor exponent",
+    inputs: [
+      { name: "x", shape: [2, 3], data: pos(6) },
+      { name: "p", shape: [3] },
+    ],
+    build: (g, [x, p]) => g.pow(x, p),
+  },
+  {
+    name: "Sum (n-ary)",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [3] },
+      { name: "c", shape: [2, 1] },
+    ],
+    build: (g, [a, b, c]) => g.sum([a, b, c]),
+  },
+  {
+    name: "Max broadcast",
+    inputs: [
+      { name: "a", shape: [2, 3], data: spread(6) },
+      { name: "b", shape: [3], data: [0.1, -0.2, 0.33] },
+    ],
+    build: (g, [a, b]) => g.max(a, b),
+  },
+  {
+    name: "Min broadcast",
+    inputs: [
+      { name: "a", shape: [2, 3], data: spread(6) },
+      { name: "b", shape: [3], data: [0.1, -0.2, 0.33] },
+    ],
+    build: (g, [a, b]) => g.min(a, b),
+  },
   // Unary
   { name: "Neg", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.neg(x) },
   { name: "Exp", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.exp(x) },
@@ -50,10 +177,28 @@ const cases: Case[] = [
   { name: "Abs", inputs: [{ name: "x", shape: [6], data: spread(6) }], build: (g, [x]) => g.abs(x) },
   { name: "Erf (float32)", inputs: [{ name: "x", shape: [5] }], build: (g, [x]) => g.erf(x), opts: { dtype: "float32" } },
   { name: "Identity", inputs: [{ name: "x", shape: [3] }], build: (g, [x]) => g.identity(x) },
-  { name: "Cast float32 -> float64 (float32 check)", inputs: [{ name: "x", shape: [3] }], build: (g, [x]) => g.exp(g.cast(x, "float64")), opts: { dtype: "float32" } },
-  { name: "Cast float64 -> float32 -> float64", inputs: [{ name: "x", shape: [3] }], build: (g, [x]) => g.cast(g.mul(g.cast(x, "float32"), 2), "float64"), opts: { rtol: 1e-3, atol: 1e-4, eps: 1e-3 } },
+  {
+    name: "Cast float32 -> float64 (float32 check)",
+    inputs: [{ name: "x", shape: [3] }],
+    build: (g, [x]) => g.exp(g.cast(x, "float64")),
+    opts: { dtype: "float32" },
+  },
+  {
+    name: "Cast float64 -> float32 -> float64",
+    inputs: [{ name: "x", shape: [3] }],
+    build: (g, [x]) => g.cast(g.mul(g.cast(x, "float32"), 2), "float64"),
+    opts: { rtol: 1e-3, atol: 1e-4, eps: 1e-3 },
+  },
   { name: "Clip constant bounds", inputs: [{ name: "x", shape: [6], data: spread(6) }], build: (g, [x]) => g.clip(x, -0.3, 0.4) },
-  { name: "Clip tensor bounds", inputs: [{ name: "x", shape: [6], data: spread(6) }, { name: "lo", shape: [], data: [-0.3] }, { name: "hi", shape: [], data: [0.4] }], build: (g, [x, lo, hi]) => g.clip(x, lo, hi) },
+  {
+    name: "Clip tensor bounds",
+    inputs: [
+      { name: "x", shape: [6], data: spread(6) },
+      { name: "lo", shape: [], data: [-0.3] },
+      { name: "hi", shape: [], data: [0.4] },
+    ],
+    build: (g, [x, lo, hi]) => g.clip(x, lo, hi),
+  },
   // Softmax family
   { name: "Softmax last axis", inputs: [{ name: "x", shape: [2, 4] }], build: (g, [x]) => g.softmax(x) },
   { name: "Softmax axis 1 of 3", inputs: [{ name: "x", shape: [2, 3, 2] }], build: (g, [x]) => g.softmax(x, 1) },
@@ -72,33 +217,94 @@ const cases: Case[] = [
   { name: "Gather axis 1", inputs: [{ name: "x", shape: [2, 4, 3] }], build: (g, [x]) => g.gather(x, i64(g, [0, 3, 3, 1], [2, 2]), 1) },
   { name: "Gather scalar index, negative", inputs: [{ name: "x", shape: [3, 2] }], build: (g, [x]) => g.gather(x, g.constant([-1], [], "int64"), 0) },
   { name: "GatherElements", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.gatherElements(x, i64(g, [2, 2, 0, 1], [2, 2]), 1) },
-  { name: "ScatterElements", inputs: [{ name: "x", shape: [2, 3] }, { name: "u", shape: [2, 1] }], build: (g, [x, u]) => g.scatterElements(x, i64(g, [1, 2], [2, 1]), u, 1) },
-  { name: "ScatterND add", inputs: [{ name: "x", shape: [3, 2] }, { name: "u", shape: [2, 2] }], build: (g, [x, u]) => g.scatterND(x, i64(g, [2, 2], [2, 1]), u, "add") },
+  {
+    name: "ScatterElements",
+    inputs: [
+      { name: "x", shape: [2, 3] },
+      { name: "u", shape: [2, 1] },
+    ],
+    build: (g, [x, u]) => g.scatterElements(x, i64(g, [1, 2], [2, 1]), u, 1),
+  },
+  {
+    name: "ScatterND add",
+    inputs: [
+      { name: "x", shape: [3, 2] },
+      { name: "u", shape: [2, 2] },
+    ],
+    build: (g, [x, u]) => g.scatterND(x, i64(g, [2, 2], [2, 1]), u, "add"),
+  },
   // Shape ops
   { name: "Reshape", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.mul(g.reshape(x, [3, 2]), g.constant([1, 2, 3, 4, 5, 6], [3, 2], x.dtype)) },
   { name: "Transpose", inputs: [{ name: "x", shape: [2, 3, 4] }], build: (g, [x]) => g.transpose(x, [2, 0, 1]) },
   { name: "Transpose default perm", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.transpose(x) },
   { name: "Slice static", inputs: [{ name: "x", shape: [3, 4] }], build: (g, [x]) => g.slice(x, [1, -3], [3, 100], [0, 1]) },
-  { name: "Slice symbolic dims (runtime pads)", inputs: [{ name: "x", shape: [3, 4], symbolicShape: ["n", "m"] }], build: (g, [x]) => g.slice(x, [-2], [2 ** 62], [1]) },
+  {
+    name: "Slice symbolic dims (runtime pads)",
+    inputs: [{ name: "x", shape: [3, 4], symbolicShape: ["n", "m"] }],
+    build: (g, [x]) => g.slice(x, [-2], [2 ** 62], [1]),
+  },
   { name: "Slice with steps", inputs: [{ name: "x", shape: [3, 5] }], build: (g, [x]) => g.slice(x, [0, 4], [3, 0], [0, 1], [2, -2]) },
-  { name: "Concat", inputs: [{ name: "a", shape: [2, 1] }, { name: "b", shape: [2, 3] }], build: (g, [a, b]) => g.concat([a, b, a], 1) },
-  { name: "Concat symbolic", inputs: [{ name: "a", shape: [2, 2], symbolicShape: [2, "k"] }, { name: "b", shape: [2, 3] }], build: (g, [a, b]) => g.concat([a, b], -1) },
-  { name: "Split sizes (one part unused)", inputs: [{ name: "x", shape: [2, 6] }], build: (g, [x]) => { const [p, , r] = g.split(x, [1, 2, 3], 1); return g.concat([g.mul(p, 2), r], 1); } },
-  { name: "Split num_outputs", inputs: [{ name: "x", shape: [4, 3] }], build: (g, [x]) => { const [p, q] = g.split(x, 2, 0); return g.mul(p, q); } },
+  {
+    name: "Concat",
+    inputs: [
+      { name: "a", shape: [2, 1] },
+      { name: "b", shape: [2, 3] },
+    ],
+    build: (g, [a, b]) => g.concat([a, b, a], 1),
+  },
+  {
+    name: "Concat symbolic",
+    inputs: [
+      { name: "a", shape: [2, 2], symbolicShape: [2, "k"] },
+      { name: "b", shape: [2, 3] },
+    ],
+    build: (g, [a, b]) => g.concat([a, b], -1),
+  },
+  {
+    name: "Split sizes (one part unused)",
+    inputs: [{ name: "x", shape: [2, 6] }],
+    build: (g, [x]) => {
+      const [p, , r] = g.split(x, [1, 2, 3], 1);
+      return g.concat([g.mul(p, 2), r], 1);
+    },
+  },
+  {
+    name: "Split num_outputs",
+    inputs: [{ name: "x", shape: [4, 3] }],
+    build: (g, [x]) => {
+      const [p, q] = g.split(x, 2, 0);
+      return g.mul(p, q);
+    },
+  },
   { name: "Unsqueeze / Squeeze", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.squeeze(g.mul(g.unsqueeze(x, [0, 2]), 3), [0]) },
   { name: "Expand", inputs: [{ name: "x", shape: [3, 1] }], build: (g, [x]) => g.expand(x, [2, 3, 4]) },
-  { name: "Where", inputs: [{ name: "a", shape: [2, 3] }, { name: "b", shape: [3] }], build: (g, [a, b]) => g.where(g.constant([1, 0, 1, 0, 0, 1], [2, 3], "bool"), a, b) },
+  {
+    name: "Where",
+    inputs: [
+      { name: "a", shape: [2, 3] },
+      { name: "b", shape: [3] },
+    ],
+    build: (g, [a, b]) => g.where(g.constant([1, 0, 1, 0, 0, 1], [2, 3], "bool"), a, b),
+  },
   { name: "Trilu lower (causal mask style)", inputs: [{ name: "x", shape: [3, 3] }], build: (g, [x]) => g.trilu(x, false) },
   { name: "CumSum", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.cumSum(x, 1) },
   // Normalization
   {
     name: "LayerNormalization",
-    inputs: [{ name: "x", shape: [2, 3, 4] }, { name: "w", shape: [4] }, { name: "b", shape: [4] }],
+    inputs: [
+      { name: "x", shape: [2, 3, 4] },
+      { name: "w", shape: [4] },
+      { name: "b", shape: [4] },
+    ],
     build: (g, [x, w, b]) => g.layerNormalization(x, w, b, -1, 1e-5),
   },
   {
     name: "LayerNormalization over two axes",
-    inputs: [{ name: "x", shape: [2, 3, 2] }, { name: "w", shape: [3, 2] }, { name: "b", shape: [3, 2] }],
+    inputs: [
+      { name: "x", shape: [2, 3, 2] },
+      { name: "w", shape: [3, 2] },
+      { name: "b", shape: [3, 2] },
+    ],
     build: (g, [x, w, b]) => g.layerNormalization(x, w, b, 1, 1e-5),
   },
   // Structure: fan-out, losses

@@ -81,7 +81,11 @@ describe("Graph + Session", () => {
   it("serializes float64 graphs and large constants", async () => {
     const g = new Graph();
     const x = g.input("x", "float64", [2]);
-    const big = g.constant(Float64Array.from({ length: 300_000 }, (_, i) => i), [300_000], "float64");
+    const big = g.constant(
+      Float64Array.from({ length: 300_000 }, (_, i) => i),
+      [300_000],
+      "float64",
+    );
     g.output(g.add(x, g.reduceSum(big, null, false)), "y");
     const s = await Session.create(g.toOnnx());
     const out = await s.run({ x: new OrtTensor("float64", Float64Array.from([0, 1]), [2]) });

@@ -44,7 +44,15 @@ let cachedEasy: { policyDir: string; rewardModelDir: string; prompts: number[][]
 export async function tokenPreferenceDirs(): Promise<{ policyDir: string; rewardModelDir: string; prompts: number[][] }> {
   if (cachedEasy) return cachedEasy;
   const root = mkdtempSync(join(tmpdir(), "palate-ppo-easy-"));
-  const lmConfig = createGPT2Config({ vocabSize: c.vocabSize, nPositions: c.nPositions, nEmbd: c.nEmbd, nLayer: c.nLayer, nHead: c.nHead, bosTokenId: 0, eosTokenId: 0 });
+  const lmConfig = createGPT2Config({
+    vocabSize: c.vocabSize,
+    nPositions: c.nPositions,
+    nEmbd: c.nEmbd,
+    nLayer: c.nLayer,
+    nHead: c.nHead,
+    bosTokenId: 0,
+    eosTokenId: 0,
+  });
   const policyDir = join(root, "policy");
   await saveLanguageModel(policyDir, { config: lmConfig, weights: randomWeights(c, 1, 0.2), tokenizer: null });
 
@@ -55,7 +63,8 @@ export async function tokenPreferenceDirs(): Promise<{ policyDir: string; reward
   for (const [name, shape] of gpt2ParamShapes(rmConfig)) {
     const data = new Float32Array(shape.reduce((p, x) => p * x, 1));
     if (/ln_\d\.weight$|ln_f\.weight$/.test(name)) data.fill(1);
-    if (name === "transformer.wte.weight") for (let t = 0; t < c.vocabSize; t++) for (let i = 0; i < d; i++) data[t * d + i] = (GOOD_TOKENS.has(t) ? 1 : -1) * v[i];
+    if (name === "transformer.wte.weight")
+      for (let t = 0; t < c.vocabSize; t++) for (let i = 0; i < d; i++) data[t * d + i] = (GOOD_TOKENS.has(t) ? 1 : -1) * v[i];
     if (name === SCORE_WEIGHT) for (let i = 0; i < d; i++) data[i] = v[i] / d;
     params.set(name, { shape, data });
   }

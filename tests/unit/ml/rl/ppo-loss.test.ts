@@ -101,11 +101,7 @@ describe("ppoPolicyLoss", () => {
   it("passes a finite-difference check with respect to logprobs and advantages (clip active and inactive)", async () => {
     const result = await gradcheck(
       (g, [logprobs, adv]) =>
-        ppoPolicyLoss(
-          g,
-          { logprobs, oldLogprobs: g.constant(OLD, dims, "float64"), advantages: adv, mask: g.constant(MASK, dims, "float64") },
-          EPS,
-        ).loss,
+        ppoPolicyLoss(g, { logprobs, oldLogprobs: g.constant(OLD, dims, "float64"), advantages: adv, mask: g.constant(MASK, dims, "float64") }, EPS).loss,
       [
         { name: "logprobs", shape: dims, data: NEW.map((v, i) => (MASK[i] ? v : OLD[i] + 0.3)) },
         { name: "advantages", shape: dims, data: ADV },

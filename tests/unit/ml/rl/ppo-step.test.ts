@@ -14,7 +14,11 @@ describe("GradientStep (AdamW in TypeScript)", () => {
     const spec = { ...causalLmSpec(c, B, T), adamW: { weightDecay: 0.1, maxGradNorm: 0.5 } };
     const w = packParams(flatLayout(spec.params), randomWeights(c, 2));
     const rng = new Random(3);
-    const ids = () => int64(Array.from({ length: B * T }, () => rng.int(c.vocabSize)), [B, T]);
+    const ids = () =>
+      int64(
+        Array.from({ length: B * T }, () => rng.int(c.vocabSize)),
+        [B, T],
+      );
     const batch = { input_ids: ids(), labels: ids(), loss_mask: float32(new Float32Array(B * T).fill(1), [B, T]) };
     const graph = await TrainStep.create(spec);
     const ts = await GradientStep.create(spec);

@@ -58,7 +58,14 @@ describe("reward data", () => {
     const e: RankingExample = { promptKey: "p", prompt: [], completions: ["a", "b", "c"], groups: [[1], [0, 2]] };
     expect(Array.from(pairMatrix(e))).toEqual([0, 0, 0, 1, 0, 1, 0, 0, 0]);
     expect(pairCount(e)).toBe(2);
-    const merged = { ...e, preferences: [[0, 2, 1], [1, 0, 3], [0, 0, 0]] };
+    const merged = {
+      ...e,
+      preferences: [
+        [0, 2, 1],
+        [1, 0, 3],
+        [0, 0, 0],
+      ],
+    };
     expect(Array.from(pairMatrix(merged))).toEqual([0, 2, 1, 1, 0, 3, 0, 0, 0]);
     expect(pairCount(merged)).toBe(7);
     expect(pairCount({ ...e, groups: [[0, 1, 2]] })).toBe(0);
@@ -70,7 +77,18 @@ describe("reward data", () => {
     expect(() => validateRankingExample({ ...e, groups: [[0], [2]] }, 0)).toThrow(/index 2/);
     expect(() => validateRankingExample({ ...e, groups: [[0], [0]] }, 0)).toThrow(/twice/);
     expect(() => validateRankingExample({ ...e, preferences: [[0, 1]] }, 0)).toThrow(/2×2/);
-    expect(() => validateRankingExample({ ...e, preferences: [[0, -1], [0, 0]] }, 0)).toThrow(/≥ 0/);
+    expect(() =>
+      validateRankingExample(
+        {
+          ...e,
+          preferences: [
+            [0, -1],
+            [0, 0],
+          ],
+        },
+        0,
+      ),
+    ).toThrow(/≥ 0/);
   });
 
   it("batches with static shapes: dummy completions and empty rows take part in nothing", async () => {

@@ -58,14 +58,26 @@ describe("PPO scoring pass", () => {
     const lm = await loadLanguageModel(await tinyLmDir());
     const rmDir = await tinyRewardModelDir();
     const rm = await loadValueModel(rmDir);
-    const prompts = ["Hi.", "Say something about item 12345 and item 678.", [{ role: "system" as const, content: "Be brief." }, { role: "user" as const, content: "Say red." }]].map(
-      (p) => encodePrompt(lm.tokenizer, p),
-    );
+    const prompts = [
+      "Hi.",
+      "Say something about item 12345 and item 678.",
+      [
+        { role: "system" as const, content: "Be brief." },
+        { role: "user" as const, content: "Say red." },
+      ],
+    ].map((p) => encodePrompt(lm.tokenizer, p));
     const shape = { promptLength: Math.max(...prompts.map((p) => p.length)) + 2, responseLength: 5 };
     const decoder = await openDecoder(lm);
     const completions = await generate(decoder, prompts, { maxNewTokens: 5, temperature: 1, seed: 3, eosTokenIds: [lm.tokenizer!.tokenToId("<|end|>")!] });
     await decoder.release();
-    const batch = makePpoBatch(prompts, completions.map((c) => c.tokenIds), completions.map((c) => c.finishReason === "eos"), shape, 0, 4);
+    const batch = makePpoBatch(
+      prompts,
+      completions.map((c) => c.tokenIds),
+      completions.map((c) => c.finishReason === "eos"),
+      shape,
+      0,
+      4,
+    );
     const { flatLayout, packParams } = await import("@/lib/ml/nn/flat-params");
     const { gpt2ParamSpecs } = await import("@/lib/ml/nn/gpt2-config");
     const { valueModelParamSpecs } = await import("@/lib/ml/nn/value-model");
@@ -79,7 +91,11 @@ describe("PPO scoring pass", () => {
       reference: lm.weights,
       rewardModel: rm.weights,
     });
-    const s = await scorer.run(batch, packParams(flatLayout(gpt2ParamSpecs(shapeOf(lm))), lm.weights), packParams(flatLayout(valueModelParamSpecs(shapeOf({ ...rm, tokenizer: null }))), rm.weights));
+    const s = await scorer.run(
+      batch,
+      packParams(flatLayout(gpt2ParamSpecs(shapeOf(lm))), lm.weights),
+      packParams(flatLayout(valueModelParamSpecs(shapeOf({ ...rm, tokenizer: null }))), rm.weights),
+    );
     await scorer.release();
     const R = shape.responseLength;
     const rewardScorer = await RewardScorer.load(rmDir);
@@ -135,7 +151,10 @@ describe("trainPpo", () => {
     expect(r.metrics["objective/scores"]).toBe(its[5]["objective/scores"]);
     expect(r.metrics.eval_scores).toBe(evalLines[1].eval_scores);
 
-    const evals = readFileSync(join(outDir, PPO_EVALUATIONS_FILE), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const evals = readFileSync(join(outDir, PPO_EVALUATIONS_FILE), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(evals[1].samples).toHaveLength(4);
     expect(Object.keys(evals[1].samples[0]).sort()).toEqual(["policyAnswer", "policyScore", "prompt", "referenceAnswer", "referenceScore"]);
     expect(evals[1].samples[0].prompt).toContain("item 100");
@@ -165,10 +184,24 @@ describe("trainPpo", () => {
   });
 
   it("returns a finished run as it is and refuses other settings without overwrite", async () => {
-    const again = await trainPpo({ policyDir: await tinyLmDir(), rewardModelDir: await tinyRewardModelDir(), outDir, prompts: train, evalPrompts: held, config: SMALL });
+    const again = await trainPpo({
+      policyDir: await tinyLmDir(),
+      rewardModelDir: await tinyRewardModelDir(),
+      outDir,
+      prompts: train,
+      evalPrompts: held,
+      config: SMALL,
+    });
     expect(again.summary).toEqual(summary);
     await expect(
-      trainPpo({ policyDir: await tinyLmDir(), rewardModelDir: await tinyRewardModelDir(), outDir, prompts: train, evalPrompts: held, config: { ...SMALL, seed: 5 } }),
+      trainPpo({
+        policyDir: await tinyLmDir(),
+        rewardModelDir: await tinyRewardModelDir(),
+        outDir,
+        prompts: train,
+        evalPrompts: held,
+        config: { ...SMALL, seed: 5 },
+      }),
     ).rejects.toThrow(/overwrite/);
   });
 

@@ -19,12 +19,8 @@ beforeAll(() => {
 
 describe("chat template", () => {
   it("renders messages between markers, with an optional generation prompt", () => {
-    expect(renderChat(messages.slice(0, 3))).toBe(
-      "<|system|>Be brief.<|end|><|user|>What is the capital of France?<|end|><|assistant|>Paris.<|end|>",
-    );
-    expect(renderChat(messages.slice(1, 2), { addGenerationPrompt: true })).toBe(
-      "<|user|>What is the capital of France?<|end|><|assistant|>",
-    );
+    expect(renderChat(messages.slice(0, 3))).toBe("<|system|>Be brief.<|end|><|user|>What is the capital of France?<|end|><|assistant|>Paris.<|end|>");
+    expect(renderChat(messages.slice(1, 2), { addGenerationPrompt: true })).toBe("<|user|>What is the capital of France?<|end|><|assistant|>");
   });
 
   it("encodes to the same ids as encoding the rendered text, whatever the whitespace in the content", () => {

@@ -49,7 +49,7 @@ describe("trainBpe", () => {
     const model = trainBpe(["abab", "cd"], { vocabSize: 1000, minFrequency: 2 });
     expect(model.merges).toEqual([["a", "b"]]);
     const all = trainBpe(["abab", "cd"], { vocabSize: 1000, minFrequency: 1 });
-    expect(all.merges.map((m) => m.join("+"))).toEqual(["a+b", "c+d", "ab+ab"]) // after a+b, c-d and ab-ab tie at 1: c has the smaller id;
+    expect(all.merges.map((m) => m.join("+"))).toEqual(["a+b", "c+d", "ab+ab"]); // after a+b, c-d and ab-ab tie at 1: c has the smaller id;
   });
 
   it("keeps the merge counts right when a pair overlaps itself (aaaa)", () => {

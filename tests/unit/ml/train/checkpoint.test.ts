@@ -4,14 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { flatLayout } from "@/lib/ml/nn/flat-params";
 import { Random, type RandomState } from "@/lib/ml/random";
-import {
-  CHECKPOINT_TENSORS_FILE,
-  TRAINER_STATE_FILE,
-  checkpointTensor,
-  readCheckpoint,
-  writeCheckpoint,
-  type TrainerState,
-} from "@/lib/ml/train/checkpoint";
+import { CHECKPOINT_TENSORS_FILE, TRAINER_STATE_FILE, checkpointTensor, readCheckpoint, writeCheckpoint, type TrainerState } from "@/lib/ml/train/checkpoint";
 import { adamWCheckpointTensors, adamWStateFrom } from "@/lib/ml/train/optimizer-state";
 
 const root = mkdtempSync(join(tmpdir(), "palate-checkpoint-"));
@@ -31,7 +24,10 @@ describe("checkpoint", () => {
     const dir = join(root, "ppo");
     const rng = new Random(7);
     rng.normal();
-    const layout = flatLayout([{ name: "a", shape: [2, 2] }, { name: "b", shape: [1] }]);
+    const layout = flatLayout([
+      { name: "a", shape: [2, 2] },
+      { name: "b", shape: [1] },
+    ]);
     const policy = { m: Float32Array.from([1, 2, 3, 4, 5]), v: Float32Array.from([6, 7, 8, 9, 10]) };
     const value = { m: Float32Array.from([0.5, 0, 0, 0, 0]), v: new Float32Array(5) };
     const p = adamWCheckpointTensors(policy, layout, "policy.");

@@ -30,7 +30,16 @@ describe("training config schemas", () => {
     expect(lmWarmupSteps(DEFAULT_LM_CONFIG)).toBe(100);
     expect(lmWarmupSteps({ steps: 30 })).toBe(3);
     expect(lmWarmupSteps({ steps: 30, warmupSteps: 0 })).toBe(0);
-    expect(DEFAULT_SFT_CONFIG).toEqual({ steps: 1400, batchSize: 16, maxLength: 128, learningRate: 1e-3, warmupSteps: 50, weightDecay: 0.1, seed: 0, checkpointEvery: 200 });
+    expect(DEFAULT_SFT_CONFIG).toEqual({
+      steps: 1400,
+      batchSize: 16,
+      maxLength: 128,
+      learningRate: 1e-3,
+      warmupSteps: 50,
+      weightDecay: 0.1,
+      seed: 0,
+      checkpointEvery: 200,
+    });
   });
 
   it("refuse what a run cannot use, naming the field", () => {

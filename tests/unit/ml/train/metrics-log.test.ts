@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { METRICS_LOG_FILE, MetricsLog } from "@/lib/ml/train/metrics-log";
 
 const root = mkdtempSync(join(tmpdir(), "palate-metrics-log-"));
-const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
+const lines = (path: string) =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
 
 describe("MetricsLog", () => {
   it("writes one JSON line per point, the counter first, and forwards each point", () => {
@@ -16,7 +19,10 @@ describe("MetricsLog", () => {
     log.record(1, { eval_loss: 2.4 });
     expect(lines(path)).toEqual(['{"step":1,"loss":2.5,"grad_norm":1,"lr":0.001}', '{"step":1,"eval_loss":2.4}']);
     expect(log.content()).toBe(readFileSync(path, "utf8"));
-    expect(seen).toEqual([[1, { loss: 2.5, grad_norm: 1, lr: 0.001 }], [1, { eval_loss: 2.4 }]]);
+    expect(seen).toEqual([
+      [1, { loss: 2.5, grad_norm: 1, lr: 0.001 }],
+      [1, { eval_loss: 2.4 }],
+    ]);
   });
 
   it("on resume keeps the points up to the checkpoint's step, so each step is logged once", () => {

@@ -25,7 +25,13 @@ describe("readTextCorpus", () => {
 
 describe("TokenWindows", () => {
   it("joins documents with EOS and samples aligned input/label windows", () => {
-    const stream = tokenStream([[1, 2, 3], [4, 5]], 0);
+    const stream = tokenStream(
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      0,
+    );
     expect([...stream]).toEqual([1, 2, 3, 0, 4, 5, 0]);
     const w = new TokenWindows(stream, 3);
     let i = 0;

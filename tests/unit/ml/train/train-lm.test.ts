@@ -19,7 +19,12 @@ describe("trainLm", () => {
   it("overfits a short text and then reproduces it greedily", async () => {
     const out = join(dir, "overfit");
     const progress: number[] = [];
-    const r = await trainLm({ dataPath: data, outDir: out, config: { ...tiny, steps: 150, learningRate: 1e-2, warmupSteps: 10 }, onProgress: (p) => progress.push(p.loss) });
+    const r = await trainLm({
+      dataPath: data,
+      outDir: out,
+      config: { ...tiny, steps: 150, learningRate: 1e-2, warmupSteps: 10 },
+      onProgress: (p) => progress.push(p.loss),
+    });
     expect(progress).toHaveLength(150);
     expect(r.finalLoss).toBeLessThan(0.1);
 
@@ -27,7 +32,9 @@ describe("trainLm", () => {
     const tokenizer = model.tokenizer!;
     const ids = tokenizer.encode(TEXT);
     const session = await openDecoder(model);
-    const [c] = await generate(session, [ids.slice(0, 1)], { maxNewTokens: ids.length + 5, temperature: 0, eosTokenIds: [tokenizer.eosTokenId!] }, (t) => tokenizer.decode(t));
+    const [c] = await generate(session, [ids.slice(0, 1)], { maxNewTokens: ids.length + 5, temperature: 0, eosTokenIds: [tokenizer.eosTokenId!] }, (t) =>
+      tokenizer.decode(t),
+    );
     expect(tokenizer.decode(ids.slice(0, 1)) + c.text).toBe(TEXT);
     expect(c.finishReason).toBe("eos");
   });
@@ -42,13 +49,28 @@ describe("trainLm", () => {
     // Stop after 4 steps (a checkpoint at step 3 is written, the stop writes step 4).
     const controller = new AbortController();
     const first: number[] = [];
-    const r1 = await trainLm({ ...opts, outDir: resumed, signal: controller.signal, onProgress: (p) => { first.push(p.loss); if (p.step === 4) controller.abort(); } });
+    const r1 = await trainLm({
+      ...opts,
+      outDir: resumed,
+      signal: controller.signal,
+      onProgress: (p) => {
+        first.push(p.loss);
+        if (p.step === 4) controller.abort();
+      },
+    });
     expect(r1.cancelled).toBe(true);
     expect(JSON.parse(readFileSync(join(resumed, TRAINER_STATE_FILE), "utf8")).step).toBe(4);
 
     const second: number[] = [];
     let resumedFrom: number | undefined;
-    const r2 = await trainLm({ ...opts, outDir: resumed, onProgress: (p) => { second.push(p.loss); resumedFrom ??= p.resumedFrom; } });
+    const r2 = await trainLm({
+      ...opts,
+      outDir: resumed,
+      onProgress: (p) => {
+        second.push(p.loss);
+        resumedFrom ??= p.resumedFrom;
+      },
+    });
     expect(r2.resumedFrom).toBe(4);
     expect(resumedFrom).toBe(4);
     expect([...first, ...second]).toHaveLength(8);
@@ -63,7 +85,12 @@ describe("trainLm", () => {
     // Every step logged once, as the uninterrupted run logged it (the stop at 4 came after the checkpoint at 3).
     const log = (d: string) => readFileSync(join(d, METRICS_LOG_FILE), "utf8");
     expect(log(resumed)).toBe(log(straight));
-    expect(log(straight).trim().split("\n").map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(
+      log(straight)
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).step),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(Object.keys(JSON.parse(log(straight).split("\n")[0]))).toEqual(["step", "loss", "grad_norm", "lr", "num_tokens"]);
   });
 });

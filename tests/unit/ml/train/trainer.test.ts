@@ -53,9 +53,19 @@ describe("runTraining", () => {
     expect(reports.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(reports.every((p) => p.resumedFrom === undefined && p.totalSteps === 7)).toBe(true);
     const lines = logged(path);
-    expect(lines.map((l) => `${l.step}:${"eval_loss" in l ? "eval" : "train"}`)).toEqual(
-      ["1:train", "2:train", "2:eval", "3:train", "4:train", "4:eval", "5:train", "6:train", "6:eval", "7:train", "7:eval"],
-    );
+    expect(lines.map((l) => `${l.step}:${"eval_loss" in l ? "eval" : "train"}`)).toEqual([
+      "1:train",
+      "2:train",
+      "2:eval",
+      "3:train",
+      "4:train",
+      "4:eval",
+      "5:train",
+      "6:train",
+      "6:eval",
+      "7:train",
+      "7:eval",
+    ]);
     expect(lines[2]).toEqual({ step: 2, eval_loss: 0.2 });
   });
 
@@ -91,7 +101,10 @@ describe("runTraining", () => {
       onStep: (p) => reports.push(p),
     });
     expect(r2).toEqual({ step: 7, cancelled: false });
-    expect(reports.map((p) => [p.step, p.resumedFrom])).toEqual([[6, 5], [7, undefined]]);
+    expect(reports.map((p) => [p.step, p.resumedFrom])).toEqual([
+      [6, 5],
+      [7, undefined],
+    ]);
     const lines = logged(path);
     expect(lines.map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(lines.at(-1)!.total).toBe(0 + 1 + 2 + 3 + 4 + 5 + 6);

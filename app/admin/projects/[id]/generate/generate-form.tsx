@@ -97,8 +97,8 @@ export function GenerateForm({
           {`All ${promptIds.length} prompts of the project`}
         </label>
         <label className="flex items-center gap-2">
-          <input type="radio" name="promptMode" checked={mode === "selected"} onChange={() => setMode("selected")} disabled={promptIds.length === 0} />
-          A selection ({selected.size} chosen)
+          <input type="radio" name="promptMode" checked={mode === "selected"} onChange={() => setMode("selected")} disabled={promptIds.length === 0} />A
+          selection ({selected.size} chosen)
         </label>
         <label className="flex items-center gap-2">
           <input type="radio" name="promptMode" checked={mode === "typed"} onChange={() => setMode("typed")} />
@@ -164,7 +164,11 @@ export function GenerateForm({
       </label>
 
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending || models.length === 0} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending || models.length === 0}
+          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           {pending ? "Starting…" : "Start generation"}
         </button>
         {error && (

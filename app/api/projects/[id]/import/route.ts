@@ -57,7 +57,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const answer = { imported: report.imported, errors: report.errors, invalidLines: report.invalidLines };
   if (report.invalidLines > 0) {
     const first = report.errors[0];
-    return Response.json({ ...answer, error: `${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})` }, { status: 400 });
+    return Response.json(
+      { ...answer, error: `${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})` },
+      { status: 400 },
+    );
   }
   return Response.json(answer);
 }

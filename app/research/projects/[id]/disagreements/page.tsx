@@ -46,9 +46,9 @@ export default async function DisagreementsPage({ params, searchParams }: Props)
       <div>
         <h1 className="text-xl font-semibold">Reward-model disagreements</h1>
         <p className="text-sm text-slate-600">
-          Rankings where the reward model most strongly prefers the completion the annotator put lower: for each ranking its pair with the largest
-          reward gap against the annotator&apos;s order, the largest gaps first. P is the model&apos;s probability that the lower-ranked completion is
-          the better one, σ(gap).
+          Rankings where the reward model most strongly prefers the completion the annotator put lower: for each ranking its pair with the largest reward gap
+          against the annotator&apos;s order, the largest gaps first. P is the model&apos;s probability that the lower-ranked completion is the better one,
+          σ(gap).
         </p>
       </div>
       {scoredModels.length === 0 ? (
@@ -89,7 +89,10 @@ export default async function DisagreementsPage({ params, searchParams }: Props)
               : `${rows.length}${rows.length === LIMIT ? "+" : ""} ranking${rows.length === 1 ? "" : "s"} where ${model.name} disagrees`}
           </h2>
           {rows.length > 0 && (
-            <DataTable testId="disagreements" headers={["Prompt", "Annotator", "Ranked higher", "Ranked lower (model prefers)", "Gap", "P(model prefers lower)", "Task"]}>
+            <DataTable
+              testId="disagreements"
+              headers={["Prompt", "Annotator", "Ranked higher", "Ranked lower (model prefers)", "Gap", "P(model prefers lower)", "Task"]}
+            >
               {rows.map((r) => (
                 <tr key={r.rankingId} className="border-t border-slate-100 align-top [&>td]:py-2" data-testid={`disagreement-${r.rankingId}`}>
                   <td className="max-w-xs pr-3">{r.prompt}</td>

@@ -38,9 +38,9 @@ export default async function RunPpoPage({ params }: Props) {
         </Link>
         <h1 className="text-xl font-semibold">Run PPO</h1>
         <p className="max-w-3xl text-sm text-slate-600">
-          The policy samples answers to this project&apos;s prompts, the reward model scores them, and a per-token KL penalty keeps the policy near
-          its reference; clipped policy and value losses with GAE, as in InstructGPT&apos;s step 4. Held-out prompts are answered by the policy and
-          the SFT model at each evaluation. The trained policy is registered in the{" "}
+          The policy samples answers to this project&apos;s prompts, the reward model scores them, and a per-token KL penalty keeps the policy near its
+          reference; clipped policy and value losses with GAE, as in InstructGPT&apos;s step 4. Held-out prompts are answered by the policy and the SFT model at
+          each evaluation. The trained policy is registered in the{" "}
           <Link href="/research/models" className="text-indigo-700 underline">
             registry
           </Link>{" "}

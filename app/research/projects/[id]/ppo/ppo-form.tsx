@@ -53,7 +53,11 @@ export function PpoForm({
   const policy = policies.find((p) => p.id === policyId);
   const iterations = Number.isFinite(sizes.totalEpisodes / sizes.batchSize) && sizes.batchSize > 0 ? Math.floor(sizes.totalEpisodes / sizes.batchSize) : null;
 
-  const issueFor = (field: string) => issues.filter((i) => i.field === field).map((i) => i.message).join("; ");
+  const issueFor = (field: string) =>
+    issues
+      .filter((i) => i.field === field)
+      .map((i) => i.message)
+      .join("; ");
   const fieldError = (field: string) => {
     const text = issueFor(field);
     return text ? (
@@ -175,8 +179,8 @@ export function PpoForm({
             </select>
           </label>
           <span id="help-policy" className="text-xs text-slate-500">
-            The policy PPO trains, from its weights: the SFT model in round 1, the last round&apos;s policy after that. Default: this project&apos;s newest
-            PPO policy, else the SFT model.
+            The policy PPO trains, from its weights: the SFT model in round 1, the last round&apos;s policy after that. Default: this project&apos;s newest PPO
+            policy, else the SFT model.
           </span>
           {fieldError("params.policyModelId")}
         </div>
@@ -237,7 +241,14 @@ export function PpoForm({
         <div className="flex flex-col gap-1 text-sm md:col-span-2">
           <label className="flex flex-col gap-1">
             Name (optional)
-            <input name="name" type="text" maxLength={200} className={`${input} max-w-md`} placeholder="default: ppo-<project>-<job id>" aria-describedby="help-name" />
+            <input
+              name="name"
+              type="text"
+              maxLength={200}
+              className={`${input} max-w-md`}
+              placeholder="default: ppo-<project>-<job id>"
+              aria-describedby="help-name"
+            />
           </label>
           <span id="help-name" className="text-xs text-slate-500">
             The registry name of the trained policy; letters, digits and . _ - @ : / + only.

@@ -253,4 +253,15 @@ test("a reward model trained on the form's defaults shows its held-out accuracy 
   const values = (await results.getByTestId("score-value").allTextContents()).map(Number);
   expect([...values].sort((a, b) => b - a)).toEqual(values);
   await page.screenshot({ path: test.info().outputPath("reward-model-page.png"), fullPage: true });
+
+  // On a phone the interval and the warning are there too, inside the screen's width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const phoneEvaluation = page.getByTestId("eval-accuracy-summary");
+  await expect(phoneEvaluation).toContainText(/\d+\.\d% \[\d+\.\d%, \d+\.\d%\] on \d+ pairs of 12 prompts/);
+  await expect(phoneEvaluation.getByTestId("small-eval-warning")).toBeVisible();
+  const box = (await phoneEvaluation.getByTestId("small-eval-warning").boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: test.info().outputPath("reward-model-page-phone.png"), fullPage: true });
 });

@@ -5,6 +5,7 @@
 import { useState } from "react";
 import { callApi, type ApiIssue } from "@/app/components/api-client";
 import type { ScoreTypedResult } from "@/lib/reward/score-typed";
+import { FieldError, issueText } from "@/app/components/field-issues";
 
 const MIN = 2;
 const MAX = 4;
@@ -18,19 +19,8 @@ export function ScoreForm({ modelId, modelName }: { modelId: number; modelName: 
   const [result, setResult] = useState<ScoreTypedResult | null>(null);
   const [pending, setPending] = useState(false);
 
-  const issueFor = (field: string) =>
-    issues
-      .filter((i) => i.field === field)
-      .map((i) => i.message)
-      .join("; ");
-  const fieldError = (field: string) => {
-    const text = issueFor(field);
-    return text ? (
-      <span role="alert" className="text-xs text-red-700" data-field={field}>
-        {text}
-      </span>
-    ) : null;
-  };
+  const issueFor = (field: string) => issueText(issues, field);
+  const fieldError = (field: string) => <FieldError issues={issues} field={field} />;
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();

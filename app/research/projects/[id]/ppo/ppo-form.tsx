@@ -10,6 +10,7 @@ import { useMemo, useState } from "react";
 import { callApi, type ApiIssue } from "@/app/components/api-client";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import type { PpoModelOption } from "@/lib/ppo/views";
+import { FieldError, issueText } from "@/app/components/field-issues";
 
 const input = "rounded border border-slate-300 px-2 py-1";
 const MODEL_FIELDS = ["policyModelId", "rewardModelId", "referenceModelId", "round", "name"] as const;
@@ -53,19 +54,8 @@ export function PpoForm({
   const policy = policies.find((p) => p.id === policyId);
   const iterations = Number.isFinite(sizes.totalEpisodes / sizes.batchSize) && sizes.batchSize > 0 ? Math.floor(sizes.totalEpisodes / sizes.batchSize) : null;
 
-  const issueFor = (field: string) =>
-    issues
-      .filter((i) => i.field === field)
-      .map((i) => i.message)
-      .join("; ");
-  const fieldError = (field: string) => {
-    const text = issueFor(field);
-    return text ? (
-      <span role="alert" className="text-xs text-red-700" data-field={field}>
-        {text}
-      </span>
-    ) : null;
-  };
+  const issueFor = (field: string) => issueText(issues, field);
+  const fieldError = (field: string) => <FieldError issues={issues} field={field} />;
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -14,6 +14,7 @@ import { DEFAULT_REWARD_CONFIG, REWARD_CONFIG_HELP, type RewardConfig } from "@/
 import type { TrainRmJobParams } from "@/lib/reward/job-params";
 import { expectedHeldOut, suggestedValidationFraction } from "@/lib/reward/held-out";
 import type { TrainingSetSize } from "@/lib/reward/training-set-size";
+import { FieldError, issueText } from "@/app/components/field-issues";
 
 type RoundsChoice = TrainRmJobParams["rounds"];
 const DEFAULT_ROUNDS: RoundsChoice = "all";
@@ -84,11 +85,7 @@ export function TrainRmForm({
   const parsedFraction = Number(fraction);
   const heldOut = fraction.trim() !== "" && parsedFraction >= 0 && parsedFraction < 1 ? expectedHeldOut(size.prompts, size.pairs, parsedFraction) : null;
 
-  const issueFor = (field: string) =>
-    issues
-      .filter((i) => i.field === field)
-      .map((i) => i.message)
-      .join("; ");
+  const issueFor = (field: string) => issueText(issues, field);
   const named = new Set(["params.baseModelId", "params.name", "params.rounds", ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -124,14 +121,7 @@ export function TrainRmForm({
     );
   }
 
-  const fieldError = (field: string) => {
-    const text = issueFor(field);
-    return text ? (
-      <span role="alert" className="text-xs text-red-700" data-field={field}>
-        {text}
-      </span>
-    ) : null;
-  };
+  const fieldError = (field: string) => <FieldError issues={issues} field={field} />;
 
   const renderField = (f: FieldSpec) => {
     const field = `params.config.${f.key}`;

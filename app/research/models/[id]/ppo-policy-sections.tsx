@@ -4,6 +4,7 @@
 import Link from "next/link";
 import type { LineageModelRef, PpoPolicyInfo } from "@/lib/ppo/views";
 import { PpoEvaluationView } from "@/app/components/ppo-evaluation";
+import { ConfigSection } from "@/app/components/config-section";
 
 /** The metrics shown first, in this order, with their labels (TRL's names below each); any others follow under their own names. */
 const KEY_METRICS: [string, string][] = [
@@ -136,19 +137,7 @@ export function PpoPolicySections({
         )}
       </section>
 
-      {info.config && (
-        <section className="flex flex-col gap-2" aria-label="PPO configuration">
-          <h2 className="text-lg font-medium">PPO configuration</h2>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="ppo-config">
-            {Object.entries(info.config).map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="font-mono text-slate-500">{k}</dt>
-                <dd className="font-mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      )}
+      {info.config && <ConfigSection title="PPO configuration" config={info.config} testId="ppo-config" />}
     </>
   );
 }

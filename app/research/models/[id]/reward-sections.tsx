@@ -6,6 +6,7 @@ import type { RewardModelInfo } from "@/app/components/reward-model-info";
 import { CalibrationTable } from "./calibration-table";
 import { RewardEvaluation } from "./reward-evaluation";
 import { ScoreForm } from "./score-form";
+import { ConfigSection } from "@/app/components/config-section";
 
 export function RewardSections({
   model,
@@ -67,19 +68,7 @@ export function RewardSections({
 
       {info.calibration && info.calibration.bins.length > 0 && <CalibrationTable calibration={info.calibration} evalPairs={info.metrics.eval_pairs ?? null} />}
 
-      {info.config && (
-        <section className="flex flex-col gap-2" aria-label="Training configuration">
-          <h2 className="text-lg font-medium">Training configuration</h2>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="reward-config">
-            {Object.entries(info.config).map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="font-mono text-slate-500">{k}</dt>
-                <dd className="font-mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      )}
+      {info.config && <ConfigSection title="Training configuration" config={info.config} testId="reward-config" />}
 
       <ScoreForm modelId={model.id} modelName={model.name} />
     </>

@@ -44,6 +44,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash"),
   role: text("role", { enum: ROLES }).notNull(),
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  /** Carried in each session's JWT; bumped on a password change, role change or disable, which ends every session of the user at once. */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: integer("created_at").notNull().default(now),
 });
 

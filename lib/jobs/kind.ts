@@ -12,7 +12,7 @@ export class JobCancelledError extends Error {
 export interface JobContext<P> {
   jobId: number;
   params: P;
-  /** 1 on the first run; more when the job resumes after an interruption. */
+  /** 1 on the first run; more when the job resumes after an interruption (a restart, or a locked database). */
   attempt: number;
   db: Db;
   /** A directory for this job's checkpoints and artifacts (created). */

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../db/client";
+import { retryOnBusy } from "./busy";
 import { claimNextJob, finishJob, getJob, logJobEvent, requeueJob, runningJobs, type Job } from "./queue";
 import { getJobKind, loadJobKinds } from "./registry";
 
@@ -62,12 +63,12 @@ export class JobWorker {
   private async interrupted(job: Job, reason: string): Promise<void> {
     const kind = await getJobKind(job.kind);
     if (kind?.resumable && job.attempts < this.opts.maxAttempts && !job.cancelRequested) {
-      requeueJob(this.db, job.id, reason);
+      retryOnBusy(() => requeueJob(this.db, job.id, reason), 6, 500);
       this.log(`job ${job.id} (${job.kind}) interrupted: ${reason}; queued to resume`);
     } else {
       const error = job.cancelRequested ? "cancelled by a user" : `interrupted: ${reason}${kind?.resumable ? ` (gave up after ${job.attempts} attempts)` : ""}`;
-      if (!job.cancelRequested) logJobEvent(this.db, job.id, error, "error");
-      finishJob(this.db, job.id, job.cancelRequested ? { status: "cancelled", error } : { status: "failed", error });
+      if (!job.cancelRequested) retryOnBusy(() => logJobEvent(this.db, job.id, error, "error"), 6, 500);
+      retryOnBusy(() => finishJob(this.db, job.id, job.cancelRequested ? { status: "cancelled", error } : { status: "failed", error }), 6, 500);
       this.log(`job ${job.id} (${job.kind}) ${job.cancelRequested ? "cancelled" : "failed"}: ${error}`);
     }
   }
@@ -99,7 +100,9 @@ export class JobWorker {
       env: { ...process.env, ...this.opts.env },
     });
     this.child = child;
-    child.once("exit", (code, signal) => void this.childExited(job.id, code, signal));
+    child.once("exit", (code, signal) =>
+      this.childExited(job.id, code, signal).catch((err: unknown) => this.log(`job ${job.id}: recording its end failed: ${(err as Error).message}`)),
+    );
   }
 
   private cancelSeenAt: number | null = null;

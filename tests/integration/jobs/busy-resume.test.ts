@@ -1,0 +1,94 @@
+// A locked database interrupts a running job; it does not fail it. Another process takes the
+// write lock (BEGIN IMMEDIATE) while a real worker runs a checkpointing job, and keeps it for
+// longer than the job's busy_timeout (5 s, twice): the job's writes throw SQLITE_BUSY, the runner
+// waits and resumes it from its checkpoint, and it ends succeeded on its first attempt.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, type Job } from "@/lib/jobs/queue";
+import { tempDb } from "../../helpers/app";
+
+const root = join(__dirname, "..", "..", "..");
+const BUSY_TIMEOUT_MS = 5000;
+
+function startWorker(dbPath: string): ChildProcess {
+  return spawn(process.execPath, [join(root, "scripts", "palate.mjs"), "worker"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PALATE_DB: dbPath, PALATE_JOB_KINDS: join(root, "tests", "fixtures", "job-kinds.ts") },
+  });
+}
+
+/** A separate process that holds the write lock of `dbPath` for `ms`; resolves once it holds it. */
+function holdWriteLock(dbPath: string, ms: number): Promise<ChildProcess> {
+  const script = `
+    const Database = require("better-sqlite3");
+    const db = new Database(process.argv[1]);
+    db.exec("BEGIN IMMEDIATE");
+    db.prepare("insert into job_events (job_id, text, level) select id, 'lock holder was here', 'info' from jobs limit 1").run();
+    process.stdout.write("locked\\n");
+    setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));
+  `;
+  const child = spawn(process.execPath, ["-e", script, dbPath, String(ms)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((done, fail) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("locked") && done(child));
+    child.once("exit", (code) => fail(new Error(`lock holder exited with ${code} before taking the lock`)));
+  });
+}
+
+async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 90_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = read();
+    if (job && done(job)) return job;
+    if (Date.now() > deadline) throw new Error(`timed out; job is ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
+
+describe("a job and a locked database", () => {
+  let temp: ReturnType<typeof tempDb>;
+  const children: ChildProcess[] = [];
+  beforeEach(() => {
+    temp = tempDb();
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) {
+      c.kill("SIGKILL");
+      await exited(c);
+    }
+    temp.cleanup();
+  });
+
+  it("resumes from its checkpoint after SQLITE_BUSY and succeeds, without spending an attempt", async () => {
+    children.push(startWorker(temp.path));
+    const job = enqueueJob(temp.db, { kind: "count", params: { steps: 60, stepMs: 25 } });
+    await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status === "running" && j.progress >= 0.2,
+    );
+    // Longer than two busy timeouts: a heartbeat may wait out the first one and be skipped.
+    const locker = await holdWriteLock(temp.path, 2 * BUSY_TIMEOUT_MS + 1500);
+    children.push(locker);
+    await exited(locker);
+    expect(locker.exitCode).toBe(0);
+
+    const done = await waitFor(
+      () => getJob(temp.db, job.id),
+      (j) => j.status !== "queued" && j.status !== "running",
+    );
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    expect(done.attempts).toBe(1);
+    const result = done.result as { steps: number; resumedFrom: number };
+    expect(result.steps).toBe(60);
+    expect(result.resumedFrom).toBeGreaterThan(0);
+    const warnings = jobEventsSince(temp.db, job.id).filter((e) => e.level === "warn");
+    expect(warnings.map((e) => e.text).join("\n")).toMatch(/database was locked \(SQLITE_BUSY/);
+    // Each step's metric point once, although the interrupted run logged past its checkpoint.
+    expect(jobMetricsSince(temp.db, job.id).map((m) => m.step)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  }, 120_000);
+});

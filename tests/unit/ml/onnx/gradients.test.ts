@@ -1,6 +1,11 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Graph, Value } from "@/lib/ml/onnx/graph";
+import { fastGelu } from "@/lib/ml/nn/fast-gelu";
+import { Graph, type Node, type Value } from "@/lib/ml/onnx/graph";
 import { gradcheck, type GradcheckInput, type GradcheckOptions } from "@/lib/ml/onnx/gradcheck";
+import { gradientRules } from "@/lib/ml/onnx/gradients";
 
 type Build = (g: Graph, xs: Value[]) => Value;
 interface Case {
@@ -177,6 +182,12 @@ const cases: Case[] = [
   { name: "Abs", inputs: [{ name: "x", shape: [6], data: spread(6) }], build: (g, [x]) => g.abs(x) },
   { name: "Erf (float32)", inputs: [{ name: "x", shape: [5] }], build: (g, [x]) => g.erf(x), opts: { dtype: "float32" } },
   { name: "Identity", inputs: [{ name: "x", shape: [3] }], build: (g, [x]) => g.identity(x) },
+  // Piecewise constant: zero gradient away from the steps (x * f(x), so that a rule passing dy on shows).
+  ...(["Sign", "Floor", "Ceil", "Round"] as const).map((op): Case => ({
+    name: `${op} (zero gradient)`,
+    inputs: [{ name: "x", shape: [6], data: spread(6) }],
+    build: (g, [x]) => g.mul(x, g.op1(op, [x], {}, { shapes: [x.shape] })),
+  })),
   {
     name: "Cast float32 -> float64 (float32 check)",
     inputs: [{ name: "x", shape: [3] }],
@@ -276,6 +287,8 @@ const cases: Case[] = [
       return g.mul(p, q);
     },
   },
+  { name: "Flatten axis 2", inputs: [{ name: "x", shape: [2, 3, 4] }], build: (g, [x]) => g.op1("Flatten", [x], { axis: 2 }, { shapes: [[6, 4]] }) },
+  { name: "Flatten axis 0", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.op1("Flatten", [x], { axis: 0 }, { shapes: [[1, 6]] }) },
   { name: "Unsqueeze / Squeeze", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.squeeze(g.mul(g.unsqueeze(x, [0, 2]), 3), [0]) },
   { name: "Expand", inputs: [{ name: "x", shape: [3, 1] }], build: (g, [x]) => g.expand(x, [2, 3, 4]) },
   {
@@ -288,6 +301,16 @@ const cases: Case[] = [
   },
   { name: "Trilu lower (causal mask style)", inputs: [{ name: "x", shape: [3, 3] }], build: (g, [x]) => g.trilu(x, false) },
   { name: "CumSum", inputs: [{ name: "x", shape: [2, 3] }], build: (g, [x]) => g.cumSum(x, 1) },
+  // Custom ops (com.microsoft), registered by their module
+  {
+    name: "FastGelu with bias (float32)",
+    inputs: [
+      { name: "x", shape: [4, 5] },
+      { name: "b", shape: [5] },
+    ],
+    build: (g, [x, b]) => fastGelu(g, x, b),
+    opts: { dtype: "float32", eps: 1e-2, rtol: 2e-2, atol: 2e-3 },
+  },
   // Normalization
   {
     name: "LayerNormalization",
@@ -330,7 +353,56 @@ const cases: Case[] = [
   },
 ];
 
+const root = join(__dirname, "..", "..", "..", "..");
+
+/** The op types of a case's forward graph that lie on a path from a checked input to its output. */
+function opsOnGradientPaths(c: Case): Set<string> {
+  const g = new Graph();
+  const xs = c.inputs.map((inp) => g.input(inp.name, c.opts?.dtype ?? "float64", inp.symbolicShape ?? inp.shape));
+  const y = c.build(g, xs);
+  const fromInputs = new Set<Value>(xs);
+  const reached: Node[] = [];
+  for (const node of g.nodes) {
+    if (!node.inputs.some((v) => v && fromInputs.has(v))) continue;
+    reached.push(node);
+    for (const out of node.outputs) fromInputs.add(out);
+  }
+  const toOutput = new Set<Value>([y]);
+  const ops = new Set<string>();
+  for (const node of reached.reverse()) {
+    if (!node.outputs.some((v) => toOutput.has(v))) continue;
+    ops.add(node.opType);
+    for (const v of node.inputs) if (v) toOutput.add(v);
+  }
+  return ops;
+}
+
+/** Every module under lib/ that adds to the gradient-rules table (`gradientRules.Op = …`). */
+function ruleModules(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.tsx?$/.test(entry) && /\bgradientRules(\.\w+|\[[^\]]+\])\s*=[^=]/.test(readFileSync(path, "utf8"))) found.push(path);
+    }
+  };
+  walk(join(root, "lib"));
+  return found.map((p) => relative(root, p));
+}
+
 describe("gradient rules vs central finite differences", () => {
+  it("every rule in the table has a finite-difference case below", async () => {
+    const modules = ruleModules();
+    expect(modules).toContain("lib/ml/nn/fast-gelu.ts");
+    for (const m of modules) await import(pathToFileURL(join(root, m)).href);
+    const covered = new Set(cases.flatMap((c) => [...opsOnGradientPaths(c)]));
+    const rules = Object.keys(gradientRules).sort();
+    expect(rules.length).toBeGreaterThan(40);
+    const missing = rules.filter((op) => !covered.has(op));
+    expect(missing, `gradient rules without a finite-difference case: ${missing.join(", ")}`).toEqual([]);
+  });
+
   for (const c of cases) {
     it(c.name, async () => {
       const res = await gradcheck(c.build, c.inputs, c.opts);

@@ -1,24 +1,18 @@
 // Starting the web app: the auth secret, a production build when sources changed, `next start`.
 // Used by `palate demo`, `palate start` and the integration / end-to-end test harness.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { serverSecret } from "../lib/security/secrets";
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const nextBin = join(projectRoot, "node_modules", ".bin", "next");
 
-/** The next-auth secret kept beside the database (created once, never committed). */
+/** The next-auth secret kept beside the database (created once, never committed): lib/security/secrets.ts, shared with the CLI and job children. */
 export function ensureAuthSecret(dbPath: string): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = join(dirname(resolve(dbPath)), "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600 });
-  return secret;
+  return serverSecret(dbPath);
 }
 
 const SOURCES = ["app", "lib", "db", "types", "next.config.js", "postcss.config.mjs", "package.json", "tsconfig.json"];

@@ -1,8 +1,12 @@
 // A registry entry → its completion source. Endpoint entries may set `metadata.endpoint` to
 // "completions" to use /v1/completions (the prompt rendered with the chat template) instead
-// of /v1/chat/completions.
+// of /v1/chat/completions. The API key is resolved here, in the process that calls the endpoint
+// (decrypted, or read from the environment variable it names), and the endpoint's host is checked
+// against the addresses DNS gives for it now (no link-local or metadata address).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { resolveApiKey } from "../models/api-key";
+import { checkEndpointAddresses } from "../models/endpoint-url";
 import { modelDir, type ModelRow } from "../models/registry";
 import { OpenAiSource, type OpenAiSourceOptions } from "./openai-source";
 import { PalateSource } from "./palate-source";
@@ -16,5 +20,9 @@ export async function openCompletionSource(row: ModelRow, extra: Pick<OpenAiSour
   }
   if (!row.baseUrl || !row.remoteModel) throw new Error(`model "${row.name}": an endpoint entry needs a base URL and a remote model name`);
   const endpoint = row.metadata?.endpoint === "completions" ? "completions" : "chat";
-  return new OpenAiSource({ baseUrl: row.baseUrl, remoteModel: row.remoteModel, modelName: row.name, apiKey: row.apiKey, endpoint, ...extra });
+  const apiKey = resolveApiKey(row);
+  await checkEndpointAddresses(row.baseUrl).catch((err: Error) => {
+    throw new Error(`model "${row.name}": ${err.message}`);
+  });
+  return new OpenAiSource({ baseUrl: row.baseUrl, remoteModel: row.remoteModel, modelName: row.name, apiKey, endpoint, ...extra });
 }

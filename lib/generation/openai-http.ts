@@ -113,6 +113,9 @@ async function attempt(
       headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
       body: JSON.stringify(body),
       signal,
+      // A redirect is answered as the error it is, never followed: it could lead to an address the
+      // registry refuses (a metadata service) with the API key attached.
+      redirect: "manual",
     });
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason;

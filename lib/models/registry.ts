@@ -1,12 +1,21 @@
 // The model registry: Palate model directories and OpenAI-compatible endpoints by name.
 // Public views never carry the API key; only the server-side generation code reads it.
+// The API key is stored encrypted or as an environment-variable reference (api-key.ts); endpoint
+// URLs are http(s) only and never link-local or metadata hosts (endpoint-url.ts); a directory
+// named by a person must lie under a model root (model-roots.ts).
 import { existsSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { MODEL_KINDS, models } from "../../db/schema";
+import { apiKeyInputSchema, sealClearApiKeys, storedApiKey } from "./api-key";
+import { endpointUrlProblem } from "./endpoint-url";
 import { modelNameSchema } from "./model-name";
+import { modelPathProblem } from "./model-roots";
+import { projectRoot } from "./project-root";
+
+export { projectRoot };
 
 export type ModelRow = typeof models.$inferSelect;
 /** A registry entry as pages and APIs show it: no API key, only whether one is set. */
@@ -22,29 +31,42 @@ const base = {
   metadata: z.record(z.string(), z.unknown()).optional(),
 };
 
-export const newModelSchema = z.discriminatedUnion("source", [
+const baseUrlSchema = z
+  .string()
+  .trim()
+  .url()
+  .superRefine((url, ctx) => {
+    const problem = endpointUrlProblem(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A registry entry as code writes it (training jobs register the directories they wrote). */
+export const modelEntrySchema = z.discriminatedUnion("source", [
   z.object({ ...base, source: z.literal("palate"), path: z.string().trim().min(1) }).strict(),
   z
     .object({
       ...base,
       source: z.literal("openai"),
-      baseUrl: z.string().trim().url(),
+      baseUrl: baseUrlSchema,
       remoteModel: z.string().trim().min(1),
-      apiKey: z.string().max(1000).optional(),
+      /** The key itself (stored encrypted) or `env:NAME` (read from the environment at use). */
+      apiKey: apiKeyInputSchema.optional(),
     })
     .strict(),
 ]);
-export type NewModel = z.input<typeof newModelSchema>;
+
+/** A registration as a person asks for it (POST /api/models, `palate models add`): a directory must also lie under a model root. */
+export const newModelSchema = modelEntrySchema.superRefine((entry, ctx) => {
+  if (entry.source !== "palate") return;
+  const problem = modelPathProblem(entry.path);
+  if (problem) ctx.addIssue({ code: "custom", path: ["path"], message: problem });
+});
+export type NewModel = z.input<typeof modelEntrySchema>;
 
 export class DuplicateModelError extends Error {
   constructor(name: string) {
     super(`name: a model named "${name}" is already registered`);
   }
-}
-
-/** The project root (model paths in the registry may be relative to it). */
-export function projectRoot(): string {
-  return resolve(/*turbopackIgnore: true*/ process.env.PALATE_ROOT ?? process.cwd());
 }
 
 /** A registry path made absolute. */
@@ -75,8 +97,9 @@ export function toView(row: ModelRow): ModelView {
   return { ...rest, hasApiKey: !!apiKey };
 }
 
+/** Writes a registry entry (checked with modelEntrySchema; callers facing people parse newModelSchema first). */
 export function registerModel(db: Db, input: NewModel): ModelView {
-  const data = newModelSchema.parse(input);
+  const data = modelEntrySchema.parse(input);
   if (getModelByName(db, data.name)) throw new DuplicateModelError(data.name);
   const row = db
     .insert(models)
@@ -87,7 +110,7 @@ export function registerModel(db: Db, input: NewModel): ModelView {
       path: data.source === "palate" ? data.path : null,
       baseUrl: data.source === "openai" ? data.baseUrl.replace(/\/+$/, "") : null,
       remoteModel: data.source === "openai" ? data.remoteModel : null,
-      apiKey: data.source === "openai" ? (data.apiKey ?? null) : null,
+      apiKey: data.source === "openai" ? storedApiKey(data.apiKey) : null,
       parentId: data.parentId ?? null,
       jobId: data.jobId ?? null,
       projectId: data.projectId ?? null,
@@ -121,8 +144,13 @@ export function listModels(db: Db): ModelView[] {
 export const DEFAULT_MODEL_NAME = "default-sft";
 export const DEFAULT_MODEL_PATH = "models/default-sft";
 
-/** Registers the embedded default SFT model when its directory exists and it is not registered yet. */
+/**
+ * Registry upkeep whenever it is opened (`palate start`, the models pages and API): seals API keys
+ * stored in clear by earlier versions, and registers the embedded default SFT model when its
+ * directory exists and it is not registered yet.
+ */
 export function ensureDefaultModel(db: Db): ModelView | undefined {
+  sealClearApiKeys(db);
   const existing = getModelByName(db, DEFAULT_MODEL_NAME);
   if (existing) return toView(existing);
   if (!existsSync(join(/*turbopackIgnore: true*/ projectRoot(), DEFAULT_MODEL_PATH, "config.json"))) return undefined;

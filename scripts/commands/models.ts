@@ -10,13 +10,20 @@ The model registry of $PALATE_DB (default ./data/palate.db).
   palate models list [--json]
       every registered model: id, name, kind, source
   palate models add --name NAME --dir DIR [--kind policy]
-      registers a Palate model directory
+      registers a Palate model directory; DIR must lie under a model root: the
+      project's models/, the folder of the database, or a folder listed in
+      PALATE_MODEL_ROOTS (separated by ":"); links are followed before the check
   palate models add --name NAME --base-url URL --remote-model NAME [--api-key KEY]
                     [--endpoint chat|completions] [--kind policy]
       registers an OpenAI-compatible server (vLLM, Ollama, llama.cpp, TGI, palate serve);
-      URL includes the version prefix, e.g. http://127.0.0.1:8000/v1. The key stays
-      server-side. --endpoint completions samples via /v1/completions with the chat
-      template rendered (default: /v1/chat/completions with messages).
+      URL is http(s) and includes the version prefix, e.g. http://127.0.0.1:8000/v1
+      (loopback and private addresses are fine; link-local and cloud-metadata hosts are
+      refused). The key is stored encrypted under the server secret (NEXTAUTH_SECRET or
+      the auth-secret file beside the database) and never shown again; --api-key env:NAME
+      stores only a reference and reads the key from the environment variable NAME when
+      the model is used (which also keeps it out of the process list).
+      --endpoint completions samples via /v1/completions with the chat template rendered
+      (default: /v1/chat/completions with messages).
 
 KIND is ${MODEL_KINDS.join(", ")}.`;
 

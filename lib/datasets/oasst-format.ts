@@ -18,6 +18,10 @@
 //   `model_name`.
 // - Replies alternate: a prompter's replies are assistant messages and an assistant's replies are
 //   prompter messages; a tree that breaks this is an invalid line.
+// - Replies nest at most MAX_REPLY_DEPTH levels below the prompt (Open-Assistant's conversations
+//   are a few dozen messages at the very most): a deeper line is an invalid line, found by an
+//   iterative walk before the recursive schema and walks run, so a line of 100k nested replies
+//   (which JSON.parse reads fine) is a line error, not a stack overflow.
 import { z } from "zod";
 import type { Message } from "../../db/schema";
 import type { NewCompletion } from "../tasks";
@@ -117,7 +121,26 @@ export function treeRecords(root: OasstMessage, treeId: string | null): ImportRe
   return records;
 }
 
+/** Levels of replies allowed below the prompt. */
+export const MAX_REPLY_DEPTH = 64;
+
+/** True when some message of the tree lies more than `limit` levels of replies below the prompt (walked without recursion). */
+function repliesTooDeep(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const stack: [unknown, number][] = [[(value as { prompt?: unknown }).prompt, 0]];
+  while (stack.length > 0) {
+    const [message, depth] = stack.pop()!;
+    if (typeof message !== "object" || message === null) continue;
+    const replies = (message as { replies?: unknown }).replies;
+    if (!Array.isArray(replies) || replies.length === 0) continue;
+    if (depth + 1 > limit) return true;
+    for (const reply of replies) stack.push([reply, depth + 1]);
+  }
+  return false;
+}
+
 export const parseOasstLine: LineParser = (value) => {
+  if (repliesTooDeep(value, MAX_REPLY_DEPTH)) return { error: `prompt: replies nested deeper than ${MAX_REPLY_DEPTH} levels` };
   const parsed = treeSchema.safeParse(value);
   if (!parsed.success) return { error: describeIssues(parsed.error.issues, value) };
   const { prompt, message_tree_id } = parsed.data;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseOasstLine } from "@/lib/datasets/oasst-format";
+import { ImportValidator } from "@/lib/datasets/import";
+import { parseImportLine } from "@/lib/datasets/import-formats";
+import { MAX_REPLY_DEPTH, parseOasstLine } from "@/lib/datasets/oasst-format";
 
 interface M {
   message_id: string;
@@ -97,5 +99,29 @@ describe("the oasst import format", () => {
       "prompt.replies[0].replies[0].role: a assistant message's replies must be prompter messages",
     );
     expect(err({ prompt: assistant("a", 0) })).toBe('prompt.role: a tree starts with a prompter message, got "assistant"');
+  });
+
+  it("gives a line error, not a stack overflow, for replies nested deeper than the limit", () => {
+    // 100k levels of replies as one JSONL line: JSON.parse reads it, the schema would recurse past the stack.
+    const levels = 100_000;
+    const text = `{"message_tree_id":"deep","prompt":${'{"message_id":"m","text":"t","role":"prompter","replies":['.repeat(levels)}${"]}".repeat(levels)}}`;
+    expect(JSON.parse(text)).toBeTypeOf("object");
+    expect(parseImportLine("oasst", { line: 7, text })).toEqual({ error: `prompt: replies nested deeper than ${MAX_REPLY_DEPTH} levels` });
+    // Through the import's first pass: the line is named, the line before it is fine.
+    const validator = new ImportValidator("oasst");
+    validator.check({ line: 1, text: JSON.stringify({ prompt: prompter("Q", [assistant("a", 0), assistant("b", 1)]) }) });
+    validator.check({ line: 2, text });
+    expect(validator.errors).toEqual([{ line: 2, message: `prompt: replies nested deeper than ${MAX_REPLY_DEPTH} levels` }]);
+    expect(validator.tasks).toBe(1);
+  });
+
+  it("reads a conversation exactly at the depth limit and refuses one level more", () => {
+    const chain = (depth: number): M => {
+      let message: M = depth % 2 === 0 ? prompter("leaf") : assistant("leaf", 0);
+      for (let d = depth - 1; d >= 0; d--) message = d % 2 === 0 ? prompter(`q${d}`, [message]) : assistant(`a${d}`, 0, [message]);
+      return message;
+    };
+    expect(() => records(chain(MAX_REPLY_DEPTH))).not.toThrow();
+    expect(err({ prompt: chain(MAX_REPLY_DEPTH + 1) })).toBe(`prompt: replies nested deeper than ${MAX_REPLY_DEPTH} levels`);
   });
 });

@@ -7,6 +7,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // `npm test` is the CI command, so always: a stray test.only fails the run instead of silently
+  // skipping every other test (tests/unit/test-run/forbid-only.test.ts), and so would a flaky test.
+  forbidOnly: true,
+  failOnFlakyTests: true,
   reporter: [["list"], ["json"]],
   outputDir: "test-results/playwright",
   use: {

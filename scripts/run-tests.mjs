@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: lints (`npm run lint`, any finding fails the run), builds the app once, runs vitest
 // (unit + integration) and Playwright (e2e), then prints one plain closing line with the totals of
-// both runners: "N passed, N failed".
+// both runners: "N passed, N failed". What counts (scripts/test-totals.ts): a failed test, a test
+// file that crashed outside its tests, an unhandled error, a runner that left no readable report or
+// exited nonzero without saying why — so the run cannot pass by accident.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
+
+register();
+const { addTotals, closingLine, playwrightTotals, readReport, vitestTotals } = await import("./test-totals.ts");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "test-results");
@@ -22,18 +28,7 @@ function run(cmd, cmdArgs, extraEnv = {}) {
   return spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit", env: { ...env, ...extraEnv } }).status ?? 1;
 }
 
-function readJson(file) {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    return null;
-  }
-}
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let failures = 0;
+const totals = [];
 
 // Lint and formatting first: a finding fails the run before minutes of build and tests.
 if (run("npm", ["run", "--silent", "lint"]) !== 0) {
@@ -56,29 +51,27 @@ if (run(bin("next"), ["build"]) !== 0) {
 
 if (only !== "--e2e") {
   const file = join(out, "vitest.json");
-  const status = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
-  const report = readJson(file);
-  if (report) {
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  }
-  if (status !== 0 && !(report && report.numFailedTests > 0)) failures += 1;
+  const unhandledFile = join(out, "vitest-unhandled.json");
+  const status = run(
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, `--reporter=${join(root, "scripts", "vitest-unhandled-reporter.mjs")}`],
+    { PALATE_VITEST_UNHANDLED: unhandledFile },
+  );
+  totals.push(vitestTotals({ report: readReport(file), unhandled: readReport(unhandledFile), status }));
 }
 
 if (only !== "--unit") {
   const file = join(out, "playwright.json");
   const status = run(bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
-  const report = readJson(file);
-  if (report?.stats) {
-    passed += report.stats.expected;
-    failed += report.stats.unexpected;
-    skipped += report.stats.skipped;
-    failed += report.stats.flaky ? 0 : 0;
-  }
-  if (status !== 0 && !(report?.stats && report.stats.unexpected > 0)) failures += 1;
+  totals.push(playwrightTotals({ report: readReport(file), status }));
 }
 
+const sum = addTotals(...totals);
+if (sum.problems.length > 0) {
+  console.log("\nWhat failed:");
+  for (const line of sum.problems.slice(0, 100)) console.log(`  ${line}`);
+  if (sum.problems.length > 100) console.log(`  … and ${sum.problems.length - 100} more`);
+}
 console.log("");
-console.log(`${passed} passed, ${failed + failures} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed + failures > 0 ? 1 : 0);
+console.log(closingLine(sum));
+process.exit(sum.failed > 0 ? 1 : 0);

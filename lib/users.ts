@@ -1,9 +1,12 @@
 // Accounts: create, look up, change role, disable. Passwords are stored hashed only.
-import { asc, eq } from "drizzle-orm";
+// Each account has a session version, carried in its sessions' JWTs: a password change, a role
+// change or disabling bumps it, which ends every session of that user at once.
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { ROLES, users, type Role } from "../db/schema";
-import { hashPassword, verifyPassword } from "./auth/password";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./auth/password";
 
 export interface UserSummary {
   id: number;
@@ -50,6 +53,15 @@ export function getUser(db: Db, id: number): UserSummary | undefined {
   return db.select(summary).from(users).where(eq(users.id, id)).get();
 }
 
+/** The user a session names, or undefined when the account is gone, disabled, or its session version moved on. */
+export function getSessionUser(db: Db, id: number, sessionVersion: number): UserSummary | undefined {
+  return db
+    .select(summary)
+    .from(users)
+    .where(and(eq(users.id, id), eq(users.sessionVersion, sessionVersion), eq(users.disabled, false)))
+    .get();
+}
+
 export function listUsers(db: Db): UserSummary[] {
   return db.select(summary).from(users).orderBy(asc(users.id)).all();
 }
@@ -72,25 +84,48 @@ export class AdminLockoutError extends Error {
 export async function updateUser(db: Db, id: number, input: UserUpdate, options: { actorId?: number } = {}): Promise<UserSummary | undefined> {
   const data = userUpdateSchema.parse(input);
   const { password, ...rest } = data;
-  const values: Partial<typeof users.$inferInsert> = { ...rest };
+  const values: SQLiteUpdateSetSource<typeof users> = { ...rest };
   if (password !== undefined) values.passwordHash = await hashPassword(password);
   return db.transaction(
     (tx) => {
       const lockout = adminLockoutError(tx, id, data, options.actorId);
       if (lockout) throw new AdminLockoutError(lockout.field, lockout.message);
-      if (Object.keys(values).length === 0) return getUser(tx, id);
+      const before = getUser(tx, id);
+      if (!before) return undefined;
+      if (Object.keys(values).length === 0) return before;
+      if (endsSessions(before, data)) values.sessionVersion = sql`${users.sessionVersion} + 1`;
       return tx.update(users).set(values).where(eq(users.id, id)).returning(summary).get();
     },
     { behavior: "immediate" },
   );
 }
 
-/** The user for these credentials, or null (unknown email, wrong password, disabled, no password). */
-export async function authenticate(db: Db, email: string, password: string): Promise<UserSummary | null> {
+/** A change that ends the user's sessions: a new password, another role, disabling. */
+function endsSessions(before: UserSummary, update: UserUpdate): boolean {
+  return update.password !== undefined || (update.role !== undefined && update.role !== before.role) || (update.disabled === true && !before.disabled);
+}
+
+/** A signed-in user, with the session version that their new session carries. */
+export type AuthenticatedUser = UserSummary & { sessionVersion: number };
+
+/**
+ * The user for these credentials, or null (unknown email, wrong password, disabled, no
+ * password). Every null costs one password check too, so timing does not tell which emails
+ * have accounts. A legacy (bcrypt) or outdated hash is replaced by a new one on success.
+ */
+export async function authenticate(db: Db, email: string, password: string): Promise<AuthenticatedUser | null> {
   const row = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
-  if (!row || row.disabled || !row.passwordHash) return null;
+  if (!row || row.disabled || !row.passwordHash) return verifyDummyPassword(password).then(() => null);
   if (!(await verifyPassword(password, row.passwordHash))) return null;
-  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled };
+  if (needsRehash(row.passwordHash)) {
+    const passwordHash = await hashPassword(password);
+    // Only if the stored hash is still the one checked (a concurrent password change wins).
+    db.update(users)
+      .set({ passwordHash })
+      .where(and(eq(users.id, row.id), eq(users.passwordHash, row.passwordHash)))
+      .run();
+  }
+  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled, sessionVersion: row.sessionVersion };
 }
 
 /**

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { serverSecret } from "../lib/security/secrets";
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -66,17 +66,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The interface `palate start` and `palate demo` listen on unless --host says otherwise: this machine only. */
+export const DEFAULT_HOST = "127.0.0.1";
+
+const PEER_ADDRESS_PRELOAD = join(projectRoot, "lib", "auth", "peer-address-preload.mjs");
+
+/** A host as it stands in a URL reaching it from this machine (an any-address bind is reached on loopback). */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "[::]") return "127.0.0.1";
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
 /** Starts `next start` on the given database and port; resolves once it answers HTTP. */
 export async function startApp(options: {
   dbPath: string;
   port: number;
-  /** Interface to listen on; default all (so both localhost and 127.0.0.1 reach it). */
+  /** Interface to listen on; default 127.0.0.1 (this machine only). "0.0.0.0" or "::" opens it to the network. */
   host?: string;
   env?: NodeJS.ProcessEnv;
   quiet?: boolean;
 }): Promise<AppServer> {
   const secret = ensureAuthSecret(options.dbPath);
-  const args = ["start", "-p", String(options.port), ...(options.host ? ["-H", options.host] : [])];
+  const host = options.host ?? DEFAULT_HOST;
+  const args = ["start", "-p", String(options.port), "-H", host];
   const child = spawn(nextBin, args, {
     cwd: projectRoot,
     stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit"],
@@ -89,9 +101,13 @@ export async function startApp(options: {
       AUTH_TRUST_HOST: "true",
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
+      // Stamps each request with its TCP peer's address for the login throttle (lib/auth/client-address.ts).
+      NODE_OPTIONS: [options.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS, `--import ${JSON.stringify(pathToFileURL(PEER_ADDRESS_PRELOAD).href)}`]
+        .filter(Boolean)
+        .join(" "),
     },
   });
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `http://${urlHost(host)}:${options.port}`;
   const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`next start exited with ${code}`))));
   exited.catch(() => {});
   const deadline = Date.now() + 60_000;

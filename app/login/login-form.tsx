@@ -1,9 +1,31 @@
 "use client";
 
-import { getSession, signIn } from "next-auth/react";
+import { getCsrfToken, getSession } from "next-auth/react";
 import { useState } from "react";
+import { safeCallbackPath } from "@/lib/auth/safe-callback";
 
 const HOME = { admin: "/admin", researcher: "/research", annotator: "/annotate" } as const;
+
+/**
+ * Signs in through next-auth's credentials callback (what `signIn` from next-auth/react posts),
+ * read directly so that a 429 from the login throttle can say how long to wait.
+ */
+async function postCredentials(email: string, password: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  const csrfToken = (await getCsrfToken()) ?? "";
+  const res = await fetch("/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  if (res.status === 429) {
+    const seconds = Number(res.headers.get("retry-after"));
+    return { ok: false, error: `Too many attempts, try again in ${Number.isFinite(seconds) && seconds > 0 ? seconds : "a few"} s.` };
+  }
+  const data = (await res.json().catch(() => null)) as { url?: string } | null;
+  const error = data?.url ? new URL(data.url, window.location.origin).searchParams.get("error") : "unknown";
+  if (!res.ok || error) return { ok: false, error: "Wrong email or password." };
+  return { ok: true };
+}
 
 export function LoginForm({ callbackUrl, initialError }: { callbackUrl?: string; initialError?: string }) {
   const [error, setError] = useState(initialError);
@@ -14,19 +36,19 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl?: string;
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(undefined);
-    const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
-    });
-    if (!result || result.error) {
+    const result = await postCredentials(String(form.get("email") ?? ""), String(form.get("password") ?? "")).catch(() => ({
+      ok: false as const,
+      error: "Could not reach the server; try again.",
+    }));
+    if (!result.ok) {
       setPending(false);
-      setError("Wrong email or password.");
+      setError(result.error);
       return;
     }
     const session = await getSession();
     const role = session?.user?.role;
-    window.location.assign(callbackUrl ?? (role ? HOME[role] : "/"));
+    // Checked here too: never leave the site, whatever the page was given.
+    window.location.assign(safeCallbackPath(callbackUrl) ?? (role ? HOME[role] : "/"));
   }
 
   return (

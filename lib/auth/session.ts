@@ -1,9 +1,10 @@
-// The signed-in user for pages and route handlers. The JWT names the user; the database has the
-// last word on role and disabled, so a change by an admin takes effect at the next request.
+// The signed-in user for pages and route handlers. The JWT names the user and the session version
+// it began with; the database has the last word: a disabled account, or one whose session version
+// moved on (password or role changed), has no session any more, from the next request on.
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { getDb } from "../../db/client";
-import { getUser, type UserSummary } from "../users";
+import { getSessionUser, type UserSummary } from "../users";
 import { authOptions } from "./options";
 import type { Role } from "./roles";
 
@@ -13,8 +14,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (typeof id !== "number") return null;
-  const user = getUser(getDb(), id);
-  return user && !user.disabled ? user : null;
+  return getSessionUser(getDb(), id, session?.user?.sessionVersion ?? 0) ?? null;
 }
 
 /** For pages: anonymous → /login, wrong role → 403 page. */

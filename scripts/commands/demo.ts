@@ -5,23 +5,25 @@ import { generateDemoTasks } from "../../lib/demo/generate-demo-tasks";
 import { DEMO_PASSWORD, demoTasks, seedDemo } from "../../lib/demo/seed";
 import { DEFAULT_MODEL_PATH, ensureDefaultModel } from "../../lib/models/registry";
 import { parseFlags, type Command } from "../cli";
-import { buildIfNeeded, serveUntilStopped, startApp, startWorker } from "../server";
+import { buildIfNeeded, DEFAULT_HOST, serveUntilStopped, startApp, startWorker } from "../server";
 
 export const command: Command = {
   name: "demo",
   summary: "Migrate, seed the demo project and accounts (when empty), and serve the app",
-  usage: `Usage: palate demo [--port N] [--no-serve]
+  usage: `Usage: palate demo [--port N] [--host H] [--no-serve]
 
 Opens the database at $PALATE_DB (default ./data/palate.db), applies migrations, registers
 the embedded default model (${DEFAULT_MODEL_PATH}), and — when the database has no users —
 seeds the demo accounts and a demo project whose completions (K = 4 per prompt) are sampled
 from the default model by a generation job. Then builds the app when its sources changed and
-serves it, with a job worker, on $PORT (default 3000).
+serves it, with a job worker, on $PORT (default 3000), reachable from this machine only.
 
   --port N     port to serve on (default $PORT or 3000)
+  --host H     interface to listen on (default ${DEFAULT_HOST}; 0.0.0.0 opens the demo, whose
+               accounts share a known password, to the network)
   --no-serve   only migrate and seed`,
   async run(argv) {
-    const { values } = parseFlags(argv, { port: { type: "string" }, "no-serve": { type: "boolean" } });
+    const { values } = parseFlags(argv, { port: { type: "string" }, host: { type: "string" }, "no-serve": { type: "boolean" } });
     const dbPath = databasePath();
     const db = openDb(dbPath);
     const model = ensureDefaultModel(db);
@@ -48,15 +50,15 @@ serves it, with a job worker, on $PORT (default 3000).
     const worker = startWorker({ dbPath, pipeStdout: true });
     let app;
     try {
-      [app] = await Promise.all([startApp({ dbPath, port }), workerReady(worker)]);
+      [app] = await Promise.all([startApp({ dbPath, port, host: values.host ?? DEFAULT_HOST }), workerReady(worker)]);
     } catch (err) {
       worker.kill("SIGTERM");
       throw err;
     }
     // Said again once the app listens: the build's output has pushed the first list off screen.
-    const url = `http://localhost:${port}`;
+    const url = app.url;
     console.log("");
-    console.log(`Palate is running at ${url} (Ctrl+C stops it).`);
+    console.log(`Palate is running at ${url} (listening on ${values.host ?? DEFAULT_HOST}; Ctrl+C stops it).`);
     console.log(`Sign in at ${url}/login with a demo account, password "${DEMO_PASSWORD}":`);
     for (const line of accountLines(result.accounts)) console.log(line);
     await serveUntilStopped(app, worker);

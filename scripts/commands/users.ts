@@ -14,9 +14,9 @@ Manages the accounts of $PALATE_DB (default ./data/palate.db).
   palate users add --email EMAIL --name NAME --role ROLE --password PASSWORD
       creates an account; ROLE is ${ROLES.join(", ")}
   palate users set-role --email EMAIL --role ROLE
-      changes the role (takes effect at the user's next request)
+      changes the role and ends the user's open sessions (they sign in again)
   palate users disable --email EMAIL
-      blocks sign-in and ends the user's open sessions at their next request
+      blocks sign-in and ends the user's open sessions at once
   palate users enable --email EMAIL
       lets a disabled user sign in again
 

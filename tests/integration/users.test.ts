@@ -60,7 +60,7 @@ describe("users API", () => {
     expect(res.status).toBe(400);
   });
 
-  it("a role change takes effect at the user's next request", async () => {
+  it("a role change ends the user's session; signed in again, the new role applies", async () => {
     await create({ email: "promoted@example.com", name: "Promoted", role: "annotator", password: "secret1" });
     const user = await new Client(app.url).signIn("promoted@example.com", "secret1");
     expect((await user.fetch("/api/projects")).status).toBe(403);
@@ -71,10 +71,12 @@ describe("users API", () => {
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as { user: UserJson }).user.role).toBe("researcher");
 
-    // Same session cookie, no new sign-in.
-    expect((await user.fetch("/api/projects")).status).toBe(200);
-    expect((await user.fetch("/research")).status).toBe(200);
-    expect((await user.fetch("/annotate")).status).toBe(403);
+    // The old session cookie no longer works (session version bumped); a new sign-in carries the new role.
+    expect((await user.fetch("/api/projects")).status).toBe(401);
+    const again = await new Client(app.url).signIn("promoted@example.com", "secret1");
+    expect((await again.fetch("/api/projects")).status).toBe(200);
+    expect((await again.fetch("/research")).status).toBe(200);
+    expect((await again.fetch("/annotate")).status).toBe(403);
   });
 
   it("a disabled user cannot sign in and their open session stops working; enabling restores access", async () => {

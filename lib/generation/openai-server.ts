@@ -9,6 +9,10 @@
 // the n samples of every prompt go through one batched decoder call. Bodies are
 // zod-validated; errors are OpenAI-shaped JSON ({error: {message, type, param, code}}), also
 // for a streamed request that fails before its stream starts.
+//
+// Access (serve-access.ts): a Host header that is not an allowed name answers 403 before anything
+// else (DNS-rebinding defense); with an API key, a request without `Authorization: Bearer KEY`
+// answers 401, as OpenAI's API does.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +21,7 @@ import { z } from "zod";
 import type { Completion } from "../ml/generate";
 import { finishReason, streamSample, type ChunkFormat, type TokenLogprob } from "./openai-stream";
 import { PalateModel, type SampleOptions } from "./palate-model";
+import { bearerProblem, hostAllowed, hostName, hostPolicy, type HostPolicy } from "./serve-access";
 
 const MAX_ROWS = 256;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -88,6 +93,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, err: ApiError): void {
   const type = err.status >= 500 ? "server_error" : err.status === 404 ? "not_found_error" : "invalid_request_error";
+  if (err.status === 401) res.setHeader("www-authenticate", "Bearer");
   send(res, err.status, { error: { message: err.message, type, param: err.param, code: err.code } });
 }
 
@@ -125,11 +131,32 @@ export interface OpenAiServerOptions {
   model: PalateModel;
   /** The model id clients name; requests for another model get 404. */
   name: string;
+  /** When set, every request needs `Authorization: Bearer <apiKey>`. */
+  apiKey?: string | null;
+  /** The Host values accepted; default those of a server bound to 127.0.0.1 (localhost names only). */
+  hosts?: HostPolicy;
 }
 
 /** The request handler (exported for tests that mount it on their own server). */
-export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createOpenAiHandler({
+  model,
+  name,
+  apiKey,
+  hosts = hostPolicy("127.0.0.1"),
+}: OpenAiServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const created = now();
+
+  /** 403 for a Host that is not allowed, then 401 without the right bearer key. */
+  function checkAccess(req: IncomingMessage) {
+    if (!hostAllowed(hosts, req.headers.host)) {
+      const shown = hostName(req.headers.host) ?? JSON.stringify(req.headers.host ?? "");
+      throw new ApiError(403, `Host ${shown} is not allowed; start palate serve with --allowed-hosts ${shown} to accept it`, null, "host_not_allowed");
+    }
+    if (!apiKey) return;
+    const problem = bearerProblem(apiKey, req.headers.authorization);
+    if (problem === "missing") throw new ApiError(401, "You didn't provide an API key: send it as Authorization: Bearer KEY", null, null);
+    if (problem === "wrong") throw new ApiError(401, "Incorrect API key provided", null, "invalid_api_key");
+  }
 
   function checkModel(requested: string) {
     if (requested !== name) throw new ApiError(404, `The model \`${requested}\` does not exist; this server serves \`${name}\``, "model", "model_not_found");
@@ -274,6 +301,7 @@ export function createOpenAiHandler({ model, name }: OpenAiServerOptions): (req:
   const modelObject = () => ({ id: name, object: "model", created, owned_by: "palate" });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    checkAccess(req);
     const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
     const method = req.method ?? "GET";
     const allow = (expected: string) => {
@@ -321,6 +349,10 @@ export interface StartOpenAiServerOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /** Required as `Authorization: Bearer <apiKey>` on every request when set. */
+  apiKey?: string | null;
+  /** Host names accepted beside the loopback ones and the bind address; "any" turns the Host check off. */
+  allowedHosts?: readonly string[];
 }
 
 export interface OpenAiServer {
@@ -335,8 +367,8 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions): Prom
   const dir = resolve(options.dir);
   const model = await PalateModel.load(dir);
   const name = options.name ?? basename(dir);
-  const server = createServer(createOpenAiHandler({ model, name }));
   const host = options.host ?? "127.0.0.1";
+  const server = createServer(createOpenAiHandler({ model, name, apiKey: options.apiKey, hosts: hostPolicy(host, options.allowedHosts) }));
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
     server.listen(options.port ?? 8000, host, () => done());

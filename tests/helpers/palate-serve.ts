@@ -6,10 +6,16 @@ import { join } from "node:path";
 export const root = join(__dirname, "..", "..");
 export const palate = join(root, "scripts", "palate.mjs");
 
-export function serve(dir: string, port: number, name = "tiny"): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [palate, "serve", "--model", dir, "--port", String(port), "--name", name], {
+export function serve(
+  dir: string,
+  port: number,
+  name = "tiny",
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [palate, "serve", "--model", dir, "--port", String(port), "--name", name, ...(extra.args ?? [])], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...extra.env },
   });
   return new Promise((resolve, reject) => {
     let out = "";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, startTestApp, type TestApp } from "../helpers/app";
+import { Client, startTestApp, type TestApp } from "@/tests/helpers/app";
 
 describe("sign-in over HTTP", () => {
   let app: TestApp;
@@ -24,6 +24,27 @@ describe("sign-in over HTTP", () => {
 
   it("a wrong password does not sign in", async () => {
     await expect(new Client(app.url).signIn("admin@palate.local", "wrong")).rejects.toThrow(/sign-in/);
+  });
+
+  it("after sign-in, callbackUrl leads only to a path on this site (no open redirect)", async () => {
+    const client = await new Client(app.url).signIn("admin@palate.local");
+    const origin = new URL(app.url).origin;
+    for (const evil of [
+      "/%5Cevil.example",
+      "/%5C%2Fevil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example",
+      "/%09/evil.example",
+      "/.//evil.example",
+    ]) {
+      const res = await client.fetch(`/login?callbackUrl=${evil.startsWith("/%") ? evil : encodeURIComponent(evil)}`);
+      expect(res.status, evil).toBe(307);
+      const target = new URL(res.headers.get("location")!, app.url);
+      expect(target.origin, `${evil} → ${res.headers.get("location")}`).toBe(origin);
+    }
+    const ok = await client.fetch(`/login?callbackUrl=${encodeURIComponent("/research?tab=1")}`);
+    expect(ok.headers.get("location")).toMatch(/\/research\?tab=1$/);
   });
 
   it("anonymous page requests go to /login", async () => {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job } from "@/lib/jobs/queue";
+import type { WorkerOptions } from "@/lib/jobs/worker";
 import { projectRoot } from "@/scripts/server";
 
 /** Polls `read` until `done` holds for the job; throws with the last row after the timeout. */
@@ -22,28 +23,83 @@ export const ended = (j: Job) => j.status === "succeeded" || j.status === "faile
 export const stopped = (child: ChildProcess) =>
   new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
 
-/** `palate worker` on the database, as a child process. */
-export function spawnWorker(dbPath: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [join(projectRoot, "scripts", "palate.mjs"), "worker"], {
+/** The job kinds of tests/fixtures/job-kinds.ts, for PALATE_JOB_KINDS. */
+export const FIXTURE_JOB_KINDS = join(projectRoot, "tests", "fixtures", "job-kinds.ts");
+
+/** What each worker printed (the last 16 kB), and whether it has said it is ready. */
+const printed = new WeakMap<ChildProcess, { text: string; ready: Promise<void> }>();
+
+/**
+ * `palate worker` on the database, as a child process; with `timings`, the same worker class
+ * with those options (tests/fixtures/job-worker.ts), for the paths whose defaults take long.
+ */
+export function spawnWorker(
+  dbPath: string,
+  env: Record<string, string> = {},
+  timings?: Pick<WorkerOptions, "staleMs" | "cancelGraceMs" | "maxAttempts" | "pollMs">,
+): ChildProcess {
+  const args = timings ? ["--import", "tsx", join(projectRoot, "tests", "fixtures", "job-worker.ts")] : [join(projectRoot, "scripts", "palate.mjs"), "worker"];
+  const child = spawn(process.execPath, args, {
     cwd: projectRoot,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PALATE_DB: dbPath, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PALATE_DB: dbPath, ...(timings ? { PALATE_TEST_WORKER: JSON.stringify(timings) } : {}), ...env },
   });
+  const out = { text: "", ready: Promise.resolve() };
+  out.ready = new Promise<void>((done, fail) => {
+    // Read all of it: a pipe nobody drains would block the worker once full.
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out.text = (out.text + chunk.toString("utf8")).slice(-16_384);
+      if (/\bready \(pid \d+/.test(out.text)) done();
+    });
+    child.once("exit", (code, signal) => fail(new Error(`the worker exited (${signal ?? code}) before it was ready:\n${out.text}`)));
+  });
+  out.ready.catch(() => {});
+  printed.set(child, out);
+  return child;
+}
+
+/** Resolves once the worker has printed its "ready" line (it has recovered and polls the queue). */
+export function workerReady(worker: ChildProcess): Promise<void> {
+  return printed.get(worker)?.ready ?? Promise.reject(new Error("not a worker from spawnWorker"));
+}
+
+/** The end of what the worker (and its job children) printed. */
+export function workerOutput(worker: ChildProcess): string {
+  return printed.get(worker)?.text ?? "";
+}
+
+/** True while a process with this id exists (a zombie still counts until reaped). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Workers started by a test, killed (SIGKILL) together in its afterEach. */
 export class WorkerPool {
   private workers: ChildProcess[] = [];
 
-  start(dbPath: string, env: Record<string, string> = {}): ChildProcess {
-    const w = spawnWorker(dbPath, env);
+  start(dbPath: string, env: Record<string, string> = {}, timings?: Parameters<typeof spawnWorker>[2]): ChildProcess {
+    const w = spawnWorker(dbPath, env, timings);
     this.workers.push(w);
     return w;
   }
 
+  /** Kills each worker and the job process it runs (a stopped or stuck one would outlive it). */
   async killAll(): Promise<void> {
     for (const w of this.workers) {
+      const jobChildren = w.pid !== undefined && w.exitCode === null ? childrenOf(w.pid) : [];
       w.kill("SIGKILL");
+      for (const pid of jobChildren) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
       await stopped(w);
     }
     this.workers = [];

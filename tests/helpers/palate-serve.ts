@@ -10,7 +10,7 @@ export function serve(
   dir: string,
   port: number,
   name = "tiny",
-  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  extra: { args?: string[]; env?: Record<string, string | undefined> } = {},
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [palate, "serve", "--model", dir, "--port", String(port), "--name", name, ...(extra.args ?? [])], {
     cwd: root,

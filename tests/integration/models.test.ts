@@ -1,7 +1,8 @@
 // The model registry over HTTP: staff list, admins register Palate directories and
 // OpenAI-compatible endpoints; bad input answers 400 naming the field; the API key never
 // appears in any answer or page.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
@@ -14,6 +15,7 @@ describe("models API and page", () => {
   let researcher: Client;
   let annotator: Client;
   let modelDir: string;
+  let outsideDir: string;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -21,6 +23,11 @@ describe("models API and page", () => {
     modelDir = join(app.dbPath, "..", "tiny-model");
     mkdirSync(modelDir, { recursive: true });
     writeFileSync(join(modelDir, "config.json"), JSON.stringify({ model_type: "gpt2" }));
+    // A model directory outside every model root, and a link to it from inside the data folder.
+    outsideDir = join(mkdtempSync(join(tmpdir(), "palate-outside-")), "model");
+    mkdirSync(outsideDir);
+    writeFileSync(join(outsideDir, "config.json"), JSON.stringify({ model_type: "gpt2" }));
+    symlinkSync(outsideDir, join(app.dbPath, "..", "linked-model"));
     admin = await new Client(app.url).signIn("admin@palate.local");
     researcher = await new Client(app.url).signIn("researcher@palate.local");
     annotator = await new Client(app.url).signIn("annotator1@palate.local");
@@ -89,6 +96,14 @@ describe("models API and page", () => {
       [{ name: "x", kind: "policy", source: "palate", path: modelDir, parentId: 99999 }, "parentId"],
       [{ name: "tiny-policy", kind: "policy", source: "palate", path: modelDir }, "name"],
       [{ name: "x", kind: "policy", source: "ftp", path: modelDir }, "source"],
+      // The registry's rules (issue 11): model roots, http(s) only, no link-local or metadata host.
+      [{ name: "x", kind: "policy", source: "palate", path: outsideDir }, "path"],
+      [{ name: "x", kind: "policy", source: "palate", path: join(app.dbPath, "..", "linked-model") }, "path"],
+      [{ name: "x", kind: "policy", source: "palate", path: join(app.dbPath, "..", "..", "..", "etc") }, "path"],
+      [{ name: "x", kind: "policy", source: "openai", baseUrl: "file:///etc/passwd", remoteModel: "m" }, "baseUrl"],
+      [{ name: "x", kind: "policy", source: "openai", baseUrl: "http://169.254.169.254/latest/meta-data", remoteModel: "m" }, "baseUrl"],
+      [{ name: "x", kind: "policy", source: "openai", baseUrl: "http://[fe80::1]:8000/v1", remoteModel: "m" }, "baseUrl"],
+      [{ name: "x", kind: "policy", source: "openai", baseUrl: "http://0.0.0.0:8000/v1", remoteModel: "m" }, "baseUrl"],
     ];
     for (const [body, field] of cases) {
       const res = await admin.json("/api/models", "POST", body);

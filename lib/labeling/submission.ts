@@ -5,13 +5,19 @@ import { answersSchema } from "./questions";
 
 const id = z.number().int().positive();
 
+/** The most completions one ranking can order (a task holds at most a few; this bounds a hostile body). */
+export const MAX_RANKED_COMPLETIONS = 100;
+
 /** Longest time an annotator can sensibly report for one task (a day). */
 export const MAX_SECONDS_SPENT = 24 * 3600;
 
 export const rankingSubmissionSchema = z
   .object({
     /** Completion ids, best group first; completions in one group are tied. */
-    groups: z.array(z.array(id).min(1, "a group cannot be empty")).min(1, "rank at least one group"),
+    groups: z
+      .array(z.array(id).min(1, "a group cannot be empty").max(MAX_RANKED_COMPLETIONS, `at most ${MAX_RANKED_COMPLETIONS} completions`))
+      .min(1, "rank at least one group")
+      .max(MAX_RANKED_COMPLETIONS, `at most ${MAX_RANKED_COMPLETIONS} groups`),
     noneAcceptable: z.boolean().default(false),
     flags: z
       .array(z.object({ completionId: id, flag: z.enum(FLAGS) }).strict())

@@ -90,7 +90,7 @@ describe("jobs API", () => {
         `${JSON.stringify(body)} → ${answer.error}`,
       ).toContain(field);
     }
-    expect((await admin.fetch("/api/jobs", { method: "POST", body: "nope" })).status).toBe(400);
+    expect((await admin.fetch("/api/jobs", { method: "POST", body: "nope", headers: { "content-type": "application/json" } })).status).toBe(400);
     // Nothing was queued.
     expect(((await (await admin.fetch("/api/jobs")).json()) as { jobs: unknown[] }).jobs).toEqual([]);
   });

@@ -106,6 +106,8 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
 
   // Route handlers
   "/api/auth/[...nextauth]": "exempt",
+  // Answers 413/411 to every method and role: where next.config.js rewrites bodies that must not be read (tests/integration/security).
+  "/api/refused/[reason]": "exempt",
   "/api/users": {
     kind: "route",
     path: () => "/api/users",

@@ -6,20 +6,20 @@
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, parseJsonBody, parseQuery } from "@/lib/http";
+import { badRequest, parseJsonBody, parseQuery, route } from "@/lib/http";
 import { getJobView, jobListQuerySchema, listJobViews, mayStartJob, newJobSchema, submitJob } from "@/lib/jobs/views";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
+export const GET = route(async (request: Request) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const query = parseQuery(request.url, jobListQuerySchema);
   if (query instanceof Response) return query;
   return Response.json({ jobs: listJobViews(getDb(), query) });
-}
+});
 
-export async function POST(request: Request) {
+export const POST = route(async (request: Request) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const input = await parseJsonBody(request, newJobSchema);
@@ -31,4 +31,4 @@ export async function POST(request: Request) {
   const submitted = submitJob(db, input, user.id);
   if ("issues" in submitted) return badRequest(submitted.issues);
   return Response.json({ job: getJobView(db, submitted.job.id) }, { status: 201 });
-}
+});

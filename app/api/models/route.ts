@@ -5,22 +5,22 @@
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, parseJsonBody } from "@/lib/http";
+import { badRequest, parseJsonBody, route } from "@/lib/http";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DuplicateModelError, ensureDefaultModel, getModelRow, listModels, modelDir, newModelSchema, registerModel } from "@/lib/models/registry";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = route(async () => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const db = getDb();
   ensureDefaultModel(db);
   return Response.json({ models: listModels(db) });
-}
+});
 
-export async function POST(request: Request) {
+export const POST = route(async (request: Request) => {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
   const input = await parseJsonBody(request, newModelSchema);
@@ -36,4 +36,4 @@ export async function POST(request: Request) {
     if (err instanceof DuplicateModelError) return badRequest("a model with this name is already registered", "name");
     throw err;
   }
-}
+});

@@ -3,19 +3,19 @@
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, parseJsonBody } from "@/lib/http";
+import { badRequest, parseJsonBody, route } from "@/lib/http";
 import { listProjectsWithProgress } from "@/lib/labeling/project-stats";
 import { createProject, DuplicateProjectError, newProjectSchema } from "@/lib/projects";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = route(async () => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   return Response.json({ projects: listProjectsWithProgress(getDb()) });
-}
+});
 
-export async function POST(request: Request) {
+export const POST = route(async (request: Request) => {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
   const input = await parseJsonBody(request, newProjectSchema);
@@ -26,4 +26,4 @@ export async function POST(request: Request) {
     if (err instanceof DuplicateProjectError) return badRequest("a project with this name already exists", "name");
     throw err;
   }
-}
+});

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ANYONE } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { parseQuery } from "@/lib/http";
+import { parseQuery, route } from "@/lib/http";
 import { listRankings } from "@/lib/labeling/browse";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,7 @@ const querySchema = z
   })
   .strict();
 
-export async function GET(request: Request) {
+export const GET = route(async (request: Request) => {
   const user = await authorize(ANYONE);
   if (user instanceof Response) return user;
   const query = parseQuery(request.url, querySchema);
@@ -33,4 +33,4 @@ export async function GET(request: Request) {
     query.userId = user.id;
   }
   return Response.json(listRankings(getDb(), query));
-}
+});

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { ADMIN } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjectTasks } from "@/lib/labeling/browse";
+import { parseTaskQuery } from "@/lib/labeling/task-filter";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
@@ -16,7 +17,7 @@ import { AdminNav } from "../../admin-nav";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ offset?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ offset?: string | string[] }> };
 
 export default async function AdminProjectPage({ params, searchParams }: Props) {
   const { id: rawId } = await params;
@@ -25,7 +26,8 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
   const id = stats.project.id;
   const db = getDb();
   const { project } = stats;
-  const offset = Math.max(0, Number((await searchParams).offset) || 0);
+  // A whole number from 0 (task-filter.ts); anything else (1.5, 1e300, -1, text) falls back to the first page.
+  const { offset } = parseTaskQuery({ offset: (await searchParams).offset }).query;
   const page = listProjectTasks(db, id, { offset, limit: 50 });
   return (
     <div className="flex flex-col gap-8">

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ANNOTATOR } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseJsonBody } from "@/lib/http";
+import { notFound, parseJsonBody, route } from "@/lib/http";
 import { requestAssignment } from "@/lib/labeling/assignment-store";
 import { assignmentPayload } from "@/lib/labeling/assignment-view";
 
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 const bodySchema = z.object({ projectId: z.number().int().positive() }).strict();
 
-export async function POST(request: Request) {
+export const POST = route(async (request: Request) => {
   const user = await authorize(ANNOTATOR);
   if (user instanceof Response) return user;
   const body = await parseJsonBody(request, bodySchema);
@@ -25,4 +25,4 @@ export async function POST(request: Request) {
   if (got === undefined) return notFound(`project ${body.projectId} not found`);
   if (got === null) return new Response(null, { status: 204 });
   return Response.json(assignmentPayload(db, got.assignment, got.resumed, user.id, now));
-}
+});

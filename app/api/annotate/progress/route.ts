@@ -4,18 +4,18 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ANNOTATOR } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseQuery } from "@/lib/http";
+import { notFound, parseQuery, route } from "@/lib/http";
 import { queueProgress } from "@/lib/labeling/queue";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({ projectId: z.coerce.number().int().positive() }).strict();
 
-export async function GET(request: Request) {
+export const GET = route(async (request: Request) => {
   const user = await authorize(ANNOTATOR);
   if (user instanceof Response) return user;
   const query = parseQuery(request.url, querySchema);
   if (query instanceof Response) return query;
   const progress = queueProgress(getDb(), query.projectId, user.id);
   return progress ? Response.json({ progress }) : notFound(`project ${query.projectId} not found`);
-}
+});

@@ -4,14 +4,14 @@
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { notFound, parseId, parseQuery } from "@/lib/http";
+import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { getJobDetail, jobDetailQuerySchema } from "@/lib/jobs/views";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, { params }: Context) {
+export const GET = route(async (request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -20,4 +20,4 @@ export async function GET(request: Request, { params }: Context) {
   if (query instanceof Response) return query;
   const detail = getJobDetail(getDb(), id, query);
   return detail ? Response.json(detail) : notFound("no such job");
-}
+});

@@ -3,7 +3,7 @@
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, notFound, parseId, parseJsonBody } from "@/lib/http";
+import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { getProjectWithProgress } from "@/lib/labeling/project-stats";
 import { DuplicateProjectError, getProject, projectSettingsSchema, updateProject } from "@/lib/projects";
 
@@ -11,15 +11,15 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(_request: Request, { params }: Context) {
+export const GET = route(async (_request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
   const project = id === undefined ? undefined : getProjectWithProgress(getDb(), id);
   return project ? Response.json({ project }) : notFound("no such project");
-}
+});
 
-export async function PATCH(request: Request, { params }: Context) {
+export const PATCH = route(async (request: Request, { params }: Context) => {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -33,4 +33,4 @@ export async function PATCH(request: Request, { params }: Context) {
     if (err instanceof DuplicateProjectError) return badRequest("a project with this name already exists", "name");
     throw err;
   }
-}
+});

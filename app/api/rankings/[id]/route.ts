@@ -5,13 +5,13 @@
 import { ANYONE } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { notFound, parseId } from "@/lib/http";
+import { notFound, parseId, route } from "@/lib/http";
 import { getRanking } from "@/lib/labeling/browse";
 import { rankingRevisionsOf } from "@/lib/labeling/ranking-edit";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = route(async (_request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await authorize(ANYONE);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -19,4 +19,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const ranking = id === undefined ? undefined : getRanking(db, id);
   if (!ranking || (user.role === "annotator" && ranking.userId !== user.id)) return notFound("no such ranking");
   return Response.json({ ranking, revisions: rankingRevisionsOf(db, [ranking.id]).get(ranking.id) ?? [] });
-}
+});

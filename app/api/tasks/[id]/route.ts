@@ -5,7 +5,7 @@
 import { getDb } from "@/db/client";
 import { ANYONE } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseId } from "@/lib/http";
+import { notFound, parseId, route } from "@/lib/http";
 import { findAssignment } from "@/lib/labeling/assignment-store";
 import { assignmentPayload } from "@/lib/labeling/assignment-view";
 import { rankingOfAssignment } from "@/lib/labeling/submission-store";
@@ -13,7 +13,7 @@ import { getTask } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = route(async (_request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await authorize(ANYONE);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -24,4 +24,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const assignment = findAssignment(db, task.id, user.id);
   if (!assignment) return Response.json({ error: `task ${task.id} is not assigned to you` }, { status: 403 });
   return Response.json({ ...assignmentPayload(db, assignment, true, user.id), ranking: rankingOfAssignment(db, assignment.id) ?? null });
-}
+});

@@ -4,7 +4,7 @@
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { notFound, parseId } from "@/lib/http";
+import { notFound, parseId, route } from "@/lib/http";
 import { getJobView, mayCancelJob } from "@/lib/jobs/views";
 import { FINISHED, getJob, requestCancel } from "@/lib/jobs/queue";
 
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function POST(_request: Request, { params }: Context) {
+export const POST = route(async (_request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -27,4 +27,4 @@ export async function POST(_request: Request, { params }: Context) {
   }
   requestCancel(db, id);
   return Response.json({ job: getJobView(db, id) });
-}
+});

@@ -4,14 +4,14 @@
 import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseId, parseJsonBody } from "@/lib/http";
+import { notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { NotARewardModelError, RewardModelUnavailableError, rewardModelRow, scoreTyped, scoreTypedSchema } from "@/lib/reward/score-typed";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function POST(request: Request, { params }: Context) {
+export const POST = route(async (request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -32,4 +32,4 @@ export async function POST(request: Request, { params }: Context) {
     if (err instanceof RewardModelUnavailableError) return Response.json({ error: err.message }, { status: 409 });
     throw err;
   }
-}
+});

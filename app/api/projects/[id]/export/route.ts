@@ -16,7 +16,7 @@ import { z } from "zod";
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { notFound, parseId, parseQuery } from "@/lib/http";
+import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { emptyExportMessage, exportRankingCounts } from "@/lib/datasets/empty-export";
 import { EXPORT_FORMATS, exportFileName, exportStream } from "@/lib/datasets/export";
 import { PAIR_MODES, type PairMode } from "@/lib/labeling/pairs";
@@ -35,7 +35,7 @@ const querySchema = z
   })
   .strict();
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -75,4 +75,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       "cache-control": "no-store",
     },
   });
-}
+});

@@ -6,7 +6,7 @@
 import { getDb } from "@/db/client";
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseId, parseJsonBody } from "@/lib/http";
+import { notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { questionsBodySchema } from "@/lib/labeling/questions";
 import { getQualityQuestions, setQualityQuestions } from "@/lib/labeling/questions-store";
 
@@ -14,15 +14,15 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(_request: Request, { params }: Context) {
+export const GET = route(async (_request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
   const questions = id === undefined ? undefined : getQualityQuestions(getDb(), id);
   return questions ? Response.json({ questions }) : notFound("no such project");
-}
+});
 
-export async function PUT(request: Request, { params }: Context) {
+export const PUT = route(async (request: Request, { params }: Context) => {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -31,4 +31,4 @@ export async function PUT(request: Request, { params }: Context) {
   const body = await parseJsonBody(request, questionsBodySchema);
   if (body instanceof Response) return body;
   return Response.json({ questions: setQualityQuestions(db, id, body.questions) });
-}
+});

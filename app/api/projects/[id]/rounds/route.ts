@@ -6,7 +6,7 @@
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, notFound, parseId, parseJsonBody } from "@/lib/http";
+import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { getJobView } from "@/lib/jobs/views";
 import { getProject } from "@/lib/projects";
 import { nextRoundRequestSchema, startNextRound } from "@/lib/rounds/next-round";
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function POST(request: Request, { params }: Context) {
+export const POST = route(async (request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -26,4 +26,4 @@ export async function POST(request: Request, { params }: Context) {
   const started = startNextRound(db, id, input, user.id);
   if ("issues" in started) return badRequest(started.issues);
   return Response.json({ job: getJobView(db, started.job.id) }, { status: 201 });
-}
+});

@@ -6,14 +6,14 @@
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, notFound, parseId } from "@/lib/http";
+import { badRequest, notFound, parseId, route } from "@/lib/http";
 import { listProjectTasks } from "@/lib/labeling/browse";
 import { parseTaskQuery } from "@/lib/labeling/task-filter";
 import { getProject } from "@/lib/projects";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -22,4 +22,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { query, issues } = parseTaskQuery(new URL(request.url).searchParams);
   if (issues.length > 0) return badRequest(issues);
   return Response.json({ ...listProjectTasks(db, id, query), query });
-}
+});

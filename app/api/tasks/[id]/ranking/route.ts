@@ -20,7 +20,7 @@
 import { getDb } from "@/db/client";
 import { ANNOTATOR } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseId, parseJsonBody } from "@/lib/http";
+import { notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { editRanking, readOwnRanking } from "@/lib/labeling/ranking-edit";
 import { rankingSubmissionSchema } from "@/lib/labeling/submission";
 import { submitRanking } from "@/lib/labeling/submission-store";
@@ -29,16 +29,16 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(_request: Request, { params }: Context) {
+export const GET = route(async (_request: Request, { params }: Context) => {
   const user = await authorize(ANNOTATOR);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
   const own = id === undefined ? undefined : readOwnRanking(getDb(), id, user.id);
   if (!own) return notFound("you have no ranking of this task");
   return Response.json(own);
-}
+});
 
-export async function POST(request: Request, { params }: Context) {
+export const POST = route(async (request: Request, { params }: Context) => {
   const user = await authorize(ANNOTATOR);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -48,9 +48,9 @@ export async function POST(request: Request, { params }: Context) {
   const result = submitRanking(getDb(), id, user.id, body);
   if (!result.ok) return Response.json({ error: result.error, ...(result.issues ? { issues: result.issues } : {}) }, { status: result.status });
   return Response.json({ ranking: result.ranking, created: result.created }, { status: result.created ? 201 : 200 });
-}
+});
 
-export async function PUT(request: Request, { params }: Context) {
+export const PUT = route(async (request: Request, { params }: Context) => {
   const user = await authorize(ANNOTATOR);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -60,4 +60,4 @@ export async function PUT(request: Request, { params }: Context) {
   const result = editRanking(getDb(), id, user.id, body);
   if (!result.ok) return Response.json({ error: result.error, ...(result.issues ? { issues: result.issues } : {}) }, { status: result.status });
   return Response.json({ ranking: result.ranking });
-}
+});

@@ -4,13 +4,13 @@
 import { getDb } from "@/db/client";
 import { ANNOTATOR } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseId, parseJsonBody } from "@/lib/http";
+import { notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { skipAssignment } from "@/lib/labeling/assignment-store";
 import { skipSchema } from "@/lib/labeling/submission";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const POST = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await authorize(ANNOTATOR);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
@@ -21,4 +21,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!result.ok) return Response.json({ error: result.error }, { status: result.status });
   const { id: assignmentId, taskId, status, skipReason } = result.assignment;
   return Response.json({ assignment: { id: assignmentId, taskId, status, skipReason } });
-}
+});

@@ -15,7 +15,7 @@ async function expectThrottled(res: Response): Promise<void> {
   expect(((await res.json()) as { error: string }).error).toMatch(/too many/i);
 }
 
-async function startOn(env: NodeJS.ProcessEnv = {}): Promise<{ app: AppServer; cleanup(): void }> {
+async function startOn(env: Record<string, string> = {}): Promise<{ app: AppServer; cleanup(): void }> {
   const temp = tempDb();
   await seedDemo(temp.db);
   const app = await startApp({ dbPath: temp.path, port: await freePort(), host: "127.0.0.1", quiet: true, env: { ...process.env, ...env } });

@@ -27,7 +27,9 @@ export function fixtureDir(files: Record<string, string>): { dir: string; cleanu
 
 /** Runs a command to its end, in an environment without this vitest's own variables or CI (whose defaults differ). */
 export function runCommand(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !["TEST", "NODE_ENV", "CI"].includes(k)));
+  const base: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !["TEST", "NODE_ENV", "CI"].includes(k)),
+  );
   return new Promise((done, fail) => {
     const child = spawn(cmd, args, { cwd: projectRoot, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

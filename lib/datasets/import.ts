@@ -1,22 +1,24 @@
-// Importing a JSONL dataset into a project: all or nothing, in constant memory.
+// Importing a JSONL dataset into a project: all or nothing, in constant memory, without holding
+// the write lock for long.
 //
-// Pass 1 reads every line, parses and validates it, and keeps only counts and the first
-// MAX_REPORTED_ERRORS errors. Any invalid line → nothing is written. Pass 2 reads the file again
-// and inserts every record inside ONE synchronous transaction (better-sqlite3 is synchronous, so
-// the file is read with readSync: no await inside the transaction, no other request can slip a
-// statement into it, and any failure rolls everything back). An upload is spooled to a temp file
-// while pass 1 runs over it, so the body is read once and never held in memory.
+// One pass reads every line, parses and validates it, keeps counts and the first
+// MAX_REPORTED_ERRORS errors, and stages the records in batches of short transactions
+// (import-staging.ts). Any invalid line → the staging tables are dropped and nothing is written.
+// Otherwise one transaction switches the staged rows in (set-based, so a 150,000-line file holds
+// the write lock for a second or two instead of the whole import) and the staging is dropped.
+// An upload is first spooled to a file (upload.ts); large ones are imported by an `import` job in
+// the worker's child process (lib/jobs/kinds/import.ts), small ones by the request itself.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Db } from "../../db/client";
+import type { Connection, Db } from "../../db/client";
 import { ensureProject, getProject } from "../projects";
 import { parseImportLine } from "./import-formats";
-import { BulkTaskWriter } from "./bulk-insert";
+import { ImportStaging } from "./import-staging";
 import { ensureImportedAnnotator } from "./imported-annotator";
-import { byteChunks, fileLines, LineSplitter, type Line } from "./lines";
-import type { ImportFormat } from "./record";
+import { fileLines, type Line } from "./lines";
+import type { ImportFormat, ImportRecord } from "./record";
+import { spoolToFile } from "./upload";
 
 /** At most this many line errors are reported; `invalidLines` counts them all. */
 export const MAX_REPORTED_ERRORS = 100;
@@ -47,9 +49,14 @@ export type ProjectRef = { projectId: number } | { projectName: string };
 
 export class ImportError extends Error {}
 
-/** Called every PROGRESS_EVERY lines of each pass (and at its end), e.g. for a progress bar. */
-export type ImportProgress = (pass: "validate" | "insert", linesRead: number) => void;
+/**
+ * Called every PROGRESS_EVERY lines while the file is read and staged ("validate", with about how
+ * many bytes were read), then once when the staged rows are switched in ("insert").
+ */
+export type ImportProgress = (pass: "validate" | "insert", linesRead: number, bytesRead: number) => void;
 export const PROGRESS_EVERY = 1000;
+/** Staged records are committed every this many lines. */
+export const STAGE_BATCH_LINES = 2000;
 
 /** Pass 1, line by line: collects errors and counts what the file would create. */
 export class ImportValidator {
@@ -61,15 +68,21 @@ export class ImportValidator {
   constructor(readonly format: ImportFormat) {}
 
   check(line: Line): void {
+    this.accept(line);
+  }
+
+  /** Checks one line: its records when it is valid, none when it is blank or invalid (then counted and reported). */
+  accept(line: Line): ImportRecord[] {
     const parsed = parseImportLine(this.format, line);
-    if (parsed === null) return;
+    if (parsed === null) return [];
     if ("error" in parsed) {
       this.invalidLines++;
       if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ line: line.line, message: parsed.error });
-      return;
+      return [];
     }
     this.tasks += parsed.records.length;
     this.rankings += parsed.records.filter((r) => r.ranking).length;
+    return parsed.records;
   }
 
   get valid(): boolean {
@@ -77,16 +90,10 @@ export class ImportValidator {
   }
 }
 
-/** Pass 1 over a file on disk. */
-export function validateFile(path: string, format: ImportFormat, onProgress?: ImportProgress): ImportValidator {
+/** Checks every line of a file on disk, writing nothing. */
+export function validateFile(path: string, format: ImportFormat): ImportValidator {
   const validator = new ImportValidator(format);
-  let read = 0;
-  for (const line of fileLines(path)) {
-    validator.check(line);
-    read = line.line;
-    if (onProgress && read % PROGRESS_EVERY === 0) onProgress("validate", read);
-  }
-  onProgress?.("validate", read);
+  for (const line of fileLines(path)) validator.check(line);
   return validator;
 }
 
@@ -96,80 +103,90 @@ function resolveProject(db: Db, project: ProjectRef): number {
   return project.projectId;
 }
 
-/**
- * Pass 2: inserts every record of a file that passed validation, in one transaction.
- * Throws (and writes nothing) when a line fails to parse after all.
- */
-export function insertFile(db: Db, path: string, format: ImportFormat, project: ProjectRef, onProgress?: ImportProgress): ImportCounts & { projectId: number } {
-  return db.transaction(
-    (tx) => {
-      const projectId = resolveProject(tx, project);
-      const writer = new BulkTaskWriter(tx, projectId);
-      let importedAnnotator: number | undefined;
-      let tasks = 0;
-      let rankings = 0;
-      let read = 0;
-      for (const line of fileLines(path)) {
-        read = line.line;
-        if (onProgress && read % PROGRESS_EVERY === 0) onProgress("insert", read);
-        const parsed = parseImportLine(format, line);
-        if (parsed === null) continue;
-        if ("error" in parsed) throw new ImportError(`line ${line.line}: ${parsed.error} (the file changed during the import?)`);
-        for (const record of parsed.records) {
-          if (record.ranking) importedAnnotator ??= ensureImportedAnnotator(tx);
-          writer.write(record, importedAnnotator);
-          tasks++;
-          if (record.ranking) rankings++;
-        }
-      }
-      onProgress?.("insert", read);
-      return { tasks, rankings, projectId };
-    },
-    { behavior: "immediate" },
-  );
-}
-
 function report(validator: ImportValidator, imported: ImportCounts, projectId?: number): ImportReport {
   return { imported, errors: validator.errors, invalidLines: validator.invalidLines, projectId };
 }
 
-/** Validates, then (when every line is valid) imports a JSONL file. */
-export function importFile(db: Db, path: string, format: ImportFormat, project: ProjectRef, onProgress?: ImportProgress): ImportReport {
-  const validator = validateFile(path, format, onProgress);
-  if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
-  const { projectId, ...imported } = insertFile(db, path, format, project, onProgress);
-  return report(validator, imported, projectId);
+export interface ImportOptions {
+  onProgress?: ImportProgress;
+  /** Called between staged batches: a job throws here when it was cancelled. */
+  betweenBatches?: () => void;
+  /** Names the staging tables (letters, digits, _): a job passes its id, so a rerun replaces what a crashed run left. Default: unique. */
+  stagingName?: string;
+  /** Runs inside the switch-in transaction, after the rows are written (a job records there that it imported, so a rerun never imports twice). */
+  inSwitchIn?: (tx: Db, imported: ImportCounts & { projectId: number }) => void;
 }
 
 /**
- * Imports an uploaded body: streams it to a temp file while validating it, then imports the
- * file. Memory stays flat whatever the size of the upload.
+ * Imports a JSONL file when every line is valid (all or nothing): reads and stages it in
+ * batches, then switches the rows in with one transaction. The report lists the invalid lines
+ * otherwise. Throws (having written nothing) when a write fails.
+ */
+export function importFile(
+  db: Connection,
+  path: string,
+  format: ImportFormat,
+  project: ProjectRef,
+  optionsOrProgress: ImportOptions | ImportProgress = {},
+): ImportReport {
+  const options = typeof optionsOrProgress === "function" ? { onProgress: optionsOrProgress } : optionsOrProgress;
+  const { onProgress } = options;
+  const staging = new ImportStaging(db.$client, options.stagingName ?? `${process.pid}_${randomBytes(6).toString("hex")}`);
+  staging.create();
+  try {
+    const validator = new ImportValidator(format);
+    let batch: ImportRecord[] = [];
+    let read = 0;
+    let bytes = 0;
+    for (const line of fileLines(path)) {
+      const records = validator.accept(line);
+      // After the first invalid line nothing more is staged: the rest is only checked, for the report.
+      if (validator.valid) for (const record of records) batch.push(record);
+      read = line.line;
+      bytes += (line.text?.length ?? 0) + 1;
+      if (read % STAGE_BATCH_LINES === 0) {
+        if (validator.valid) staging.stage(batch);
+        batch = [];
+        options.betweenBatches?.();
+      }
+      if (onProgress && read % PROGRESS_EVERY === 0) onProgress("validate", read, bytes);
+    }
+    onProgress?.("validate", read, bytes);
+    if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
+    staging.stage(batch);
+    options.betweenBatches?.();
+    const { projectId, ...imported } = db.transaction(
+      (tx) => {
+        const projectId = resolveProject(tx, project);
+        const rankingUser = staging.counts.rankings > 0 ? ensureImportedAnnotator(tx) : undefined;
+        const counts = { ...staging.switchIn(projectId, rankingUser), projectId };
+        options.inSwitchIn?.(tx, counts);
+        return counts;
+      },
+      { behavior: "immediate" },
+    );
+    onProgress?.("insert", read, bytes);
+    return report(validator, imported, projectId);
+  } finally {
+    staging.drop();
+  }
+}
+
+/**
+ * Imports an uploaded body: spools it to a temp file, then imports the file. Memory stays flat
+ * whatever the size of the upload.
  */
 export async function importStream(
-  db: Db,
+  db: Connection,
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   format: ImportFormat,
   project: ProjectRef,
   options: { tempDir?: string } = {},
 ): Promise<ImportReport> {
-  const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), "palate-import-"));
+  const dir = mkdtempSync(`${options.tempDir ?? tmpdir()}/palate-import-`);
   try {
-    const path = join(dir, "upload.jsonl");
-    const validator = new ImportValidator(format);
-    const splitter = new LineSplitter();
-    const file = await open(path, "w");
-    try {
-      for await (const chunk of byteChunks(body)) {
-        await file.write(chunk);
-        for (const line of splitter.push(chunk)) validator.check(line);
-      }
-      for (const line of splitter.end()) validator.check(line);
-    } finally {
-      await file.close();
-    }
-    if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
-    const { projectId, ...imported } = insertFile(db, path, format, project);
-    return report(validator, imported, projectId);
+    const { path } = await spoolToFile(body, `${dir}/upload.jsonl`);
+    return importFile(db, path, format, project);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

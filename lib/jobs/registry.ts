@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobKind } from "./kind";
 import { generateJobKind } from "./kinds/generate";
+import { importJobKind } from "./kinds/import";
 import { ppoJobKind } from "./kinds/ppo";
 import { scoreJobKind } from "./kinds/score";
 import { trainRmJobKind } from "./kinds/train-rm";
@@ -11,7 +12,7 @@ import { trainRmJobKind } from "./kinds/train-rm";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind];
+const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

@@ -12,6 +12,7 @@ import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, scoreJobParamsSchema, trainRmRequest
 import type { FieldIssue } from "../http";
 import { promptPreview } from "../labeling/browse";
 import { checkGenerateParams, checkPpoParams, checkScoreParams, checkTrainRmParams } from "./param-checks";
+import { IMPORT_JOB_KIND } from "./kinds/import";
 import { enqueueJob, jobEventsSince, jobMetricsSince, jobOutputsOf, type Job, type JobEvent, type JobMetric } from "./queue";
 
 /** Titles of the job kinds the app shows (the registry holds the code; this is only display). */
@@ -20,6 +21,7 @@ const KIND_TITLES: Record<string, string> = {
   [TRAIN_RM_JOB_KIND]: "Reward-model training",
   [SCORE_JOB_KIND]: "Reward scoring",
   [PPO_JOB_KIND]: "PPO",
+  [IMPORT_JOB_KIND]: "Import",
 };
 
 export function jobKindTitle(kind: string): string {

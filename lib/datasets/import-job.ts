@@ -1,0 +1,66 @@
+// What the "import" job does (lib/jobs/kinds/import.ts): imports its spooled upload into the
+// project, reporting progress, stopping between batches when cancelled.
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Connection } from "../../db/client";
+import type { JobContext } from "../jobs/kind";
+import type { ImportJobParams } from "../jobs/kinds/import";
+import { jobOutputsOf, setJobOutput } from "../jobs/queue";
+import { importFile, ImportError } from "./import";
+
+/** Where uploads wait for their import job: <data>/imports. */
+export function importUploadsDir(dataDir: string): string {
+  return join(dataDir, "imports");
+}
+
+export async function runImportJob(ctx: JobContext<ImportJobParams>): Promise<Record<string, unknown>> {
+  const { params } = ctx;
+  const done = jobOutputsOf(ctx.db, ctx.jobId).imported;
+  if (done) return done.value as Record<string, unknown>;
+  if (!("$client" in ctx.db)) throw new Error("the import job needs its own database connection");
+  const db = ctx.db as Connection;
+
+  // runJob puts the job's directory at <data>/jobs/<id>.
+  const dataDir = dirname(dirname(ctx.artifactDir));
+  const file = join(ctx.artifactDir, "upload.jsonl");
+  const spooled = join(importUploadsDir(dataDir), params.upload);
+  if (!existsSync(file)) {
+    if (!existsSync(spooled)) throw new ImportError(`the uploaded file ${params.upload} is gone`);
+    mkdirSync(ctx.artifactDir, { recursive: true });
+    renameSync(spooled, file);
+  }
+
+  const total = Math.max(1, params.bytes);
+  ctx.progress(0, "reading the file");
+  let finished = false;
+  try {
+    const report = importFile(
+      db,
+      file,
+      params.format,
+      { projectId: params.projectId },
+      {
+        stagingName: `job_${ctx.jobId}`,
+        betweenBatches: () => ctx.throwIfCancelled(),
+        onProgress: (pass, lines, bytes) =>
+          pass === "validate"
+            ? ctx.progress(Math.min(0.95, (0.95 * bytes) / total), `read ${lines.toLocaleString("en")} lines`)
+            : ctx.progress(0.99, `switched in ${lines.toLocaleString("en")} lines`),
+        inSwitchIn: (tx, imported) => setJobOutput(tx, ctx.jobId, "imported", imported),
+      },
+    );
+    if (report.invalidLines > 0) {
+      finished = true;
+      ctx.output("errors", { errors: report.errors, invalidLines: report.invalidLines });
+      const first = report.errors[0];
+      throw new ImportError(`${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})`);
+    }
+    finished = true;
+    const result = { projectId: report.projectId, ...report.imported };
+    ctx.log(`Imported ${report.imported.tasks} tasks and ${report.imported.rankings} rankings.`);
+    return result;
+  } finally {
+    // The upload goes once the import has an outcome; an interrupted run keeps it to start again.
+    if (finished) rmSync(file, { force: true });
+  }
+}

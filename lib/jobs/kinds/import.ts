@@ -1,0 +1,37 @@
+// The "import" job kind: a large upload imported in the worker's child process, so the web server
+// stays responsive (POST /api/projects/[id]/import enqueues it for files above the synchronous
+// size). The route spools the upload to <data>/imports/<upload>; the job moves it into its own
+// directory, reads and stages it in batches, and switches it in with one transaction
+// (lib/datasets/import.ts): all or nothing, a bad line anywhere fails the job with the line
+// number and the field, and publishes every bad line as the output `errors`.
+// Resumable: a rerun starts the file again (the staging tables are named after the job and
+// replaced); a switch-in that committed is recorded in the same transaction (output `imported`),
+// so a rerun after it never imports twice.
+import { z } from "zod";
+import { IMPORT_FORMATS } from "../../datasets/record";
+import type { JobKind } from "../kind";
+
+export const IMPORT_JOB_KIND = "import";
+
+export const importJobParamsSchema = z
+  .object({
+    projectId: z.number().int().positive(),
+    format: z.enum(IMPORT_FORMATS),
+    /** The spooled upload's file name under <data>/imports (a name, never a path). */
+    upload: z.string().regex(/^[\w-]{1,80}\.jsonl$/, "expected an upload file name"),
+    /** The upload's size, for progress. */
+    bytes: z.number().int().min(0),
+  })
+  .strict();
+export type ImportJobParams = z.infer<typeof importJobParamsSchema>;
+
+export const importJobKind: JobKind<ImportJobParams> = {
+  kind: IMPORT_JOB_KIND,
+  title: "Import",
+  params: importJobParamsSchema,
+  resumable: true,
+  async run(ctx) {
+    const { runImportJob } = await import("../../datasets/import-job");
+    return runImportJob(ctx);
+  },
+};

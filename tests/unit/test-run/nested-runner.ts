@@ -27,11 +27,11 @@ export function fixtureDir(files: Record<string, string>): { dir: string; cleanu
 
 /** Runs a command to its end, in an environment without this vitest's own variables or CI (whose defaults differ). */
 export function runCommand(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  const base: NodeJS.ProcessEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !["TEST", "NODE_ENV", "CI"].includes(k)),
-  );
+  const childEnv: Record<string, string | undefined> = { ...process.env };
+  for (const k of Object.keys(childEnv)) if (k.startsWith("VITEST") || ["TEST", "NODE_ENV", "CI"].includes(k)) delete childEnv[k];
+  Object.assign(childEnv, env);
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: projectRoot, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd: projectRoot, env: childEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));

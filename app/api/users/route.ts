@@ -2,18 +2,18 @@
 import { ADMIN } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, parseJsonBody } from "@/lib/http";
+import { badRequest, parseJsonBody, route } from "@/lib/http";
 import { createUser, DuplicateEmailError, listUsers, newUserSchema } from "@/lib/users";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = route(async () => {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
   return Response.json({ users: listUsers(getDb()) });
-}
+});
 
-export async function POST(request: Request) {
+export const POST = route(async (request: Request) => {
   const user = await authorize(ADMIN);
   if (user instanceof Response) return user;
   const input = await parseJsonBody(request, newUserSchema.strict());
@@ -24,4 +24,4 @@ export async function POST(request: Request) {
     if (err instanceof DuplicateEmailError) return badRequest("already taken", "email");
     throw err;
   }
-}
+});

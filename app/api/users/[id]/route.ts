@@ -3,22 +3,22 @@
 import { ADMIN } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, notFound, parseId, parseJsonBody } from "@/lib/http";
+import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { AdminLockoutError, getUser, updateUser, userUpdateSchema } from "@/lib/users";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(_request: Request, { params }: Context) {
+export const GET = route(async (_request: Request, { params }: Context) => {
   const actor = await authorize(ADMIN);
   if (actor instanceof Response) return actor;
   const id = parseId((await params).id);
   const user = id === undefined ? undefined : getUser(getDb(), id);
   return user ? Response.json({ user }) : notFound("no such user");
-}
+});
 
-export async function PATCH(request: Request, { params }: Context) {
+export const PATCH = route(async (request: Request, { params }: Context) => {
   const actor = await authorize(ADMIN);
   if (actor instanceof Response) return actor;
   const id = parseId((await params).id);
@@ -32,4 +32,4 @@ export async function PATCH(request: Request, { params }: Context) {
     if (err instanceof AdminLockoutError) return badRequest(err.reason, err.field);
     throw err;
   }
-}
+});

@@ -108,7 +108,7 @@ if (values.train) {
     );
   }
   writeFileSync(pairs, lines.join("\n") + "\n");
-  importFile(db, pairs, "trl", { name: "load-side" });
+  importFile(db, pairs, "trl", { projectName: "load-side" });
   sideProject = "load-side";
 }
 log(`database ${dbPath}: ${taskCount} tasks × 4 completions, ${ANNOTATORS} annotators, redundancy ${REDUNDANCY}`);

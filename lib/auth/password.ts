@@ -3,6 +3,7 @@
 // Parameters: OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane), ~40 ms a hash here.
 // Hashes written before (bcrypt `$2…`, by bcryptjs) still verify; `needsRehash` says when a
 // successful sign-in should store a new argon2id hash in their place.
+import { availableParallelism } from "node:os";
 import { hash, parseOptions, verify } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
 
@@ -12,15 +13,34 @@ export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 }
 const ARGON2ID_PREFIX = "$argon2id$";
 const BCRYPT = /^\$2[abxy]?\$/;
 
+/**
+ * At most one hash per core at once (the rest wait their turn in a queue, costing nothing): more
+ * would only share the same cores, and would leave the thread pool and the main thread less room.
+ */
+const MAX_CONCURRENT = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((start) => waiting.push(start));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+  return inTurn(() => hash(password, ARGON2_OPTIONS));
 }
 
 /** True when `password` matches `stored` (an argon2id hash, or a legacy bcrypt one). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   if (BCRYPT.test(stored)) return bcrypt.compare(password, stored);
   try {
-    return await verify(stored, password);
+    return await inTurn(() => verify(stored, password));
   } catch {
     return false; // not a hash this code knows: no password matches it
   }

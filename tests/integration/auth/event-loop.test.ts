@@ -40,20 +40,45 @@ describe("sign-in hashing does not block other requests", () => {
     const baseline: number[] = [];
     for (let i = 0; i < 15; i++) baseline.push(await cheap());
 
+    // Each client holds its CSRF token first, so that the burst is the 40 password checks alone.
+    const clients = await Promise.all(
+      Array.from({ length: CROWD }, async (_, i) => {
+        const client = new Client(app.url);
+        const { csrfToken } = (await (await client.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+        return { client, body: new URLSearchParams({ csrfToken, email: `crowd${i}@palate.local`, password: PASSWORD, json: "true" }).toString() };
+      }),
+    );
     let done = false;
-    const crowd = Promise.all(Array.from({ length: CROWD }, (_, i) => new Client(app.url).signIn(`crowd${i}@palate.local`, PASSWORD))).finally(() => {
+    const started = performance.now();
+    const crowd = Promise.all(
+      clients.map(({ client, body }) =>
+        client.fetch("/api/auth/callback/credentials", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url },
+          body,
+        }),
+      ),
+    ).finally(() => {
       done = true;
     });
-    await new Promise((r) => setTimeout(r, 100)); // the crowd's requests are in
+    // Only requests that both began and ended while the burst ran count.
     const during: number[] = [];
-    while (!done || during.length < 5) during.push(await cheap());
-    await crowd;
+    while (!done) {
+      const ms = await cheap();
+      if (!done) during.push(ms);
+    }
+    const answers = await crowd;
+    const burstMs = performance.now() - started;
+    expect(answers.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
 
+    expect(during.length).toBeGreaterThan(0);
     const before = median(baseline);
     const under = median(during);
-    // Generous: two cores shared with the hashing threads (and whatever else runs) may slow it
-    // several times, not by the seconds that hashing on the main thread costs.
-    console.log(`cheap request median ${before.toFixed(1)} ms idle, ${under.toFixed(1)} ms during ${CROWD} sign-ins (${during.length} samples)`);
-    expect(under).toBeLessThan(Math.max(20 * before, 250));
+    // Generous, and relative to the burst itself (the machine may be loaded): hashing on the main
+    // thread held a cheap request for about as long as the burst lasted; off it, a small part.
+    console.log(
+      `cheap request median ${before.toFixed(1)} ms idle, ${under.toFixed(1)} ms during ${CROWD} sign-ins (${during.length} samples, burst ${burstMs.toFixed(0)} ms)`,
+    );
+    expect(under).toBeLessThan(Math.max(burstMs / 4, 20 * before));
   });
 });

@@ -28,7 +28,27 @@ export const messageSchema = z.object({
 /** A non-empty conversation. */
 export const messagesSchema = z.array(messageSchema).min(1, "expected at least one message");
 
-export const metadataSchema = z.record(z.string(), z.unknown());
+/** Levels of nesting allowed inside a metadata value (it is stored as JSON text; JSON.stringify recurses). */
+export const MAX_METADATA_DEPTH = 32;
+
+/** An object of free-form fields, nested at most MAX_METADATA_DEPTH levels (a 100k-deep value parses, but overflows the stack when stored). */
+export const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => nestingDepth(value, MAX_METADATA_DEPTH) <= MAX_METADATA_DEPTH, `nested deeper than ${MAX_METADATA_DEPTH} levels`);
+
+/** How deeply arrays and objects nest in `value` (a scalar is 0), counted without recursion and only up to `limit + 1`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 /** Parses `value` with `schema`, or gives one line's worth of error text naming the fields. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): { data: z.infer<S> } | { error: string } {
@@ -63,9 +83,12 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     if (!issue.message.startsWith("Invalid input")) return issue.message;
     return `expected ${issue.expected}, got ${kindOf(actual)}`;
   }
-  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (issue.code === "unrecognized_keys") {
+    const named = issue.keys.slice(0, 3).map(preview).join(", ");
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${named}${issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : ""}`;
+  }
   if (issue.code === "invalid_value")
-    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(valueAt(input, issue.path)) ?? "nothing"}`;
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${preview(valueAt(input, issue.path))}`;
   if (issue.code === "too_small" && issue.origin === "array")
     return issue.message.startsWith("Too small") ? `expected at least ${issue.minimum} items` : issue.message;
   return issue.message;
@@ -87,6 +110,21 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
+}
+
+/** Longest string quoted in an error message: the rest is elided, so a huge value cannot make a huge error. */
+const PREVIEW_CHARS = 60;
+
+/**
+ * A value as an error message quotes it: a string or scalar as JSON (a long string cut short), an
+ * array or object by its kind only (never serialised: it may be huge or nested past the stack).
+ */
+export function preview(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string")
+    return value.length > PREVIEW_CHARS ? `${JSON.stringify(value.slice(0, PREVIEW_CHARS))}… (${value.length} characters)` : JSON.stringify(value);
+  if (typeof value === "object" && value !== null) return kindOf(value);
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** `string`, `number`, `array`, `null`, `object`, … as a person would name the JSON value. */

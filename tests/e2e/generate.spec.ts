@@ -166,10 +166,10 @@ test("the admin registers an endpoint model from the registry page; the key is n
   await expect(row).toContainText("/v1/completions");
   await expect(row).toContainText("tiny-sft");
   expect(await page.content()).not.toContain("sk-e2e-secret-value");
-  // A bad directory is refused, naming the field.
+  // A directory outside the model roots (models/, the data folder, PALATE_MODEL_ROOTS) is refused, naming the field.
   await form.getByLabel("Name", { exact: true }).fill("nowhere");
   await form.getByLabel("Source").selectOption("palate");
   await form.getByLabel(/^Directory/).fill("/definitely/not/a/model");
   await form.getByRole("button", { name: "Register model" }).click();
-  await expect(form.getByRole("alert")).toContainText("path: no Palate model directory there");
+  await expect(form.getByRole("alert")).toContainText("path: must lie under a model root");
 });

@@ -1,16 +1,44 @@
 "use client";
 
 // Uploads a JSONL file to POST /api/projects/[id]/import and shows what was imported, or
-// every invalid line with its number and reason (nothing is imported then).
+// every invalid line with its number and reason (nothing is imported then). A large file is
+// imported by a job (202): its progress is followed here (GET /api/jobs/[id]) until it ends.
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { JobProgressBar, JobStatusBadge } from "@/app/components/job-status-badge";
+import type { JobDetail, JobView } from "@/lib/jobs/views";
 import { FileDrop } from "./file-drop";
+
+const POLL_MS = 1000;
 
 interface ImportAnswer {
   imported?: { tasks: number; rankings: number };
   errors?: { line: number; message: string }[];
   invalidLines?: number;
   error?: string;
+  /** A large file: the import job (202). */
+  job?: JobView;
+}
+
+/** Polls the import job until it ends; calls `onUpdate` with each state. Resolves to the final answer. */
+async function followJob(id: number, onUpdate: (job: JobView) => void): Promise<{ ok: boolean; answer: ImportAnswer }> {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const res = await fetch(`/api/jobs/${id}?afterEvent=999999999&afterMetric=999999999`);
+    if (!res.ok) return { ok: false, answer: { error: `job ${id}: ${res.status} ${res.statusText}` } };
+    const detail = (await res.json()) as JobDetail;
+    onUpdate(detail.job);
+    const { status, result, error } = detail.job;
+    if (status === "succeeded") {
+      const r = result as { tasks?: number; rankings?: number } | null;
+      return { ok: true, answer: { imported: { tasks: r?.tasks ?? 0, rankings: r?.rankings ?? 0 } } };
+    }
+    if (status === "failed" || status === "cancelled") {
+      const bad = detail.outputs.errors?.value as { errors?: ImportAnswer["errors"]; invalidLines?: number } | undefined;
+      return { ok: false, answer: { error: error ?? status, errors: bad?.errors, invalidLines: bad?.invalidLines } };
+    }
+  }
 }
 
 export function ImportForm({ projectId }: { projectId: number }) {
@@ -18,12 +46,14 @@ export function ImportForm({ projectId }: { projectId: number }) {
   const [answer, setAnswer] = useState<ImportAnswer | null>(null);
   const [failed, setFailed] = useState(false);
   const [pending, setPending] = useState(false);
+  const [job, setJob] = useState<JobView | null>(null);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setPending(true);
     setAnswer(null);
+    setJob(null);
     let body: ImportAnswer;
     let ok = false;
     try {
@@ -37,6 +67,10 @@ export function ImportForm({ projectId }: { projectId: number }) {
       });
       ok = res.ok;
       body = ((await res.json().catch(() => null)) as ImportAnswer | null) ?? { error: `${res.status} ${res.statusText}` };
+      if (res.status === 202 && body.job) {
+        setJob(body.job);
+        ({ ok, answer: body } = await followJob(body.job.id, setJob));
+      }
     } catch (err) {
       body = { error: err instanceof Error ? err.message : String(err) };
     }
@@ -62,6 +96,19 @@ export function ImportForm({ projectId }: { projectId: number }) {
           {pending ? "Importing…" : "Import"}
         </button>
       </form>
+      {job && (
+        <div className="flex flex-wrap items-center gap-3 text-sm" data-testid="import-job">
+          <span>
+            Import job{" "}
+            <Link href={`/research/jobs/${job.id}`} className="text-indigo-700 underline">
+              #{job.id}
+            </Link>
+          </span>
+          <JobStatusBadge status={job.status} />
+          <JobProgressBar progress={job.progress} status={job.status} />
+          {job.message && <span className="text-slate-600">{job.message}</span>}
+        </div>
+      )}
       {answer && !failed && answer.imported && (
         <p role="status" className="text-sm text-emerald-700" data-testid="import-result">
           Imported {answer.imported.tasks} tasks and {answer.imported.rankings} rankings.

@@ -42,7 +42,7 @@ const baseUrlSchema = z
 
 /** A registry entry as code writes it (training jobs register the directories they wrote). */
 export const modelEntrySchema = z.discriminatedUnion("source", [
-  z.object({ ...base, source: z.literal("palate"), path: z.string().trim().min(1) }).strict(),
+  z.object({ ...base, source: z.literal("palate"), path: z.string().trim().min(1).max(4096) }).strict(),
   z
     .object({
       ...base,

@@ -12,7 +12,9 @@ export const command: Command = {
 Imports a JSONL file into the project NAME of $PALATE_DB (default ./data/palate.db); the
 project is created with default settings when it does not exist. All or nothing: when any
 line is invalid, nothing is imported and every bad line is reported (the first ${MAX_REPORTED_ERRORS}
-with their reason, then a count), and the command exits 1. Blank lines are ignored.
+with their reason, then a count), and the command exits 1. Blank lines are ignored. The file is
+staged in batches of short transactions and switched in by one transaction at the end, so a
+running app stays responsive and never sees half an import.
 
 Formats:
   palate  {"prompt": "..."} or {"messages": [{"role", "content"}, ...]}, plus

@@ -15,7 +15,7 @@ export function ensureAuthSecret(dbPath: string): string {
   return serverSecret(dbPath);
 }
 
-const SOURCES = ["app", "lib", "db", "types", "next.config.js", "postcss.config.mjs", "package.json", "tsconfig.json"];
+const SOURCES = ["app", "lib", "db", "types", "proxy.ts", "next.config.js", "postcss.config.mjs", "package.json", "tsconfig.json"];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

@@ -27,7 +27,7 @@ import { z } from "zod";
 import { ADMIN } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { databasePath, getDb } from "@/db/client";
-import { badRequest, notFound, parseId } from "@/lib/http";
+import { badRequest, notFound, parseId, route } from "@/lib/http";
 import { importFile } from "@/lib/datasets/import";
 import { importUploadsDir } from "@/lib/datasets/import-job";
 import { IMPORT_FORMATS } from "@/lib/datasets/record";
@@ -55,7 +55,7 @@ function checkFormat(format: string | null): Response | (typeof IMPORT_FORMATS)[
   return badRequest(format ? `expected one of ${IMPORT_FORMATS.join(", ")}, got "${format}"` : "missing field", "format");
 }
 
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const POST = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const refused = guardRequest(request);
   if (refused) return refused;
   const user = await authorize(ADMIN);
@@ -116,4 +116,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   } finally {
     if (!handedToJob) rmSync(path, { force: true });
   }
-}
+});

@@ -61,8 +61,19 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
   // checkpoint on, so its first point drops what the interrupted attempt logged from that step on.
   let firstMetric = true;
   let resumed = job.attempts > 1;
+  // Events are kept in order; one that finds the database locked waits for the next write that goes through.
+  const pendingEvents: { text: string; level?: "info" | "warn" | "error" }[] = [];
+  const flushEvents = () => {
+    while (pendingEvents.length > 0) {
+      const { text, level } = pendingEvents[0];
+      if (!bestEffort(() => logJobEvent(db, jobId, text, level))) return false;
+      pendingEvents.shift();
+    }
+    return true;
+  };
   const log = (text: string, level?: "info" | "warn" | "error") => {
-    if (!bestEffort(() => logJobEvent(db, jobId, text, level))) console.error(`[job ${jobId}] (not logged: database locked) ${text}`);
+    pendingEvents.push({ text, level });
+    flushEvents();
   };
   const ctx: JobContext<unknown> = {
     jobId,
@@ -111,6 +122,7 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
         );
         bestEffort(() => reportProgress(db, jobId, getJob(db, jobId)?.progress ?? 0, "waiting for the database lock"));
         await sleep(wait, controller.signal);
+        flushEvents();
         ctx.throwIfCancelled();
         // The next run reads its checkpoint like a resumed attempt: a later attempt number, and
         // its first metric point drops what this run logged past the checkpoint.
@@ -133,5 +145,6 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
     return "failed";
   } finally {
     clearInterval(timer);
+    if (!flushEvents()) for (const e of pendingEvents) console.error(`[job ${jobId}] (not logged: the database stayed locked) ${e.text}`);
   }
 }

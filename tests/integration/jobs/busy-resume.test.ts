@@ -1,6 +1,6 @@
 // A locked database interrupts a running job; it does not fail it. Another process takes the
 // write lock (BEGIN IMMEDIATE) while a real worker runs a checkpointing job, and keeps it for
-// longer than the job's busy_timeout (5 s, twice): the job's writes throw SQLITE_BUSY, the runner
+// longer than twice the job's busy_timeout (1 s here, PALATE_BUSY_TIMEOUT_MS): the job's writes throw SQLITE_BUSY, the runner
 // waits and resumes it from its checkpoint, and it ends succeeded on its first attempt.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -9,13 +9,18 @@ import { enqueueJob, getJob, jobEventsSince, jobMetricsSince, type Job } from "@
 import { tempDb } from "../../helpers/app";
 
 const root = join(__dirname, "..", "..", "..");
-const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 1000;
 
 function startWorker(dbPath: string): ChildProcess {
   return spawn(process.execPath, [join(root, "scripts", "palate.mjs"), "worker"], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PALATE_DB: dbPath, PALATE_JOB_KINDS: join(root, "tests", "fixtures", "job-kinds.ts") },
+    env: {
+      ...process.env,
+      PALATE_DB: dbPath,
+      PALATE_JOB_KINDS: join(root, "tests", "fixtures", "job-kinds.ts"),
+      PALATE_BUSY_TIMEOUT_MS: String(BUSY_TIMEOUT_MS),
+    },
   });
 }
 

@@ -25,7 +25,7 @@ import { fileLines, type Line } from "@/lib/datasets/lines";
 import type { ImportFormat } from "@/lib/datasets/record";
 import { tempDb } from "@/tests/helpers/app";
 import { snapshotConnection, snapshotDiff } from "@/tests/helpers/db-snapshot";
-import { DEEP, HUGE, mutatedText } from "./mutations";
+import { DEEP, HUGE, mutatedText, runs } from "./mutations";
 
 const FORMATS = Object.keys(LINE_PARSERS) as ImportFormat[];
 /** A line error longer than this is itself a fault: 100 of them go back in one answer. */
@@ -131,6 +131,9 @@ function lineBytes(textArb: fc.Arbitrary<string>): fc.Arbitrary<FuzzLine> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Lets the event loop run between properties' runs (vitest's worker answers its runner there; a long synchronous loop times it out). */
+const breath = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function checkParse(format: ImportFormat, text: string): "blank" | "error" | "records" {
   const parsed = parseImportLine(format, { line: 1, text });
   if (parsed === null) {
@@ -184,7 +187,7 @@ describe("import formats under fuzzing", () => {
         fc.property(VALID[format], (value) => {
           expect(checkParse(format, JSON.stringify(value))).toBe("records");
         }),
-        { numRuns: 100 },
+        { numRuns: runs(100) },
       );
     }
   });
@@ -223,9 +226,10 @@ describe("import formats under fuzzing", () => {
   });
 
   for (const format of FORMATS) {
-    it(`${format}: parsing any line never throws, and gives records, nothing or a bounded line error`, () => {
-      fc.assert(
-        fc.property(lineBytes(lineText(format)), ({ bytes }) => {
+    it(`${format}: parsing any line never throws, and gives records, nothing or a bounded line error`, async () => {
+      await fc.assert(
+        fc.asyncProperty(lineBytes(lineText(format)), async ({ bytes }) => {
+          await breath();
           // Through the real splitter, so BOM, CRLF and invalid UTF-8 are handled as a file's would be.
           const path = join(temp.dir, `parse-${format}.jsonl`);
           writeFileSync(path, bytes);
@@ -233,25 +237,26 @@ describe("import formats under fuzzing", () => {
           if (line === undefined || line.error !== undefined) return;
           checkParse(format, line.text);
         }),
-        { numRuns: 100 },
+        { numRuns: runs(100) },
       );
     });
   }
 
   for (const format of FORMATS) {
-    it(`${format}: a file with any bad line imports nothing and leaves every table unchanged; a valid file imports every line`, () => {
+    it(`${format}: a file with any bad line imports nothing and leaves every table unchanged; a valid file imports every line`, async () => {
       const validLine = VALID[format].map((v) => new FuzzLine(Buffer.from(JSON.stringify(v), "utf8")));
       const blank = fc.constantFrom(new FuzzLine(Buffer.alloc(0)), new FuzzLine(Buffer.from("   \t")));
       const anyLine = fc.oneof(validLine, lineBytes(lineText(format)), blank);
       let files = 0;
       let bad = 0;
-      fc.assert(
-        fc.property(
+      await fc.assert(
+        fc.asyncProperty(
           fc.array(anyLine, { minLength: 1, maxLength: 8 }),
           fc.constantFrom("\n", "\r\n"),
           fc.boolean(),
           fc.boolean(),
-          (lines, eol, bom, finalEol) => {
+          async (lines, eol, bom, finalEol) => {
+            await breath();
             const path = join(temp.dir, `import-${format}.jsonl`);
             const parts: Buffer[] = bom ? [Buffer.from([0xef, 0xbb, 0xbf])] : [];
             lines.forEach((l, i) => {
@@ -291,7 +296,7 @@ describe("import formats under fuzzing", () => {
             }
           },
         ),
-        { numRuns: 40 },
+        { numRuns: runs(40) },
       );
       // The generators must exercise both sides.
       expect(bad).toBeGreaterThan(5);

@@ -26,7 +26,7 @@ import { registerModel } from "@/lib/models/registry";
 import { projectRoot } from "@/scripts/server";
 import { Client, startTestApp, type TestApp } from "@/tests/helpers/app";
 import { snapshotDb, snapshotDiff, type DbSnapshot } from "@/tests/helpers/db-snapshot";
-import { mutatedText } from "./mutations";
+import { mutatedText, runs } from "./mutations";
 
 type Role = "annotator" | "researcher" | "admin";
 const EMAIL: Record<Role, string> = { annotator: "annotator1@palate.local", researcher: "researcher@palate.local", admin: "admin@palate.local" };
@@ -52,6 +52,8 @@ interface Ids {
   rankedCompletions: number[];
   /** annotator1's open task's completions. */
   openCompletions: number[];
+  /** A PPO policy of the project (round 1), for the next round. */
+  policy: number;
 }
 
 interface BodySpec {
@@ -72,7 +74,7 @@ const BODIES: Record<string, BodySpec> = {
     as: "admin",
     body: () => ({ questions: [{ kind: "rating", key: "helpful", prompt: "How helpful?", required: false, min: 1, max: 5, minLabel: "", maxLabel: "" }] }),
   },
-  "POST /api/projects/[id]/rounds": { as: "researcher", body: (ids) => ({ policyModelId: ids.models, mixPrevious: true, sampling: {} }) },
+  "POST /api/projects/[id]/rounds": { as: "researcher", body: (ids) => ({ policyModelId: ids.policy, mixPrevious: false, sampling: { temperature: 0.7 } }) },
   "POST /api/jobs": { as: "researcher", body: (ids) => ({ kind: "score", params: { projectId: ids.projects, modelId: ids.models } }) },
   "POST /api/jobs/[id]/cancel": { as: "admin", body: () => ({}) },
   "POST /api/models": {
@@ -189,6 +191,14 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
       const open = requestAssignment(db, project.id, a1)!;
       const job = enqueueJob(db, { kind: "generate", params: { projectId: project.id, modelId: 1, prompts: ["fuzz"] }, projectId: project.id });
       const model = registerModel(db, { name: "fuzz-rm", kind: "reward", source: "palate", path: "/nonexistent/fuzz-rm", projectId: project.id });
+      const policy = registerModel(db, {
+        name: "fuzz-policy",
+        kind: "policy",
+        source: "palate",
+        path: "/nonexistent/fuzz-policy",
+        projectId: project.id,
+        metadata: { lineage: { round: 1 } },
+      });
       ids = {
         projects: project.id,
         tasks: open.assignment.taskId,
@@ -199,6 +209,7 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
         rankedTask: first.assignment.taskId,
         rankedCompletions,
         openCompletions: completionsOf(open.assignment.taskId),
+        policy: policy.id,
       };
     });
     for (const role of Object.keys(EMAIL) as Role[]) clients[role] = await new Client(app.url).signIn(EMAIL[role]);
@@ -255,7 +266,7 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
           if (status < 400) before = snapshotDb(app.dbPath);
         }),
         // The valid body itself goes first, then the generated ones.
-        { numRuns: 50, examples: [[new Body(JSON.stringify(valid), "valid")]] },
+        { numRuns: runs(50), examples: [[new Body(JSON.stringify(valid), "valid")]] },
       );
       validAnswers[key] = first;
     }
@@ -305,7 +316,7 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
             expect(snapshotDiff(before, snapshotDb(app.dbPath)), `${format}: a ${res.status} changed the database`).toEqual([]);
           } else before = snapshotDb(app.dbPath);
         }),
-        { numRuns: 20 },
+        { numRuns: runs(20) },
       );
     }
     console.log(`fuzzed imports, answers by status: ${JSON.stringify(statuses)}`);

@@ -4,6 +4,12 @@
 // line separators), a string wrapped in a list or a list replaced by its first item.
 import fc from "fast-check";
 
+/** A property's number of runs: `n`, times PALATE_FUZZ_SCALE when set (e.g. 20 for a long hunt; npm test runs 1). */
+export function runs(n: number): number {
+  const scale = Number(process.env.PALATE_FUZZ_SCALE ?? 1);
+  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}
+
 /** Length of the huge strings, and depth of the deep values, the mutations insert. */
 export const HUGE = 100_000;
 export const DEEP = 100_000;
@@ -66,6 +72,9 @@ const replacement: fc.Arbitrary<(old: unknown) => unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => () => v),
   fc.constantFrom<unknown>(null, true, 0, -1, 1.5, 1e308, -0, "", [], {}, [[]], [null]).map((v) => () => v),
   weird.map((w) => () => w),
+  // Values of the right type but out of range, so the mutation reaches past the type checks.
+  fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 31, 2 ** 53, 2 ** 63, -(2 ** 63), 1e300, 0.5)).map((n) => () => n),
+  fc.string({ unit: "grapheme", maxLength: 30 }).map((t) => () => t),
   fc.constant(() => "x".repeat(HUGE)),
   fc.constant(() => DEEP_ARRAY),
   fc.constant(() => DEEP_OBJECT),
@@ -82,7 +91,7 @@ export function mutatedText(valid: fc.Arbitrary<Record<string, unknown>>): fc.Ar
       const paths = pathsOf(v);
       v = setAt(v, paths[pick % paths.length], replace);
     }
-    return JSON.stringify(v)
+    return (JSON.stringify(v) ?? "null")
       .replaceAll(JSON.stringify(DEEP_ARRAY), "[".repeat(DEEP) + "]".repeat(DEEP))
       .replaceAll(JSON.stringify(DEEP_OBJECT), '{"a":'.repeat(DEEP) + "1" + "}".repeat(DEEP))
       .replaceAll(JSON.stringify(DEEP_REPLIES), '{"message_id":"m","text":"t","role":"prompter","replies":['.repeat(DEEP / 10) + "]}".repeat(DEEP / 10));

@@ -3,12 +3,10 @@
 // interruption, not a fault of the job: the runner waits and resumes the job from its
 // checkpoint, and the job's own bookkeeping writes (progress, heartbeat, events) retry briefly
 // instead of failing the job.
+import { isSqliteBusy } from "../../db/client";
 
-/** better-sqlite3's SqliteError codes for a lock that was not released in time. */
-export function isBusyError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
-}
+/** better-sqlite3's SqliteError codes for a lock that was not released in time (the same test as the web's 503). */
+export const isBusyError = isSqliteBusy;
 
 /** The error's SQLite code, for messages (`SQLITE_BUSY`, `SQLITE_BUSY_SNAPSHOT`, …). */
 export function busyCode(err: unknown): string {

@@ -4,15 +4,18 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { throttledSignIn } from "@/lib/auth/sign-in-throttle";
+import { route } from "@/lib/http";
 
 const handler = NextAuth(authOptions);
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-export async function POST(request: Request, context: Context) {
+// Both read the users table (sign-in, and the session's version check), so a locked database
+// answers 503 with Retry-After like every other route.
+export const POST = route(async (request: Request, context: Context) => {
   const { nextauth } = await context.params;
   if (nextauth.join("/") !== "callback/credentials") return handler(request, context);
   return throttledSignIn(request, () => handler(request, context));
-}
+});
 
-export { handler as GET };
+export const GET = route((request: Request, context: Context) => handler(request, context));

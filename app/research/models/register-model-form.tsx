@@ -110,7 +110,7 @@ export function RegisterModelForm({ models }: { models: { id: number; name: stri
           <label className="flex flex-col gap-1 text-sm">
             API key (optional)
             <input name="apiKey" type="password" autoComplete="off" className={input} />
-            <span className="text-xs text-gray-500">Stored encrypted; or write env:NAME to read it from the server&apos;s environment variable NAME when used.</span>
+            <span className="text-xs text-slate-500">Stored encrypted; or write env:NAME to read it from the server&apos;s environment variable NAME when used.</span>
           </label>
         </div>
       )}

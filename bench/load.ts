@@ -3,13 +3,20 @@
 // POST /api/annotate/next, rank, POST /api/tasks/:id/ranking) and the job worker beside it, redundancy 3, then an audit
 // of the database against what the server acknowledged.
 //
-//   npm run load -- --annotators 500 --tasks-each 20 [--think-ms 0] [--import-lines 150000] [--train]
+//   npm run load -- --annotators 500 --tasks-each 20 [--think-ms 20000] [--ramp-s 30] [--import-lines 150000] [--train]
 //
 // --think-ms    each annotator pauses a uniformly drawn 0…2×think-ms between receiving a task and
-//               submitting it (a person reads before ranking); 0 (the default) is a stress test,
-//               every annotator firing its next request as soon as the last one is answered.
+//               submitting it, as a person reads four answers before ranking them (default 20000:
+//               20 s on average, quick for a person); 0 is a stress test, every annotator firing
+//               its next request as soon as the last one is answered, which saturates the server
+//               (latency is then queueing: ~500 requests in line ahead of each).
+// --ramp-s      annotators arrive spread evenly over this many seconds (default 30); 0 signs all
+//               of them in at once (500 password hashes queue ahead of everything else).
 // --import-lines an admin imports a palate-format file of this many lines through the API while
 //               the annotators work (a job since issue 11); its answer and end are reported.
+// --side-delay-s the side loads start this many seconds after the first annotator (default: the
+//               ramp, so they run while the whole crowd works); side_window_p99_ms is the p99 of
+//               the requests started while they ran.
 // --train       a reward model trains (`palate train-rm`, a child process on the same database)
 //               on a side project of imported preference pairs while the annotators work.
 //
@@ -38,9 +45,11 @@ const { values } = parseArgs({
     annotators: { type: "string", default: "500" },
     "tasks-each": { type: "string", default: "20" },
     redundancy: { type: "string", default: "3" },
-    "think-ms": { type: "string", default: "0" },
+    "think-ms": { type: "string", default: "20000" },
+    "ramp-s": { type: "string", default: "30" },
     "import-lines": { type: "string", default: "0" },
     train: { type: "boolean", default: false },
+    "side-delay-s": { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -49,6 +58,9 @@ const ANNOTATORS = positiveInt("annotators");
 const TASKS_EACH = positiveInt("tasks-each");
 const REDUNDANCY = positiveInt("redundancy");
 const THINK_MS = Number(values["think-ms"]);
+const RAMP_S = Number(values["ramp-s"]);
+/** The side loads start once every annotator is in (after the ramp), unless --side-delay-s says otherwise. */
+const SIDE_DELAY_S = values["side-delay-s"] === undefined ? RAMP_S : Number(values["side-delay-s"]);
 const IMPORT_LINES = Number(values["import-lines"]);
 const PASSWORD = "load-test-password";
 const root = resolve(import.meta.dirname, "..");
@@ -123,6 +135,11 @@ const errors: Record<string, number> = {};
 /** Assignment id → ranking id, for every ranking the server acknowledged (200/201). */
 const acknowledged = new Map<number, number>();
 let rankingsDone = 0;
+/** Latencies of the requests started while a side load ran (both kinds together). */
+const sideWindow = { running: false, samples: [] as number[] };
+/** Requests over 5 s, with when they started (seconds from the crowd's start), for the log. */
+const slow: { at_s: number; ms: number }[] = [];
+let started = performance.now();
 
 async function timed(samples: number[], request: () => Promise<Response>): Promise<Response | null> {
   const t0 = performance.now();
@@ -133,7 +150,10 @@ async function timed(samples: number[], request: () => Promise<Response>): Promi
     errors.network = (errors.network ?? 0) + 1;
     return null;
   }
-  samples.push(performance.now() - t0);
+  const ms = performance.now() - t0;
+  samples.push(ms);
+  if (sideWindow.running) sideWindow.samples.push(ms);
+  if (ms > 5000) slow.push({ at_s: Math.round((t0 - started) / 100) / 10, ms: Math.round(ms) });
   if (res.status >= 400) errors[res.status] = (errors[res.status] ?? 0) + 1;
   return res;
 }
@@ -144,6 +164,7 @@ interface NextPayload {
 }
 
 async function annotator(i: number): Promise<void> {
+  if (RAMP_S > 0) await sleep(((i - 1) / ANNOTATORS) * RAMP_S * 1000);
   const client = new AppClient(app.url);
   try {
     await client.signIn(`load${i}@palate.local`, PASSWORD);
@@ -181,8 +202,21 @@ async function annotator(i: number): Promise<void> {
 
 // Side loads, started with the crowd.
 const sideWork: Promise<Record<string, unknown>>[] = [];
-if (IMPORT_LINES > 0) sideWork.push(sideImport(IMPORT_LINES));
-if (sideProject) sideWork.push(sideTrain(sideProject));
+if (IMPORT_LINES > 0 || sideProject) {
+  const all = (async () => {
+    await sleep(SIDE_DELAY_S * 1000);
+    sideWindow.running = true;
+    const t = performance.now();
+    const parts = await Promise.all([...(IMPORT_LINES > 0 ? [sideImport(IMPORT_LINES)] : []), ...(sideProject ? [sideTrain(sideProject)] : [])]);
+    sideWindow.running = false;
+    const sorted = [...sideWindow.samples].sort((a, b) => a - b);
+    return Object.assign(
+      { side_window_s: Math.round((performance.now() - t) / 100) / 10, side_window_requests: sorted.length, side_window_p99_ms: percentile(sorted, 99) },
+      ...parts,
+    ) as Record<string, unknown>;
+  })();
+  sideWork.push(all);
+}
 
 async function sideImport(lines: number): Promise<Record<string, unknown>> {
   const file = join(dir, "import.jsonl");
@@ -230,7 +264,7 @@ function sideTrain(projectName: string): Promise<Record<string, unknown>> {
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
-      [join(root, "scripts", "palate.mjs"), "train-rm", "--project", projectName, "--base", "default-sft", "--out", join(dir, "side-rm"), "--epochs", "1"],
+      [join(root, "scripts", "palate.mjs"), "train-rm", "--project", projectName, "--base", "default-sft", "--out", join(dir, "side-rm"), "--epochs", "4"],
       { env: { ...process.env, PALATE_DB: dbPath }, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
@@ -246,6 +280,7 @@ function sideTrain(projectName: string): Promise<Record<string, unknown>> {
 }
 
 const t0 = performance.now();
+started = t0;
 const progress = setInterval(
   () => log(`${rankingsDone} rankings, ${nextMs.length} next, ${Object.keys(errors).length ? JSON.stringify(errors) : "no errors"}`),
   10_000,
@@ -253,6 +288,7 @@ const progress = setInterval(
 await Promise.all(Array.from({ length: ANNOTATORS }, (_, i) => annotator(i + 1)));
 const crowdSeconds = (performance.now() - t0) / 1000;
 clearInterval(progress);
+if (slow.length) log(`${slow.length} requests over 5 s; first ${JSON.stringify(slow.slice(0, 5))}, last ${JSON.stringify(slow.slice(-3))}`);
 const side = Object.assign({}, ...(await Promise.all(sideWork))) as Record<string, unknown>;
 await app.stop();
 worker.kill("SIGTERM");
@@ -300,6 +336,7 @@ console.log(
     annotators: ANNOTATORS,
     tasks_each: TASKS_EACH,
     think_ms: THINK_MS,
+    ramp_s: RAMP_S,
     rankings_acknowledged: acknowledged.size,
     rankings_stored: rankingsStored,
     rankings_expected: ANNOTATORS * TASKS_EACH,

@@ -51,7 +51,7 @@ const streamOptionsIssue = { message: "stream_options is only allowed when strea
 export const completionsBodySchema = z
   .looseObject({
     ...sampling,
-    prompt: z.union([z.string(), z.array(z.string()).min(1)]),
+    prompt: z.union([z.string(), z.array(z.string()).min(1).max(64)]),
     logprobs: z.number().int().min(0).max(20).nullable().optional(),
   })
   .refine(streamOptionsNeedStream, streamOptionsIssue);
@@ -64,10 +64,11 @@ export const chatBodySchema = z
       .array(
         z.looseObject({
           role: z.enum(["system", "developer", "user", "assistant"]),
-          content: z.union([z.string(), z.array(contentPart)]).nullable(),
+          content: z.union([z.string(), z.array(contentPart).max(256)]).nullable(),
         }),
       )
-      .min(1),
+      .min(1)
+      .max(1024),
     max_completion_tokens: z.number().int().min(1).max(100_000).nullable().optional(),
     logprobs: z.boolean().nullable().optional(),
     top_logprobs: z.number().int().min(0).max(20).nullable().optional(),

@@ -18,6 +18,19 @@ describe("OpenAI-compatible server over a Palate model", () => {
     return { status: res.status, json: (await res.json()) as Record<string, unknown> & { choices: Record<string, unknown>[]; error: Record<string, unknown> } };
   };
 
+  it("caps the arrays a request carries: 65 prompts or 1,025 messages are a 400 naming the field, before any sampling", async () => {
+    const prompts = await post("/completions", { model: "tiny", prompt: Array.from({ length: 65 }, () => "a"), max_tokens: 1 });
+    expect(prompts.status).toBe(400);
+    expect(JSON.stringify(prompts.json.error)).toContain("prompt");
+    const messages = await post("/chat/completions", {
+      model: "tiny",
+      messages: Array.from({ length: 1025 }, () => ({ role: "user", content: "a" })),
+      max_tokens: 1,
+    });
+    expect(messages.status).toBe(400);
+    expect(JSON.stringify(messages.json.error)).toContain("messages");
+  });
+
   it("lists its model", async () => {
     const res = await fetch(server.url + "/models");
     expect(await res.json()).toMatchObject({ object: "list", data: [{ id: "tiny", object: "model", owned_by: "palate" }] });

@@ -5,7 +5,6 @@ import { dirname } from "node:path";
 import { SingleBar } from "cli-progress";
 import { databasePath, type Db } from "../db/client";
 import { enqueueClaimedJob, getJob, requestCancel, type Job } from "../lib/jobs/queue";
-import { lowerJobPriority } from "../lib/jobs/priority";
 import { runJob } from "../lib/jobs/run-job";
 import { CliError } from "./cli";
 
@@ -26,7 +25,6 @@ const PERCENT: ProgressDisplay = { total: 100, format: "{bar} {percentage}% | ET
 
 /** Runs the job to its end; throws a CliError unless it succeeded. Returns the finished row. */
 export async function runForegroundJob(db: Db, input: ForegroundJob, onStart?: (job: Job) => void, display: ProgressDisplay = PERCENT): Promise<Job> {
-  lowerJobPriority();
   const job = enqueueClaimedJob(db, { kind: input.kind, params: input.params, projectId: input.projectId ?? null });
   onStart?.(job);
   const bar = new SingleBar({ format: display.format, hideCursor: true, etaBuffer: 50 });

@@ -2,7 +2,6 @@
 // It exits when its parent (the worker) goes away, so a killed worker leaves no orphan computing.
 import { dirname } from "node:path";
 import { databasePath, openDb } from "../../db/client";
-import { lowerJobPriority } from "./priority";
 import { runJob } from "./run-job";
 
 const jobId = Number(process.argv[2]);
@@ -11,7 +10,6 @@ if (!Number.isInteger(jobId)) {
   process.exit(2);
 }
 if (process.send) process.on("disconnect", () => process.exit(1));
-lowerJobPriority();
 
 const path = databasePath();
 const db = openDb(path);

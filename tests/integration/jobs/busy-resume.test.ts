@@ -24,21 +24,42 @@ function startWorker(dbPath: string): ChildProcess {
   });
 }
 
-/** A separate process that holds the write lock of `dbPath` for `ms`; resolves once it holds it. */
-function holdWriteLock(dbPath: string, ms: number): Promise<ChildProcess> {
+/**
+ * A separate process, started ahead (so its start-up is not part of the race with the running
+ * job), that takes the write lock of `dbPath` when `lock(ms)` is called and holds it for `ms`.
+ */
+async function startLockHolder(dbPath: string): Promise<{ child: ChildProcess; lock(ms: number): Promise<void> }> {
   const script = `
     const Database = require("better-sqlite3");
     const db = new Database(process.argv[1]);
-    db.exec("BEGIN IMMEDIATE");
-    db.prepare("insert into job_events (job_id, text, level) select id, 'lock holder was here', 'info' from jobs limit 1").run();
-    process.stdout.write("locked\\n");
-    setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));
+    process.stdout.write("ready\\n");
+    process.stdin.once("data", (d) => {
+      db.exec("BEGIN IMMEDIATE");
+      db.prepare("insert into job_events (job_id, text, level) select id, 'lock holder was here', 'info' from jobs limit 1").run();
+      process.stdout.write("locked\\n");
+      setTimeout(() => { db.exec("COMMIT"); db.close(); process.exit(0); }, Number(String(d).trim()));
+    });
   `;
-  const child = spawn(process.execPath, ["-e", script, dbPath, String(ms)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((done, fail) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("locked") && done(child));
-    child.once("exit", (code) => fail(new Error(`lock holder exited with ${code} before taking the lock`)));
-  });
+  const child = spawn(process.execPath, ["-e", script, dbPath], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+  const said = (word: string) =>
+    new Promise<void>((done, fail) => {
+      const onData = (d: Buffer) => {
+        if (!d.toString().includes(word)) return;
+        child.stdout!.off("data", onData);
+        done();
+      };
+      child.stdout!.on("data", onData);
+      child.once("exit", (code) => fail(new Error(`lock holder exited with ${code} before saying ${word}`)));
+    });
+  await said("ready");
+  return {
+    child,
+    lock(ms: number) {
+      const locked = said("locked");
+      child.stdin!.write(`${ms}\n`);
+      return locked;
+    },
+  };
 }
 
 async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 90_000): Promise<Job> {
@@ -69,17 +90,19 @@ describe("a job and a locked database", () => {
   });
 
   it("resumes from its checkpoint after SQLITE_BUSY and succeeds, without spending an attempt", async () => {
+    const holder = await startLockHolder(temp.path);
+    children.push(holder.child);
     children.push(startWorker(temp.path));
-    const job = enqueueJob(temp.db, { kind: "count", params: { steps: 60, stepMs: 25 } });
+    // 60 steps of 80 ms: the lock lands mid-run however slow the machine is at taking it.
+    const job = enqueueJob(temp.db, { kind: "count", params: { steps: 60, stepMs: 80 } });
     await waitFor(
       () => getJob(temp.db, job.id),
       (j) => j.status === "running" && j.progress >= 0.2,
     );
     // Longer than two busy timeouts: a heartbeat may wait out the first one and be skipped.
-    const locker = await holdWriteLock(temp.path, 2 * BUSY_TIMEOUT_MS + 1500);
-    children.push(locker);
-    await exited(locker);
-    expect(locker.exitCode).toBe(0);
+    await holder.lock(2 * BUSY_TIMEOUT_MS + 1500);
+    await exited(holder.child);
+    expect(holder.child.exitCode).toBe(0);
 
     const done = await waitFor(
       () => getJob(temp.db, job.id),

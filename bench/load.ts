@@ -219,10 +219,8 @@ if (IMPORT_LINES > 0 || sideProject) {
 }
 
 async function sideImport(lines: number): Promise<Record<string, unknown>> {
-  const file = join(dir, "import.jsonl");
   const out: string[] = [];
   for (let i = 0; i < lines; i++) out.push(JSON.stringify({ prompt: `Imported prompt ${i}`, completions: [`answer a ${i}`, `answer b ${i}`] }));
-  writeFileSync(file, out.join("\n") + "\n");
   const admin = await new AppClient(app.url).signIn("admin@palate.local", DEMO_PASSWORD);
   const { body: created } = await admin.call<{ project: { id: number } }>("POST", "/api/projects", { name: "load-import" }, [201]);
   const form = new FormData();
@@ -234,7 +232,7 @@ async function sideImport(lines: number): Promise<Record<string, unknown>> {
   const text = await res.text();
   let jobId: number | undefined;
   try {
-    jobId = (JSON.parse(text) as { job?: { id: number }; jobId?: number }).job?.id ?? (JSON.parse(text) as { jobId?: number }).jobId;
+    jobId = (JSON.parse(text) as { job?: { id: number } }).job?.id;
   } catch {
     // not JSON
   }

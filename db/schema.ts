@@ -3,7 +3,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
-export const ROLES = ["admin", "researcher", "annotator"] as const;
+/** A reviewer is an annotator who may also review (lib/quality/review-*.ts); admins and researchers review too. */
+export const ROLES = ["admin", "researcher", "reviewer", "annotator"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const FLAGS = ["harmful", "factually_wrong", "off_topic", "other"] as const;
@@ -35,6 +36,15 @@ export interface CompletionAnswer {
   value: AnswerValue;
 }
 
+/**
+ * What a gold task expects of an annotator's ranking (lib/quality/gold-match.ts says when an
+ * answer matches), in completion ids of the task:
+ * - `ranking`: the full expected order, best group first, ties sharing a group;
+ * - `first`: only that this completion is ranked first;
+ * - `none`: that the annotator marks the task "none acceptable".
+ */
+export type GoldExpectation = { kind: "ranking"; groups: number[][] } | { kind: "first"; completionId: number } | { kind: "none" };
+
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
 export const users = sqliteTable("users", {
@@ -61,6 +71,13 @@ export const projects = sqliteTable("projects", {
   assignmentTimeoutSeconds: integer("assignment_timeout_seconds").notNull().default(1800),
   /** The questions asked about each completion beside the ranking (none by default). */
   qualityQuestions: text("quality_questions", { mode: "json" }).$type<QualityQuestion[]>().notNull().default([]),
+  /** The chance (0–1) that an annotator's next task is a gold task they have not done, while there is one. */
+  goldShare: real("gold_share").notNull().default(0.1),
+  /** Below this gold accuracy (0–1), after `goldMinAnswers` gold answers, an annotator is paused on the project. */
+  goldAccuracyThreshold: real("gold_accuracy_threshold").notNull().default(0.6),
+  goldMinAnswers: integer("gold_min_answers").notNull().default(5),
+  /** A task whose rankings agree less than this on average (pairwise agreement, 0–1) goes to the review queue. */
+  reviewAgreementThreshold: real("review_agreement_threshold").notNull().default(0.6),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -92,9 +109,19 @@ export const tasks = sqliteTable(
     promptId: integer("prompt_id")
       .notNull()
       .references(() => prompts.id, { onDelete: "cascade" }),
+    /** Set when the task is gold: what it expects of a ranking. Gold tasks are served apart (lib/quality/gold-serving.ts). */
+    gold: text("gold", { mode: "json" }).$type<GoldExpectation>(),
+    /** Rankings asked beyond the project's R: a reviewer's "send back for more rankings" raises it. */
+    extraRedundancy: integer("extra_redundancy").notNull().default(0),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("tasks_project").on(t.projectId), index("tasks_prompt").on(t.promptId)],
+  (t) => [
+    index("tasks_project").on(t.projectId),
+    index("tasks_prompt").on(t.promptId),
+    index("tasks_project_gold")
+      .on(t.projectId)
+      .where(sql`${t.gold} IS NOT NULL`),
+  ],
 );
 
 export const completions = sqliteTable(
@@ -257,6 +284,54 @@ export const comparisons = sqliteTable(
     rejectedGroup: integer("rejected_group").notNull(),
   },
   (t) => [index("comparisons_ranking").on(t.rankingId)],
+);
+
+export const REVIEW_ACTIONS = ["final", "send_back"] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
+
+/**
+ * A reviewer's decisions on a task, one row each, kept as a history: `final` sets the task's
+ * reviewed ranking (the latest `final` row is the one exports use), `send_back` asked for
+ * `addedRankings` more rankings (raising `tasks.extra_redundancy` in the same transaction).
+ */
+export const taskReviews = sqliteTable(
+  "task_reviews",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    reviewerId: integer("reviewer_id")
+      .notNull()
+      .references(() => users.id),
+    action: text("action", { enum: REVIEW_ACTIONS }).notNull(),
+    /** The final ranking (completion ids, best group first); null for a send-back. */
+    groups: text("groups", { mode: "json" }).$type<number[][]>(),
+    noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull().default(false),
+    addedRankings: integer("added_rankings"),
+    comment: text("comment"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("task_reviews_task").on(t.taskId, t.id)],
+);
+
+/**
+ * An admin's unpause of an annotator on a project: gold answers submitted before `resetAt` no
+ * longer count towards their accuracy (the count starts again). One row per annotator and project.
+ */
+export const goldResets = sqliteTable(
+  "gold_resets",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    resetAt: integer("reset_at").notNull(),
+    resetBy: integer("reset_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;

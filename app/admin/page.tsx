@@ -28,7 +28,8 @@ export default async function AdminPage() {
             </Link>
           </h2>
           <p className="mt-1 text-sm text-slate-600" data-testid="user-counts">
-            {byRole("admin")} admins · {byRole("researcher")} researchers · {byRole("annotator")} annotators · {users.filter((u) => u.disabled).length} disabled
+            {byRole("admin")} admins · {byRole("researcher")} researchers · {byRole("reviewer")} reviewers · {byRole("annotator")} annotators ·{" "}
+            {users.filter((u) => u.disabled).length} disabled
           </p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">

@@ -10,7 +10,8 @@ export async function NavBar() {
         <Link href="/" className="text-lg font-semibold text-indigo-700">
           Palate
         </Link>
-        {user?.role === "annotator" && <Link href="/annotate">My queue</Link>}
+        {(user?.role === "annotator" || user?.role === "reviewer") && <Link href="/annotate">My queue</Link>}
+        {user && user.role !== "annotator" && <Link href="/review">Review</Link>}
         {user?.role === "admin" && <Link href="/admin">Admin</Link>}
         {(user?.role === "admin" || user?.role === "researcher") && <Link href="/research">Research</Link>}
         <span className="ml-auto flex items-center gap-3">

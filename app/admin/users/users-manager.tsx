@@ -7,7 +7,7 @@ import type { UserSummary } from "@/lib/users";
 import { callApi } from "@/app/components/api-client";
 import { DataTable } from "@/app/components/data-table";
 
-const ROLES = ["admin", "researcher", "annotator"] as const;
+const ROLES = ["admin", "researcher", "reviewer", "annotator"] as const;
 
 export function UsersManager({ initialUsers, currentUserId }: { initialUsers: UserSummary[]; currentUserId: number }) {
   const [users, setUsers] = useState(initialUsers);

@@ -2,7 +2,7 @@
 // Admins and researchers read every ranking; an annotator reads only their own (asking for
 // another user's answers 403).
 import { z } from "zod";
-import { ANYONE } from "@/lib/auth/roles";
+import { ANYONE, seesOnlyOwnWork } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { parseQuery, route } from "@/lib/http";
@@ -26,7 +26,7 @@ export const GET = route(async (request: Request) => {
   if (user instanceof Response) return user;
   const query = parseQuery(request.url, querySchema);
   if (query instanceof Response) return query;
-  if (user.role === "annotator") {
+  if (seesOnlyOwnWork(user.role)) {
     if (query.userId !== undefined && query.userId !== user.id) {
       return Response.json({ error: "annotators read only their own rankings" }, { status: 403 });
     }

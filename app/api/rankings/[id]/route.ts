@@ -2,7 +2,7 @@
 // `revisions`: its earlier versions, oldest first (the audit trail of edits; empty when never
 // edited). Admins and researchers read any; an annotator reads only their own (another's answers
 // 404, as an unknown id does).
-import { ANYONE } from "@/lib/auth/roles";
+import { ANYONE, seesOnlyOwnWork } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { notFound, parseId, route } from "@/lib/http";
@@ -17,6 +17,6 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const id = parseId((await params).id);
   const db = getDb();
   const ranking = id === undefined ? undefined : getRanking(db, id);
-  if (!ranking || (user.role === "annotator" && ranking.userId !== user.id)) return notFound("no such ranking");
+  if (!ranking || (seesOnlyOwnWork(user.role) && ranking.userId !== user.id)) return notFound("no such ranking");
   return Response.json({ ranking, revisions: rankingRevisionsOf(db, [ranking.id]).get(ranking.id) ?? [] });
 });

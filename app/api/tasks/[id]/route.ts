@@ -3,7 +3,7 @@
 // (in their display order), ranking (theirs, once submitted)}; another's task answers 403, an
 // unknown id 404.
 import { getDb } from "@/db/client";
-import { ANYONE } from "@/lib/auth/roles";
+import { ANYONE, seesOnlyOwnWork } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { notFound, parseId, route } from "@/lib/http";
 import { findAssignment } from "@/lib/labeling/assignment-store";
@@ -20,7 +20,7 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const db = getDb();
   const task = id === undefined ? undefined : getTask(db, id);
   if (!task) return notFound("no such task");
-  if (user.role !== "annotator") return Response.json({ task });
+  if (!seesOnlyOwnWork(user.role)) return Response.json({ task });
   const assignment = findAssignment(db, task.id, user.id);
   if (!assignment) return Response.json({ error: `task ${task.id} is not assigned to you` }, { status: 403 });
   return Response.json({ ...assignmentPayload(db, assignment, true, user.id), ranking: rankingOfAssignment(db, assignment.id) ?? null });

@@ -1,0 +1,191 @@
+// `npm run bench:datasets`: datasets at the size teams have (issue 12, acceptance 6). Imports
+// --rows `trl` rows (~1 KB each: prompt, chosen and rejected texts, all different) into a fresh
+// temp database and exports them with `--pairs all`, each phase through the real CLI in a child
+// process of its own (`palate import …`, `palate export …`), so each phase's peak RSS is its own:
+//
+//   import_rows_per_s    rows / wall seconds of `palate import --format trl FILE`
+//   export_pairs_per_s   pairs written / wall seconds of `palate export --format trl --pairs all --out FILE`
+//   *_peak_rss_mb        the child's peak resident memory (/usr/bin/time -v's maximum resident set
+//                        size when present, else the highest VmHWM seen in /proc/PID/status)
+//   *_s                  the wall seconds behind each rate (node + tsx start-up included: it is
+//                        what the command costs whoever runs it)
+//
+// Prints ONE JSON line on stdout (progress on stderr). A phase is one function, so later ones
+// (page timings on the imported project) add a function and fields.
+//
+//   npm run bench:datasets -- [--rows 200000] [--keep DIR]
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(root, "scripts", "palate.mjs");
+const PROJECT = "bench";
+
+// --- the data ---------------------------------------------------------------------------------
+
+const WORDS = (
+  "the a model answer question reward policy gradient sample token learning rate batch loss value " +
+  "human preference ranking label annotator dataset prompt completion training evaluation baseline " +
+  "because therefore however although quickly carefully simply clearly first then finally also " +
+  "river mountain city garden library kitchen window market bridge forest ocean desert island " +
+  "explain describe compare summarize list translate write compute estimate prove suggest outline " +
+  "red green blue small large ancient modern quiet bright heavy gentle rapid curious honest"
+).split(" ");
+
+/** A small seeded PRNG (mulberry32), so every run writes the same file. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sentence(random: () => number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(random() * WORDS.length)]);
+  const s = out.join(" ");
+  return s[0].toUpperCase() + s.slice(1) + ".";
+}
+
+function paragraph(random: () => number, chars: number): string {
+  let text = "";
+  while (text.length < chars) text += (text ? " " : "") + sentence(random, 6 + Math.floor(random() * 10));
+  return text;
+}
+
+/** One trl row of about 1 KB: a ~200-character prompt and two ~400-character answers. */
+export function trlRow(i: number, random: () => number): { prompt: string; chosen: string; rejected: string } {
+  const prompt = `Question ${i}: ${paragraph(random, 150 + Math.floor(random() * 100))}`;
+  const chosen = paragraph(random, 300 + Math.floor(random() * 200));
+  const rejected = `${paragraph(random, 300 + Math.floor(random() * 200))} (${i})`;
+  return { prompt, chosen, rejected };
+}
+
+async function writeTrlFile(path: string, rows: number): Promise<void> {
+  const random = prng(12);
+  const out = createWriteStream(path);
+  let chunk = "";
+  for (let i = 0; i < rows; i++) {
+    chunk += JSON.stringify(trlRow(i, random)) + "\n";
+    if (chunk.length >= 1 << 16) {
+      if (!out.write(chunk)) await once(out, "drain");
+      chunk = "";
+    }
+  }
+  out.end(chunk);
+  await once(out, "finish");
+}
+
+// --- running a phase --------------------------------------------------------------------------
+
+interface Run {
+  seconds: number;
+  peakRssMb: number;
+  stdout: string;
+}
+
+const TIME = "/usr/bin/time";
+
+/** Runs `palate ARGS` in a child process; its wall time and peak RSS. Throws with its stderr when it fails. */
+async function palate(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  const useTime = existsSync(TIME);
+  const dir = mkdtempSync(join(tmpdir(), "palate-bench-time-"));
+  const timeFile = join(dir, "time.txt");
+  const [command, argv] = useTime ? [TIME, ["-v", "-o", timeFile, process.execPath, cli, ...args]] : [process.execPath, [cli, ...args]];
+  const t0 = performance.now();
+  const child = spawn(command, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  // Without /usr/bin/time: the high-water mark, sampled while the child runs.
+  let hwmKb = 0;
+  const sample = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+    } catch {
+      // The child has exited.
+    }
+  };
+  const timer = useTime ? undefined : setInterval(sample, 20);
+  const [code] = (await once(child, "close")) as [number | null];
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  try {
+    if (code !== 0) throw new Error(`palate ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}`);
+    if (useTime) {
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, "utf8"));
+      if (!m) throw new Error(`no maximum resident set size in ${TIME}'s report`);
+      hwmKb = Number(m[1]);
+    }
+    return { seconds, peakRssMb: Math.round(hwmKb / 1024), stdout };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function countLines(path: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  }
+  return n;
+}
+
+// --- the phases -------------------------------------------------------------------------------
+
+async function importPhase(file: string, rows: number, env: NodeJS.ProcessEnv) {
+  const run = await palate(["import", "--project", PROJECT, "--format", "trl", file], env);
+  if (!run.stdout.includes(`Imported ${rows} tasks and ${rows} rankings`)) throw new Error(`unexpected import output: ${run.stdout}`);
+  return { import_rows_per_s: Math.round(rows / run.seconds), import_peak_rss_mb: run.peakRssMb, import_s: round(run.seconds) };
+}
+
+async function exportPhase(out: string, rows: number, env: NodeJS.ProcessEnv) {
+  const run = await palate(["export", "--project", PROJECT, "--format", "trl", "--pairs", "all", "--out", out], env);
+  const pairs = await countLines(out);
+  if (pairs !== rows) throw new Error(`exported ${pairs} pairs, expected ${rows} (one per trl row)`);
+  return {
+    export_pairs_per_s: Math.round(pairs / run.seconds),
+    export_peak_rss_mb: run.peakRssMb,
+    export_s: round(run.seconds),
+    export_mb: round(statSync(out).size / 2 ** 20),
+  };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rows: { type: "string", default: "200000" }, keep: { type: "string" } }, strict: true });
+  const rows = Number(values.rows);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows: expected a positive whole number, got "${values.rows}"`);
+  const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "palate-bench-datasets-"));
+  mkdirSync(dir, { recursive: true });
+  try {
+    const file = join(dir, "trl.jsonl");
+    const db = join(dir, "bench.db");
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+    const env = { ...process.env, PALATE_DB: db };
+    console.error(`writing ${rows} trl rows to ${file} …`);
+    await writeTrlFile(file, rows);
+    const fileMb = round(statSync(file).size / 2 ** 20);
+    console.error(`importing (${fileMb} MB) …`);
+    const imported = await importPhase(file, rows, env);
+    console.error(`exporting …`);
+    const exported = await exportPhase(join(dir, "export.jsonl"), rows, env);
+    console.log(JSON.stringify({ ...imported, ...exported, rows, file_mb: fileMb }));
+  } finally {
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

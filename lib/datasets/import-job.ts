@@ -7,6 +7,7 @@ import type { JobContext } from "../jobs/kind";
 import type { ImportJobParams } from "../jobs/kinds/import";
 import { jobOutputsOf, setJobOutput } from "../jobs/queue";
 import { importFile, ImportError } from "./import";
+import { ImportStaging } from "./import-staging";
 
 /** Where uploads wait for their import job: <data>/imports. */
 export function importUploadsDir(dataDir: string): string {
@@ -15,10 +16,15 @@ export function importUploadsDir(dataDir: string): string {
 
 export async function runImportJob(ctx: JobContext<ImportJobParams>): Promise<Record<string, unknown>> {
   const { params } = ctx;
-  const done = jobOutputsOf(ctx.db, ctx.jobId).imported;
-  if (done) return done.value as Record<string, unknown>;
   if (!("$client" in ctx.db)) throw new Error("the import job needs its own database connection");
   const db = ctx.db as Connection;
+  const stagingName = `job_${ctx.jobId}`;
+  const done = jobOutputsOf(ctx.db, ctx.jobId).imported;
+  if (done) {
+    // Switched in before a crash: only the staging tables may be left to clear.
+    new ImportStaging(db.$client, stagingName).drop();
+    return done.value as Record<string, unknown>;
+  }
 
   // runJob puts the job's directory at <data>/jobs/<id>.
   const dataDir = dirname(dirname(ctx.artifactDir));
@@ -40,12 +46,15 @@ export async function runImportJob(ctx: JobContext<ImportJobParams>): Promise<Re
       params.format,
       { projectId: params.projectId },
       {
-        stagingName: `job_${ctx.jobId}`,
+        stagingName,
+        chunkedSwitchIn: true,
         betweenBatches: () => ctx.throwIfCancelled(),
+        onSwitchInStep: (written, total) =>
+          ctx.progress(0.95 + (0.05 * written) / Math.max(total, 1), `switched in ${written.toLocaleString("en")} of ${total.toLocaleString("en")} records`),
         onProgress: (pass, lines, bytes) =>
           pass === "validate"
             ? ctx.progress(Math.min(0.95, (0.95 * bytes) / total), `read ${lines.toLocaleString("en")} lines`)
-            : ctx.progress(0.99, `switched in ${lines.toLocaleString("en")} lines`),
+            : ctx.progress(1, `switched in ${lines.toLocaleString("en")} lines`),
         inSwitchIn: (tx, imported) => setJobOutput(tx, ctx.jobId, "imported", imported),
       },
     );

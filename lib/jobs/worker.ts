@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Db } from "../../db/client";
+import type { Connection, Db } from "../../db/client";
+import { stagingIsLive, sweepImportStaging } from "../datasets/import-sweep";
 import { retryOnBusy } from "./busy";
 import { claimNextJob, finishJob, getJob, logJobEvent, requeueJob, runningJobs, type Job } from "./queue";
 import { getJobKind, loadJobKinds } from "./registry";
@@ -76,6 +77,7 @@ export class JobWorker {
   async start(): Promise<void> {
     const kinds = await loadJobKinds();
     await this.recoverInterrupted();
+    this.sweepImports();
     this.log(`ready (pid ${process.pid}; kinds: ${[...kinds.keys()].join(", ") || "none"})`);
     const tick = async () => {
       if (this.stopping) return;
@@ -129,6 +131,19 @@ export class JobWorker {
       await this.interrupted(job, signal ? `its process was killed (${signal})` : `its process exited with code ${code}`);
     } else if (job) {
       this.log(`job ${job.id} (${job.kind}) ${job.status}`);
+    }
+    this.sweepImports();
+  }
+
+  /** Clears the staging an import left when its job ended unfinished (cancelled, failed, killed). */
+  private sweepImports(): void {
+    if (!("$client" in this.db)) return;
+    try {
+      const swept = sweepImportStaging((this.db as Connection).$client, (name) => stagingIsLive(name, (id) => getJob(this.db, id)?.status));
+      for (const name of swept.dropped)
+        this.log(`import staging ${name} cleared${swept.rolledBack.includes(name) ? " (its partly switched-in rows deleted)" : ""}`);
+    } catch (err) {
+      this.log(`clearing import staging failed: ${(err as Error).message}`);
     }
   }
 

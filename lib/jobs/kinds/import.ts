@@ -1,12 +1,14 @@
 // The "import" job kind: a large upload imported in the worker's child process, so the web server
 // stays responsive (POST /api/projects/[id]/import enqueues it for files above the synchronous
 // size). The route spools the upload to <data>/imports/<upload>; the job moves it into its own
-// directory, reads and stages it in batches, and switches it in with one transaction
-// (lib/datasets/import.ts): all or nothing, a bad line anywhere fails the job with the line
-// number and the field, and publishes every bad line as the output `errors`.
-// Resumable: a rerun starts the file again (the staging tables are named after the job and
-// replaced); a switch-in that committed is recorded in the same transaction (output `imported`),
-// so a rerun after it never imports twice.
+// directory, reads and stages it in batches, and switches it in by short steps
+// (lib/datasets/import.ts, chunkedSwitchIn): a bad line anywhere fails the job with the line
+// number and the field, writes nothing, and publishes every bad line as the output `errors`.
+// Resumable: a rerun during reading starts the file again (the staging tables are named after
+// the job and replaced); a rerun during the switch-in finishes it from the staging tables; the
+// last step records the output `imported` in its transaction, so a rerun after it never imports
+// twice. A cancel between switch-in steps deletes what was written; a process killed midway
+// (past the cancel's grace period) leaves that to the worker's sweep (lib/datasets/import-sweep.ts).
 import { z } from "zod";
 import { IMPORT_FORMATS } from "../../datasets/record";
 import type { JobKind } from "../kind";

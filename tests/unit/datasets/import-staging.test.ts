@@ -1,8 +1,11 @@
 // The staged import's switch-in writes exactly the rows insertTask and insertRanking write, at
 // the ids they would get, also after other rows were written and deleted (AUTOINCREMENT never
 // reuses an id), and leaves no staging table behind.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Connection } from "@/db/client";
+import { importFile } from "@/lib/datasets/import";
 import { ensureImportedAnnotator } from "@/lib/datasets/imported-annotator";
 import { ImportStaging } from "@/lib/datasets/import-staging";
 import type { ImportRecord } from "@/lib/datasets/record";
@@ -85,6 +88,94 @@ describe("ImportStaging", () => {
     } finally {
       viaLib.cleanup();
       viaStaging.cleanup();
+    }
+  });
+
+  it("a chunked switch-in writes the same rows, at ids reserved up front, whatever another writer adds between its steps", () => {
+    const atOnce = tempDb();
+    const chunked = tempDb();
+    try {
+      const many = Array.from({ length: 12 }, (_, i) => records[i % records.length]);
+      for (const { db } of [atOnce, chunked]) {
+        const project = prepare(db);
+        const staging = new ImportStaging(db.$client, "t2");
+        staging.create();
+        staging.stage(many);
+        if (db === atOnce.db) {
+          db.transaction((tx) => staging.switchIn(project, ensureImportedAnnotator(tx)), { behavior: "immediate" });
+        } else {
+          const state = db.transaction((tx) => staging.beginSwitchIn(project, ensureImportedAnnotator(tx)), { behavior: "immediate" });
+          let left = Infinity;
+          while (left > 0) {
+            left = db.transaction(() => staging.switchInRecords(state, 5), { behavior: "immediate" });
+            // A request's task, written between two steps, gets an id after every reserved one.
+            if (left > 0) insertTask(db, project, { messages: [{ role: "user", content: `between ${left}` }], completions: [{ text: "z" }] });
+          }
+        }
+        staging.drop();
+      }
+      const a = dump(atOnce.db);
+      const b = dump(chunked.db);
+      const between = (b.prompts as { messages: string }[]).filter((p) => p.messages.includes("between"));
+      expect(between).toHaveLength(2);
+      const imported = (rows: unknown[]) => rows.filter((row) => !JSON.stringify(row).includes("between"));
+      expect(imported(b.prompts)).toEqual(a.prompts);
+      expect(b.tasks.slice(0, a.tasks.length)).toEqual(a.tasks);
+      expect(b.rankings).toEqual(a.rankings);
+      // comparisons' own ids are not reserved; everything else about them is the same
+      const strip = (rows: unknown[]) => rows.map((row) => ({ ...(row as object), id: undefined }));
+      expect(strip(b.comparisons)).toEqual(strip(a.comparisons));
+      const firstBetween = (b.tasks as { id: number }[])[a.tasks.length].id;
+      expect(firstBetween).toBeGreaterThan(Math.max(...(a.tasks as { id: number }[]).map((t) => t.id)));
+    } finally {
+      atOnce.cleanup();
+      chunked.cleanup();
+    }
+  });
+
+  it("a chunked import that dies midway is finished by a rerun from its staging, without the file, and counted once", () => {
+    const t = tempDb();
+    try {
+      const project = prepare(t.db);
+      const before = dump(t.db).tasks.length;
+      const file = join(t.dir, "in.jsonl");
+      const lines = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ prompt: `p${i}`, chosen: `good ${i}`, rejected: `bad ${i}` }));
+      writeFileSync(file, lines.join("\n") + "\n");
+      let steps = 0;
+      const crash = new Error("the process died");
+      expect(() =>
+        importFile(
+          t.db,
+          file,
+          "trl",
+          { projectId: project },
+          {
+            stagingName: "rerun",
+            chunkedSwitchIn: true,
+            onSwitchInStep: () => {
+              steps += 1;
+              throw crash;
+            },
+          },
+        ),
+      ).toThrow(crash);
+      expect(steps).toBe(1);
+      const partly = dump(t.db).tasks.length - before;
+      expect(partly).toBeGreaterThan(0);
+      expect(partly).toBeLessThan(9000);
+      rmSync(file);
+      let recorded = 0;
+      const report = importFile(t.db, file, "trl", { projectId: project }, { stagingName: "rerun", chunkedSwitchIn: true, inSwitchIn: () => (recorded += 1) });
+      expect(report.imported).toEqual({ tasks: 9000, rankings: 9000 });
+      expect(recorded).toBe(1);
+      const after = dump(t.db);
+      expect(after.tasks.length - before).toBe(9000);
+      expect(new Set((after.prompts as { messages: string }[]).map((p) => p.messages)).size).toBe(after.prompts.length);
+      expect(after.comparisons.length).toBeGreaterThanOrEqual(9000);
+      const tables = t.db.$client.prepare("select name from sqlite_master where name like 'import_staging_%'").pluck().all();
+      expect(tables).toEqual([]);
+    } finally {
+      t.cleanup();
     }
   });
 });

@@ -5,7 +5,9 @@
 //   1. the open (active, unexpired) assignment they already hold there, if any — never a second one;
 //   2. otherwise a task they have not ranked or skipped whose load — rankings plus live
 //      assignments of other annotators — is below R, choosing the least-loaded task first and
-//      the oldest (lowest id) among equals, so that tasks fill up evenly and in a stable order.
+//      the oldest (lowest id) among equals, so that tasks fill up evenly and in a stable order
+//      (R plus the task's extra rankings when a reviewer sent it back for more).
+// Gold tasks are not in the input: they are served apart (lib/quality/gold-serving.ts).
 // An assignment past its expiry no longer counts towards the load: its task returns to the pool,
 // and its holder may be offered it again.
 
@@ -21,6 +23,8 @@ export interface TaskLoad {
   rankings: number;
   /** Assignments still marked active (some may have expired by `now`). */
   active: LiveAssignment[];
+  /** Rankings asked beyond R for this task (a reviewer sent it back); 0 when absent. */
+  extraRedundancy?: number;
 }
 
 export interface AssignmentHistory {
@@ -56,7 +60,7 @@ export function eligibleTasks(input: AssignmentInput): TaskLoad[] {
     .filter((t) => !history.closedTaskIds.has(t.taskId))
     .filter((t) => !t.active.some((a) => a.userId === userId && isLive(a, now)))
     .map((task) => ({ task, load: taskLoad(task, now) }))
-    .filter(({ load }) => load < redundancy);
+    .filter(({ task, load }) => load < redundancy + (task.extraRedundancy ?? 0));
   withLoad.sort((a, b) => a.load - b.load || a.task.taskId - b.task.taskId);
   return withLoad.map(({ task }) => task);
 }

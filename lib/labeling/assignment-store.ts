@@ -2,9 +2,10 @@
 // Handing out work runs in one IMMEDIATE transaction (the write lock is taken before the
 // numbers are read), so concurrent requests — in one process or many, each with its own
 // connection — are serialized and can never push a task past R.
-import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, projects, rankings, tasks } from "../../db/schema";
+import { pickGoldTask } from "../quality/gold-serving";
 import { chooseTask, type AssignmentInput, type TaskLoad } from "./assignment-rule";
 
 export type Assignment = typeof assignments.$inferSelect;
@@ -27,7 +28,8 @@ export function expireAssignments(db: Db, projectId: number, now: number): numbe
 
 /**
  * The rule's input for one annotator in one project, read from the database (no writes): every
- * task of the project, or only `onlyTaskIds` when given.
+ * task of the project that is not gold (gold tasks are served apart) plus any task the annotator
+ * holds, or only `onlyTaskIds` when given.
  */
 export function readAssignmentInput(
   db: Db,
@@ -36,9 +38,9 @@ export function readAssignmentInput(
   now: number,
   onlyTaskIds?: readonly number[],
 ): AssignmentInput {
-  const inScope = onlyTaskIds ? inArray(tasks.id, [...onlyTaskIds]) : eq(tasks.projectId, project.id);
+  const inScope = onlyTaskIds ? inArray(tasks.id, [...onlyTaskIds]) : or(isNull(tasks.gold), inArray(tasks.id, heldTaskIds(db, project.id, userId, now)));
   const taskIds = db
-    .select({ id: tasks.id })
+    .select({ id: tasks.id, extraRedundancy: tasks.extraRedundancy })
     .from(tasks)
     .where(and(eq(tasks.projectId, project.id), inScope))
     .orderBy(asc(tasks.id))
@@ -69,7 +71,7 @@ export function readAssignmentInput(
     .where(and(eq(tasks.projectId, project.id), inScope, eq(assignments.userId, userId), inArray(assignments.status, ["submitted", "skipped"])))
     .all();
 
-  const loads = new Map<number, TaskLoad>(taskIds.map(({ id }) => [id, { taskId: id, rankings: 0, active: [] }]));
+  const loads = new Map<number, TaskLoad>(taskIds.map(({ id, extraRedundancy }) => [id, { taskId: id, rankings: 0, active: [], extraRedundancy }]));
   for (const r of rankingCounts) {
     const load = loads.get(r.taskId);
     if (load) load.rankings = Number(r.n);
@@ -91,15 +93,15 @@ export function readAssignmentInput(
 const CANDIDATES = 32;
 
 /**
- * SQL for the tasks the rule would find eligible (not held, not closed by the user, load < R), in
- * its order. The loads are counted once per request in grouped subqueries (one pass over the
+ * SQL for the tasks the rule would find eligible (not gold, not held, not closed by the user,
+ * load < R + the task's extra rankings), in its order. The loads are counted once per request in grouped subqueries (one pass over the
  * project's rankings and live assignments) rather than by correlated subqueries per task, which
  * cost four index probes for every task of the project on every request.
  */
 function eligibleTasksSql(projectId: number, userId: number, redundancy: number, now: number) {
   return sql`
     SELECT id AS taskId FROM (
-      SELECT t.id AS id, coalesce(ranked.n, 0) + coalesce(held.n, 0) AS load
+      SELECT t.id AS id, coalesce(ranked.n, 0) + coalesce(held.n, 0) AS load, t.extra_redundancy AS extra
       FROM tasks t
       LEFT JOIN (
         SELECT r.task_id AS id, count(*) AS n FROM rankings r JOIN tasks pt ON pt.id = r.task_id
@@ -109,13 +111,13 @@ function eligibleTasksSql(projectId: number, userId: number, redundancy: number,
         SELECT a.task_id AS id, count(*) AS n FROM assignments a JOIN tasks pt ON pt.id = a.task_id
         WHERE pt.project_id = ${projectId} AND a.status = 'active' AND a.expires_at > ${now} GROUP BY a.task_id
       ) held ON held.id = t.id
-      WHERE t.project_id = ${projectId}
+      WHERE t.project_id = ${projectId} AND t.gold IS NULL
         AND t.id NOT IN (
           SELECT a.task_id FROM assignments a WHERE a.user_id = ${userId}
             AND (a.status IN ('submitted', 'skipped') OR (a.status = 'active' AND a.expires_at > ${now}))
           UNION ALL
           SELECT r.task_id FROM rankings r WHERE r.user_id = ${userId})
-    ) WHERE load < ${redundancy}
+    ) WHERE load < ${redundancy} + extra
     ORDER BY load, id`;
 }
 
@@ -150,9 +152,17 @@ export interface RequestedAssignment {
 
 /**
  * Work for an annotator in a project: the open assignment they hold, else a new one on the
- * task the rule picks, else null when nothing is left for them. Undefined for an unknown project.
+ * task the rule picks (or, with the project's gold share, on a gold task they have not done:
+ * lib/quality/gold-serving.ts), else null when nothing is left for them. Undefined for an
+ * unknown project. `random` draws the gold share.
  */
-export function requestAssignment(db: Db, projectId: number, userId: number, now: number = Date.now()): RequestedAssignment | null | undefined {
+export function requestAssignment(
+  db: Db,
+  projectId: number,
+  userId: number,
+  now: number = Date.now(),
+  random: () => number = Math.random,
+): RequestedAssignment | null | undefined {
   return db.transaction(
     (tx) => {
       const project = tx.select().from(projects).where(eq(projects.id, projectId)).get();
@@ -169,12 +179,13 @@ export function requestAssignment(db: Db, projectId: number, userId: number, now
         if (!held) throw new Error(`assignment of task ${choice.taskId} vanished inside its transaction`);
         return { assignment: held, resumed: true };
       }
+      const taskId = pickGoldTask(tx, project, userId, random) ?? choice.taskId;
       // A new assignment; an expired one of the same annotator on that task (one row per task and
       // annotator) is reopened with a fresh clock.
       const expiresAt = now + project.assignmentTimeoutSeconds * 1000;
       const assignment = tx
         .insert(assignments)
-        .values({ taskId: choice.taskId, userId, status: "active", createdAt: now, expiresAt })
+        .values({ taskId, userId, status: "active", createdAt: now, expiresAt })
         .onConflictDoUpdate({
           target: [assignments.taskId, assignments.userId],
           set: { status: "active", createdAt: now, expiresAt, closedAt: null, skipReason: null },
@@ -182,7 +193,7 @@ export function requestAssignment(db: Db, projectId: number, userId: number, now
         })
         .returning()
         .get();
-      if (!assignment) throw new Error(`task ${choice.taskId} was offered to user ${userId} but their assignment on it is closed`);
+      if (!assignment) throw new Error(`task ${taskId} was offered to user ${userId} but their assignment on it is closed`);
       return { assignment, resumed: false };
     },
     { behavior: "immediate" },

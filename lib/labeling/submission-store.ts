@@ -88,7 +88,7 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
   return db.transaction(
     (tx): SubmitResult => {
       const task = tx
-        .select({ id: tasks.id, redundancy: projects.redundancy, questions: projects.qualityQuestions })
+        .select({ id: tasks.id, redundancy: projects.redundancy, extra: tasks.extraRedundancy, gold: tasks.gold, questions: projects.qualityQuestions })
         .from(tasks)
         .innerJoin(projects, eq(projects.id, tasks.projectId))
         .where(eq(tasks.id, taskId))
@@ -115,7 +115,8 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
             .from(assignments)
             .where(and(eq(assignments.taskId, taskId), ne(assignments.userId, userId), eq(assignments.status, "active"), gt(assignments.expiresAt, now)))
             .get()?.n ?? 0;
-        if (rankingsSoFar + othersLive >= task.redundancy) {
+        // Gold tasks are not bound by R (every annotator may rank each once); a sent-back task asks for more.
+        if (task.gold === null && rankingsSoFar + othersLive >= task.redundancy + task.extra) {
           return fail(
             409,
             `your assignment on task ${taskId} expired at ${new Date(assignment.expiresAt).toISOString()} and the task has since gone to other annotators; ask for a new task`,

@@ -68,6 +68,9 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           <Link href={`/research/projects/${id}/disagreements`} className="text-sm text-indigo-700 underline">
             Disagreements
           </Link>
+          <Link href={`/research/projects/${id}/leaderboard`} className="text-sm text-indigo-700 underline" data-testid="leaderboard-link">
+            Model leaderboard
+          </Link>
         </div>
         <DataTable
           testId="reward-models"

@@ -1,0 +1,25 @@
+// GET /api/projects/[id]/leaderboard: the models behind the project's completions as Bradley–Terry
+// ratings on the Elo scale with 95% bootstrap intervals (admin, researcher). Query (optional):
+// bootstrap (resamples, 0–1000, default 200), seed (default 0); a bad value answers 400 naming it.
+import { z } from "zod";
+import { STAFF } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { getDb } from "@/db/client";
+import { notFound, parseId, parseQuery, route } from "@/lib/http";
+import { DEFAULT_RESAMPLES } from "@/lib/quality/leaderboard";
+import { leaderboardSettingsSchema, projectLeaderboard } from "@/lib/quality/project-leaderboard";
+
+export const dynamic = "force-dynamic";
+
+/** Fewer resamples than the CLI allows: the web server refits every model once per resample. */
+const querySchema = leaderboardSettingsSchema.extend({ bootstrap: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RESAMPLES) });
+
+export const GET = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
+  const user = await authorize(STAFF);
+  if (user instanceof Response) return user;
+  const id = parseId((await params).id);
+  const settings = parseQuery(request.url, querySchema);
+  if (settings instanceof Response) return settings;
+  const board = id === undefined ? undefined : projectLeaderboard(getDb(), id, settings);
+  return board ? Response.json(board) : notFound("no such project");
+});

@@ -90,6 +90,7 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research/tasks/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/tasks/${ids.task}` },
   "/research/projects/[id]/train-rm": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/train-rm` },
   "/research/projects/[id]/ppo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/ppo` },
+  "/research/projects/[id]/quality": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/quality` },
   "/research/projects/[id]/leaderboard": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/leaderboard` },
   "/research/projects/[id]/disagreements": {
     kind: "page",
@@ -131,6 +132,11 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   },
   "/api/projects/[id]/stats": { kind: "route", path: (ids) => `/api/projects/${ids.project}/stats`, methods: { GET: { allowed: STAFF } } },
   "/api/projects/[id]/leaderboard": { kind: "route", path: (ids) => `/api/projects/${ids.project}/leaderboard`, methods: { GET: { allowed: STAFF } } },
+  "/api/projects/[id]/agreement": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/agreement?bootstrap=10`,
+    methods: { GET: { allowed: STAFF } },
+  },
   "/api/projects/[id]/tasks": { kind: "route", path: (ids) => `/api/projects/${ids.project}/tasks`, methods: { GET: { allowed: STAFF } } },
   "/api/projects/[id]/questions": {
     kind: "route",

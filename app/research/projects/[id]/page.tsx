@@ -57,6 +57,9 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
       </div>
       <section className="flex flex-col gap-2">
         <h2 className="text-lg font-medium">Quality</h2>
+        <Link href={`/research/projects/${id}/quality`} className="text-sm text-indigo-700 underline" data-testid="quality-page-link">
+          Agreement (Krippendorff&apos;s α, Kendall&apos;s τ-b, heat map)
+        </Link>
         <ProjectQuality stats={stats} />
       </section>
       <section className="flex flex-col gap-2" aria-label="Reward models">

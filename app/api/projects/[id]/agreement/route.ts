@@ -1,0 +1,25 @@
+// GET /api/projects/[id]/agreement (admin, researcher): agreement between the project's
+// annotators, the report `palate agreement` prints (lib/quality/ranking-agreement.ts): α ordinal
+// and interval, mean τ-b, each annotator against the rest, the annotator × annotator matrix,
+// with 95% bootstrap intervals over tasks.
+//
+// Query parameters: bootstrap (resamples, default 1000, 0–10000), seed (default 0).
+// Answers 400 {error, issues} naming a bad parameter, 401 signed out, 403 annotators, 404 no such project.
+import { STAFF } from "@/lib/auth/roles";
+import { authorize } from "@/lib/auth/session";
+import { getDb } from "@/db/client";
+import { notFound, parseId, parseQuery, route } from "@/lib/http";
+import { agreementOptionsSchema } from "@/lib/quality/agreement-options";
+import { projectAgreement } from "@/lib/quality/project-agreement";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
+  const user = await authorize(STAFF);
+  if (user instanceof Response) return user;
+  const id = parseId((await params).id);
+  const options = parseQuery(request.url, agreementOptionsSchema);
+  if (options instanceof Response) return options;
+  const report = id === undefined ? undefined : projectAgreement(getDb(), id, { resamples: options.bootstrap, seed: options.seed });
+  return report ? Response.json(report) : notFound("no such project");
+});

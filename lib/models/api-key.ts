@@ -12,7 +12,7 @@
 // No view or API answer carries the column (registry.ts `toView` keeps only `hasApiKey`).
 import { eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Connection, Db } from "../../db/client";
 import { models } from "../../db/schema";
 import { isSealed, seal, unseal } from "../security/secrets-box";
 import { serverSecret } from "../security/secrets";
@@ -59,7 +59,7 @@ export function resolveApiKey(row: { name: string; apiKey: string | null }, secr
   }
 }
 
-/** Seals every clear-text key in the registry (keys stored before encryption); returns how many. One transaction. */
+/** Seals every clear-text key in the registry (keys stored before encryption), scrubbing the clear text from the file; returns how many. One transaction. */
 export function sealClearApiKeys(db: Db, secret: () => string = () => serverSecret()): number {
   const clear = db
     .select({ id: models.id, apiKey: models.apiKey })
@@ -69,8 +69,18 @@ export function sealClearApiKeys(db: Db, secret: () => string = () => serverSecr
     .filter((row) => row.apiKey && !isSealed(row.apiKey) && !row.apiKey.startsWith(ENV_PREFIX));
   if (clear.length === 0) return 0;
   const key = secret();
-  db.transaction((tx) => {
-    for (const row of clear) tx.update(models).set({ apiKey: storedApiKey(row.apiKey, () => key) }).where(eq(models.id, row.id)).run();
-  });
+  // The clear text must not outlive the update in the file: SQLite leaves a rewritten row's old
+  // bytes in the page unless secure_delete is on, and the old page in the WAL until a checkpoint.
+  const sqlite = "$client" in db ? (db as Connection).$client : undefined;
+  const secureDelete = sqlite?.pragma("secure_delete", { simple: true }) as number | undefined;
+  sqlite?.pragma("secure_delete = ON");
+  try {
+    db.transaction((tx) => {
+      for (const row of clear) tx.update(models).set({ apiKey: storedApiKey(row.apiKey, () => key) }).where(eq(models.id, row.id)).run();
+    });
+  } finally {
+    sqlite?.pragma(`secure_delete = ${secureDelete ?? 0}`);
+  }
+  sqlite?.pragma("wal_checkpoint(TRUNCATE)");
   return clear.length;
 }

@@ -92,4 +92,18 @@ describe("API keys at rest", () => {
     expect(temp.db.select().from(models).where(eq(models.name, "env-ref")).get()?.apiKey).toBe("env:PALATE_TEST_ENDPOINT_KEY");
     expect(sealClearApiKeys(temp.db)).toBe(0);
   });
+
+  it("leaves no byte of a sealed clear-text key in the database file or its WAL", () => {
+    const clearKey = "sk-clear-" + "q7".repeat(20);
+    const { id } = registerModel(temp.db, { name: "legacy-bytes", kind: "policy", source: "openai", baseUrl: "http://127.0.0.1:9/v1", remoteModel: "m" });
+    temp.db.update(models).set({ apiKey: clearKey }).where(eq(models.id, id)).run();
+    // rows after it on the page, so its old cell becomes a free block in the middle
+    for (const name of ["after-1", "after-2"]) registerModel(temp.db, { name, kind: "policy", source: "openai", baseUrl: "http://127.0.0.1:9/v1", remoteModel: "m" });
+    temp.db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    const onDisk = () => [temp.path, `${temp.path}-wal`].filter((f) => existsSync(f)).some((f) => readFileSync(f).includes(clearKey));
+    expect(onDisk()).toBe(true);
+    expect(sealClearApiKeys(temp.db)).toBe(1);
+    expect(resolveApiKey(getModelRow(temp.db, id)!)).toBe(clearKey);
+    expect(onDisk()).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-// Projects: name, guidelines, K completions per task, R annotators per task.
+// Projects: name, guidelines, K completions per task, R annotators per task, the gold and review settings.
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
@@ -17,6 +17,12 @@ export const projectSettingsSchema = z
       .int()
       .min(10)
       .max(7 * 24 * 3600),
+    /** Gold tasks (lib/quality/gold-serving.ts, gold-match.ts): the chance a new task is gold, and the pause rule. */
+    goldShare: z.number().min(0).max(1),
+    goldAccuracyThreshold: z.number().min(0).max(1),
+    goldMinAnswers: z.number().int().min(1).max(10_000),
+    /** Tasks whose rankings agree less than this (mean pairwise agreement) go to the review queue. */
+    reviewAgreementThreshold: z.number().min(0).max(1),
   })
   .strict();
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;

@@ -4,7 +4,7 @@ import { getCsrfToken, getSession } from "next-auth/react";
 import { useState } from "react";
 import { safeCallbackPath } from "@/lib/auth/safe-callback";
 
-const HOME = { admin: "/admin", researcher: "/research", annotator: "/annotate" } as const;
+const HOME = { admin: "/admin", researcher: "/research", reviewer: "/annotate", annotator: "/annotate" } as const;
 
 /**
  * Signs in through next-auth's credentials callback (what `signIn` from next-auth/react posts),

@@ -58,6 +58,12 @@ export function RankingWorkspace({ project, userId }: { project: RankingProject;
         </div>
       )}
       {phase.kind === "done" && <QueueDone />}
+      {phase.kind === "paused" && (
+        <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900" role="status" data-testid="queue-paused">
+          <p className="font-medium">Paused on this project</p>
+          <p className="mt-1">{phase.message}</p>
+        </div>
+      )}
       {phase.kind === "ready" && (
         <RankingTask
           key={phase.payload.assignment.id}

@@ -6,7 +6,13 @@ import { callApi } from "@/app/components/api-client";
 import type { AssignmentPayload } from "@/lib/labeling/assignment-view";
 import type { QueueProgress } from "@/lib/labeling/queue";
 
-export type QueuePhase = { kind: "loading" } | { kind: "ready"; payload: AssignmentPayload } | { kind: "done" } | { kind: "error"; message: string };
+export type QueuePhase =
+  | { kind: "loading" }
+  | { kind: "ready"; payload: AssignmentPayload }
+  | { kind: "done" }
+  /** Gold accuracy below the project's threshold: no more work here until an admin unpauses (403 from /api/annotate/next). */
+  | { kind: "paused"; message: string }
+  | { kind: "error"; message: string };
 
 export interface Flash {
   kind: "ok" | "error";
@@ -35,7 +41,7 @@ export function useRankingQueue(projectId: number) {
   /** Asks for the next task; every state update happens after the request. */
   const fetchNext = useCallback(async () => {
     const next = await callApi<AssignmentPayload>("/api/annotate/next", "POST", { projectId });
-    if (!next.ok) return setPhase({ kind: "error", message: next.error });
+    if (!next.ok) return setPhase(next.status === 403 ? { kind: "paused", message: next.error } : { kind: "error", message: next.error });
     if (next.status === 204) {
       const p = await callApi<{ progress: QueueProgress }>(`/api/annotate/progress?projectId=${projectId}`, "GET");
       if (p.ok) setProgress(p.data.progress);

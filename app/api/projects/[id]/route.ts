@@ -1,5 +1,6 @@
 // GET /api/projects/[id]: the project with its progress (admin, researcher).
-// PATCH /api/projects/[id]: change settings {name?, guidelines?, completionsPerTask?, redundancy?, assignmentTimeoutSeconds?} (admin).
+// PATCH /api/projects/[id]: change settings {name?, guidelines?, completionsPerTask?, redundancy?, assignmentTimeoutSeconds?,
+// goldShare?, goldAccuracyThreshold?, goldMinAnswers?, reviewAgreementThreshold?} (admin).
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";

@@ -303,3 +303,8 @@ export function goldTaskCount(db: Db, projectId: number): number {
       .get()?.n ?? 0
   );
 }
+
+/** The task's gold expectation, or null when it is not gold (or not there). */
+export function taskGold(db: Db, taskId: number): GoldExpectation | null {
+  return db.select({ gold: tasks.gold }).from(tasks).where(eq(tasks.id, taskId)).get()?.gold ?? null;
+}

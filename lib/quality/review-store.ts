@@ -221,3 +221,14 @@ export function sendBack(
     { behavior: "immediate" },
   );
 }
+
+/** The project of a task under review, with the rankings the task asks for; undefined when the task is not the project's. */
+export function reviewTaskContext(db: Db, projectId: number, taskId: number): { project: typeof projects.$inferSelect; required: number } | undefined {
+  const row = db
+    .select({ project: projects, extra: tasks.extraRedundancy })
+    .from(tasks)
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .where(and(eq(tasks.id, taskId), eq(tasks.projectId, projectId)))
+    .get();
+  return row && { project: row.project, required: row.project.redundancy + row.extra };
+}

@@ -9,6 +9,8 @@ import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
 import { TaskTable } from "@/app/components/task-table";
 import { ExportPanel } from "@/app/components/export-panel";
+import { goldTaskCount } from "@/lib/quality/gold-store";
+import { GoldReviewForm } from "./gold-review-form";
 import { ImportForm } from "./import-form";
 import { QualityQuestionsForm } from "./quality-questions-form";
 import { ProjectSettingsForm } from "./settings-form";
@@ -49,6 +51,9 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
       </Section>
       <Section title="Quality questions">
         <QualityQuestionsForm projectId={id} questions={project.qualityQuestions} />
+      </Section>
+      <Section title="Gold tasks and review">
+        <GoldReviewForm project={project} goldTasks={goldTaskCount(db, id)} />
       </Section>
       <Section title="Import">
         <ImportForm projectId={id} />

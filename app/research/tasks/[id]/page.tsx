@@ -5,15 +5,17 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getTaskDetail } from "@/lib/labeling/browse";
-import { lettersFor, type LetterScheme } from "@/lib/labeling/letters";
+import { completionSnippet, lettersFor, type LetterScheme } from "@/lib/labeling/letters";
 import { summarizeAnswers } from "@/lib/labeling/question-summary";
 import { answersOf } from "@/lib/labeling/questions-store";
 import { getProject } from "@/lib/projects";
+import { taskGold } from "@/lib/quality/gold-store";
 import { taskCompletionScores } from "@/lib/reward/scores";
 import { CompletionText } from "./completion-text";
 import { LettersToggle } from "./letters-toggle";
 import { QuestionSummaryTable } from "@/app/components/question-summary-table";
 import { RankingTable } from "./ranking-table";
+import { GoldMarker } from "./gold-marker";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +28,7 @@ export default async function ResearchTaskPage({
 }) {
   const { id: rawId } = await params;
   const letters: LetterScheme = (await searchParams).letters === "canonical" ? "canonical" : "annotator";
-  await requirePageRole(STAFF, `/research/tasks/${rawId}`);
+  const user = await requirePageRole(STAFF, `/research/tasks/${rawId}`);
   const id = parseId(rawId);
   const db = getDb();
   const task = id === undefined ? undefined : getTaskDetail(db, id);
@@ -66,6 +68,13 @@ export default async function ResearchTaskPage({
           </div>
         ))}
       </section>
+      <GoldMarker
+        projectId={task.projectId}
+        taskId={task.id}
+        completions={task.completions.map((c) => ({ id: c.id, letter: letter(c.id), snippet: completionSnippet(c.text) }))}
+        gold={taskGold(db, task.id)}
+        canEdit={user.role === "admin"}
+      />
       <section className="flex flex-col gap-2" aria-label="Completions">
         <h2 className="text-lg font-medium">Completions</h2>
         <p className="text-xs text-slate-500">Letters here are canonical: the stored order. Each annotator saw the completions in their own shuffled order.</p>

@@ -11,6 +11,7 @@ import { projectAgreement } from "@/lib/quality/project-agreement";
 import { AgreementHeatMap } from "./agreement-heat-map";
 import { AgreementSummary } from "./agreement-summary";
 import { AnnotatorAgreementTable } from "./annotator-agreement-table";
+import { GoldAccuracy } from "./gold-accuracy";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,7 @@ type Props = { params: Promise<{ id: string }> };
 
 export default async function ProjectQualityPage({ params }: Props) {
   const { id: rawId } = await params;
-  await requirePageRole(STAFF, `/research/projects/${rawId}/quality`);
+  const user = await requirePageRole(STAFF, `/research/projects/${rawId}/quality`);
   const id = parseId(rawId);
   const agreement = id === undefined ? undefined : projectAgreement(getDb(), id);
   if (!agreement) notFound();
@@ -44,6 +45,7 @@ export default async function ProjectQualityPage({ params }: Props) {
       <AgreementSummary report={agreement} />
       <AnnotatorAgreementTable report={agreement} />
       <AgreementHeatMap report={agreement} />
+      <GoldAccuracy projectId={project.id} canUnpause={user.role === "admin"} />
     </div>
   );
 }

@@ -7,17 +7,15 @@
 // POST {action: "send_back", addedRankings? (1–20, default 1), comment?}: asks for more rankings
 //   (the task is served again until it has R + its extra); 201 {review, required}.
 // 400 naming the field; 404 no such project, or the task is not the project's.
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { projects, tasks } from "@/db/schema";
 import { REVIEWER } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { getTaskDetail } from "@/lib/labeling/browse";
 import { MAX_RANKED_COMPLETIONS } from "@/lib/labeling/submission";
 import { reviewSignals } from "@/lib/quality/review-rule";
-import { reviewedRankingOf, reviewHistory, sendBack, setFinalRanking } from "@/lib/quality/review-store";
+import { reviewedRankingOf, reviewHistory, reviewTaskContext, sendBack, setFinalRanking } from "@/lib/quality/review-store";
 
 export const dynamic = "force-dynamic";
 
@@ -49,13 +47,8 @@ async function resolve(params: Context["params"]) {
   const taskId = parseId(raw.taskId);
   if (projectId === undefined || taskId === undefined) return undefined;
   const db = getDb();
-  const row = db
-    .select({ project: projects, taskProjectId: tasks.projectId })
-    .from(tasks)
-    .innerJoin(projects, eq(projects.id, tasks.projectId))
-    .where(eq(tasks.id, taskId))
-    .get();
-  return row && row.taskProjectId === projectId ? { db, project: row.project, taskId } : undefined;
+  const context = reviewTaskContext(db, projectId, taskId);
+  return context && { db, taskId, ...context };
 }
 
 export const GET = route(async (_request: Request, { params }: Context) => {
@@ -63,9 +56,8 @@ export const GET = route(async (_request: Request, { params }: Context) => {
   if (user instanceof Response) return user;
   const found = await resolve(params);
   if (!found) return notFound("no such task in this project");
-  const { db, project, taskId } = found;
+  const { db, project, taskId, required } = found;
   const detail = getTaskDetail(db, taskId)!;
-  const extra = db.select({ extra: tasks.extraRedundancy }).from(tasks).where(eq(tasks.id, taskId)).get()?.extra ?? 0;
   return Response.json({
     task: { id: detail.id, projectId: detail.projectId, messages: detail.messages, completions: detail.completions.map((c) => ({ id: c.id, text: c.text })) },
     rankings: detail.rankings.map((r) => ({
@@ -84,7 +76,7 @@ export const GET = route(async (_request: Request, { params }: Context) => {
       detail.rankings.map((r) => ({ groups: r.groups, noneAcceptable: r.noneAcceptable, flags: r.flags.length })),
       project.reviewAgreementThreshold,
     ),
-    required: project.redundancy + extra,
+    required,
     reviewed: reviewedRankingOf(db, taskId),
     history: reviewHistory(db, taskId),
   });

@@ -95,9 +95,12 @@ describe("palate agreement", () => {
   });
 
   it("names a bad flag or an unknown project", async () => {
-    const bad = await palateInProcess(app.dbPath, ["agreement", "--project", PROJECT, "--bootstrap", "-3"]);
+    const bad = await palateInProcess(app.dbPath, ["agreement", "--project", PROJECT, "--bootstrap", "20000"]);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/--bootstrap: /);
+    expect(bad.stderr).toMatch(/--bootstrap: .*10000/);
+    const seed = await palateInProcess(app.dbPath, ["agreement", "--project", PROJECT, "--seed", "1.5"]);
+    expect(seed.status).toBe(1);
+    expect(seed.stderr).toMatch(/--seed: /);
     const missing = await palateInProcess(app.dbPath, ["agreement", "--project", "no such"]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/--project: no project named "no such"/);

@@ -2,6 +2,7 @@
 // rankings over the tasks both ranked (green for agreement, red for opposite orders, white near
 // 0 or nothing shared); the title of a cell gives the value and the shared-task count.
 import type { ProjectAgreement } from "@/lib/quality/project-agreement";
+import { fixed } from "./estimate";
 
 /** A background for τ-b in [−1, 1]: white at 0, deeper green towards 1, deeper red towards −1. */
 export function tauColor(tau: number | null): string {
@@ -39,7 +40,7 @@ export function AgreementHeatMap({ report }: { report: ProjectAgreement }) {
                   const title =
                     i === j
                       ? `${email.get(rowId)}: ${sharedTasks[i][j]} tasks ranked`
-                      : `${email.get(rowId)} · ${email.get(colId)}: mean τ-b ${tau === null ? "—" : tau.toFixed(3)} on ${sharedTasks[i][j]} shared tasks`;
+                      : `${email.get(rowId)} · ${email.get(colId)}: mean τ-b ${fixed(tau, 3)} on ${sharedTasks[i][j]} shared tasks`;
                   return (
                     <td
                       key={colId}
@@ -48,7 +49,7 @@ export function AgreementHeatMap({ report }: { report: ProjectAgreement }) {
                       className="h-9 w-16 border border-white text-center font-mono"
                       style={{ backgroundColor: i === j ? "rgb(226 232 240)" : tauColor(tau) }}
                     >
-                      {i === j ? "" : tau === null ? "—" : tau.toFixed(2)}
+                      {i === j ? "" : fixed(tau, 2)}
                     </td>
                   );
                 })}

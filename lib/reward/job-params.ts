@@ -3,8 +3,10 @@
 // - "train-rm": train a reward model on a project's rankings, from a base model of the registry;
 // - "score": score every completion of a project with a registered reward model.
 import { z } from "zod";
+import { snapshotNameSchema } from "../datasets/snapshot-manifest";
 import { modelNameSchema } from "../models/model-name";
 import { rewardConfigSchema } from "../ml/rl/reward-config";
+import { AGGREGATION_METHODS, RANKING_CHOICES } from "../quality/counted-rankings";
 
 export const TRAIN_RM_JOB_KIND = "train-rm";
 export const SCORE_JOB_KIND = "score";
@@ -24,6 +26,16 @@ const trainRmFields = z
     overwrite: z.boolean().optional(),
     /** Train on every round's rankings (default) or on the latest round's only. */
     rounds: z.enum(["all", "latest"]).default("all"),
+    /** Train on a dataset snapshot of the project (its name; lib/datasets/snapshot.ts) instead of the live rankings; its test split is held out. */
+    snapshot: snapshotNameSchema.optional(),
+    /** CLI only: a snapshot folder to train on (anywhere on disk) instead of one of the project's by name. */
+    snapshotDir: z.string().trim().min(1).optional(),
+    /** Which rankings count (lib/quality/counted-rankings.ts): every annotator's, the reviewed one where there is one, or one aggregated per task. */
+    rankings: z.enum(RANKING_CHOICES).default("every"),
+    /** The aggregation of `rankings: "aggregated"`. */
+    aggregate: z.enum(AGGREGATION_METHODS).default("borda"),
+    /** Train on the rankings of annotators paused by their gold accuracy too (left out by default). */
+    includePaused: z.boolean().default(false),
     config: rewardConfigSchema.default(rewardConfigSchema.parse({})),
   })
   .strict();
@@ -31,12 +43,16 @@ const trainRmFields = z
 export const trainRmJobParamsSchema = trainRmFields.superRefine((p, ctx) => {
   if ((p.baseModelId === undefined) === (p.baseDir === undefined))
     ctx.addIssue({ code: "custom", path: ["baseModelId"], message: "give exactly one of baseModelId and baseDir" });
+  if (p.snapshot !== undefined && p.snapshotDir !== undefined)
+    ctx.addIssue({ code: "custom", path: ["snapshot"], message: "give at most one of snapshot and snapshotDir" });
+  if ((p.snapshot !== undefined || p.snapshotDir !== undefined) && p.rounds !== "all")
+    ctx.addIssue({ code: "custom", path: ["rounds"], message: "a snapshot is trained on whole; rounds applies to the live rankings" });
 });
 export type TrainRmJobParams = z.infer<typeof trainRmJobParamsSchema>;
 
 /** What the web app may send: a registered base model, no directories. */
 export const trainRmRequestParamsSchema = trainRmFields
-  .omit({ outDir: true, overwrite: true, baseDir: true })
+  .omit({ outDir: true, overwrite: true, baseDir: true, snapshotDir: true })
   .extend({ baseModelId: z.number().int().positive() });
 export type TrainRmRequestParams = z.infer<typeof trainRmRequestParamsSchema>;
 

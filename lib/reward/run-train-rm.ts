@@ -80,7 +80,11 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
   const existing = getModelByName(db, name);
   if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
 
-  const set = loadTrainingSet(db, project.id, { includeNoneAcceptable: params.config.includeNoneAcceptable, rounds: params.rounds });
+  const set = loadTrainingSet(db, project.id, {
+    includeNoneAcceptable: params.config.includeNoneAcceptable,
+    rounds: params.rounds,
+    selection: { rankings: params.rankings, aggregate: params.aggregate, includePaused: params.includePaused },
+  });
   if (set.examples.length === 0) {
     throw new Error(
       `project "${project.name}" has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`,
@@ -89,6 +93,8 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
   ctx.log(
     `Training ${name} from ${base.name} on ${set.rankings} rankings of ${set.examples.length} tasks (round${set.roundsUsed.length > 1 ? "s" : ""} ${set.roundsUsed.join(", ")}; ${set.comparisons} comparisons` +
       `${set.noneAcceptableLeftOut > 0 ? `; ${set.noneAcceptableLeftOut} "none acceptable" left out` : ""}` +
+      `${set.pausedLeftOut > 0 ? `; ${set.pausedLeftOut} of paused annotators left out` : ""}` +
+      `${set.selection.rankings !== "every" ? `; ${set.selection.rankings === "aggregated" ? `aggregated by ${set.selection.aggregate}` : "reviewed rankings where there are"}` : ""}` +
       `${set.equalPairsSkipped > 0 ? `; ${set.equalPairsSkipped} pairs of equal texts left out` : ""}).`,
   );
 
@@ -135,6 +141,8 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
               comparisons: set.comparisons,
               examples: set.examples.length,
               noneAcceptableLeftOut: set.noneAcceptableLeftOut,
+              pausedLeftOut: set.pausedLeftOut,
+              selection: set.selection,
               trainingSetHash: m.training_set_hash ?? null,
               rankingsHash: set.rankingsHash,
               // The loop's round this reward model belongs to: the latest round of its rankings.

@@ -12,6 +12,8 @@ import type { Db } from "../../db/client";
 import { completions, prompts, rankings, tasks } from "../../db/schema";
 import { sameCompletionText } from "../generation/distinct";
 import { preferenceMatrix } from "../ml/rl/ranking-loss";
+import { getProject } from "../projects";
+import { selectionContext, selectTaskRankings, type RankingSelection, type RankingSelectionInput } from "../quality/counted-rankings";
 import { taskRounds } from "../rounds/rounds";
 import type { RankingExample } from "../ml/rl/reward-data";
 
@@ -20,6 +22,8 @@ export interface TrainingSetOptions {
   includeNoneAcceptable?: boolean;
   /** Every round's rankings (default), or only the latest round's (lib/rounds). */
   rounds?: "all" | "latest";
+  /** Which rankings count (lib/quality/counted-rankings.ts): every annotator's (default), reviewed, or aggregated; paused annotators' left out unless included. */
+  selection?: RankingSelectionInput;
 }
 
 export interface TrainingSet {
@@ -30,6 +34,10 @@ export interface TrainingSet {
   comparisons: number;
   /** Rankings left out because they were marked "none acceptable". */
   noneAcceptableLeftOut: number;
+  /** Rankings left out because their annotator is paused (gold accuracy below the project's threshold). */
+  pausedLeftOut: number;
+  /** The selection used. */
+  selection: RankingSelection;
   /** Pairwise comparisons left out because chosen and rejected have the same text. */
   equalPairsSkipped: number;
   /** sha256 of the exact rankings used (ids, completions' ids and groups), stable across runs. */
@@ -39,12 +47,13 @@ export interface TrainingSet {
   roundsUsed: number[];
 }
 
-/** Loads every ranking of a project (annotators' and imported) as one example per ranked task. */
+/** Loads the rankings of a project that count (annotators' and imported; see `selection`) as one example per ranked task. */
 export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetOptions = {}): TrainingSet {
   const rows = db
     .select({
       rankingId: rankings.id,
       taskId: rankings.taskId,
+      userId: rankings.userId,
       groups: rankings.groups,
       noneAcceptable: rankings.noneAcceptable,
     })
@@ -56,17 +65,28 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
 
   const roundOfTask = taskRounds(db, projectId);
   const latest = Math.max(1, ...roundOfTask.values());
-  let noneAcceptableLeftOut = 0;
-  const byTask = new Map<number, { id: number; groups: number[][] }[]>();
+  const project = getProject(db, projectId);
+  const context = selectionContext(db, project ?? { id: projectId, goldAccuracyThreshold: 0, goldMinAnswers: 1 }, options.selection);
+  type Row = { id: number; taskId: number; userId: number; groups: number[][]; noneAcceptable: boolean; source?: string };
+  const allByTask = new Map<number, Row[]>();
   for (const r of rows) {
     if (options.rounds === "latest" && (roundOfTask.get(r.taskId) ?? 1) !== latest) continue;
-    if (r.noneAcceptable && !options.includeNoneAcceptable) {
-      noneAcceptableLeftOut++;
-      continue;
+    const list = allByTask.get(r.taskId) ?? [];
+    list.push({ id: r.rankingId, taskId: r.taskId, userId: r.userId, groups: r.groups, noneAcceptable: r.noneAcceptable });
+    allByTask.set(r.taskId, list);
+  }
+  let noneAcceptableLeftOut = 0;
+  let pausedLeftOut = 0;
+  const byTask = new Map<number, Row[]>();
+  for (const [taskId, list] of allByTask) {
+    pausedLeftOut += list.filter((r) => context.excluded.has(r.userId)).length;
+    for (const r of selectTaskRankings(context, list, (base, made) => ({ ...base, ...made }))) {
+      if (r.noneAcceptable && !options.includeNoneAcceptable) {
+        noneAcceptableLeftOut++;
+        continue;
+      }
+      byTask.set(taskId, [...(byTask.get(taskId) ?? []), r]);
     }
-    const list = byTask.get(r.taskId) ?? [];
-    list.push({ id: r.rankingId, groups: r.groups });
-    byTask.set(r.taskId, list);
   }
 
   const taskIds = [...byTask.keys()];
@@ -122,7 +142,8 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     equalPairsSkipped += skipped;
     const pairs = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
     if (pairs === 0 && skipped > 0) continue;
-    for (const r of taskRankings) hash.update(JSON.stringify([r.id, taskId, r.groups]) + "\n");
+    // A reviewed or aggregated ranking adds its source (ids of reviews are not ranking ids); annotators' hash as before.
+    for (const r of taskRankings) hash.update(JSON.stringify(r.source ? [r.id, taskId, r.groups, r.source] : [r.id, taskId, r.groups]) + "\n");
     used += taskRankings.length;
     comparisons += pairs;
     examples.push({
@@ -140,6 +161,8 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     rankings: used,
     comparisons,
     noneAcceptableLeftOut,
+    pausedLeftOut,
+    selection: context.selection,
     equalPairsSkipped,
     rankingsHash: hash.digest("hex"),
     round: roundsUsed.length > 0 ? roundsUsed[roundsUsed.length - 1] : latest,

@@ -26,6 +26,11 @@ The last line printed is metrics.json's summary as JSON.
   --project NAME              the project whose rankings to train on
   --base MODEL                a registered model (name) or a model directory to start from, e.g. default-sft
   --rounds all|latest         train on every round's rankings (default) or the latest round's only
+  --rankings every|reviewed|aggregated
+                              which rankings count: every annotator's (default), a task's reviewed
+                              ranking where it has one, or one ranking per task aggregated by
+                              --aggregate borda|kemeny (default borda)
+  --include-paused            also train on annotators paused by their gold accuracy (left out by default)
   --out DIR                   output model directory
   --name NAME                 registry name (default rm-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
@@ -40,6 +45,9 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
       name: { type: "string" },
       overwrite: { type: "boolean" },
       rounds: { type: "string" },
+      rankings: { type: "string" },
+      aggregate: { type: "string" },
+      "include-paused": { type: "boolean" },
       lr: { type: "string" },
       ...configFlagOptions(rewardConfigSchema.shape),
     });
@@ -79,6 +87,9 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
         config,
         ...(values.overwrite ? { overwrite: true } : {}),
         ...(values.rounds !== undefined ? { rounds: values.rounds } : {}),
+        ...(values.rankings !== undefined ? { rankings: values.rankings } : {}),
+        ...(values.aggregate !== undefined ? { aggregate: values.aggregate } : {}),
+        ...(values["include-paused"] ? { includePaused: true } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);

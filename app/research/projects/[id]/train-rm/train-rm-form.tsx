@@ -86,7 +86,15 @@ export function TrainRmForm({
   const heldOut = fraction.trim() !== "" && parsedFraction >= 0 && parsedFraction < 1 ? expectedHeldOut(size.prompts, size.pairs, parsedFraction) : null;
 
   const issueFor = (field: string) => issueText(issues, field);
-  const named = new Set(["params.baseModelId", "params.name", "params.rounds", ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
+  const named = new Set([
+    "params.baseModelId",
+    "params.name",
+    "params.rounds",
+    "params.rankings",
+    "params.aggregate",
+    "params.includePaused",
+    ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`),
+  ]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -98,7 +106,10 @@ export function TrainRmForm({
     }
     const name = String(data.get("name") ?? "").trim();
     const rounds = String(data.get("rounds") ?? DEFAULT_ROUNDS) as RoundsChoice;
-    const params = { projectId, baseModelId: Number(data.get("baseModelId")), ...(name ? { name } : {}), rounds, config };
+    const selection = String(data.get("rankings") ?? "every");
+    const [rankings, aggregate] = selection.startsWith("aggregated-") ? ["aggregated", selection.slice("aggregated-".length)] : [selection, "borda"];
+    const includePaused = data.get("includePaused") === "on";
+    const params = { projectId, baseModelId: Number(data.get("baseModelId")), ...(name ? { name } : {}), rounds, rankings, aggregate, includePaused, config };
     setPending(true);
     setError(null);
     setIssues([]);
@@ -230,6 +241,27 @@ export function TrainRmForm({
           (sampled from the newest policy). Default: every round.
         </span>
         {fieldError("params.rounds")}
+      </div>
+
+      <div className="flex flex-col gap-1 text-sm">
+        <label className="flex flex-col gap-1">
+          Which rankings count
+          <select name="rankings" className={`${input} max-w-md`} defaultValue="every" aria-describedby="help-rankings">
+            <option value="every">every annotator&apos;s ranking</option>
+            <option value="reviewed">the reviewed ranking where a task has one</option>
+            <option value="aggregated-borda">one ranking per task, aggregated (Borda)</option>
+            <option value="aggregated-kemeny">one ranking per task, aggregated (Kemeny)</option>
+          </select>
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="includePaused" />
+          include annotators paused by their gold accuracy
+        </label>
+        <span id="help-rankings" className="text-xs text-slate-500">
+          Reviewed: a reviewer&apos;s final ranking replaces the task&apos;s annotators&apos; rankings. Aggregated: Borda sums each completion&apos;s places;
+          Kemeny finds the ranking closest to all of them. Paused annotators&apos; rankings are left out unless included.
+        </span>
+        {fieldError("params.rankings")}
       </div>
 
       <fieldset className="flex flex-col gap-2">

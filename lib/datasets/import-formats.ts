@@ -1,7 +1,10 @@
 // One line of an import file → its records, for any format: JSON first, then the format's parser.
+import { parseHhLine } from "./hh-format";
 import type { Line } from "./lines";
 import { parseOasstLine } from "./oasst-format";
+import { parseOpenRlhfLine } from "./openrlhf-format";
 import { parsePalateLine } from "./palate-format";
+import { parseRankingsLine } from "./rankings-format";
 import type { ImportFormat, ImportRecord, LineParser } from "./record";
 import { parseTrlLine } from "./trl-format";
 
@@ -9,6 +12,9 @@ export const LINE_PARSERS: Record<ImportFormat, LineParser> = {
   palate: parsePalateLine,
   trl: parseTrlLine,
   oasst: parseOasstLine,
+  rankings: parseRankingsLine,
+  hh: parseHhLine,
+  openrlhf: parseOpenRlhfLine,
 };
 
 /** Records of a line, `null` for a blank line (ignored), or the reason the line is invalid. */

@@ -16,12 +16,31 @@
 // SQL is slow, so each batch reserves its completions' ids when it is staged (it moves the
 // table's AUTOINCREMENT counter past them; other writers never get them) and stages them final.
 //
+// Records of a shared task (ImportRecord.sharedTask: the `rankings` format, one annotator's
+// ranking per line) are grouped as they are staged: a table of their own keys each task by a
+// SHA-256 of its conversation and its sorted completion texts, so a line whose task was staged
+// before adds only its ranking, its completion ids mapped by text to the task's (a task's
+// completions are written once), in constant memory whatever the file's size. A second ranking of
+// one task by the same annotator is refused there, naming both lines. Each staged ranking keeps
+// its annotator's name; the switch-in maps names to the imported identities' user ids
+// (beginSwitchIn's `annotatorUsers`, kept in the staging so a resumed switch-in has them).
+//
 // The tables are created here with CREATE TABLE (no migration: they live only during one
 // import) under a name unique to the import, and dropped at the end whatever happens; a crash
 // leaves them to the next import with the same name, which drops them before it starts.
+import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { rankingPairs } from "../labeling/pairs";
 import type { ImportRecord } from "./record";
+
+/** A record to stage, with the file line it came from (named by errors). */
+export type StagedRecord = ImportRecord & { line?: number };
+
+/** A line refused while staging (a second ranking of one task by the same annotator). */
+export interface StagingError {
+  line: number;
+  message: string;
+}
 
 /** Where a switch-in stands: the reserved ids (each the one before the first) and the next staged record to write. */
 export interface SwitchInState {
@@ -40,15 +59,26 @@ export class ImportStaging {
   private readonly completions: string;
   private readonly rankings: string;
   private readonly comparisons: string;
+  /** Shared tasks by key (taskKey), and the flags and annotators of the staged rankings. */
+  private readonly taskKeys: string;
+  private readonly flags: string;
+  private readonly annotators: string;
   /** The switch-in's reserved ids and cursor (beginSwitchIn). */
   private readonly switch: string;
   private nextRecord = 1;
   private nextRanking = 1;
+  /** Staged rankings that name no annotator (they go to the "imported" annotator). */
+  private unnamedRankings = 0;
   private statements?: {
     record: Database.Statement;
     completion: Database.Statement;
     ranking: Database.Statement;
     comparison: Database.Statement;
+    flag: Database.Statement;
+    taskKey: Database.Statement;
+    taskByKey: Database.Statement;
+    taskCompletions: Database.Statement;
+    rankingLine: Database.Statement;
   };
 
   /** `name`: letters, digits and underscores, unique to this import (e.g. the job id). */
@@ -62,6 +92,9 @@ export class ImportStaging {
     this.completions = `"${prefix}_completions"`;
     this.rankings = `"${prefix}_rankings"`;
     this.comparisons = `"${prefix}_comparisons"`;
+    this.taskKeys = `"${prefix}_task_keys"`;
+    this.flags = `"${prefix}_flags"`;
+    this.annotators = `"${prefix}_annotators"`;
     this.switch = `"${prefix}_switch"`;
   }
 
@@ -75,7 +108,7 @@ export class ImportStaging {
   }
 
   get tables(): string[] {
-    return [this.records, this.completions, this.rankings, this.comparisons, this.switch].map((t) => t.slice(1, -1));
+    return this.allTables().map((t) => t.slice(1, -1));
   }
 
   /** Drops what an earlier run under this name left, and creates the empty staging tables. */
@@ -84,68 +117,153 @@ export class ImportStaging {
     this.sqlite.exec(`
       CREATE TABLE IF NOT EXISTS ${this.records} (local_id INTEGER PRIMARY KEY, messages TEXT NOT NULL, external_id TEXT, metadata TEXT);
       CREATE TABLE IF NOT EXISTS ${this.completions} (id INTEGER PRIMARY KEY, record INTEGER NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, model TEXT, metadata TEXT);
-      CREATE TABLE IF NOT EXISTS ${this.rankings} (local_id INTEGER PRIMARY KEY, record INTEGER NOT NULL, groups TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${this.rankings} (local_id INTEGER PRIMARY KEY, record INTEGER NOT NULL, groups TEXT NOT NULL, annotator TEXT, line INTEGER,
+        none_acceptable INTEGER NOT NULL DEFAULT 0, comment TEXT, seconds_spent REAL, created_at INTEGER);
       CREATE TABLE IF NOT EXISTS ${this.comparisons} (ranking INTEGER NOT NULL, chosen INTEGER NOT NULL, rejected INTEGER NOT NULL, chosen_group INTEGER NOT NULL, rejected_group INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${this.taskKeys} (key TEXT PRIMARY KEY, record INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${this.flags} (ranking INTEGER NOT NULL, completion INTEGER NOT NULL, flag TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${this.annotators} (name TEXT PRIMARY KEY, user_id INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS ${this.index("completions_record")} ON ${this.completions} (record);
-      CREATE INDEX IF NOT EXISTS ${this.index("rankings_record")} ON ${this.rankings} (record);
+      CREATE INDEX IF NOT EXISTS ${this.index("rankings_record")} ON ${this.rankings} (record, annotator);
       CREATE INDEX IF NOT EXISTS ${this.index("comparisons_ranking")} ON ${this.comparisons} (ranking);
+      CREATE INDEX IF NOT EXISTS ${this.index("flags_ranking")} ON ${this.flags} (ranking);
     `);
     this.statements = {
       record: this.sqlite.prepare(`INSERT INTO ${this.records} (local_id, messages, external_id, metadata) VALUES (?, ?, ?, ?)`),
       completion: this.sqlite.prepare(`INSERT INTO ${this.completions} (id, record, position, text, model, metadata) VALUES (?, ?, ?, ?, ?, ?)`),
-      ranking: this.sqlite.prepare(`INSERT INTO ${this.rankings} (local_id, record, groups) VALUES (?, ?, ?)`),
+      ranking: this.sqlite.prepare(
+        `INSERT INTO ${this.rankings} (local_id, record, groups, annotator, line, none_acceptable, comment, seconds_spent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       comparison: this.sqlite.prepare(`INSERT INTO ${this.comparisons} (ranking, chosen, rejected, chosen_group, rejected_group) VALUES (?, ?, ?, ?, ?)`),
+      flag: this.sqlite.prepare(`INSERT INTO ${this.flags} (ranking, completion, flag) VALUES (?, ?, ?)`),
+      taskKey: this.sqlite.prepare(`INSERT INTO ${this.taskKeys} (key, record) VALUES (?, ?)`),
+      taskByKey: this.sqlite.prepare(`SELECT record FROM ${this.taskKeys} WHERE key = ?`).pluck(),
+      taskCompletions: this.sqlite.prepare(`SELECT id, text FROM ${this.completions} WHERE record = ? ORDER BY position`).raw(),
+      rankingLine: this.sqlite.prepare(`SELECT line FROM ${this.rankings} WHERE record = ? AND annotator IS ?`).pluck(),
     };
     this.nextRecord = this.nextRanking = 1;
+    this.unnamedRankings = 0;
   }
 
   drop(): void {
     this.statements = undefined;
-    for (const table of [this.records, this.completions, this.rankings, this.comparisons, this.switch]) this.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of this.allTables()) this.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
-  /** Stages a batch of records in one short transaction. */
-  stage(batch: readonly ImportRecord[]): void {
+  private allTables(): string[] {
+    return [this.records, this.completions, this.rankings, this.comparisons, this.taskKeys, this.flags, this.annotators, this.switch];
+  }
+
+  /**
+   * Stages a batch of records in one short transaction. Returns the lines refused (a shared
+   * task ranked twice by one annotator: the later line is not staged), in the batch's order.
+   */
+  stage(batch: readonly StagedRecord[]): StagingError[] {
     const s = this.statements;
     if (!s) throw new Error("staging tables not created");
-    if (batch.length === 0) return;
+    const errors: StagingError[] = [];
+    if (batch.length === 0) return errors;
     this.sqlite
       .transaction(() => {
-        let nextCompletion =
-          this.reserve(
-            "completions",
-            batch.reduce((n, r) => n + r.completions.length, 0),
-          ) + 1;
+        const wanted = batch.reduce((n, r) => n + r.completions.length, 0);
+        const reserved = this.reserve("completions", wanted);
+        let nextCompletion = reserved + 1;
         for (const record of batch) {
-          const local = this.nextRecord++;
-          // JSON columns as drizzle writes them: JSON text, SQL NULL when absent (see BulkTaskWriter).
-          s.record.run(local, JSON.stringify(record.messages), record.externalId ?? null, record.promptMetadata ? JSON.stringify(record.promptMetadata) : null);
-          const completionIds = record.completions.map((c, position) => {
-            const id = nextCompletion++;
-            s.completion.run(id, local, position, c.text, c.model ?? null, c.metadata ? JSON.stringify(c.metadata) : null);
-            return id;
-          });
+          const key = record.sharedTask ? taskKey(record) : undefined;
+          const earlier = key === undefined ? undefined : (s.taskByKey.get(key) as number | undefined);
+          let local: number;
+          let completionIds: number[];
+          if (earlier !== undefined) {
+            local = earlier;
+            completionIds = this.sameCompletions(earlier, record);
+          } else {
+            local = this.nextRecord++;
+            // JSON columns as drizzle writes them: JSON text, SQL NULL when absent (see BulkTaskWriter).
+            s.record.run(
+              local,
+              JSON.stringify(record.messages),
+              record.externalId ?? null,
+              record.promptMetadata ? JSON.stringify(record.promptMetadata) : null,
+            );
+            completionIds = record.completions.map((c, position) => {
+              const id = nextCompletion++;
+              s.completion.run(id, local, position, c.text, c.model ?? null, c.metadata ? JSON.stringify(c.metadata) : null);
+              return id;
+            });
+            if (key !== undefined) s.taskKey.run(key, local);
+          }
           if (!record.ranking) continue;
+          const by = record.rankedBy;
+          const annotator = by?.annotator ?? null;
+          if (earlier !== undefined) {
+            const line = s.rankingLine.get(earlier, annotator) as number | null | undefined;
+            if (line !== undefined) {
+              const who = annotator === null ? "the same annotator" : `annotator ${JSON.stringify(annotator)}`;
+              errors.push({
+                line: record.line ?? 0,
+                message: `annotator: ${who} already ranked this task (the same prompt and completion texts) on line ${line ?? "?"}; one ranking per annotator and task`,
+              });
+              continue;
+            }
+          }
           const groups = record.ranking.map((group) => group.map((i) => completionIds[i]));
           const ranking = this.nextRanking++;
-          s.ranking.run(ranking, local, JSON.stringify(groups));
+          if (annotator === null) this.unnamedRankings++;
+          s.ranking.run(
+            ranking,
+            local,
+            JSON.stringify(groups),
+            annotator,
+            record.line ?? null,
+            by?.noneAcceptable ? 1 : 0,
+            by?.comment ?? null,
+            by?.secondsSpent ?? null,
+            by?.createdAt ?? null,
+          );
+          for (const f of by?.flags ?? []) s.flag.run(ranking, completionIds[f.completion], f.flag);
           for (const pair of rankingPairs(groups, "all")) s.comparison.run(ranking, pair.chosen, pair.rejected, pair.chosenGroup, pair.rejectedGroup);
         }
+        // Ids reserved for the completions of shared tasks staged before go back (this
+        // transaction holds the write lock: no one else took any meanwhile).
+        if (nextCompletion - 1 < reserved + wanted)
+          this.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'completions'").run(nextCompletion - 1);
       })
       .immediate();
+    return errors;
   }
 
-  /** How many records (tasks) and rankings are staged. */
-  get counts(): { tasks: number; rankings: number } {
-    return { tasks: this.nextRecord - 1, rankings: this.nextRanking - 1 };
+  /** The completion ids of staged task `record` for `other`'s completions, in `other`'s order, matched by text (same texts: by position among them). */
+  private sameCompletions(record: number, other: ImportRecord): number[] {
+    const byText = new Map<string, number[]>();
+    for (const [id, text] of this.statements!.taskCompletions.all(record) as [number, string][]) {
+      const ids = byText.get(text);
+      if (ids) ids.push(id);
+      else byText.set(text, [id]);
+    }
+    return other.completions.map((c) => {
+      const id = byText.get(c.text)?.shift();
+      if (id === undefined) throw new Error(`staged task ${record} has no completion "${c.text.slice(0, 40)}" though its key matched`);
+      return id;
+    });
+  }
+
+  /** How many records (tasks) and rankings are staged, and how many of the rankings name no annotator. */
+  get counts(): { tasks: number; rankings: number; unnamedRankings: number } {
+    return { tasks: this.nextRecord - 1, rankings: this.nextRanking - 1, unnamedRankings: this.unnamedRankings };
+  }
+
+  /** The annotators the staged rankings name (each once). */
+  annotatorNames(): string[] {
+    return this.sqlite.prepare(`SELECT DISTINCT annotator FROM ${this.rankings} WHERE annotator IS NOT NULL`).pluck().all() as string[];
   }
 
   /**
    * Writes every staged row into the real tables for `projectId`, rankings owned by
-   * `rankingUserId`, in one go. Call inside one IMMEDIATE transaction: all or nothing.
+   * `rankingUserId` (or by the user `annotatorUsers` maps their annotator's name to), in one go.
+   * Call inside one IMMEDIATE transaction: all or nothing.
    */
-  switchIn(projectId: number, rankingUserId: number | undefined): { tasks: number; rankings: number } {
-    const state = this.beginSwitchIn(projectId, rankingUserId);
+  switchIn(projectId: number, rankingUserId: number | undefined, annotatorUsers?: ReadonlyMap<string, number>): { tasks: number; rankings: number } {
+    const state = this.beginSwitchIn(projectId, rankingUserId, annotatorUsers);
     this.switchInRecords(state, state.records);
     return { tasks: state.records, rankings: state.rankings };
   }
@@ -155,11 +273,18 @@ export class ImportStaging {
    * prompt, task and ranking the import will write (so rows other writers add meanwhile get ids
    * after them) and records them, with the switch-in's cursor, in a table of the staging's own:
    * a process that dies midway finds them there (switchInState) and goes on where it stopped.
+   * `rankingUserId` owns the rankings that name no annotator; `annotatorUsers` maps every
+   * annotator a staged ranking names to its user (kept in the staging with the state).
    * Call inside a write transaction.
    */
-  beginSwitchIn(projectId: number, rankingUserId: number | undefined): SwitchInState {
-    const { tasks: records, rankings } = this.counts;
-    if (rankings > 0 && rankingUserId === undefined) throw new Error("ranked records need the user the rankings belong to");
+  beginSwitchIn(projectId: number, rankingUserId: number | undefined, annotatorUsers?: ReadonlyMap<string, number>): SwitchInState {
+    const { tasks: records, rankings, unnamedRankings } = this.counts;
+    if (unnamedRankings > 0 && rankingUserId === undefined) throw new Error("ranked records need the user the rankings belong to");
+    const names = this.annotatorNames();
+    const missing = names.find((name) => !annotatorUsers?.has(name));
+    if (missing !== undefined) throw new Error(`no user for the annotator ${JSON.stringify(missing)}`);
+    const insertAnnotator = this.sqlite.prepare(`INSERT OR REPLACE INTO ${this.annotators} (name, user_id) VALUES (?, ?)`);
+    for (const name of names) insertAnnotator.run(name, annotatorUsers!.get(name)!);
     const state: SwitchInState = {
       projectId,
       rankingUserId: rankingUserId ?? null,
@@ -227,9 +352,19 @@ export class ImportStaging {
     );
     if (state.rankings > 0) {
       run(
-        `INSERT INTO rankings (id, task_id, user_id, assignment_id, groups, none_acceptable, comment, seconds_spent, source)
-         SELECT local_id + :rankings, record + :tasks, :user, NULL, groups, 0, NULL, NULL, 'imported' FROM ${this.rankings} WHERE record >= :from AND record < :to ORDER BY local_id`,
+        `INSERT INTO rankings (id, task_id, user_id, assignment_id, groups, none_acceptable, comment, seconds_spent, source, created_at)
+         SELECT r.local_id + :rankings, r.record + :tasks, coalesce(a.user_id, :user), NULL, r.groups, r.none_acceptable, r.comment, r.seconds_spent, 'imported',
+           coalesce(r.created_at, cast(unixepoch('subsec') * 1000 as integer))
+         FROM ${this.rankings} r LEFT JOIN ${this.annotators} a ON a.name = r.annotator
+         WHERE r.record >= :from AND r.record < :to ORDER BY r.local_id`,
         { rankings: state.rankingsOffset, tasks: state.tasks, user: state.rankingUserId },
+      );
+      run(
+        `INSERT OR IGNORE INTO ranking_flags (ranking_id, completion_id, flag)
+         SELECT f.ranking + :rankings, f.completion, f.flag
+         FROM ${this.flags} f JOIN ${this.rankings} r ON r.local_id = f.ranking
+         WHERE r.record >= :from AND r.record < :to ORDER BY f.rowid`,
+        { rankings: state.rankingsOffset },
       );
       run(
         `INSERT INTO comparisons (ranking_id, chosen_id, rejected_id, chosen_group, rejected_group)
@@ -285,4 +420,12 @@ export class ImportStaging {
     const max = this.sqlite.prepare(`SELECT max(id) FROM "${table}"`).pluck().get() as number | null;
     return Math.max(seq ?? 0, max ?? 0);
   }
+}
+
+/** A shared task's identity: its conversation and its completion texts as a multiset (sorted), hashed. */
+export function taskKey(record: Pick<ImportRecord, "messages" | "completions">): string {
+  const texts = record.completions.map((c) => c.text).sort();
+  return createHash("sha256")
+    .update(JSON.stringify([record.messages.map((m) => [m.role, m.content]), texts]))
+    .digest("base64");
 }

@@ -16,8 +16,8 @@ import { tmpdir } from "node:os";
 import type { Connection, Db } from "../../db/client";
 import { ensureProject, getProject } from "../projects";
 import { parseImportLine } from "./import-formats";
-import { ImportStaging, type SwitchInState } from "./import-staging";
-import { ensureImportedAnnotator } from "./imported-annotator";
+import { ImportStaging, type StagedRecord, type SwitchInState } from "./import-staging";
+import { ensureImportedAnnotator, ensureImportedIdentities } from "./imported-annotator";
 import { fileLines, type Line } from "./lines";
 import type { ImportFormat, ImportRecord } from "./record";
 import { spoolToFile } from "./upload";
@@ -67,7 +67,11 @@ const SWITCH_IN_FIRST_STEP = 5000;
 const SWITCH_IN_MIN_STEP = 200;
 const SWITCH_IN_MAX_STEP = 50_000;
 
-/** Pass 1, line by line: collects errors and counts what the file would create. */
+/**
+ * Pass 1, line by line: collects errors and counts what the file would create (records and
+ * rankings; the lines of the `rankings` format that share a task count once each here, and once
+ * per task in what the import reports).
+ */
 export class ImportValidator {
   readonly errors: LineError[] = [];
   invalidLines = 0;
@@ -92,6 +96,15 @@ export class ImportValidator {
     this.tasks += parsed.records.length;
     this.rankings += parsed.records.filter((r) => r.ranking).length;
     return parsed.records;
+  }
+
+  /** A line found invalid later than its parse (while staging: a second ranking of a task by one annotator). */
+  reject(line: number, message: string): void {
+    this.invalidLines++;
+    this.errors.push({ line, message });
+    // Staging errors surface a batch late: keep the report in file order, the first ones kept.
+    this.errors.sort((a, b) => a.line - b.line);
+    if (this.errors.length > MAX_REPORTED_ERRORS) this.errors.length = MAX_REPORTED_ERRORS;
   }
 
   get valid(): boolean {
@@ -163,17 +176,20 @@ export function importFile(
     }
     staging.create();
     const validator = new ImportValidator(format);
-    let batch: ImportRecord[] = [];
+    let batch: StagedRecord[] = [];
+    const stage = () => {
+      for (const e of staging.stage(batch)) validator.reject(e.line, e.message);
+    };
     let read = 0;
     let bytes = 0;
     for (const line of fileLines(path)) {
       const records = validator.accept(line);
       // After the first invalid line nothing more is staged: the rest is only checked, for the report.
-      if (validator.valid) for (const record of records) batch.push(record);
+      if (validator.valid) for (const record of records) batch.push({ ...record, line: line.line });
       read = line.line;
       bytes += (line.text?.length ?? 0) + 1;
       if (read % STAGE_BATCH_LINES === 0) {
-        if (validator.valid) staging.stage(batch);
+        if (validator.valid) stage();
         batch = [];
         options.betweenBatches?.();
       }
@@ -181,12 +197,16 @@ export function importFile(
     }
     onProgress?.("validate", read, bytes);
     if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
-    staging.stage(batch);
+    stage();
+    if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
     options.betweenBatches?.();
     const begin = (tx: Db) => {
       const projectId = resolveProject(tx, project);
-      const rankingUser = staging.counts.rankings > 0 ? ensureImportedAnnotator(tx) : undefined;
-      return staging.beginSwitchIn(projectId, rankingUser);
+      const rankingUser = staging.counts.unnamedRankings > 0 ? ensureImportedAnnotator(tx) : undefined;
+      // The annotators a `rankings` file names: imported identities, created when new.
+      const names = staging.annotatorNames();
+      const identities = names.length > 0 ? ensureImportedIdentities(tx, names) : undefined;
+      return staging.beginSwitchIn(projectId, rankingUser, identities);
     };
     if (options.chunkedSwitchIn) {
       const state = db.transaction(begin, { behavior: "immediate" });

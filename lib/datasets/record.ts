@@ -1,10 +1,10 @@
 // What an import format turns a line into, and the shared pieces every format's parser uses:
 // message and completion schemas, and readable, field-naming error messages.
 import { z } from "zod";
-import type { Message } from "../../db/schema";
+import type { Flag, Message } from "../../db/schema";
 import type { NewCompletion } from "../tasks";
 
-export const IMPORT_FORMATS = ["palate", "trl", "oasst"] as const;
+export const IMPORT_FORMATS = ["palate", "trl", "oasst", "rankings", "hh", "openrlhf"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** One task to create: a conversation, its completions and, for preference data, an existing ranking. */
@@ -13,8 +13,32 @@ export interface ImportRecord {
   completions: NewCompletion[];
   externalId?: string | null;
   promptMetadata?: Record<string, unknown> | null;
-  /** Completion indices (into `completions`), best group first; ties share a group. Imported as the "imported" annotator's ranking. */
+  /**
+   * Completion indices (into `completions`), best group first; ties share a group. Imported as
+   * the ranking of `rankedBy.annotator`, or of the "imported" annotator when there is none.
+   */
   ranking?: number[][];
+  /** Who ranked and how, when the file says (the `rankings` format). */
+  rankedBy?: RankedBy;
+  /**
+   * The record is one annotator's ranking of a task that other lines may rank too: records with
+   * the same conversation and the same completion texts (in any order) become one task with
+   * several rankings (the `rankings` format). Without it every record is a task of its own.
+   */
+  sharedTask?: boolean;
+}
+
+/** The details of an imported ranking beyond its order. */
+export interface RankedBy {
+  /** The annotator's name: an imported identity of the project (lib/datasets/imported-annotator.ts). */
+  annotator: string;
+  noneAcceptable?: boolean;
+  comment?: string | null;
+  secondsSpent?: number | null;
+  /** When it was submitted (ms since the epoch); the import's time when absent. */
+  createdAt?: number | null;
+  /** Flags by completion index. */
+  flags?: { completion: number; flag: Flag }[];
 }
 
 /** A format's line parser: the parsed JSON value of one line → its records, or the reason it is invalid. */

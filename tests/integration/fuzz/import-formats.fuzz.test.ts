@@ -86,7 +86,47 @@ const oasstLine = fc.record({
   }),
 });
 
-const VALID: Record<string, fc.Arbitrary<Record<string, unknown>>> = { palate: palateLine, trl: trlLine, oasst: oasstLine };
+// A serial in each prompt keeps generated lines apart: `rankings` lines with the same prompt and
+// completion texts are one task (and the same annotator twice on it is a line error).
+let rankingsSerial = 0;
+const rankingsLine = fc
+  .record({
+    prompt: fc.oneof(text, fc.array(text.map(user), { minLength: 1, maxLength: 2 })),
+    texts: fc.array(anyText, { minLength: 2, maxLength: 4 }),
+    annotator: text.filter((name) => name.trim() !== ""),
+    tied: fc.boolean(),
+    none: fc.boolean(),
+  })
+  .map(({ prompt, texts, annotator, tied, none }) => {
+    const serial = ++rankingsSerial;
+    const completions = texts.map((t, i) => ({ id: i + 1, text: t }));
+    const ids = completions.map((c) => c.id).reverse();
+    return {
+      prompt: typeof prompt === "string" ? `${prompt} #${serial}` : [...prompt, user(`#${serial}`)],
+      completions,
+      groups: tied ? [ids.slice(0, 2), ...ids.slice(2).map((id) => [id])] : ids.map((id) => [id]),
+      annotator,
+      none_acceptable: none,
+    };
+  });
+const hhLine = fc
+  .tuple(text, anyText, anyText)
+  .map(([p, c, r]) => ({ chosen: `\n\nHuman: ${p}\n\nAssistant: ${c}`, rejected: `\n\nHuman: ${p}\n\nAssistant: ${r}` }));
+const openrlhfLine = fc.oneof(
+  fc
+    .tuple(text, text, text, fc.option(fc.double({ noNaN: true, noDefaultInfinity: true })))
+    .map(([p, c, r, margin]) => ({ chosen: [user(p), assistant(c)], rejected: [user(p), assistant(`${r}!`)], margin })),
+  fc.record({ input: text, chosen: anyText, reject: anyText }),
+);
+
+const VALID: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
+  palate: palateLine,
+  trl: trlLine,
+  oasst: oasstLine,
+  rankings: rankingsLine,
+  hh: hhLine,
+  openrlhf: openrlhfLine,
+};
 
 /** Arbitrary line text: anything, JSON values, and mutated valid lines. */
 function lineText(format: string): fc.Arbitrary<string> {

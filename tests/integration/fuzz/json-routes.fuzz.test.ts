@@ -292,6 +292,27 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
           ],
         },
       },
+      rankings: {
+        prompt: "q",
+        completions: [
+          { id: 1, text: "x" },
+          { id: 2, text: "y", model: "m" },
+        ],
+        groups: [[2], [1]],
+        annotator: "Fuzz",
+      },
+      hh: { chosen: "\n\nHuman: q\n\nAssistant: c", rejected: "\n\nHuman: q\n\nAssistant: r" },
+      openrlhf: {
+        chosen: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "c" },
+        ],
+        rejected: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "r" },
+        ],
+        margin: 1,
+      },
     };
     expect(Object.keys(validLines).sort()).toEqual([...IMPORT_FORMATS].sort());
     const statuses: Record<string, Record<number, number>> = {};

@@ -3,16 +3,19 @@
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { PAIR_MODES, type PairMode } from "../labeling/pairs";
+import { annotatorNames } from "./annotator-names";
 import { projectRankings } from "./export-source";
+import { hhRows } from "./hh-writer";
+import { openRlhfRows } from "./openrlhf-writer";
 import { rankingsRow } from "./rankings-writer";
 import { trlConversationalRows, trlRows, type PairExportStats } from "./trl-writer";
 
-export const EXPORT_FORMATS = ["trl", "trl-conversational", "rankings"] as const;
+export const EXPORT_FORMATS = ["trl", "trl-conversational", "rankings", "hh", "openrlhf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const exportOptionsSchema = z.object({
   format: z.enum(EXPORT_FORMATS),
-  /** Which pairs a ranking gives (trl formats only): all, best-vs-rest or adjacent. */
+  /** Which pairs a ranking gives (every format but rankings): all, best-vs-rest or adjacent. */
   pairs: z.enum(PAIR_MODES as [PairMode, ...PairMode[]]).default("all"),
   /** Include rankings marked "none acceptable" (left out by default, in every format). */
   includeNoneAcceptable: z.boolean().default(false),
@@ -25,9 +28,12 @@ export type ExportOptions = z.input<typeof exportOptionsSchema>;
  */
 export function* exportRows(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<object> {
   const { format, pairs, includeNoneAcceptable } = exportOptionsSchema.parse(options);
+  const names = format === "rankings" ? annotatorNames(db, projectId) : undefined;
   for (const ranking of projectRankings(db, projectId, { includeNoneAcceptable })) {
-    if (format === "rankings") yield rankingsRow(ranking);
+    if (names) yield rankingsRow(ranking, names.get(ranking.userId) ?? `#${ranking.userId}`);
     else if (format === "trl") yield* trlRows(ranking, pairs, stats);
+    else if (format === "hh") yield* hhRows(ranking, pairs, stats);
+    else if (format === "openrlhf") yield* openRlhfRows(ranking, pairs, stats);
     else yield* trlConversationalRows(ranking, pairs, stats);
   }
 }

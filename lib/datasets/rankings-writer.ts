@@ -6,11 +6,15 @@
 //                     "answers": {"quality": 6, "issues": ["verbose"]}}, ...],  // this annotator's answers to the
 //                                                                      // project's per-completion questions ({} if none)
 //    "groups": [[12], [11, 13], [14]],                                   // completion ids, best first; ties share a group
-//    "annotator_id": 4, "source": "annotator",                           // or "imported"
+//    "annotator_id": 4, "annotator": "Ada", "source": "annotator",      // or "imported"; the name as
+//                                                                      // annotator-names.ts gives it
 //    "flags": [{"completion_id": 14, "flag": "factually_wrong"}],
 //    "none_acceptable": false, "comment": null, "seconds_spent": 41.5, "created_at": 1795872798425}
 import type { AnswerValue, Flag, Message } from "../../db/schema";
 import type { ExportedRanking } from "./export-source";
+
+// `palate import --format rankings` reads these lines back (rankings-format.ts): the rankings of
+// one task by several annotators become one task again, each annotator an imported identity.
 
 export interface RankingsRow {
   ranking_id: number;
@@ -20,7 +24,8 @@ export interface RankingsRow {
   completions: { id: number; text: string; model: string | null; answers: Record<string, AnswerValue> }[];
   groups: number[][];
   annotator_id: number;
-  source: "annotator" | "imported";
+  annotator: string;
+  source: "annotator" | "imported" | "reviewed" | "aggregated";
   flags: { completion_id: number; flag: Flag }[];
   none_acceptable: boolean;
   comment: string | null;
@@ -35,7 +40,8 @@ function answersByCompletion(r: ExportedRanking): Map<number, Record<string, Ans
   return out;
 }
 
-export function rankingsRow(r: ExportedRanking): RankingsRow {
+/** The row of ranking `r` by the annotator called `annotator` (annotator-names.ts). */
+export function rankingsRow(r: ExportedRanking, annotator: string): RankingsRow {
   const answers = answersByCompletion(r);
   return {
     ranking_id: r.id,
@@ -45,6 +51,7 @@ export function rankingsRow(r: ExportedRanking): RankingsRow {
     completions: r.completions.map((c) => ({ id: c.id, text: c.text, model: c.model, answers: answers.get(c.id) ?? {} })),
     groups: r.groups,
     annotator_id: r.userId,
+    annotator,
     source: r.source,
     flags: r.flags.map((f) => ({ completion_id: f.completionId, flag: f.flag })),
     none_acceptable: r.noneAcceptable,

@@ -79,6 +79,7 @@ describe("export", () => {
       ranking_id: id,
       prompt: [{ role: "user", content: "Q" }],
       annotator_id: annotator,
+      annotator: "A",
       source: "annotator",
       none_acceptable: false,
       comment: "meh",

@@ -75,7 +75,7 @@ describe("trl writers", () => {
 
 describe("rankings writer", () => {
   it("keeps the whole ranking: prompt, completions with their answers, groups, annotator, flags, comment, time", () => {
-    expect(rankingsRow(ranking)).toEqual({
+    expect(rankingsRow(ranking, "Ada")).toEqual({
       ranking_id: 9,
       task_id: 4,
       prompt_id: 3,
@@ -88,6 +88,7 @@ describe("rankings writer", () => {
       ],
       groups: [[10, 12], [11], [13]],
       annotator_id: 2,
+      annotator: "Ada",
       source: "annotator",
       flags: [{ completion_id: 13, flag: "factually_wrong" }],
       none_acceptable: false,

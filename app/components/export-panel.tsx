@@ -9,6 +9,8 @@ const FORMATS = [
   ["trl", "trl — {prompt, chosen, rejected} strings"],
   ["trl-conversational", "trl-conversational — message lists"],
   ["rankings", "rankings — one line per ranking"],
+  ["hh", "hh — Anthropic HH transcripts"],
+  ["openrlhf", "openrlhf — OpenRLHF chosen/rejected conversations"],
 ] as const;
 const PAIRS = [
   ["all", "all pairs the order implies"],

@@ -1,8 +1,17 @@
 // Reading a project's rankings for export, in batches by id: memory holds one batch, never the table.
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+//
+// Keyset pagination on the ranking id: each batch is "the next `batchSize` rankings of the
+// project after the last id seen", walked along the rankings' primary key, so every batch costs
+// the same whatever its position (an export is linear in the project). The project filter is
+// written `+tasks.project_id` so SQLite cannot start from the tasks_project index: that plan reads
+// every task of the project and sorts them for each batch, which made a 200k-ranking export
+// quadratic (76 s). The completions, flags and answers of a batch come from one query each, by
+// the batch's task ids (a JSON array) or its range of ranking ids. Plain SQL through drizzle's
+// `db.values` returns rows as arrays of what SQLite holds (no per-row mapping, the cheapest shape
+// better-sqlite3 has): the JSON and boolean columns are decoded here as drizzle's column types do.
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { completions, prompts, rankingFlags, rankings, tasks, type CompletionAnswer, type Flag, type Message } from "../../db/schema";
-import { answersOf } from "../labeling/questions-store";
+import type { AnswerValue, CompletionAnswer, Flag, Message } from "../../db/schema";
 
 /** A ranking with everything an export row needs. */
 export interface ExportedRanking {
@@ -21,83 +30,109 @@ export interface ExportedRanking {
   answers: CompletionAnswer[];
   comment: string | null;
   secondsSpent: number | null;
-  source: "annotator" | "imported";
+  /** "reviewed" and "aggregated": written by a ranking selection (lib/quality/counted-export.ts), not stored as rankings. */
+  source: "annotator" | "imported" | "reviewed" | "aggregated";
   createdAt: number;
 }
 
 export interface RankingQuery {
   /** Include rankings marked "none acceptable" (left out by default). */
   includeNoneAcceptable?: boolean;
-  /** Rankings per query; default 500. */
+  /** Rankings per query; default 1000. */
   batchSize?: number;
 }
 
+/** A ranking's columns in the order the batch query selects them (rows come as arrays, the cheapest shape better-sqlite3 returns). */
+type RankingRow = [
+  id: number,
+  taskId: number,
+  promptId: number,
+  userId: number,
+  messages: string,
+  groups: string,
+  noneAcceptable: number,
+  comment: string | null,
+  secondsSpent: number | null,
+  source: "annotator" | "imported",
+  createdAt: number,
+];
+
 /** The project's rankings in id order, read `batchSize` at a time. */
 export function* projectRankings(db: Db, projectId: number, query: RankingQuery = {}): Generator<ExportedRanking> {
-  const batchSize = query.batchSize ?? 500;
+  const batchSize = query.batchSize ?? 1000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize: expected a positive whole number, got ${batchSize}`);
+  const noneAcceptable = query.includeNoneAcceptable ? sql`` : sql` AND r.none_acceptable = 0`;
   let after = 0;
   for (;;) {
-    const rows = db
-      .select({
-        id: rankings.id,
-        taskId: rankings.taskId,
-        promptId: tasks.promptId,
-        userId: rankings.userId,
-        messages: prompts.messages,
-        groups: rankings.groups,
-        noneAcceptable: rankings.noneAcceptable,
-        comment: rankings.comment,
-        secondsSpent: rankings.secondsSpent,
-        source: rankings.source,
-        createdAt: rankings.createdAt,
-      })
-      .from(rankings)
-      .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-      .innerJoin(prompts, eq(prompts.id, tasks.promptId))
-      .where(and(eq(tasks.projectId, projectId), gt(rankings.id, after), query.includeNoneAcceptable ? undefined : eq(rankings.noneAcceptable, false)))
-      .orderBy(asc(rankings.id))
-      .limit(batchSize)
-      .all();
+    const rows = db.values<RankingRow>(sql`
+      SELECT r.id, r.task_id, t.prompt_id, r.user_id, p.messages, r.groups, r.none_acceptable, r.comment, r.seconds_spent, r.source, r.created_at
+      FROM rankings r
+      JOIN tasks t ON t.id = r.task_id
+      JOIN prompts p ON p.id = t.prompt_id
+      WHERE r.id > ${after} AND +t.project_id = ${projectId}${noneAcceptable}
+      ORDER BY r.id
+      LIMIT ${batchSize}`);
     if (rows.length === 0) return;
-    after = rows[rows.length - 1].id;
+    const first = after;
+    const last = rows[rows.length - 1][0];
+    after = last;
 
-    const taskIds = [...new Set(rows.map((r) => r.taskId))];
-    const byTask = new Map<number, ExportedRanking["completions"]>();
-    const completionRows = db
-      .select({ id: completions.id, taskId: completions.taskId, text: completions.text, model: completions.model })
-      .from(completions)
-      .where(inArray(completions.taskId, taskIds))
-      .orderBy(asc(completions.taskId), asc(completions.position))
-      .all();
-    for (const c of completionRows) {
-      const list = byTask.get(c.taskId) ?? [];
-      list.push({ id: c.id, text: c.text, model: c.model });
-      byTask.set(c.taskId, list);
+    const completions = completionsOf(db, rows);
+    const inBatch = new Set<number>(rows.map((r) => r[0]));
+    const flags = new Map<number, ExportedRanking["flags"]>();
+    for (const [rankingId, completionId, flag] of db.values<[number, number, Flag]>(sql`
+      SELECT ranking_id, completion_id, flag FROM ranking_flags
+      WHERE ranking_id > ${first} AND ranking_id <= ${last}
+      ORDER BY ranking_id, completion_id, flag`)) {
+      if (inBatch.has(rankingId)) push(flags, rankingId, { completionId, flag });
+    }
+    // In the order they were written (completion, then question), as lib/labeling/questions-store.ts answersOf reads them.
+    const answers = new Map<number, CompletionAnswer[]>();
+    for (const a of db.all<{ rankingId: number; completionId: number; questionKey: string; value: string }>(sql`
+      SELECT ranking_id AS rankingId, completion_id AS completionId, question_key AS questionKey, value FROM ranking_answers
+      WHERE ranking_id > ${first} AND ranking_id <= ${last}
+      ORDER BY ranking_id, rowid`)) {
+      if (inBatch.has(a.rankingId))
+        push(answers, a.rankingId, { completionId: a.completionId, questionKey: a.questionKey, value: JSON.parse(a.value) as AnswerValue });
     }
 
-    const byRanking = new Map<number, ExportedRanking["flags"]>();
-    const flagRows = db
-      .select()
-      .from(rankingFlags)
-      .where(
-        inArray(
-          rankingFlags.rankingId,
-          rows.map((r) => r.id),
-        ),
-      )
-      .orderBy(asc(rankingFlags.rankingId), asc(rankingFlags.completionId), asc(rankingFlags.flag))
-      .all();
-    for (const f of flagRows) {
-      const list = byRanking.get(f.rankingId) ?? [];
-      list.push({ completionId: f.completionId, flag: f.flag });
-      byRanking.set(f.rankingId, list);
+    for (const [id, taskId, promptId, userId, messages, groups, noneAcceptable, comment, secondsSpent, source, createdAt] of rows) {
+      yield {
+        id,
+        taskId,
+        promptId,
+        userId,
+        messages: JSON.parse(messages) as Message[],
+        completions: completions.get(taskId) ?? [],
+        groups: JSON.parse(groups) as number[][],
+        noneAcceptable: noneAcceptable === 1,
+        flags: flags.get(id) ?? [],
+        answers: answers.get(id) ?? [],
+        comment,
+        secondsSpent,
+        source,
+        createdAt,
+      };
     }
-
-    const answers = answersOf(
-      db,
-      rows.map((r) => r.id),
-    );
-    for (const r of rows) yield { ...r, completions: byTask.get(r.taskId) ?? [], flags: byRanking.get(r.id) ?? [], answers: answers.get(r.id) ?? [] };
     if (rows.length < batchSize) return;
   }
+}
+
+/** The completions of the batch's tasks in display order, by task id. */
+function completionsOf(db: Db, rows: readonly RankingRow[]): Map<number, ExportedRanking["completions"]> {
+  const taskIds = [...new Set(rows.map((r) => r[1]))];
+  const byTask = new Map<number, ExportedRanking["completions"]>();
+  for (const [taskId, id, text, model] of db.values<[number, number, string, string | null]>(sql`
+    SELECT task_id, id, text, model FROM completions
+    WHERE task_id IN (SELECT value FROM json_each(${JSON.stringify(taskIds)}))
+    ORDER BY task_id, position`)) {
+    push(byTask, taskId, { id, text, model });
+  }
+  return byTask;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -38,32 +38,69 @@ export function* exportRows(db: Db, projectId: number, options: ExportOptions, s
   }
 }
 
+/** The export's rows as JSON texts, one per row (no newline: jsonlChunks writes it). */
+export function* exportJson(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<string> {
+  for (const row of exportRows(db, projectId, options, stats)) yield JSON.stringify(row);
+}
+
 /** The export as JSONL lines, each ending with "\n". */
 export function* exportLines(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<string> {
-  for (const row of exportRows(db, projectId, options, stats)) yield JSON.stringify(row) + "\n";
+  for (const json of exportJson(db, projectId, options, stats)) yield json + "\n";
+}
+
+export interface JsonlChunkOptions {
+  /** Bytes per chunk at most (a longer line is a chunk of its own); default 1 MiB. */
+  chunkBytes?: number;
+  /** Fill the same buffer again for every chunk: for a caller that is done with a chunk (a synchronous write) before it asks for the next. */
+  reuseBuffer?: boolean;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * JSONL as UTF-8 bytes, in chunks: each text, then a newline. A text is encoded straight into
+ * the chunk's buffer (not joined to its newline or to other lines in a string first: that
+ * copies every line once more). Unless `reuseBuffer`, a chunk is never written to again once
+ * yielded, so it may go to an asynchronous write.
+ */
+export function* jsonlChunks(texts: Iterable<string>, options: JsonlChunkOptions = {}): Generator<Uint8Array> {
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  let buffer = Buffer.allocUnsafe(chunkBytes);
+  let used = 0;
+  for (const text of texts) {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair, two units, takes 4); 1 for the newline.
+    const most = text.length * 3 + 1;
+    if (most > chunkBytes - used) {
+      if (used > 0) {
+        yield buffer.subarray(0, used);
+        if (!options.reuseBuffer) buffer = Buffer.allocUnsafe(chunkBytes);
+        used = 0;
+      }
+      if (most > chunkBytes) {
+        yield Buffer.from(text + "\n", "utf8");
+        continue;
+      }
+    }
+    used += buffer.write(text, used, "utf8");
+    buffer[used++] = NEWLINE;
+  }
+  if (used > 0) yield buffer.subarray(0, used);
 }
 
 /** The export as a stream of UTF-8 bytes, produced as the reader pulls (about 64 KiB a chunk). */
 export function exportStream(db: Db, projectId: number, options: ExportOptions): ReadableStream<Uint8Array> {
   exportOptionsSchema.parse(options);
-  const lines = exportLines(db, projectId, options);
-  const encoder = new TextEncoder();
+  const texts = exportJson(db, projectId, options);
+  const chunks = jsonlChunks(texts, { chunkBytes: 65_536 });
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      let chunk = "";
-      while (chunk.length < 65_536) {
-        const next = lines.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
-        }
-        chunk += next.value;
-      }
-      controller.enqueue(encoder.encode(chunk));
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
     },
     cancel() {
-      lines.return(undefined);
+      chunks.return(undefined);
+      texts.return(undefined);
     },
   });
 }

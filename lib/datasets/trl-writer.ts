@@ -9,7 +9,7 @@
 // and neither does a pair whose chosen and rejected texts are the same (after trimming and
 // collapsing whitespace): it teaches a preference model nothing but noise. `stats` counts them.
 import type { Message } from "../../db/schema";
-import { sameCompletionText } from "../generation/distinct";
+import { sameNormalizedText } from "../labeling/same-normalized-text";
 import { rankingPairs, type PairMode } from "../labeling/pairs";
 import type { ExportedRanking } from "./export-source";
 import { promptText } from "./prompt-text";
@@ -45,7 +45,7 @@ function textPairs(ranking: ExportedRanking, mode: PairMode, stats?: PairExportS
     const chosen = text.get(p.chosen);
     const rejected = text.get(p.rejected);
     if (chosen === undefined || rejected === undefined) throw new Error(`ranking ${ranking.id} names a completion its task does not have`);
-    if (sameCompletionText(chosen, rejected)) {
+    if (sameNormalizedText(chosen, rejected)) {
       if (stats) stats.equalPairsSkipped++;
       continue;
     }

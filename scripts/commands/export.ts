@@ -1,11 +1,11 @@
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { databasePath, openDb } from "../../db/client";
 import { emptyExportMessage, exportRankingCounts } from "../../lib/datasets/empty-export";
-import { EXPORT_FORMATS, exportLines, type ExportFormat, type ExportOptions } from "../../lib/datasets/export";
+import { EXPORT_FORMATS, exportJson, jsonlChunks, type ExportFormat, type ExportOptions } from "../../lib/datasets/export";
 import { PAIR_MODES, type PairMode } from "../../lib/labeling/pairs";
 import { tempPathFor } from "../../lib/ml/io/atomic-write";
 import { getProjectByName } from "../../lib/projects";
@@ -13,8 +13,8 @@ import { CliError, parseFlags, required, type Command } from "../cli";
 
 export const command: Command = {
   name: "export",
-  summary: "Export a project's rankings as a preference dataset (trl, trl-conversational, rankings)",
-  usage: `Usage: palate export --project NAME --format trl|trl-conversational|rankings
+  summary: "Export a project's rankings as a preference dataset (trl, trl-conversational, rankings, hh, openrlhf)",
+  usage: `Usage: palate export --project NAME --format trl|trl-conversational|rankings|hh|openrlhf
                      [--pairs all|best-vs-rest|adjacent] [--include-none-acceptable] [--out FILE]
 
 Writes the rankings of project NAME in $PALATE_DB as JSONL, to stdout or to FILE (written to
@@ -29,11 +29,17 @@ Formats:
   trl-conversational  the same pairs with prompt = [{role, content}, …] and chosen/rejected =
                       [{role: "assistant", content}], as TRL documents.
   rankings            one line per ranking: prompt messages, completions (id, text, model),
-                      ranked groups of completion ids, annotator id, flags, none_acceptable,
-                      comment, seconds spent.
+                      ranked groups of completion ids, annotator id and name, flags,
+                      none_acceptable, comment, seconds spent (palate import --format
+                      rankings reads it back).
+  hh                  Anthropic HH-RLHF {chosen, rejected}: each pair as two whole
+                      "\\n\\nHuman: …\\n\\nAssistant: …" transcripts.
+  openrlhf            OpenRLHF reward/DPO rows {chosen, rejected}, each the whole conversation
+                      as messages ending with the completion (train with --apply_chat_template
+                      --chosen_key chosen --rejected_key rejected, no --prompt_key).
 Every trl row carries prompt_id, task_id and ranking_id.
 
-  --pairs MODE                 trl formats: all (every pair the order implies, default),
+  --pairs MODE                 every format but rankings: all (every pair the order implies, default),
                                best-vs-rest (the top group against each lower one) or
                                adjacent (neighbouring groups); tied completions give no pair
   --include-none-acceptable    also export rankings marked "none acceptable"
@@ -63,17 +69,17 @@ Every trl row carries prompt_id, task_id and ranking_id.
         pairs: pairs as PairMode,
         includeNoneAcceptable: values["include-none-acceptable"] ?? false,
       };
-      const rest = exportLines(db, project.id, options, stats);
+      const rest = exportJson(db, project.id, options, stats);
       // Nothing to write is an error, not an empty file (or an empty stdout that looks like success).
       const first = rest.next();
       if (first.done) throw new CliError(emptyExportMessage(project.name, options, exportRankingCounts(db, project.id), "flags"));
-      const lines = (function* () {
+      const rows = (function* () {
         yield first.value;
         yield* rest;
       })();
       if (values.out === undefined) {
         try {
-          await writeAll(process.stdout, lines);
+          await writeAll(process.stdout, rows);
         } catch (err) {
           // The reader went away (`palate export … | head`): stop quietly, like other filters.
           if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
@@ -84,13 +90,10 @@ Every trl row carries prompt_id, task_id and ranking_id.
       await mkdir(dirname(out), { recursive: true });
       const tmp = tempPathFor(out);
       try {
-        const file = createWriteStream(tmp);
-        const rows = await writeAll(file, lines);
-        file.end();
-        await once(file, "finish");
+        const written = writeFileSyncFrom(tmp, rows);
         await rename(tmp, out);
         const skipped = stats.equalPairsSkipped > 0 ? ` (${stats.equalPairsSkipped} pairs skipped: chosen and rejected texts equal)` : "";
-        console.error(`Wrote ${rows} rows to ${out}${skipped}.`);
+        console.error(`Wrote ${written} rows to ${out}${skipped}.`);
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;
@@ -102,24 +105,48 @@ Every trl row carries prompt_id, task_id and ranking_id.
   },
 };
 
-/** Writes the lines in ~64 KiB chunks, waiting when the stream asks; resolves to the line count. */
-async function writeAll(stream: Writable, lines: Iterable<string>): Promise<number> {
-  let count = 0;
-  let chunk = "";
+/** Counts the rows as they pass. */
+function counting(rows: Iterable<string>): { rows: Iterable<string>; count: () => number } {
+  let n = 0;
+  return {
+    rows: (function* () {
+      for (const row of rows) {
+        n++;
+        yield row;
+      }
+    })(),
+    count: () => n,
+  };
+}
+
+/** Writes the rows (JSON texts) as JSONL to a stream in 64 KiB chunks, waiting when the stream asks; resolves to the row count. */
+async function writeAll(stream: Writable, rows: Iterable<string>): Promise<number> {
+  const counted = counting(rows);
   let failed: Error | null = null;
   const onError = (err: Error) => (failed ??= err);
   stream.on("error", onError);
-  const flush = async () => {
+  for (const chunk of jsonlChunks(counted.rows, { chunkBytes: 65_536 })) {
     if (failed) throw failed;
     if (!stream.write(chunk)) await once(stream, "drain");
-    chunk = "";
-  };
-  for (const line of lines) {
-    chunk += line;
-    count++;
-    if (chunk.length >= 65_536) await flush();
   }
-  if (chunk) await flush();
   if (failed) throw failed;
-  return count;
+  return counted.count();
+}
+
+/**
+ * Writes the rows (JSON texts) as JSONL to a new file through one reused 1 MiB buffer,
+ * synchronously: an export of a few hundred MB takes less time and memory this way than through
+ * a stream's queue of chunks (nothing else runs meanwhile). Returns the row count.
+ */
+function writeFileSyncFrom(path: string, rows: Iterable<string>): number {
+  const counted = counting(rows);
+  const fd = openSync(path, "w");
+  try {
+    for (const chunk of jsonlChunks(counted.rows, { reuseBuffer: true })) {
+      for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return counted.count();
 }

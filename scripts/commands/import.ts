@@ -6,8 +6,8 @@ import { CliError, parseFlags, required, type Command } from "../cli";
 
 export const command: Command = {
   name: "import",
-  summary: "Import prompts and completions (palate, trl or oasst JSONL) into a project",
-  usage: `Usage: palate import --project NAME --format palate|trl|oasst FILE
+  summary: "Import prompts, completions and rankings (palate, trl, oasst, rankings, hh or openrlhf JSONL) into a project",
+  usage: `Usage: palate import --project NAME --format palate|trl|oasst|rankings|hh|openrlhf FILE
 
 Imports a JSONL file into the project NAME of $PALATE_DB (default ./data/palate.db); the
 project is created with default settings when it does not exist. All or nothing: when any
@@ -26,11 +26,26 @@ Formats:
   oasst   Open-Assistant message trees (one tree per line). Each prompter message with two
           or more ranked assistant replies becomes a task with an imported ranking from the
           replies' "rank"; unranked and deleted replies are left out.
+  rankings  what palate export --format rankings writes: one annotator's ranking per line,
+          {prompt (string or messages), completions: [{id, text, model?}], groups (the ids,
+          best first, ties sharing a group), annotator (a name)}, optional none_acceptable,
+          comment, seconds_spent, created_at, flags. Lines with the same prompt and the same
+          completion texts (in any order) are one task ranked by several annotators; one
+          annotator ranking a task twice is an error naming both lines.
+  hh      Anthropic HH-RLHF {chosen, rejected}, each a whole "\\n\\nHuman: … \\n\\nAssistant: …"
+          transcript: what both share before their final Assistant turn is the prompt, the
+          final Assistant turns the two completions, ranked chosen > rejected.
+  openrlhf  OpenRLHF reward-dataset rows: chosen/rejected (or reject) as whole conversations,
+          or with a prompt (or input) key; strings or message lists; an optional numeric margin
+          (kept in the prompt's metadata). Read like trl rows.
 
-Imported rankings belong to the disabled account imported@palate.local.
+Rankings that name no annotator belong to the disabled account imported@palate.local. Each
+annotator a rankings file names is an imported identity of its own, imported+<slug>@palate.local
+with the annotator's name (created on first import, reused by name after): disabled, no
+password, refused at sign-in; their rankings count like anyone's.
 
   --project NAME   the project to import into (created when missing)
-  --format FORMAT  palate, trl or oasst`,
+  --format FORMAT  palate, trl, oasst, rankings, hh or openrlhf`,
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { project: { type: "string" }, format: { type: "string" } }, true);
     const project = required(values.project, "project");

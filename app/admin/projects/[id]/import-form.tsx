@@ -90,6 +90,9 @@ export function ImportForm({ projectId }: { projectId: number }) {
             <option value="palate">palate — prompt or messages + completions</option>
             <option value="trl">trl — prompt, chosen, rejected</option>
             <option value="oasst">oasst — Open-Assistant message trees</option>
+            <option value="rankings">rankings — one annotator&rsquo;s ranking per line (palate export)</option>
+            <option value="hh">hh — Anthropic HH chosen/rejected transcripts</option>
+            <option value="openrlhf">openrlhf — OpenRLHF reward-dataset rows</option>
           </select>
         </label>
         <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">

@@ -1,8 +1,8 @@
 // GET /api/projects/[id]/export (admin, researcher): download the project's rankings as JSONL.
 //
 // Query parameters:
-// - format: trl | trl-conversational | rankings (required)
-// - pairs: all | best-vs-rest | adjacent (trl formats; default all)
+// - format: trl | trl-conversational | rankings | hh | openrlhf (required)
+// - pairs: all | best-vs-rest | adjacent (every format but rankings; default all)
 // - includeNoneAcceptable: true | false | 1 | 0 | on (default false: rankings marked
 //   "none acceptable" are left out)
 //

@@ -4,7 +4,8 @@
 // held in memory). Large uploads bypass the proxy (proxy.ts), so the route applies the same
 // checks itself first (lib/security/request-guard.ts: CSRF rules, a declared length over the cap)
 // and counts the bytes of a streamed upload against PALATE_IMPORT_MAX_BYTES (413 past it):
-// - the raw file as the body (any content type but multipart), with `?format=palate|trl|oasst`
+// - the raw file as the body (any content type but multipart), with
+//   `?format=palate|trl|oasst|rankings|hh|openrlhf` (lib/datasets/record.ts IMPORT_FORMATS)
 //   (from a browser: `fetch(url + "?format=trl", { method: "POST", body: file })`);
 // - multipart/form-data with a `file` field and a `format` field (a plain HTML form), parsed as a
 //   stream; `?format=` in the URL also works here.

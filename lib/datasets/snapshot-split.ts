@@ -7,6 +7,7 @@
 // trl format writes as `prompt`, so a row that carries only that string splits like the others.
 import { createHash } from "node:crypto";
 import type { Message } from "../../db/schema";
+import { parseHhTranscript } from "./hh-transcript";
 import { promptText } from "./prompt-text";
 
 export const SPLITS = ["train", "test"] as const;
@@ -35,19 +36,34 @@ export function messagesKey(messages: readonly Pick<Message, "role" | "content">
   return promptText(messages as Message[]);
 }
 
+/** The conversation before the last assistant turn of `messages` (a pair format's side). */
+function promptOf(messages: readonly Message[]): readonly Message[] {
+  return messages.length > 0 && messages[messages.length - 1].role === "assistant" ? messages.slice(0, -1) : messages;
+}
+
+function isMessages(value: unknown): value is Message[] {
+  return Array.isArray(value) && value.every((m) => m && typeof m === "object" && typeof (m as Message).content === "string");
+}
+
 /**
  * The prompt text of an export row: its `prompt_id` looked up with `promptTextOf` (the project's
- * prompts), else its `prompt` (a string, or messages). Throws naming the format when a row has
- * neither: a format must carry its prompt for the split to keep prompts apart.
+ * prompts), else its `prompt` (a string, or messages), else the conversation its `chosen` side
+ * continues (openrlhf: messages ending with the completion; hh: a transcript whose last Assistant
+ * turn is the completion). Throws naming the format when a row has none of them: a format must
+ * carry its prompt for the split to keep prompts apart.
  */
 export function rowPromptText(row: object, promptTextOf: (promptId: number) => string | undefined, format: string): string {
-  const r = row as { prompt_id?: unknown; prompt?: unknown };
+  const r = row as { prompt_id?: unknown; prompt?: unknown; chosen?: unknown };
   if (typeof r.prompt_id === "number") {
     const text = promptTextOf(r.prompt_id);
     if (text !== undefined) return text;
   }
   if (typeof r.prompt === "string") return r.prompt;
-  if (Array.isArray(r.prompt) && r.prompt.every((m) => m && typeof m === "object" && typeof (m as Message).content === "string"))
-    return messagesKey(r.prompt as Message[]);
-  throw new Error(`format ${format}: a row carries neither prompt_id nor prompt, so it cannot be split by prompt`);
+  if (isMessages(r.prompt)) return messagesKey(r.prompt);
+  if (isMessages(r.chosen)) return messagesKey(promptOf(r.chosen));
+  if (typeof r.chosen === "string") {
+    const parsed = parseHhTranscript(r.chosen);
+    if ("messages" in parsed) return messagesKey(promptOf(parsed.messages));
+  }
+  throw new Error(`format ${format}: a row carries no prompt_id, prompt or chosen conversation, so it cannot be split by prompt`);
 }

@@ -155,7 +155,8 @@ function writeFormats(db: Db, projectId: number, dir: string, filters: z.output<
             tasks.add(r.task_id);
             promptIds.add(r.prompt_id);
             for (const c of r.completions) if (c.model) models.add(c.model);
-            if (typeof r.annotator_id === "number") {
+            // Reviewed and aggregated rankings stand for several annotators: neither counted as one nor compared.
+            if (typeof r.annotator_id === "number" && (r.source === "annotator" || r.source === "imported")) {
               annotators.add(r.annotator_id);
               records.push({
                 rankingId: r.ranking_id,

@@ -160,6 +160,17 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     path: (ids) => `/api/projects/${ids.project}/export?format=trl&pairs=all`,
     methods: { GET: { allowed: STAFF } },
   },
+  "/api/projects/[id]/snapshots": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/snapshots`,
+    methods: { GET: { allowed: STAFF }, POST: { allowed: STAFF, body: PROBE } },
+  },
+  // No snapshot is taken here: the allowed roles get a 404 for the missing one.
+  "/api/projects/[id]/snapshots/[name]/files/[...path]": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/snapshots/v1/files/README.md`,
+    methods: { GET: { allowed: STAFF } },
+  },
   "/api/rankings": { kind: "route", path: () => "/api/rankings", methods: { GET: { allowed: ANYONE } } },
   "/api/rankings/[id]": { kind: "route", path: (ids) => `/api/rankings/${ids.ranking}`, methods: { GET: { allowed: ANYONE } } },
   "/api/tasks/[id]": { kind: "route", path: (ids) => `/api/tasks/${ids.task}`, methods: { GET: { allowed: ANYONE } } },

@@ -11,9 +11,12 @@ import type { Connection } from "@/db/client";
 import { users } from "@/db/schema";
 import { cardFrontMatter, sizeCategory } from "@/lib/datasets/dataset-card";
 import { EXPORT_FORMATS } from "@/lib/datasets/export";
-import { createSnapshot, EmptySnapshotError, SnapshotExistsError } from "@/lib/datasets/snapshot";
+import { createSnapshot, EmptySnapshotError, snapshotFiltersSchema, SnapshotExistsError } from "@/lib/datasets/snapshot";
 import { snapshotHash } from "@/lib/datasets/snapshot-manifest";
-import { promptSplit } from "@/lib/datasets/snapshot-split";
+import { hhTranscript } from "@/lib/datasets/hh-transcript";
+import { promptText } from "@/lib/datasets/prompt-text";
+import { promptSplit, rowPromptText } from "@/lib/datasets/snapshot-split";
+import type { Message } from "@/db/schema";
 import { listSnapshots, projectSnapshotsDir, snapshotFilePath, verifySnapshot } from "@/lib/datasets/snapshot-store";
 import { insertRanking } from "@/lib/labeling/save-ranking";
 import { createProject, type Project } from "@/lib/projects";
@@ -79,7 +82,9 @@ describe("createSnapshot", () => {
     expect(rankings.map((f) => f.split).sort()).toEqual(["test", "train"]);
     expect(rankings.reduce((s, f) => s + f.rows, 0)).toBe(90);
     expect(first.manifest.stats).toMatchObject({ rankings: 90, tasks: 30, prompts: 30, annotators: 3, pairs: 270, models: ["sft-v1", "sft-v2"] });
-    expect(first.manifest.filters).toEqual({ pairs: "all", includeNoneAcceptable: false });
+    // Every export option but the format, defaults included (whichever filters the export has).
+    expect(first.manifest.filters).toEqual(snapshotFiltersSchema.parse({}));
+    expect(first.manifest.filters).toMatchObject({ pairs: "all", includeNoneAcceptable: false });
   });
 
   it("changes the hashes when one ranking changes", () => {
@@ -181,6 +186,25 @@ describe("createSnapshot", () => {
     expect(snapshotFilePath(dir, manifest, "trl/train.jsonl")).toBe(join(dir, "trl", "train.jsonl"));
     for (const bad of ["../v1/README.md", "/etc/passwd", "trl/../README.md", "trl", "other.txt"]) expect(snapshotFilePath(dir, manifest, bad)).toBeNull();
     expect(existsSync(join(dir, "..", "v1"))).toBe(true);
+  });
+});
+
+describe("rowPromptText", () => {
+  it("finds every format's prompt: prompt_id, trl's string, messages, openrlhf's chosen conversation, hh's transcript", () => {
+    const prompt: Message[] = [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Hello!" },
+      { role: "user", content: "2+2?" },
+    ];
+    const text = promptText(prompt);
+    const none = () => undefined;
+    expect(rowPromptText({ prompt_id: 7, prompt: "ignored" }, (id) => (id === 7 ? "by id" : undefined), "trl")).toBe("by id");
+    expect(rowPromptText({ prompt: text, chosen: "4" }, none, "trl")).toBe(text);
+    expect(rowPromptText({ prompt }, none, "trl-conversational")).toBe(text);
+    expect(rowPromptText({ chosen: [...prompt, { role: "assistant", content: "4" }], rejected: [] }, none, "openrlhf")).toBe(text);
+    expect(rowPromptText({ chosen: hhTranscript(prompt, "4"), rejected: hhTranscript(prompt, "5") }, none, "hh")).toBe(text);
+    expect(() => rowPromptText({ score: 1 }, none, "odd")).toThrow(/format odd: a row carries no prompt_id, prompt or chosen/);
   });
 });
 

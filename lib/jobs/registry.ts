@@ -6,13 +6,14 @@ import type { JobKind } from "./kind";
 import { generateJobKind } from "./kinds/generate";
 import { importJobKind } from "./kinds/import";
 import { ppoJobKind } from "./kinds/ppo";
+import { projectStatsJobKind } from "./kinds/project-stats";
 import { scoreJobKind } from "./kinds/score";
 import { trainRmJobKind } from "./kinds/train-rm";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind];
+const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind, projectStatsJobKind];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

@@ -13,6 +13,7 @@ import type { FieldIssue } from "../http";
 import { promptPreview } from "../labeling/browse";
 import { checkGenerateParams, checkPpoParams, checkScoreParams, checkTrainRmParams } from "./param-checks";
 import { IMPORT_JOB_KIND } from "./kinds/import";
+import { PROJECT_STATS_JOB_KIND } from "../stats/job-params";
 import { enqueueJob, jobEventsSince, jobMetricsSince, jobOutputsOf, type Job, type JobEvent, type JobMetric } from "./queue";
 
 /** Titles of the job kinds the app shows (the registry holds the code; this is only display). */
@@ -22,6 +23,7 @@ const KIND_TITLES: Record<string, string> = {
   [SCORE_JOB_KIND]: "Reward scoring",
   [PPO_JOB_KIND]: "PPO",
   [IMPORT_JOB_KIND]: "Import",
+  [PROJECT_STATS_JOB_KIND]: "Project statistics (cache refresh)",
 };
 
 export function jobKindTitle(kind: string): string {

@@ -1,0 +1,40 @@
+// The statistics of a project that pages show and the cache keeps (statistics-cache.ts), each a
+// name, a compute function over the database, and the size up to which a view computes it at
+// once instead of serving the cache (small projects show figures the moment a ranking lands).
+// The refresh job (lib/jobs/kinds/project-stats.ts) recomputes every one of them.
+import type { Db } from "../../db/client";
+import { projectStats, type ProjectStats } from "../labeling/project-stats";
+import { projectAgreement, type ProjectAgreement } from "../quality/project-agreement";
+import { projectLeaderboard, type ProjectLeaderboard } from "../quality/project-leaderboard";
+
+export interface ProjectStatistic<T = unknown> {
+  name: string;
+  /** Projects with at most this many tasks compute it on each view (a few ms there). */
+  inlineMaxTasks: number;
+  /** The value; undefined when the project does not exist. */
+  compute(db: Db, projectId: number): T | undefined;
+}
+
+/** Progress, per-annotator counts and pairwise agreement (project pages, /research, the stats route). */
+export const projectStatsStatistic: ProjectStatistic<ProjectStats> = {
+  name: "stats",
+  inlineMaxTasks: 5000,
+  compute: projectStats,
+};
+
+/** Krippendorff's α, τ-b and the heat map with their default bootstrap (the quality page). */
+export const agreementStatistic: ProjectStatistic<ProjectAgreement> = {
+  name: "agreement",
+  inlineMaxTasks: 500,
+  compute: (db, projectId) => projectAgreement(db, projectId),
+};
+
+/** The model leaderboard with its default bootstrap (the leaderboard page). */
+export const leaderboardStatistic: ProjectStatistic<ProjectLeaderboard> = {
+  name: "leaderboard",
+  inlineMaxTasks: 2000,
+  compute: (db, projectId) => projectLeaderboard(db, projectId),
+};
+
+/** Every statistic the refresh job keeps current, cheapest first (each is written as soon as it is done). */
+export const PROJECT_STATISTICS: readonly ProjectStatistic[] = [projectStatsStatistic, leaderboardStatistic, agreementStatistic];

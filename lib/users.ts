@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { ROLES, users, type Role } from "../db/schema";
+import { isImportedIdentityEmail } from "./auth/imported-identity";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./auth/password";
 
 export interface UserSummary {
@@ -115,7 +116,8 @@ export type AuthenticatedUser = UserSummary & { sessionVersion: number };
  */
 export async function authenticate(db: Db, email: string, password: string): Promise<AuthenticatedUser | null> {
   const row = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
-  if (!row || row.disabled || !row.passwordHash) return verifyDummyPassword(password).then(() => null);
+  // Imported identities (imported rankings' annotators) never sign in, even enabled and given a password.
+  if (!row || row.disabled || !row.passwordHash || isImportedIdentityEmail(row.email)) return verifyDummyPassword(password).then(() => null);
   if (!(await verifyPassword(password, row.passwordHash))) return null;
   if (needsRehash(row.passwordHash)) {
     const passwordHash = await hashPassword(password);

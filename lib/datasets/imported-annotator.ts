@@ -15,12 +15,9 @@ import { eq, like } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 
-export const IMPORTED_ANNOTATOR_EMAIL = "imported@palate.local";
+export { isImportedIdentityEmail } from "../auth/imported-identity";
 
-/** True for the email of the imported annotator or of an imported identity. */
-export function isImportedIdentityEmail(email: string): boolean {
-  return /^imported(\+[a-z0-9-]+)?@palate\.local$/.test(email.trim().toLowerCase());
-}
+export const IMPORTED_ANNOTATOR_EMAIL = "imported@palate.local";
 
 /** The id of the imported annotator, created on first use. */
 export function ensureImportedAnnotator(db: Db): number {

@@ -4,6 +4,7 @@
 // Every change goes through the /api/users route handlers.
 import { useState } from "react";
 import type { UserSummary } from "@/lib/users";
+import { isImportedIdentityEmail } from "@/lib/auth/imported-identity";
 import { callApi } from "@/app/components/api-client";
 import { DataTable } from "@/app/components/data-table";
 
@@ -88,6 +89,8 @@ export function UsersManager({ initialUsers, currentUserId }: { initialUsers: Us
       <DataTable testId="users-table" headers={["Email", "Name", "Role", "Status", null]}>
         {users.map((u) => {
           const self = u.id === currentUserId;
+          // An imported rankings file's annotator: an identity of its projects, never signed in as.
+          const imported = isImportedIdentityEmail(u.email);
           return (
             <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
               <td className="py-1 pr-3">
@@ -99,7 +102,7 @@ export function UsersManager({ initialUsers, currentUserId }: { initialUsers: Us
                 <select
                   aria-label={`Role of ${u.email}`}
                   value={u.role}
-                  disabled={self}
+                  disabled={self || imported}
                   onChange={(e) => void patch(u, { role: e.target.value as UserSummary["role"] })}
                   className="rounded border border-slate-300 px-1 py-0.5"
                 >
@@ -108,9 +111,19 @@ export function UsersManager({ initialUsers, currentUserId }: { initialUsers: Us
                   ))}
                 </select>
               </td>
-              <td className="pr-3">{u.disabled ? <span className="text-red-700">disabled</span> : "active"}</td>
               <td className="pr-3">
-                {!self && (
+                {imported ? (
+                  <span className="text-slate-500" title="Annotator of imported rankings: cannot sign in">
+                    imported
+                  </span>
+                ) : u.disabled ? (
+                  <span className="text-red-700">disabled</span>
+                ) : (
+                  "active"
+                )}
+              </td>
+              <td className="pr-3">
+                {!self && !imported && (
                   <button
                     type="button"
                     onClick={() => void patch(u, { disabled: !u.disabled })}

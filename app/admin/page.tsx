@@ -2,9 +2,10 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { ADMIN } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { listProjectsWithProgress } from "@/lib/labeling/project-stats";
 import { listUsers } from "@/lib/users";
 import { ProgressBar } from "@/app/components/progress-bar";
+import { listProjectsWithServedProgress } from "@/app/components/served-statistics";
+import { StatisticsAge } from "@/app/components/statistics-age";
 
 import { AdminNav } from "./admin-nav";
 
@@ -14,7 +15,7 @@ export default async function AdminPage() {
   await requirePageRole(ADMIN, "/admin");
   const db = getDb();
   const users = listUsers(db);
-  const projects = listProjectsWithProgress(db);
+  const projects = listProjectsWithServedProgress();
   const byRole = (role: string) => users.filter((u) => u.role === role && !u.disabled).length;
   return (
     <div className="flex flex-col gap-6">
@@ -39,8 +40,8 @@ export default async function AdminPage() {
             </Link>
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            {projects.length} projects · {projects.reduce((n, p) => n + p.progress.tasks, 0)} tasks · {projects.reduce((n, p) => n + p.progress.rankings, 0)}{" "}
-            rankings
+            {projects.length} projects · {projects.reduce((n, p) => n + (p.progress?.tasks ?? 0), 0)} tasks ·{" "}
+            {projects.reduce((n, p) => n + (p.progress?.rankings ?? 0), 0)} rankings
           </p>
         </div>
       </section>
@@ -52,7 +53,8 @@ export default async function AdminPage() {
             <Link href={`/admin/projects/${p.id}`} className="min-w-64 font-medium text-indigo-700 underline">
               {p.name}
             </Link>
-            <ProgressBar progress={p.progress} redundancy={p.redundancy} />
+            {p.progress && <ProgressBar progress={p.progress} redundancy={p.redundancy} />}
+            {p.statistics.freshness !== "current" && <StatisticsAge served={p.statistics} />}
           </div>
         ))}
       </section>

@@ -1,12 +1,18 @@
 import { notFound } from "next/navigation";
-import { getDb } from "@/db/client";
 import { parseId } from "@/lib/http";
-import { projectStats, type ProjectStats } from "@/lib/labeling/project-stats";
+import type { ProjectStats } from "@/lib/labeling/project-stats";
+import type { Project } from "@/lib/projects";
+import type { ServedStatistic } from "@/lib/stats/served-statistic";
+import { servedProjectStats } from "./served-statistics";
 
-/** The stats of the project a `[id]` path segment names, or the 404 page. */
-export function projectStatsOr404(rawId: string): ProjectStats {
+/**
+ * The project a `[id]` path segment names with its statistics as served (computed for a small
+ * project, else from the cache: `served.value` is undefined while a large project's first
+ * computation runs), or the 404 page.
+ */
+export function projectStatsOr404(rawId: string): { project: Project; served: ServedStatistic<ProjectStats> } {
   const id = parseId(rawId);
-  const stats = id === undefined ? undefined : projectStats(getDb(), id);
-  if (!stats) notFound();
-  return stats;
+  const found = id === undefined ? undefined : servedProjectStats(id);
+  if (!found) notFound();
+  return found;
 }

@@ -3,7 +3,8 @@ import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjects } from "@/lib/projects";
-import { projectStats } from "@/lib/labeling/project-stats";
+import { servedProjectStats } from "@/app/components/served-statistics";
+import { StatisticsAge } from "@/app/components/statistics-age";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { DataTable } from "@/app/components/data-table";
 
@@ -14,7 +15,8 @@ const percent = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed
 export default async function ResearchPage() {
   await requirePageRole(STAFF, "/research");
   const db = getDb();
-  const all = listProjects(db).flatMap((p) => projectStats(db, p.id) ?? []);
+  // Each project's figures as served: computed for a small project, else from the cache (a refresh job keeps it current).
+  const all = listProjects(db).flatMap((p) => servedProjectStats(p.id) ?? []);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -35,7 +37,7 @@ export default async function ResearchPage() {
         isEmpty={all.length === 0}
         empty="No projects yet."
       >
-        {all.map(({ project, progress, comparisons, annotators, agreement }) => (
+        {all.map(({ project, served }) => (
           <tr key={project.id} className="border-t border-slate-100">
             <td className="py-2 pr-3">
               <Link href={`/research/projects/${project.id}`} className="font-medium text-indigo-700 underline">
@@ -44,12 +46,21 @@ export default async function ResearchPage() {
             </td>
             <td className="pr-3">{project.completionsPerTask}</td>
             <td className="pr-3">{project.redundancy}</td>
-            <td className="pr-3">
-              <ProgressBar progress={progress} redundancy={project.redundancy} />
-            </td>
-            <td className="pr-3">{comparisons}</td>
-            <td className="pr-3">{annotators.length}</td>
-            <td className="pr-3">{percent(agreement.overall.rate)}</td>
+            {served.value ? (
+              <>
+                <td className="pr-3">
+                  <ProgressBar progress={served.value.progress} redundancy={project.redundancy} />
+                  {served.freshness !== "current" && <StatisticsAge served={served} />}
+                </td>
+                <td className="pr-3">{served.value.comparisons}</td>
+                <td className="pr-3">{served.value.annotators.length}</td>
+                <td className="pr-3">{percent(served.value.agreement.overall.rate)}</td>
+              </>
+            ) : (
+              <td className="pr-3" colSpan={4}>
+                <StatisticsAge served={served} />
+              </td>
+            )}
           </tr>
         ))}
       </DataTable>

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { getDb } from "@/db/client";
 import { ADMIN } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { listProjectsWithProgress } from "@/lib/labeling/project-stats";
+import { listProjectsWithServedProgress } from "@/app/components/served-statistics";
+import { StatisticsAge } from "@/app/components/statistics-age";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { DataTable } from "@/app/components/data-table";
 import { CreateProjectForm } from "./create-project-form";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 export default async function AdminProjectsPage() {
   await requirePageRole(ADMIN, "/admin/projects");
-  const projects = listProjectsWithProgress(getDb());
+  const projects = listProjectsWithServedProgress();
   return (
     <div className="flex flex-col gap-6">
       <AdminNav current="/admin/projects" />
@@ -30,7 +30,8 @@ export default async function AdminProjectsPage() {
             <td className="pr-3">{p.completionsPerTask}</td>
             <td className="pr-3">{p.redundancy}</td>
             <td className="pr-3">
-              <ProgressBar progress={p.progress} redundancy={p.redundancy} />
+              {p.progress && <ProgressBar progress={p.progress} redundancy={p.redundancy} />}
+              {p.statistics.freshness !== "current" && <StatisticsAge served={p.statistics} />}
             </td>
           </tr>
         ))}

@@ -4,7 +4,7 @@ import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { badRequest, parseJsonBody, route } from "@/lib/http";
-import { listProjectsWithProgress } from "@/lib/labeling/project-stats";
+import { listProjectsWithServedProgress } from "@/app/components/served-statistics";
 import { createProject, DuplicateProjectError, newProjectSchema } from "@/lib/projects";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,8 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
-  return Response.json({ projects: listProjectsWithProgress(getDb()) });
+  // Progress from the statistics cache for a large project (lib/stats/served-statistic.ts); `statistics` says when it was computed.
+  return Response.json({ projects: listProjectsWithServedProgress({ computeWhenMissing: true }) });
 });
 
 export const POST = route(async (request: Request) => {

@@ -7,6 +7,7 @@ import { parseTaskQuery } from "@/lib/labeling/task-filter";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
+import { StatisticsAge } from "@/app/components/statistics-age";
 import { TaskTable } from "@/app/components/task-table";
 import { ExportPanel } from "@/app/components/export-panel";
 import { goldTaskCount } from "@/lib/quality/gold-store";
@@ -24,10 +25,10 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ offset?:
 export default async function AdminProjectPage({ params, searchParams }: Props) {
   const { id: rawId } = await params;
   await requirePageRole(ADMIN, `/admin/projects/${rawId}`);
-  const stats = projectStatsOr404(rawId);
-  const id = stats.project.id;
+  const { project, served } = projectStatsOr404(rawId);
+  const stats = served.value;
+  const id = project.id;
   const db = getDb();
-  const { project } = stats;
   // A whole number from 0 (task-filter.ts); anything else (1.5, 1e300, -1, text) falls back to the first page.
   const { offset } = parseTaskQuery({ offset: (await searchParams).offset }).query;
   const page = listProjectTasks(db, id, { offset, limit: 50 });
@@ -38,7 +39,7 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
         <h1 className="text-xl font-semibold" data-testid="project-name">
           {project.name}
         </h1>
-        <ProgressBar progress={stats.progress} redundancy={project.redundancy} />
+        {stats && <ProgressBar progress={stats.progress} redundancy={project.redundancy} />}
         <Link href={`/research/projects/${id}`} className="text-sm text-indigo-700 underline">
           Research view
         </Link>
@@ -62,7 +63,8 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
         <ExportPanel projectId={id} />
       </Section>
       <Section title="Quality">
-        <ProjectQuality stats={stats} />
+        <StatisticsAge served={served} />
+        {stats && <ProjectQuality stats={stats} />}
       </Section>
       <Section title="Tasks">
         <TaskTable page={page} taskHref="/research/tasks/" pageHref={`/admin/projects/${id}`} />

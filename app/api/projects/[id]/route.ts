@@ -5,7 +5,7 @@ import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
-import { getProjectWithProgress } from "@/lib/labeling/project-stats";
+import { projectWithServedProgress } from "@/app/components/served-statistics";
 import { DuplicateProjectError, getProject, projectSettingsSchema, updateProject } from "@/lib/projects";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +16,8 @@ export const GET = route(async (_request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
-  const project = id === undefined ? undefined : getProjectWithProgress(getDb(), id);
+  // Progress from the statistics cache for a large project (lib/stats/served-statistic.ts); `statistics` says when it was computed.
+  const project = id === undefined ? undefined : projectWithServedProgress(id, { computeWhenMissing: true });
   return project ? Response.json({ project }) : notFound("no such project");
 });
 

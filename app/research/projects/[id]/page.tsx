@@ -14,6 +14,7 @@ import { DataTable } from "@/app/components/data-table";
 import { ProgressBar } from "@/app/components/progress-bar";
 import { projectStatsOr404 } from "@/app/components/project-stats-or-404";
 import { ProjectQuality } from "@/app/components/project-quality";
+import { StatisticsAge } from "@/app/components/statistics-age";
 import { TaskList } from "@/app/components/task-list";
 import { fixed, rewardModelInfo } from "@/app/components/reward-model-info";
 import { HeldOutAccuracyView } from "@/app/components/held-out-accuracy";
@@ -29,10 +30,10 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 export default async function ResearchProjectPage({ params, searchParams }: Props) {
   const { id: rawId } = await params;
   await requirePageRole(STAFF, `/research/projects/${rawId}`);
-  const stats = projectStatsOr404(rawId);
-  const id = stats.project.id;
+  const { project, served } = projectStatsOr404(rawId);
+  const stats = served.value;
+  const id = project.id;
   const db = getDb();
-  const { project } = stats;
   // The task list's search, filters, sort and page (bad values are ignored and named above the list).
   const taskQuery = parseTaskQuery(await searchParams);
   const scored = new Map(projectScoredModels(db, id).map((m) => [m.id, m.scored]));
@@ -52,7 +53,7 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
       </p>
       <div className="flex flex-wrap items-center gap-4">
         <h1 className="text-xl font-semibold">{project.name}</h1>
-        <ProgressBar progress={stats.progress} redundancy={project.redundancy} />
+        {stats && <ProgressBar progress={stats.progress} redundancy={project.redundancy} />}
         <span className="text-sm text-slate-600">
           K = {project.completionsPerTask} · R = {project.redundancy}
         </span>
@@ -62,7 +63,8 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
         <Link href={`/research/projects/${id}/quality`} className="text-sm text-indigo-700 underline" data-testid="quality-page-link">
           Agreement (Krippendorff&apos;s α, Kendall&apos;s τ-b, heat map)
         </Link>
-        <ProjectQuality stats={stats} />
+        <StatisticsAge served={served} />
+        {stats && <ProjectQuality stats={stats} />}
       </section>
       <section className="flex flex-col gap-2" aria-label="Reward models">
         <div className="flex flex-wrap items-center gap-4">

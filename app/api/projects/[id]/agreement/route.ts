@@ -11,6 +11,9 @@ import { getDb } from "@/db/client";
 import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { agreementOptionsSchema } from "@/lib/quality/agreement-options";
 import { projectAgreement } from "@/lib/quality/project-agreement";
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "@/lib/quality/ranking-agreement";
+import { agreementStatistic } from "@/lib/stats/project-statistics";
+import { servedStatistic } from "@/app/components/served-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +23,20 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   const id = parseId((await params).id);
   const options = parseQuery(request.url, agreementOptionsSchema);
   if (options instanceof Response) return options;
-  const report = id === undefined ? undefined : projectAgreement(getDb(), id, { resamples: options.bootstrap, seed: options.seed });
+  if (id === undefined) return notFound("no such project");
+  // The default settings are what the quality page shows: served from the statistics cache for a
+  // large project (computed here once when nothing is cached), with when they were computed.
+  if (options.bootstrap === DEFAULT_RESAMPLES && options.seed === DEFAULT_SEED) {
+    const served = servedStatistic(id, agreementStatistic, { computeWhenMissing: true });
+    if (!served?.value) return notFound("no such project");
+    return Response.json({
+      ...served.value,
+      computedAt: served.computedAt,
+      checkedAt: served.checkedAt,
+      freshness: served.freshness,
+      refreshJobId: served.jobId,
+    });
+  }
+  const report = projectAgreement(getDb(), id, { resamples: options.bootstrap, seed: options.seed });
   return report ? Response.json(report) : notFound("no such project");
 });

@@ -8,6 +8,8 @@ import { getDb } from "@/db/client";
 import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { DEFAULT_RESAMPLES } from "@/lib/quality/leaderboard";
 import { leaderboardSettingsSchema, projectLeaderboard } from "@/lib/quality/project-leaderboard";
+import { leaderboardStatistic } from "@/lib/stats/project-statistics";
+import { servedStatistic } from "@/app/components/served-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +22,20 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   const id = parseId((await params).id);
   const settings = parseQuery(request.url, querySchema);
   if (settings instanceof Response) return settings;
-  const board = id === undefined ? undefined : projectLeaderboard(getDb(), id, settings);
+  if (id === undefined) return notFound("no such project");
+  // The default settings are what the leaderboard page shows: served from the statistics cache for
+  // a large project (computed here once when nothing is cached), with when they were computed.
+  if (settings.bootstrap === DEFAULT_RESAMPLES && settings.seed === 0) {
+    const served = servedStatistic(id, leaderboardStatistic, { computeWhenMissing: true });
+    if (!served?.value) return notFound("no such project");
+    return Response.json({
+      ...served.value,
+      computedAt: served.computedAt,
+      checkedAt: served.checkedAt,
+      freshness: served.freshness,
+      refreshJobId: served.jobId,
+    });
+  }
+  const board = projectLeaderboard(getDb(), id, settings);
   return board ? Response.json(board) : notFound("no such project");
 });

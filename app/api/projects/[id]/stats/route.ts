@@ -1,9 +1,12 @@
 // GET /api/projects/[id]/stats: progress, per-annotator counts and agreement (admin, researcher).
+// A small project's figures are computed for the request; a large one's come from the cache of
+// statistics (lib/stats/served-statistic.ts) that a `project-stats` job keeps current (computed
+// here once when nothing is cached yet). Beside the figures: `computedAt` and `checkedAt` (ms since
+// the epoch), `freshness` ("current", "refreshing", "stale") and `refreshJobId`.
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { getDb } from "@/db/client";
 import { notFound, parseId, route } from "@/lib/http";
-import { projectStats } from "@/lib/labeling/project-stats";
+import { servedProjectStats } from "@/app/components/served-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -11,6 +14,8 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
-  const stats = id === undefined ? undefined : projectStats(getDb(), id);
-  return stats ? Response.json(stats) : notFound("no such project");
+  const found = id === undefined ? undefined : servedProjectStats(id, { computeWhenMissing: true });
+  if (!found?.served.value) return notFound("no such project");
+  const { value, computedAt, checkedAt, freshness, jobId } = found.served;
+  return Response.json({ ...value, computedAt, checkedAt, freshness, refreshJobId: jobId });
 });

@@ -3,11 +3,14 @@
 // intervals over rankings (lib/quality/leaderboard.ts), as a table and a chart.
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/db/client";
 import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
-import { projectLeaderboard } from "@/lib/quality/project-leaderboard";
+import { getProject } from "@/lib/projects";
+import { getDb } from "@/db/client";
+import { leaderboardStatistic } from "@/lib/stats/project-statistics";
+import { servedStatistic } from "@/app/components/served-statistics";
+import { StatisticsAge } from "@/app/components/statistics-age";
 import { DataTable } from "@/app/components/data-table";
 import { LeaderboardChart } from "./leaderboard-chart";
 
@@ -21,9 +24,18 @@ export default async function LeaderboardPage({ params }: Props) {
   const { id: rawId } = await params;
   await requirePageRole(STAFF, `/research/projects/${rawId}/leaderboard`);
   const projectId = parseId(rawId);
-  const board = projectId === undefined ? undefined : projectLeaderboard(getDb(), projectId);
-  if (!board) notFound();
-  const { project } = board;
+  // Computed for a small project, else from the statistics cache that a refresh job keeps current.
+  const served = projectId === undefined ? undefined : servedStatistic(projectId, leaderboardStatistic);
+  const project = served && getProject(getDb(), projectId!);
+  if (!served || !project) notFound();
+  const board = served.value;
+  if (!board)
+    return (
+      <div className="flex flex-col gap-6">
+        <h1 className="text-xl font-semibold">Model leaderboard · {project.name}</h1>
+        <StatisticsAge served={served} />
+      </div>
+    );
   return (
     <div className="flex flex-col gap-6">
       <p className="text-sm">
@@ -43,6 +55,7 @@ export default async function LeaderboardPage({ params }: Props) {
           implies (the better-ranked one wins, a tie counts half to each side), on the Elo scale: 400 points is 10:1 odds, the mean is 1000. The interval is a
           95% percentile bootstrap over rankings ({board.bootstrap.resamples} resamples, seed {board.bootstrap.seed}).
         </p>
+        <StatisticsAge served={served} />
       </div>
       {board.models.length > 0 && <LeaderboardChart models={board.models} />}
       <DataTable

@@ -114,8 +114,8 @@ describe("which rankings count for training", () => {
     expect(reviewed.rankings).toBe(3 + 1 + 1);
     const task1 = reviewed.examples.find((e) => e.id === t[1].taskId)!;
     // The reviewer's order: z > y > x > w, so completion 3 beats completion 0, once.
-    expect(task1.preferences[3][0]).toBe(1);
-    expect(task1.preferences[0][3]).toBe(0);
+    expect(task1.preferences![3][0]).toBe(1);
+    expect(task1.preferences![0][3]).toBe(0);
     expect(reviewed.rankingsHash).not.toBe(every.rankingsHash);
 
     const aggregated = loadTrainingSet(db, projectId, { selection: { rankings: "aggregated", aggregate: "borda" } });

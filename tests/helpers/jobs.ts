@@ -5,6 +5,8 @@ import { join } from "node:path";
 import type { Job } from "@/lib/jobs/queue";
 import type { WorkerOptions } from "@/lib/jobs/worker";
 import { projectRoot } from "@/scripts/server";
+import { afterEach, beforeEach } from "vitest";
+import { tempDb } from "./app";
 
 /** Polls `read` until `done` holds for the job; throws with the last row after the timeout. */
 export async function waitFor(read: () => Job | undefined, done: (job: Job) => boolean, timeoutMs = 120_000): Promise<Job> {
@@ -104,6 +106,31 @@ export class WorkerPool {
     }
     this.workers = [];
   }
+}
+
+/**
+ * A fresh database and a worker pool for each test of the calling describe block: registers the
+ * hooks that create the database before each test, and kill every worker (and its job process)
+ * and remove the database after it.
+ */
+export function useWorkerPool(): { readonly pool: WorkerPool; readonly temp: ReturnType<typeof tempDb> } {
+  const pool = new WorkerPool();
+  let temp: ReturnType<typeof tempDb> | undefined;
+  beforeEach(() => {
+    temp = tempDb();
+  });
+  afterEach(async () => {
+    await pool.killAll();
+    temp?.cleanup();
+    temp = undefined;
+  });
+  return {
+    pool,
+    get temp() {
+      if (!temp) throw new Error("useWorkerPool: the database exists only inside a test");
+      return temp;
+    },
+  };
 }
 
 /** Child process ids of `pid`, from /proc (the worker's job child). */

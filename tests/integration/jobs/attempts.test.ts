@@ -2,32 +2,23 @@
 // until it has had maxAttempts (3) attempts, then fails it with the reason.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueJob, getJob, jobEventsSince } from "@/lib/jobs/queue";
-import { tempDb } from "../../helpers/app";
-import { FIXTURE_JOB_KINDS, WorkerPool, ended, waitFor, workerOutput } from "../../helpers/jobs";
+import { FIXTURE_JOB_KINDS, useWorkerPool, ended, waitFor, workerOutput } from "../../helpers/jobs";
 
 describe("too many attempts", () => {
-  let temp: ReturnType<typeof tempDb>;
-  const pool = new WorkerPool();
-  beforeEach(() => {
-    temp = tempDb();
-  });
-  afterEach(async () => {
-    await pool.killAll();
-    temp.cleanup();
-  });
+  const setup = useWorkerPool();
 
   it("a job that crashes every time fails after its third attempt, saying why", async () => {
-    const worker = pool.start(temp.path, { PALATE_JOB_KINDS: FIXTURE_JOB_KINDS });
-    const trace = join(temp.dir, "crash.txt");
-    const job = enqueueJob(temp.db, { kind: "crash", params: { file: trace } });
-    const done = await waitFor(() => getJob(temp.db, job.id), ended, 120_000);
+    const worker = setup.pool.start(setup.temp.path, { PALATE_JOB_KINDS: FIXTURE_JOB_KINDS });
+    const trace = join(setup.temp.dir, "crash.txt");
+    const job = enqueueJob(setup.temp.db, { kind: "crash", params: { file: trace } });
+    const done = await waitFor(() => getJob(setup.temp.db, job.id), ended, 120_000);
     expect(done.status, workerOutput(worker)).toBe("failed");
     expect(done.attempts).toBe(3);
     expect(done.error).toBe("interrupted: its process exited with code 70 (gave up after 3 attempts)");
     expect(readFileSync(trace, "utf8")).toBe("attempt 1\nattempt 2\nattempt 3\n");
-    const events = jobEventsSince(temp.db, job.id);
+    const events = jobEventsSince(setup.temp.db, job.id);
     expect(events.filter((e) => e.level === "warn").map((e) => e.text)).toEqual([
       "Interrupted (its process exited with code 70); queued to resume.",
       "Interrupted (its process exited with code 70); queued to resume.",

@@ -4,28 +4,19 @@
 // 1.5 s grace period (the default is 10 s).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueJob, getJob, requestCancel } from "@/lib/jobs/queue";
-import { tempDb } from "../../helpers/app";
-import { FIXTURE_JOB_KINDS, WorkerPool, ended, isAlive, waitFor, workerOutput } from "../../helpers/jobs";
+import { FIXTURE_JOB_KINDS, useWorkerPool, ended, isAlive, waitFor, workerOutput } from "../../helpers/jobs";
 
 describe("cancel past the grace period", () => {
-  let temp: ReturnType<typeof tempDb>;
-  const pool = new WorkerPool();
-  beforeEach(() => {
-    temp = tempDb();
-  });
-  afterEach(async () => {
-    await pool.killAll();
-    temp.cleanup();
-  });
+  const setup = useWorkerPool();
 
   it("force-kills a job that ignores the cancel", async () => {
-    const worker = pool.start(temp.path, { PALATE_JOB_KINDS: FIXTURE_JOB_KINDS }, { cancelGraceMs: 1500, pollMs: 200 });
-    const trace = join(temp.dir, "ignore-cancel.pid");
-    const job = enqueueJob(temp.db, { kind: "ignore-cancel", params: { file: trace } });
+    const worker = setup.pool.start(setup.temp.path, { PALATE_JOB_KINDS: FIXTURE_JOB_KINDS }, { cancelGraceMs: 1500, pollMs: 200 });
+    const trace = join(setup.temp.dir, "ignore-cancel.pid");
+    const job = enqueueJob(setup.temp.db, { kind: "ignore-cancel", params: { file: trace } });
     await waitFor(
-      () => getJob(temp.db, job.id),
+      () => getJob(setup.temp.db, job.id),
       (j) => j.status === "running" && j.progress > 0,
       120_000,
     );
@@ -33,8 +24,8 @@ describe("cancel past the grace period", () => {
     expect(isAlive(pid)).toBe(true);
 
     const asked = Date.now();
-    requestCancel(temp.db, job.id);
-    const done = await waitFor(() => getJob(temp.db, job.id), ended, 60_000);
+    requestCancel(setup.temp.db, job.id);
+    const done = await waitFor(() => getJob(setup.temp.db, job.id), ended, 60_000);
     expect(done.status, workerOutput(worker)).toBe("cancelled");
     expect(done.error).toBe("cancelled by a user");
     expect(done.progress).toBeLessThan(1);

@@ -3,30 +3,21 @@
 // so a job claimed twice would show twice.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueJob, getJob } from "@/lib/jobs/queue";
-import { tempDb } from "../../helpers/app";
-import { FIXTURE_JOB_KINDS, WorkerPool, ended, waitFor, workerReady } from "../../helpers/jobs";
+import { FIXTURE_JOB_KINDS, useWorkerPool, ended, waitFor, workerReady } from "../../helpers/jobs";
 
 describe("several workers on one queue", () => {
-  let temp: ReturnType<typeof tempDb>;
-  const pool = new WorkerPool();
-  beforeEach(() => {
-    temp = tempDb();
-  });
-  afterEach(async () => {
-    await pool.killAll();
-    temp.cleanup();
-  });
+  const setup = useWorkerPool();
 
   it("9 jobs, 3 workers: each job runs once, and the work is shared", async () => {
-    const workers = [0, 1, 2].map(() => pool.start(temp.path, { PALATE_JOB_KINDS: FIXTURE_JOB_KINDS }));
+    const workers = [0, 1, 2].map(() => setup.pool.start(setup.temp.path, { PALATE_JOB_KINDS: FIXTURE_JOB_KINDS }));
     await Promise.all(workers.map(workerReady));
-    const tally = join(temp.dir, "tally.txt");
-    const jobs = Array.from({ length: 9 }, () => enqueueJob(temp.db, { kind: "tally", params: { file: tally, ms: 200 } }));
+    const tally = join(setup.temp.dir, "tally.txt");
+    const jobs = Array.from({ length: 9 }, () => enqueueJob(setup.temp.db, { kind: "tally", params: { file: tally, ms: 200 } }));
 
     const done = [];
-    for (const job of jobs) done.push(await waitFor(() => getJob(temp.db, job.id), ended, 180_000));
+    for (const job of jobs) done.push(await waitFor(() => getJob(setup.temp.db, job.id), ended, 180_000));
     expect(done.map((j) => [j.id, j.status, j.attempts])).toEqual(jobs.map((j) => [j.id, "succeeded", 1]));
 
     const lines = readFileSync(tally, "utf8").trim().split("\n");

@@ -183,9 +183,16 @@ export function importFile(
     let read = 0;
     let bytes = 0;
     for (const line of fileLines(path)) {
+      const wasValid = validator.valid;
       const records = validator.accept(line);
-      // After the first invalid line nothing more is staged: the rest is only checked, for the report.
+      // After the first invalid line nothing more is staged: the rest is only checked, for the
+      // report. What came before it is staged still, for the errors only staging finds (a task
+      // ranked twice by one annotator).
       if (validator.valid) for (const record of records) batch.push({ ...record, line: line.line });
+      else if (wasValid) {
+        stage();
+        batch = [];
+      }
       read = line.line;
       bytes += (line.text?.length ?? 0) + 1;
       if (read % STAGE_BATCH_LINES === 0) {

@@ -47,6 +47,12 @@ export const trainRmJobParamsSchema = trainRmFields.superRefine((p, ctx) => {
     ctx.addIssue({ code: "custom", path: ["snapshot"], message: "give at most one of snapshot and snapshotDir" });
   if ((p.snapshot !== undefined || p.snapshotDir !== undefined) && p.rounds !== "all")
     ctx.addIssue({ code: "custom", path: ["rounds"], message: "a snapshot is trained on whole; rounds applies to the live rankings" });
+  if ((p.snapshot !== undefined || p.snapshotDir !== undefined) && (p.rankings !== "every" || p.includePaused))
+    ctx.addIssue({
+      code: "custom",
+      path: ["rankings"],
+      message: "a snapshot's rankings were chosen when it was taken; rankings and includePaused apply to the live rankings",
+    });
 });
 export type TrainRmJobParams = z.infer<typeof trainRmJobParamsSchema>;
 

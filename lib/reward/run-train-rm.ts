@@ -2,7 +2,8 @@
 // registry, then registered (kind "reward") with its lineage. The training loop is
 // lib/ml/rl/train-reward-model.ts; its output directory is its checkpoint, so a job that was
 // interrupted (worker killed, machine restarted) resumes from the last checkpoint.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
 import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView } from "../models/registry";
@@ -10,7 +11,10 @@ import { getProject } from "../projects";
 import type { TrainRmJobParams } from "./job-params";
 import type { Calibration } from "../ml/rl/reward-calibration";
 import { heldOutAccuracy } from "./held-out";
-import { loadTrainingSet } from "./training-set";
+import { loadTrainingSet, type TrainingSet } from "./training-set";
+import { loadSnapshotTrainingSet } from "./snapshot-training-set";
+import { rankingSelectionSchema } from "../quality/counted-rankings";
+import { taskRounds } from "../rounds/rounds";
 
 export interface TrainRmResult extends Record<string, unknown> {
   modelId: number;
@@ -80,14 +84,30 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
   const existing = getModelByName(db, name);
   if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
 
-  const set = loadTrainingSet(db, project.id, {
-    includeNoneAcceptable: params.config.includeNoneAcceptable,
-    rounds: params.rounds,
-    selection: { rankings: params.rankings, aggregate: params.aggregate, includePaused: params.includePaused },
-  });
+  // A dataset snapshot (by name among the project's, under the data dir that holds this job's folder;
+  // or, from the CLI, a snapshot folder) instead of the live rankings: its selection was fixed when it was taken.
+  const snapshotPath =
+    params.snapshotDir ?? (params.snapshot !== undefined ? snapshotDir(dirname(dirname(ctx.artifactDir)), project.id, params.snapshot) : null);
+  const fromSnapshot =
+    snapshotPath !== null
+      ? await loadSnapshotTrainingSet(snapshotPath, {
+          includeNoneAcceptable: params.config.includeNoneAcceptable,
+          projectId: project.id,
+          roundOfTask: taskRounds(db, project.id),
+        })
+      : null;
+  const set: TrainingSet = fromSnapshot
+    ? { ...fromSnapshot, pausedLeftOut: 0, selection: rankingSelectionSchema.parse(fromSnapshot.snapshot.filters) }
+    : loadTrainingSet(db, project.id, {
+        includeNoneAcceptable: params.config.includeNoneAcceptable,
+        rounds: params.rounds,
+        selection: { rankings: params.rankings, aggregate: params.aggregate, includePaused: params.includePaused },
+      });
+  const snapshot = fromSnapshot?.snapshot ?? null;
+  if (snapshot) ctx.log(`Training on snapshot ${snapshot.name} of "${snapshot.project.name}" (hash ${snapshot.hash}); its test split is held out.`);
   if (set.examples.length === 0) {
     throw new Error(
-      `project "${project.name}" has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`,
+      `${snapshot ? `snapshot ${snapshot.name}` : `project "${project.name}"`} has no rankings to train on${set.noneAcceptableLeftOut > 0 ? ` (${set.noneAcceptableLeftOut} "none acceptable" rankings are left out)` : ""}`,
     );
   }
   ctx.log(
@@ -105,6 +125,7 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
     outDir,
     examples: set.examples,
     config: params.config,
+    ...(fromSnapshot ? { heldOutPromptKeys: fromSnapshot.heldOutPromptKeys } : {}),
     // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
     overwrite: params.overwrite === true && ctx.attempt === 1,
     onMetrics: (step, values) => ctx.metrics(step, values),
@@ -145,6 +166,10 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
               selection: set.selection,
               trainingSetHash: m.training_set_hash ?? null,
               rankingsHash: set.rankingsHash,
+              // The dataset snapshot trained on (its content hash names the exact files), or null for the live rankings.
+              snapshot: snapshot
+                ? { name: snapshot.name, project: snapshot.project, hash: snapshot.hash, createdAt: snapshot.created_at, filters: snapshot.filters }
+                : null,
               // The loop's round this reward model belongs to: the latest round of its rankings.
               round: set.round,
               rounds: set.roundsUsed,

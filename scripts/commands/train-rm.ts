@@ -4,6 +4,8 @@ import { databasePath, openDb } from "../../db/client";
 import { DEFAULT_REWARD_CONFIG, rewardConfigSchema } from "../../lib/ml/rl/reward-config";
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
+import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
+import { dataDir } from "../../lib/datasets/snapshot-store";
 import { TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../lib/reward/job-params";
 import { CliError, parseFlags, required, type Command } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
@@ -24,6 +26,11 @@ metrics.json (final metrics, calibration) and split.json (train / held-out promp
 The last line printed is metrics.json's summary as JSON.
 
   --project NAME              the project whose rankings to train on
+  --snapshot PROJECT/NAME     train on a dataset snapshot (palate snapshot) instead of the live
+                              rankings: PROJECT/NAME, a NAME of --project, or a snapshot folder;
+                              its files are checked against their SHA-256, its test split is the
+                              held-out split, and the lineage records its hash (--project may
+                              then be left out)
   --base MODEL                a registered model (name) or a model directory to start from, e.g. default-sft
   --rounds all|latest         train on every round's rankings (default) or the latest round's only
   --rankings every|reviewed|aggregated
@@ -48,10 +55,11 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
       rankings: { type: "string" },
       aggregate: { type: "string" },
       "include-paused": { type: "boolean" },
+      snapshot: { type: "string" },
       lr: { type: "string" },
       ...configFlagOptions(rewardConfigSchema.shape),
     });
-    const projectName = required(values.project, "project");
+    const projectName = values.snapshot === undefined ? required(values.project, "project") : values.project;
     const baseName = required(values.base, "base");
     const out = resolve(required(values.out, "out"));
 
@@ -69,7 +77,8 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
 
     const db = openDb(databasePath());
     try {
-      const project = getProjectByName(db, projectName);
+      const snapshot = values.snapshot !== undefined ? resolveSnapshotRef(db, values.snapshot, projectName, dataDir()) : null;
+      const project = snapshot?.project ?? getProjectByName(db, projectName!);
       if (!project) throw new CliError(`--project: no project named "${projectName}"`);
       ensureDefaultModel(db);
       // A registered model by name, or a model directory.
@@ -91,13 +100,17 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
         ...(values.aggregate !== undefined ? { aggregate: values.aggregate } : {}),
         ...(values["include-paused"] ? { includePaused: true } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(snapshot ? snapshot.param : {}),
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);
 
       const done = await runForegroundJob(
         db,
         { kind: TRAIN_RM_JOB_KIND, params: params.data as unknown as Record<string, unknown>, projectId: project.id },
-        (job) => console.log(`Job ${job.id}: training a reward model on "${project.name}" from ${base.name} into ${out}.`),
+        (job) =>
+          console.log(
+            `Job ${job.id}: training a reward model on ${snapshot ? `snapshot ${snapshot.manifest.name} (${snapshot.manifest.hash.slice(0, 12)}…) of ` : ""}"${project.name}" from ${base.name} into ${out}.`,
+          ),
       );
       const result = done.result as { modelName?: string; metrics?: Record<string, unknown> } | null;
       const metrics = result?.metrics ?? {};

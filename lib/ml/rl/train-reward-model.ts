@@ -75,6 +75,11 @@ export interface TrainRewardModelOptions {
   config?: RewardConfigInput;
   /** Ignore and replace whatever outDir holds. */
   overwrite?: boolean;
+  /**
+   * The held-out prompts (promptKeys), fixed by the caller (e.g. a dataset snapshot's test split)
+   * instead of config.validationFraction's seeded split.
+   */
+  heldOutPromptKeys?: readonly string[];
   /** Train metrics every step; eval metrics (eval_ prefix) at evaluations. */
   onMetrics?: (step: number, values: Record<string, number>) => void;
   onProgress?: (p: TrainRewardModelProgress) => void;
@@ -338,7 +343,10 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
   const used = candidates.filter((e) => pairCount(e) > 0);
   const dropped = candidates.length - used.length;
   const hash = trainingSetHash(used);
-  const split = splitByPrompt(used, cfg.validationFraction, cfg.seed);
+  const heldOut = o.heldOutPromptKeys ? new Set(o.heldOutPromptKeys) : null;
+  const split = heldOut
+    ? { train: used.filter((e) => !heldOut.has(e.promptKey)), eval: used.filter((e) => heldOut.has(e.promptKey)) }
+    : splitByPrompt(used, cfg.validationFraction, cfg.seed);
   if (split.train.length === 0) throw new Error("no ranking with a pair to train on");
 
   // A finished run, or a checkpoint to resume.
@@ -388,7 +396,7 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
 
   const splitFile = {
     seed: cfg.seed,
-    validation_fraction: cfg.validationFraction,
+    validation_fraction: heldOut ? null : cfg.validationFraction,
     train: [...new Set(split.train.map((e) => e.promptKey))],
     eval: [...new Set(split.eval.map((e) => e.promptKey))],
   };

@@ -57,7 +57,7 @@ Every trl row carries prompt_id, task_id and ranking_id.
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: expected one of ${EXPORT_FORMATS.join(", ")}, got "${format}"`);
     const pairs = values.pairs ?? "all";
     if (!(PAIR_MODES as readonly string[]).includes(pairs)) throw new CliError(`--pairs: expected one of ${PAIR_MODES.join(", ")}, got "${pairs}"`);
-    if (format === "rankings" && values.pairs !== undefined) throw new CliError("--pairs applies to the trl formats only (rankings keeps the whole order)");
+    if (format === "rankings" && values.pairs !== undefined) throw new CliError("--pairs applies to the pair formats only (rankings keeps the whole order)");
 
     const db = openDb(databasePath());
     try {

@@ -234,10 +234,10 @@ describe("acceptance 5: malformed imports", () => {
     ];
     expect(runs.map((r) => [r.status, r.stderr.trim()])).toEqual([
       [1, `palate import: ${join(target.dir, "nope.jsonl")}: no such file`],
-      [1, 'palate import: --format: expected one of palate, trl, oasst, got "csv"'],
+      [1, 'palate import: --format: expected one of palate, trl, oasst, rankings, hh, openrlhf, got "csv"'],
       [1, "palate import: --project is required"],
       [1, 'palate export: --project: no project named "missing"'],
-      [1, "palate export: --pairs applies to the trl formats only (rankings keeps the whole order)"],
+      [1, "palate export: --pairs applies to the pair formats only (rankings keeps the whole order)"],
     ]);
     expect(tableCounts(target.db)).toEqual(before);
   });

@@ -12,7 +12,7 @@ import type { LetterScheme } from "./letters";
 import { rankingRevisionsOf, type RankingRevision } from "./ranking-edit";
 import { completionTallies, headToHead, type CompletionTally } from "./stats";
 import { DEFAULT_TASK_QUERY, type TaskQuery } from "./task-filter";
-import { agreementOf, matchingTasks, projectTaskCount, type TaskAgreement } from "./task-filter-query";
+import { agreementOf, isUnfilteredByCreation, matchingTasks, pageOfTasksByCreation, projectTaskCount, type TaskAgreement } from "./task-filter-query";
 
 export interface TaskRow {
   id: number;
@@ -64,8 +64,10 @@ export function listProjectTasks(db: Db, projectId: number, query: Partial<TaskQ
   const full: TaskQuery = { ...DEFAULT_TASK_QUERY, ...query };
   const { offset, limit } = full;
   const redundancy = db.select({ r: projects.redundancy }).from(projects).where(eq(projects.id, projectId)).get()?.r ?? 1;
-  const matched = matchingTasks(db, projectId, redundancy, full);
-  const pageFacts = matched.slice(offset, offset + limit);
+  // The default list (every task, by creation) reads only its page; a filter or a sort by a fact reads every task's facts.
+  const unfiltered = isUnfilteredByCreation(full);
+  const matched = unfiltered ? null : matchingTasks(db, projectId, redundancy, full);
+  const pageFacts = matched ? matched.slice(offset, offset + limit) : pageOfTasksByCreation(db, projectId, full);
   const ids = pageFacts.map((r) => r.id);
   const agreements = agreementOf(db, ids);
   const messagesBy =
@@ -106,7 +108,7 @@ export function listProjectTasks(db: Db, projectId: number, query: Partial<TaskQ
           .all();
   const assignmentBy = new Map(assignmentCounts.map((r) => [r.taskId, r]));
   return {
-    total: matched.length,
+    total: matched ? matched.length : projectTaskCount(db, projectId),
     projectTotal: projectTaskCount(db, projectId),
     offset,
     limit,

@@ -76,6 +76,33 @@ const ORDER: Record<TaskQuery["sort"], SQL> = {
   "most-rankings": sql`rankings desc, createdAt asc, id asc`,
 };
 
+/** Whether the query keeps every task and orders them by creation (the default list): its page can be read without the others' facts. */
+export function isUnfilteredByCreation(query: TaskQuery): boolean {
+  const filtered = [query.q, query.flag, query.none, query.edited, query.model, query.round, query.status, query.agreementBelow, query.agreementAbove].some(
+    (v) => v !== undefined,
+  );
+  return !filtered && (query.sort === "oldest" || query.sort === "newest");
+}
+
+/**
+ * One page of an unfiltered, creation-ordered query (isUnfilteredByCreation): the page's ids first
+ * (ordered and cut in SQL), then the facts of those tasks only, so a page of a 200k-task project
+ * costs one sort of its ids, not the facts of every task.
+ */
+export function pageOfTasksByCreation(db: Db, projectId: number, query: TaskQuery): TaskFacts[] {
+  const order = query.sort === "newest" ? sql`t.created_at desc, t.id desc` : sql`t.created_at asc, t.id asc`;
+  return db.all<TaskFacts>(sql`
+    with page as (select t.id from tasks t where t.project_id = ${projectId} order by ${order} limit ${query.limit} offset ${query.offset})
+    select t.id as id, t.prompt_id as promptId, t.created_at as createdAt,
+      (select count(*) from rankings r where r.task_id = t.id) as rankings,
+      (select count(*) from ranking_flags f join rankings r on r.id = f.ranking_id where r.task_id = t.id) as flags,
+      (select count(*) from rankings r where r.task_id = t.id and r.none_acceptable = 1) as noneAcceptable,
+      (select count(*) from rankings r where r.task_id = t.id and r.version > 1) as edited,
+      ${ROUND} as round
+    from tasks t join page on page.id = t.id
+    order by ${order}`);
+}
+
 /** Every task of the project that matches `query`, in its order. `redundancy` (the project's R) decides the status filter. */
 export function matchingTasks(db: Db, projectId: number, redundancy: number, query: TaskQuery): TaskFacts[] {
   const factsWhere = factConditions(query, redundancy);

@@ -3,8 +3,9 @@
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { PAIR_MODES, type PairMode } from "../labeling/pairs";
+import { countedExportRankings } from "../quality/counted-export";
+import { rankingSelectionSchema } from "../quality/counted-rankings";
 import { annotatorNames } from "./annotator-names";
-import { projectRankings } from "./export-source";
 import { hhRows } from "./hh-writer";
 import { openRlhfRows } from "./openrlhf-writer";
 import { rankingsRow } from "./rankings-writer";
@@ -19,6 +20,8 @@ export const exportOptionsSchema = z.object({
   pairs: z.enum(PAIR_MODES as [PairMode, ...PairMode[]]).default("all"),
   /** Include rankings marked "none acceptable" (left out by default, in every format). */
   includeNoneAcceptable: z.boolean().default(false),
+  /** Which rankings count (lib/quality/counted-rankings.ts): rankings every|reviewed|aggregated, aggregate borda|kemeny, includePaused. */
+  ...rankingSelectionSchema.shape,
 });
 export type ExportOptions = z.input<typeof exportOptionsSchema>;
 
@@ -27,9 +30,9 @@ export type ExportOptions = z.input<typeof exportOptionsSchema>;
  * pair whose chosen and rejected texts are equal; `stats` counts them as they are skipped.
  */
 export function* exportRows(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<object> {
-  const { format, pairs, includeNoneAcceptable } = exportOptionsSchema.parse(options);
+  const { format, pairs, includeNoneAcceptable, rankings, aggregate, includePaused } = exportOptionsSchema.parse(options);
   const names = format === "rankings" ? annotatorNames(db, projectId) : undefined;
-  for (const ranking of projectRankings(db, projectId, { includeNoneAcceptable })) {
+  for (const ranking of countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused })) {
     if (names) yield rankingsRow(ranking, names.get(ranking.userId) ?? `#${ranking.userId}`);
     else if (format === "trl") yield* trlRows(ranking, pairs, stats);
     else if (format === "hh") yield* hhRows(ranking, pairs, stats);

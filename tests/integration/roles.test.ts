@@ -91,6 +91,10 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research/projects/[id]/train-rm": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/train-rm` },
   "/research/projects/[id]/ppo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/ppo` },
   "/research/projects/[id]/quality": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/quality` },
+  // Review pages: reviewers (a role annotators are given; see the gold-review HTTP test), researchers, admins.
+  "/review": { kind: "page", allowed: STAFF, path: () => "/review" },
+  "/review/[projectId]": { kind: "page", allowed: STAFF, path: (ids) => `/review/${ids.project}` },
+  "/review/[projectId]/[taskId]": { kind: "page", allowed: STAFF, path: (ids) => `/review/${ids.project}/${ids.rankedTask}` },
   "/research/projects/[id]/leaderboard": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/leaderboard` },
   "/research/projects/[id]/disagreements": {
     kind: "page",
@@ -159,6 +163,24 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     kind: "route",
     path: (ids) => `/api/projects/${ids.project}/export?format=trl&pairs=all`,
     methods: { GET: { allowed: STAFF } },
+  },
+  // Gold tasks: researchers read the accuracy; only admins mark tasks and unpause annotators.
+  "/api/projects/[id]/gold": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/gold`,
+    methods: { GET: { allowed: STAFF }, POST: { allowed: ADMIN, body: PROBE } },
+  },
+  "/api/projects/[id]/gold/unpause": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/gold/unpause`,
+    methods: { POST: { allowed: ADMIN, body: PROBE } },
+  },
+  // Review: reviewers, researchers and admins; annotators never.
+  "/api/projects/[id]/review": { kind: "route", path: (ids) => `/api/projects/${ids.project}/review`, methods: { GET: { allowed: STAFF } } },
+  "/api/projects/[id]/review/[taskId]": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/review/${ids.rankedTask}`,
+    methods: { GET: { allowed: STAFF }, POST: { allowed: STAFF, body: PROBE } },
   },
   "/api/projects/[id]/snapshots": {
     kind: "route",
@@ -408,7 +430,8 @@ describe("the role matrix", () => {
       "/api/jobs": { kind: "generate", params: { projectId: ids.project, modelId: ids.rewardModel, prompts: ["researcher was here"] } },
     };
     // Research jobs of their own routes (tests/integration/ppo/next-round-route.test.ts).
-    const researchJobs = new Set(["/api/projects/[id]/rounds", "/api/models/[id]/score"]);
+    // Reviewing (a final ranking, a send-back) is researchers' work too (tests/integration/gold-review-http.test.ts).
+    const researchJobs = new Set(["/api/projects/[id]/rounds", "/api/models/[id]/score", "/api/projects/[id]/review/[taskId]"]);
     for (const [template, spec] of Object.entries(MATRIX)) {
       if (spec === "exempt" || spec.kind !== "route" || researchJobs.has(template)) continue;
       for (const [method, m] of Object.entries(spec.methods)) {

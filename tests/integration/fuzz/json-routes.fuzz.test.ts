@@ -90,6 +90,13 @@ const BODIES: Record<string, BodySpec> = {
   },
   "POST /api/tasks/[id]/skip": { as: "annotator", body: () => ({ reason: "not sure" }) },
   "POST /api/annotate/next": { as: "annotator", body: (ids) => ({ projectId: ids.projects }) },
+  "POST /api/projects/[id]/gold": { as: "admin", body: (ids) => ({ lines: [{ task_id: ids.tasks, first: 0 }] }) },
+  "POST /api/projects/[id]/gold/unpause": { as: "admin", body: (ids) => ({ userId: ids.users }) },
+  "POST /api/projects/[id]/review/[taskId]": {
+    as: "admin",
+    body: () => ({ action: "send_back", addedRankings: 1, comment: "more opinions" }),
+    path: (ids) => `/api/projects/${ids.projects}/review/${ids.tasks}`,
+  },
 };
 
 interface WriteRoute {

@@ -5,6 +5,10 @@
 // - pairs: all | best-vs-rest | adjacent (every format but rankings; default all)
 // - includeNoneAcceptable: true | false | 1 | 0 | on (default false: rankings marked
 //   "none acceptable" are left out)
+// - rankings: every (default) | reviewed (a task's reviewed ranking where it has one) |
+//   aggregated (one ranking per task, by aggregate: borda (default) | kemeny)
+// - includePaused: true | false | … (default false: rankings of annotators paused by their gold
+//   accuracy are left out)
 //
 // The body streams (rows are read from the database in batches as the client reads) with
 // `Content-Disposition: attachment; filename="<project>-<format>[-<pairs>].jsonl"`.
@@ -21,6 +25,7 @@ import { emptyExportMessage, exportRankingCounts } from "@/lib/datasets/empty-ex
 import { EXPORT_FORMATS, exportFileName, exportStream } from "@/lib/datasets/export";
 import { PAIR_MODES, type PairMode } from "@/lib/labeling/pairs";
 import { getProject } from "@/lib/projects";
+import { AGGREGATION_METHODS, RANKING_CHOICES } from "@/lib/quality/counted-rankings";
 
 export const dynamic = "force-dynamic";
 
@@ -29,6 +34,13 @@ const querySchema = z
     format: z.enum(EXPORT_FORMATS),
     pairs: z.enum(PAIR_MODES as [PairMode, ...PairMode[]]).default("all"),
     includeNoneAcceptable: z
+      .enum(["true", "false", "1", "0", "on", "off", ""])
+      .default("false")
+      .transform((v) => v === "true" || v === "1" || v === "on"),
+    // Which rankings count (lib/quality/counted-rankings.ts).
+    rankings: z.enum(RANKING_CHOICES).default("every"),
+    aggregate: z.enum(AGGREGATION_METHODS).default("borda"),
+    includePaused: z
       .enum(["true", "false", "1", "0", "on", "off", ""])
       .default("false")
       .transform((v) => v === "true" || v === "1" || v === "on"),

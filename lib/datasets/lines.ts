@@ -1,6 +1,7 @@
 // Splitting a byte stream into numbered JSONL lines, each decoded as strict UTF-8.
 // The same splitter serves a file read synchronously (the import's insert pass runs inside one
 // synchronous transaction) and an async stream (an HTTP upload), so both see identical lines.
+import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 
 /** One line of the input: its text, or why it could not be read. Numbers count from 1, blank lines included. */
@@ -12,15 +13,16 @@ export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
-/** Incremental splitter: push chunks, get the complete lines they finish; `end()` flushes the last one. */
+/**
+ * Incremental splitter: push chunks, get the complete lines they finish; `end()` flushes the last
+ * one. A line that lies whole inside one chunk is decoded where it lies; only the part of a line
+ * that runs past a chunk's end is copied (the caller may reuse its buffer: readSync does).
+ */
 export class LineSplitter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private tooLong = false;
   private lineNumber = 0;
-  /** Strips a byte-order mark: used for the first line only; later lines keep U+FEFF as text. */
-  private readonly firstLineDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
   constructor(private readonly maxLineBytes = MAX_LINE_BYTES) {}
 
@@ -34,8 +36,13 @@ export class LineSplitter {
         this.keep(chunk.subarray(start));
         return out;
       }
-      this.keep(chunk.subarray(start, nl));
-      out.push(this.finish());
+      if (this.pendingBytes === 0 && !this.tooLong) {
+        const line = ++this.lineNumber;
+        out.push(nl - start > this.maxLineBytes ? this.tooLongLine(line) : decodeLine(line, chunk.subarray(start, nl)));
+      } else {
+        this.keep(chunk.subarray(start, nl));
+        out.push(this.finish());
+      }
       start = nl + 1;
     }
   }
@@ -62,19 +69,31 @@ export class LineSplitter {
   private finish(): Line {
     const line = ++this.lineNumber;
     const tooLong = this.tooLong;
-    let bytes = this.pending.length === 1 ? this.pending[0] : concat(this.pending, this.pendingBytes);
+    const bytes = this.pending.length === 1 ? this.pending[0] : concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     this.tooLong = false;
-    if (tooLong) return { line, error: `line is longer than ${this.maxLineBytes} bytes` };
-    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    try {
-      const text = (line === 1 ? this.firstLineDecoder : this.decoder).decode(bytes);
-      return { line, text };
-    } catch {
-      return { line, error: "invalid UTF-8" };
-    }
+    return tooLong ? this.tooLongLine(line) : decodeLine(line, bytes);
   }
+
+  private tooLongLine(line: number): Line {
+    return { line, error: `line is longer than ${this.maxLineBytes} bytes` };
+  }
+}
+
+/**
+ * One line's bytes as text: a final CR dropped (CRLF files), strict UTF-8 (invalid bytes make the
+ * line an error, never U+FFFD), and on the first line a byte-order mark dropped (later lines keep
+ * U+FEFF as text) — what a fatal TextDecoder gives, checked by isUtf8 and decoded by Buffer, which
+ * is several times faster line by line.
+ */
+function decodeLine(line: number, bytes: Uint8Array): Line {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === CR) end--;
+  const text = bytes.subarray(0, end);
+  if (!isUtf8(text)) return { line, error: "invalid UTF-8" };
+  const bom = line === 1 && end >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0;
+  return { line, text: Buffer.from(text.buffer, text.byteOffset + bom, end - bom).toString("utf8") };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

@@ -59,6 +59,12 @@ describe("LineSplitter", () => {
       { line: 1, error: "line is longer than 8 bytes" },
       { line: 2, text: "short" },
     ]);
+    // The same when the long line lies whole inside one chunk; exactly the limit is fine.
+    expect(splitAll([bytes("0123456789\n01234567\nshort\n")], 8)).toEqual([
+      { line: 1, error: "line is longer than 8 bytes" },
+      { line: 2, text: "01234567" },
+      { line: 3, text: "short" },
+    ]);
   });
 
   it("does not keep a reference to the caller's buffer", () => {

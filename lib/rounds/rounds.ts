@@ -82,6 +82,15 @@ export function latestRound(db: Db, projectId: number): number {
 }
 
 export function roundsTable(db: Db, projectId: number): RoundRow[] {
+  return withRoundModels(db, projectId, roundCounts(db, projectId));
+}
+
+/**
+ * The rounds table without its reward models and policies: what reads every completion, ranking
+ * and comparison of the project (the statistics cache keeps it for a large project:
+ * lib/stats/project-statistics.ts); withRoundModels adds the models, a few rows.
+ */
+export function roundCounts(db: Db, projectId: number): RoundRow[] {
   const rows = new Map<number, RoundRow>();
   const row = (round: number): RoundRow => {
     let r = rows.get(round);
@@ -148,7 +157,20 @@ export function roundsTable(db: Db, projectId: number): RoundRow[] {
     const n = wins + losses;
     r.headToHead = { model: first.model, against: second.model, wins, losses, winRate: n > 0 ? wins / n : null, interval: wilsonInterval(wins, n) };
   }
+  return [...rows.values()].sort((a, b) => a.round - b.round);
+}
 
+/** The rounds table's rows with the reward model and the PPO policy trained at each round (the newest of each). */
+export function withRoundModels(db: Db, projectId: number, counts: readonly RoundRow[]): RoundRow[] {
+  const rows = new Map<number, RoundRow>(counts.map((r) => [r.round, { ...r, rewardModel: null, policy: null }]));
+  const row = (round: number): RoundRow => {
+    let r = rows.get(round);
+    if (!r) {
+      r = { round, sampledFrom: [], tasks: 0, rankings: 0, comparisons: 0, rewardModel: null, policy: null, headToHead: null };
+      rows.set(round, r);
+    }
+    return r;
+  };
   // The reward models and policies trained at each round (the newest of each).
   for (const m of db
     .select({ id: models.id, name: models.name, kind: models.kind, metadata: models.metadata })

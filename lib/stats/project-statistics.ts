@@ -4,8 +4,11 @@
 // The refresh job (lib/jobs/kinds/project-stats.ts) recomputes every one of them.
 import type { Db } from "../../db/client";
 import { projectStats, type ProjectStats } from "../labeling/project-stats";
+import { taskFilterOptions, type TaskFilterOptions } from "../labeling/task-filter-query";
+import { getProject } from "../projects";
 import { projectAgreement, type ProjectAgreement } from "../quality/project-agreement";
 import { projectLeaderboard, type ProjectLeaderboard } from "../quality/project-leaderboard";
+import { roundCounts, type RoundRow } from "../rounds/rounds";
 
 export interface ProjectStatistic<T = unknown> {
   name: string;
@@ -36,5 +39,25 @@ export const leaderboardStatistic: ProjectStatistic<ProjectLeaderboard> = {
   compute: (db, projectId) => projectLeaderboard(db, projectId),
 };
 
-/** Every statistic the refresh job keeps current, cheapest first (each is written as soon as it is done). */
-export const PROJECT_STATISTICS: readonly ProjectStatistic[] = [projectStatsStatistic, leaderboardStatistic, agreementStatistic];
+/** The rounds table's counts per round (the research project page; lib/rounds/rounds.ts withRoundModels adds the models). */
+export const roundsStatistic: ProjectStatistic<RoundRow[]> = {
+  name: "rounds",
+  inlineMaxTasks: 2000,
+  compute: (db, projectId) => (getProject(db, projectId) ? roundCounts(db, projectId) : undefined),
+};
+
+/** The models and rounds the task list's filters offer (the research project page). */
+export const taskFilterOptionsStatistic: ProjectStatistic<TaskFilterOptions> = {
+  name: "task-filter-options",
+  inlineMaxTasks: 5000,
+  compute: (db, projectId) => (getProject(db, projectId) ? taskFilterOptions(db, projectId) : undefined),
+};
+
+/** Every statistic the refresh job keeps current, the project pages' first (each is written as soon as it is done). */
+export const PROJECT_STATISTICS: readonly ProjectStatistic[] = [
+  projectStatsStatistic,
+  taskFilterOptionsStatistic,
+  roundsStatistic,
+  leaderboardStatistic,
+  agreementStatistic,
+];

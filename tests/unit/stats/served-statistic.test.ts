@@ -16,7 +16,8 @@ import { projectStats, type ProjectStats } from "@/lib/labeling/project-stats";
 import { insertRanking } from "@/lib/labeling/save-ranking";
 import { createProject } from "@/lib/projects";
 import { PROJECT_STATS_JOB_KIND } from "@/lib/stats/job-params";
-import { agreementStatistic, leaderboardStatistic, projectStatsStatistic } from "@/lib/stats/project-statistics";
+import { agreementStatistic, leaderboardStatistic, PROJECT_STATISTICS, projectStatsStatistic, roundsStatistic } from "@/lib/stats/project-statistics";
+import { roundsTable, withRoundModels } from "@/lib/rounds/rounds";
 import { serveStatistic, type ServeOptions } from "@/lib/stats/served-statistic";
 import { readStatistic, statisticsCacheDir } from "@/lib/stats/statistics-cache";
 import { insertTask, type CreatedTask } from "@/lib/tasks";
@@ -124,6 +125,8 @@ describe("served project statistics", () => {
     expect(agreement.value).toMatchObject({ project: { id: a.id }, rankings: 2 });
     const board = serveStatistic(db, a.id, leaderboardStatistic, options())!;
     expect(board.value).toMatchObject({ project: { id: a.id }, rankings: 2 });
+    const rounds = serveStatistic(db, a.id, roundsStatistic, options())!;
+    expect(withRoundModels(db, a.id, rounds.value!)).toEqual(roundsTable(db, a.id));
   });
 
   it("a new ranking is served stale and refreshing until the job has run, one job at a time", async () => {
@@ -160,7 +163,7 @@ describe("served project statistics", () => {
     expect(after.freshness).toBe("current");
     expect(after.computedAt).toBe(before.computedAt);
     expect(after.checkedAt).toBeGreaterThanOrEqual(before.checkedAt!);
-    expect(getJob(db, seen.jobId!)?.result).toMatchObject({ computed: [], unchanged: ["stats", "leaderboard", "agreement"] });
+    expect(getJob(db, seen.jobId!)?.result).toMatchObject({ computed: [], unchanged: PROJECT_STATISTICS.map((s) => s.name) });
   });
 
   it("no project is served another project's figures", async () => {

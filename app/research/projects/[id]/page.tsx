@@ -4,11 +4,12 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjectTasks } from "@/lib/labeling/browse";
 import { parseTaskQuery } from "@/lib/labeling/task-filter";
-import { taskFilterOptions } from "@/lib/labeling/task-filter-query";
 import { listModels } from "@/lib/models/registry";
 import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
 import { projectScoredModels } from "@/lib/reward/scores";
-import { roundsTable } from "@/lib/rounds/rounds";
+import { withRoundModels } from "@/lib/rounds/rounds";
+import { roundsStatistic, taskFilterOptionsStatistic } from "@/lib/stats/project-statistics";
+import { servedStatistic } from "@/app/components/served-statistics";
 import { ExportPanel } from "@/app/components/export-panel";
 import { DataTable } from "@/app/components/data-table";
 import { ProgressBar } from "@/app/components/progress-bar";
@@ -41,7 +42,9 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
     .filter((m) => m.kind === "reward" && m.projectId === id)
     .map((m) => ({ model: m, info: rewardModelInfo(m), scored: scored.get(m.id) ?? 0 }));
   const policies = projectPpoPolicies(db, id).map((m) => ({ model: m, info: ppoPolicyInfo(m) }));
-  const rounds = roundsTable(db, id);
+  // The rounds' counts and the filters' options read every row of the project: from the statistics cache when it is large.
+  const rounds = withRoundModels(db, id, servedStatistic(id, roundsStatistic)?.value ?? []);
+  const filterOptions = servedStatistic(id, taskFilterOptionsStatistic)?.value ?? { models: [], rounds: [] };
   const refName = (ref: { id: number; name: string } | { dir: string } | null) => (ref === null ? "—" : "dir" in ref ? ref.dir : ref.name);
   return (
     <div className="flex flex-col gap-6">
@@ -171,7 +174,7 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           page={listProjectTasks(db, id, taskQuery.query)}
           query={taskQuery.query}
           issues={taskQuery.issues}
-          options={taskFilterOptions(db, id)}
+          options={filterOptions}
           path={`/research/projects/${id}`}
           taskHref="/research/tasks/"
         />

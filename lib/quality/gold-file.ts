@@ -55,9 +55,27 @@ export class GoldFileError extends Error {
 /** Most lines one file may hold. */
 export const GOLD_FILE_MAX_LINES = 100_000;
 
+/** A gold file's parsed lines, each with its line number (1-based). */
+export type GoldLines = { line: number; value: GoldLine }[];
+
+/** One line's JSON value checked against the schema; throws GoldFileError naming the line and field. */
+function checkLine(json: unknown, line: number): GoldLine {
+  const parsed = goldLineSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = fieldIssues(parsed.error)[0];
+  throw new GoldFileError(line, issue.field ? `${issue.field}: ${issue.message}` : issue.message);
+}
+
+/** Lines already parsed from JSON (an API body's array; line N is element N − 1). */
+export function parseGoldValues(values: readonly unknown[]): GoldLines {
+  if (values.length === 0) throw new GoldFileError(1, "the file has no lines");
+  if (values.length > GOLD_FILE_MAX_LINES) throw new GoldFileError(GOLD_FILE_MAX_LINES + 1, `a gold file holds at most ${GOLD_FILE_MAX_LINES} lines`);
+  return values.map((json, i) => ({ line: i + 1, value: checkLine(json, i + 1) }));
+}
+
 /** The file's non-blank lines, parsed; throws GoldFileError naming the first bad line and field. */
-export function parseGoldFile(text: string): { line: number; value: GoldLine }[] {
-  const out: { line: number; value: GoldLine }[] = [];
+export function parseGoldFile(text: string): GoldLines {
+  const out: GoldLines = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].trim();
@@ -69,12 +87,7 @@ export function parseGoldFile(text: string): { line: number; value: GoldLine }[]
     } catch {
       throw new GoldFileError(i + 1, "not valid JSON");
     }
-    const parsed = goldLineSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = fieldIssues(parsed.error)[0];
-      throw new GoldFileError(i + 1, issue.field ? `${issue.field}: ${issue.message}` : issue.message);
-    }
-    out.push({ line: i + 1, value: parsed.data });
+    out.push({ line: i + 1, value: checkLine(json, i + 1) });
   }
   if (out.length === 0) throw new GoldFileError(1, "the file has no lines");
   return out;

@@ -10,7 +10,7 @@ import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { completions, goldResets, prompts, rankings, tasks, users, type GoldExpectation } from "../../db/schema";
 import { promptText } from "../datasets/prompt-text";
-import { GoldFileError, parseGoldFile, type GoldLine } from "./gold-file";
+import { GoldFileError, parseGoldFile, type GoldLine, type GoldLines } from "./gold-file";
 import { expectationProblem, goldAccuracy, isPaused, matchesGold, type GoldAccuracy, type GoldRule } from "./gold-match";
 
 export class GoldError extends Error {}
@@ -50,7 +50,11 @@ function textsKey(texts: readonly string[]): string {
  * GoldFileError naming the first line that is unsound or names no task (or several).
  */
 export function applyGoldFile(db: Db, projectId: number, text: string): GoldFileResult {
-  const lines = parseGoldFile(text);
+  return applyGoldLines(db, projectId, parseGoldFile(text));
+}
+
+/** Applies parsed gold lines (parseGoldFile, parseGoldValues) to a project, as applyGoldFile does. */
+export function applyGoldLines(db: Db, projectId: number, lines: GoldLines): GoldFileResult {
   return db.transaction(
     (tx) => {
       // Prompt lookups (prompt + completions) read the project's prompts once, lazily.

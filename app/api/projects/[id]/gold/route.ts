@@ -10,8 +10,8 @@ import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
 import { getProject } from "@/lib/projects";
-import { GOLD_FILE_MAX_LINES, GoldFileError } from "@/lib/quality/gold-file";
-import { applyGoldFile, goldAccuracyByAnnotator, goldTaskCount } from "@/lib/quality/gold-store";
+import { GOLD_FILE_MAX_LINES, GoldFileError, parseGoldValues } from "@/lib/quality/gold-file";
+import { applyGoldLines, goldAccuracyByAnnotator, goldTaskCount } from "@/lib/quality/gold-store";
 
 export const dynamic = "force-dynamic";
 
@@ -43,7 +43,7 @@ export const POST = route(async (request: Request, { params }: Context) => {
   const body = await parseJsonBody(request, bodySchema);
   if (body instanceof Response) return body;
   try {
-    return Response.json(applyGoldFile(db, project.id, body.lines.map((line) => JSON.stringify(line)).join("\n")));
+    return Response.json(applyGoldLines(db, project.id, parseGoldValues(body.lines)));
   } catch (err) {
     if (err instanceof GoldFileError) return badRequest(err.message, `lines.${err.line - 1}`);
     throw err;

@@ -7,10 +7,11 @@
 // Then: an annotator guessing ids never reads another annotator's rankings or a task that is
 // not assigned to them.
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignments, projects, rankings, tasks, users } from "@/db/schema";
+import { createSnapshot } from "@/lib/datasets/snapshot";
 import { DEMO_PROJECT } from "@/lib/demo/seed";
 import { requestAssignment } from "@/lib/labeling/assignment-store";
 import { insertRanking } from "@/lib/labeling/save-ranking";
@@ -187,7 +188,7 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     path: (ids) => `/api/projects/${ids.project}/snapshots`,
     methods: { GET: { allowed: STAFF }, POST: { allowed: STAFF, body: PROBE } },
   },
-  // No snapshot is taken here: the allowed roles get a 404 for the missing one.
+  // The snapshot "v1" the setup takes.
   "/api/projects/[id]/snapshots/[name]/files/[...path]": {
     kind: "route",
     path: (ids) => `/api/projects/${ids.project}/snapshots/v1/files/README.md`,
@@ -318,6 +319,8 @@ describe("the role matrix", () => {
           config: { epochs: 1 },
         },
       });
+      // A dataset snapshot "v1" (of annotator1's ranking) in the app's data folder, for the file download route.
+      createSnapshot(db, project, { name: "v1" }, dirname(db.$client.name));
       ids = {
         project: project.id,
         task: open.assignment.taskId,
@@ -431,7 +434,8 @@ describe("the role matrix", () => {
     };
     // Research jobs of their own routes (tests/integration/ppo/next-round-route.test.ts).
     // Reviewing (a final ranking, a send-back) is researchers' work too (tests/integration/gold-review-http.test.ts).
-    const researchJobs = new Set(["/api/projects/[id]/rounds", "/api/models/[id]/score", "/api/projects/[id]/review/[taskId]"]);
+    // Dataset snapshots (freezing an export, as they may download one) are researchers' work too (tests/integration/snapshots-http.test.ts).
+    const researchJobs = new Set(["/api/projects/[id]/rounds", "/api/models/[id]/score", "/api/projects/[id]/review/[taskId]", "/api/projects/[id]/snapshots"]);
     for (const [template, spec] of Object.entries(MATRIX)) {
       if (spec === "exempt" || spec.kind !== "route" || researchJobs.has(template)) continue;
       for (const [method, m] of Object.entries(spec.methods)) {

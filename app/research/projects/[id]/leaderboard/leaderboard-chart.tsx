@@ -32,7 +32,7 @@ const OPTIONS: ChartOptions<"bar"> = {
   maintainAspectRatio: false,
   indexAxis: "y",
   plugins: { legend: { display: false }, tooltip: { mode: "index", intersect: false } },
-  scales: { x: { type: "linear", title: { display: true, text: "Elo rating (mean 1000)" } }, y: { type: "category" } },
+  scales: { x: { type: "linear", beginAtZero: false, grace: "10%", title: { display: true, text: "Elo rating (mean 1000)" } }, y: { type: "category" } },
 };
 
 export function LeaderboardChart({ models }: { models: readonly LeaderboardPoint[] }) {

@@ -133,8 +133,10 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     for (;;) {
       if (reserved >= limit) return;
       reserved++;
-      const next = await client.call<AssignmentPayload>("POST", "/api/annotate/next", { projectId: project.projectId }, [200, 204]);
-      if (next.status === 204 || !next.body) {
+      const next = await client.call<AssignmentPayload & { paused?: unknown }>("POST", "/api/annotate/next", { projectId: project.projectId }, [200, 204, 403]);
+      // 403 {paused}: this annotator's gold accuracy paused them on the project; they stop like one with nothing left.
+      if (next.status === 403 && !next.body?.paused) throw new HttpError(403, "POST /api/annotate/next", JSON.stringify(next.body));
+      if (next.status === 204 || next.status === 403 || !next.body) {
         reserved--;
         return;
       }

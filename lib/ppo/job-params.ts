@@ -6,6 +6,7 @@
 // model in round 1; the previous round's policy after that, so each round stays near where it
 // started); the value model starts from the reward model.
 import { z } from "zod";
+import { snapshotNameSchema } from "../datasets/snapshot-manifest";
 import { modelNameSchema } from "../models/model-name";
 import { ppoConfigSchema } from "../ml/rl/ppo-config";
 
@@ -37,10 +38,16 @@ export const ppoJobParamsSchema = z
     outDir: z.string().trim().min(1).optional(),
     /** Replace what outDir holds (a checkpoint or a finished run) instead of resuming it (CLI `--overwrite`). */
     overwrite: z.boolean().optional(),
+    /** Learn from a dataset snapshot's prompts (its name among the project's; lib/datasets/snapshot.ts) instead of the project's. */
+    snapshot: snapshotNameSchema.optional(),
+    /** CLI only: a snapshot folder (anywhere on disk) whose prompts to learn from. */
+    snapshotDir: z.string().trim().min(1).optional(),
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.snapshot !== undefined && p.snapshotDir !== undefined)
+      ctx.addIssue({ code: "custom", path: ["snapshot"], message: "give at most one of snapshot and snapshotDir" });
     if ((p.policyModelId === undefined) === (p.policyDir === undefined))
       ctx.addIssue({ code: "custom", path: ["policyModelId"], message: "give exactly one of policyModelId and policyDir" });
     if ((p.rewardModelId === undefined) === (p.rewardDir === undefined))
@@ -57,6 +64,7 @@ export const ppoRequestParamsSchema = z
     referenceModelId: modelRef.id.optional(),
     round: z.number().int().min(1).max(10_000).optional(),
     name: modelNameSchema.optional(),
+    snapshot: snapshotNameSchema.optional(),
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
   })
   .strict();

@@ -1,14 +1,16 @@
 // The "ppo" job: PPO of a policy against a frozen reward model on a project's prompts, then the
 // policy registered (kind "policy") with its lineage. The loop is lib/ml/rl/train-ppo.ts; its
 // output directory is its checkpoint, so an interrupted job resumes from the last checkpoint.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
 import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
 import { getProject } from "../projects";
 import type { PpoJobParams } from "./job-params";
+import { snapshotDir } from "../datasets/snapshot-store";
 import { loadProjectPrompts, readRewardSplit, splitPpoPrompts } from "./prompts";
+import { loadSnapshotPrompts } from "./snapshot-prompts";
 
 export interface PpoJobResult extends Record<string, unknown> {
   modelId: number;
@@ -70,7 +72,13 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
   const existing = getModelByName(db, name);
   if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
 
-  const all = loadProjectPrompts(db, project.id);
+  // A dataset snapshot's prompts (by name among the project's, under the data dir of this job's folder; or, CLI, a snapshot folder), else the project's.
+  const snapshotPath =
+    params.snapshotDir ?? (params.snapshot !== undefined ? snapshotDir(dirname(dirname(ctx.artifactDir)), project.id, params.snapshot) : null);
+  const fromSnapshot = snapshotPath !== null ? await loadSnapshotPrompts(snapshotPath) : null;
+  if (fromSnapshot)
+    ctx.log(`Prompts from snapshot ${fromSnapshot.snapshot.name} of "${fromSnapshot.snapshot.project.name}" (hash ${fromSnapshot.snapshot.hash}).`);
+  const all = fromSnapshot?.prompts ?? loadProjectPrompts(db, project.id);
   const split = splitPpoPrompts(all, readRewardSplit(reward.dir), params.config.validationFraction, params.config.seed);
   if (split.train.length === 0) throw new Error(`project "${project.name}" has no prompts to train on`);
   ctx.log(
@@ -126,6 +134,8 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
               evalPrompts: split.eval.length,
               promptSplit: split.source,
               promptsHash: split.trainHash,
+              // The dataset snapshot whose prompts were used (its content hash names the exact files), or null for the project's.
+              snapshot: fromSnapshot?.snapshot ?? null,
               valueModel: "value",
             },
             metrics,

@@ -5,6 +5,8 @@ import { DEFAULT_PPO_CONFIG, ppoConfigObject, ppoConfigSchema } from "../../lib/
 import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { PPO_JOB_KIND, ppoJobParamsSchema } from "../../lib/ppo/job-params";
 import { getProjectByName } from "../../lib/projects";
+import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
+import { dataDir } from "../../lib/datasets/snapshot-store";
 import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
@@ -40,6 +42,9 @@ interruption resumes from it. Ctrl-C stops after the current iteration and saves
 checkpoint. The last line printed is JSON with the final metrics.
 
   --project NAME              the project whose prompts to train on
+  --snapshot PROJECT/NAME     learn from a dataset snapshot's prompts (palate snapshot) instead of the
+                              project's: PROJECT/NAME, a NAME of --project, or a snapshot folder; its
+                              files are checked against their SHA-256 and the lineage records its hash
   --policy MODEL              the policy to start from: a registered model or a directory (e.g. default-sft)
   --reward RM                 the reward model: a registered model or a directory
   --reference MODEL           the frozen KL reference, a registered model (default: the starting policy)
@@ -58,9 +63,10 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
       name: { type: "string" },
       round: { type: "string" },
       overwrite: { type: "boolean" },
+      snapshot: { type: "string" },
       ...configFlagOptions(ppoConfigObject.shape),
     });
-    const projectName = required(values.project, "project");
+    const projectName = values.snapshot === undefined ? required(values.project, "project") : values.project;
     const policyArg = required(values.policy, "policy");
     const rewardArg = required(values.reward, "reward");
     const out = resolve(required(values.out, "out"));
@@ -68,7 +74,8 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
 
     const db = openDb(databasePath());
     try {
-      const project = getProjectByName(db, projectName);
+      const snapshot = values.snapshot !== undefined ? resolveSnapshotRef(db, values.snapshot, projectName, dataDir()) : null;
+      const project = snapshot?.project ?? getProjectByName(db, projectName!);
       if (!project) throw new CliError(`--project: no project named "${projectName}"`);
       ensureDefaultModel(db);
       const policy = resolveModel(db, policyArg, "policy", "policy");
@@ -90,6 +97,7 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
         ...(values.overwrite ? { overwrite: true } : {}),
         outDir: out,
         config,
+        ...(snapshot ? snapshot.param : {}),
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);
 

@@ -241,7 +241,7 @@ export const rankingFlags = sqliteTable(
       .references(() => completions.id, { onDelete: "cascade" }),
     flag: text("flag", { enum: FLAGS }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.rankingId, t.completionId, t.flag] })],
+  (t) => [primaryKey({ columns: [t.rankingId, t.completionId, t.flag] }), index("ranking_flags_completion").on(t.completionId)],
 );
 
 /**
@@ -283,7 +283,9 @@ export const comparisons = sqliteTable(
     chosenGroup: integer("chosen_group").notNull(),
     rejectedGroup: integer("rejected_group").notNull(),
   },
-  (t) => [index("comparisons_ranking").on(t.rankingId)],
+  // chosen_id and rejected_id are indexed for their foreign keys: deleting a completion (a task,
+  // a project, a rolled-back import) looks up its comparisons, a full scan per row without them.
+  (t) => [index("comparisons_ranking").on(t.rankingId), index("comparisons_chosen").on(t.chosenId), index("comparisons_rejected").on(t.rejectedId)],
 );
 
 export const REVIEW_ACTIONS = ["final", "send_back"] as const;

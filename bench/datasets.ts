@@ -9,6 +9,9 @@
 //                        size when present, else the highest VmHWM seen in /proc/PID/status)
 //   *_s                  the wall seconds behind each rate (node + tsx start-up included: it is
 //                        what the command costs whoever runs it)
+//   *_cpu_s              the child's user + system CPU seconds, and load_avg_1m the machine's load
+//                        when the bench ends: on a shared machine the wall times stretch with the
+//                        load, the CPU seconds much less
 //
 // Prints ONE JSON line on stdout (progress on stderr). A phase is one function, so later ones
 // (page timings on the imported project) add a function and fields.
@@ -17,7 +20,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -89,6 +92,8 @@ async function writeTrlFile(path: string, rows: number): Promise<void> {
 
 interface Run {
   seconds: number;
+  /** User + system CPU seconds of the child (undefined without /usr/bin/time). */
+  cpuSeconds?: number;
   peakRssMb: number;
   stdout: string;
 }
@@ -123,12 +128,17 @@ async function palate(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   clearInterval(timer);
   try {
     if (code !== 0) throw new Error(`palate ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}`);
+    let cpuSeconds: number | undefined;
     if (useTime) {
-      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, "utf8"));
+      const report = readFileSync(timeFile, "utf8");
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
       if (!m) throw new Error(`no maximum resident set size in ${TIME}'s report`);
       hwmKb = Number(m[1]);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(report);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(report);
+      if (user && system) cpuSeconds = Number(user[1]) + Number(system[1]);
     }
-    return { seconds, peakRssMb: Math.round(hwmKb / 1024), stdout };
+    return { seconds, cpuSeconds, peakRssMb: Math.round(hwmKb / 1024), stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -147,7 +157,12 @@ async function countLines(path: string): Promise<number> {
 async function importPhase(file: string, rows: number, env: NodeJS.ProcessEnv) {
   const run = await palate(["import", "--project", PROJECT, "--format", "trl", file], env);
   if (!run.stdout.includes(`Imported ${rows} tasks and ${rows} rankings`)) throw new Error(`unexpected import output: ${run.stdout}`);
-  return { import_rows_per_s: Math.round(rows / run.seconds), import_peak_rss_mb: run.peakRssMb, import_s: round(run.seconds) };
+  return {
+    import_rows_per_s: Math.round(rows / run.seconds),
+    import_peak_rss_mb: run.peakRssMb,
+    import_s: round(run.seconds),
+    import_cpu_s: roundOrNull(run.cpuSeconds),
+  };
 }
 
 async function exportPhase(out: string, rows: number, env: NodeJS.ProcessEnv) {
@@ -158,11 +173,13 @@ async function exportPhase(out: string, rows: number, env: NodeJS.ProcessEnv) {
     export_pairs_per_s: Math.round(pairs / run.seconds),
     export_peak_rss_mb: run.peakRssMb,
     export_s: round(run.seconds),
+    export_cpu_s: roundOrNull(run.cpuSeconds),
     export_mb: round(statSync(out).size / 2 ** 20),
   };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const roundOrNull = (x: number | undefined) => (x === undefined ? null : round(x));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rows: { type: "string", default: "200000" }, keep: { type: "string" } }, strict: true });
@@ -182,7 +199,8 @@ async function main(): Promise<void> {
     const imported = await importPhase(file, rows, env);
     console.error(`exporting …`);
     const exported = await exportPhase(join(dir, "export.jsonl"), rows, env);
-    console.log(JSON.stringify({ ...imported, ...exported, rows, file_mb: fileMb }));
+    // The machine may be shared: the load beside the figures (2 cores here; over 2, the wall times stretch).
+    console.log(JSON.stringify({ ...imported, ...exported, rows, file_mb: fileMb, load_avg_1m: round(loadavg()[0]) }));
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }

@@ -157,12 +157,28 @@ export class ImportStaging {
   /**
    * Stages a batch of records in one short transaction. Returns the lines refused (a shared
    * task ranked twice by one annotator: the later line is not staged), in the batch's order.
+   * `checkOnly`: only find those errors; the transaction is rolled back, so nothing changes
+   * (no id is reserved either).
    */
-  stage(batch: readonly StagedRecord[]): StagingError[] {
+  stage(batch: readonly StagedRecord[], options: { checkOnly?: boolean } = {}): StagingError[] {
     const s = this.statements;
     if (!s) throw new Error("staging tables not created");
     const errors: StagingError[] = [];
     if (batch.length === 0) return errors;
+    const counters = [this.nextRecord, this.nextRanking, this.unnamedRankings] as const;
+    const rolledBack = new Error("check only");
+    try {
+      this.stageBatch(batch, errors, options.checkOnly ? rolledBack : undefined);
+    } catch (err) {
+      if (err !== rolledBack) throw err;
+      [this.nextRecord, this.nextRanking, this.unnamedRankings] = counters;
+    }
+    return errors;
+  }
+
+  /** stage()'s transaction; throws `rollBack` at its end when given, so that nothing it wrote stays. */
+  private stageBatch(batch: readonly StagedRecord[], errors: StagingError[], rollBack?: Error): void {
+    const s = this.statements!;
     this.sqlite
       .transaction(() => {
         const wanted = batch.reduce((n, r) => n + r.completions.length, 0);
@@ -227,9 +243,9 @@ export class ImportStaging {
         // transaction holds the write lock: no one else took any meanwhile).
         if (nextCompletion - 1 < reserved + wanted)
           this.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'completions'").run(nextCompletion - 1);
+        if (rollBack) throw rollBack;
       })
       .immediate();
-    return errors;
   }
 
   /** The completion ids of staged task `record` for `other`'s completions, in `other`'s order, matched by text (same texts: by position among them). */

@@ -177,8 +177,8 @@ export function importFile(
     staging.create();
     const validator = new ImportValidator(format);
     let batch: StagedRecord[] = [];
-    const stage = () => {
-      for (const e of staging.stage(batch)) validator.reject(e.line, e.message);
+    const stage = (checkOnly = false) => {
+      for (const e of staging.stage(batch, { checkOnly })) validator.reject(e.line, e.message);
     };
     let read = 0;
     let bytes = 0;
@@ -190,7 +190,8 @@ export function importFile(
       // ranked twice by one annotator).
       if (validator.valid) for (const record of records) batch.push({ ...record, line: line.line });
       else if (wasValid) {
-        stage();
+        // Checked only (rolled back): an invalid file changes nothing, not even the id counters.
+        if (batch.some((r) => r.sharedTask)) stage(true);
         batch = [];
       }
       read = line.line;

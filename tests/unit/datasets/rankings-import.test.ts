@@ -11,6 +11,7 @@ import { ensureImportedIdentities, identitySlug } from "@/lib/datasets/imported-
 import { ImportStaging } from "@/lib/datasets/import-staging";
 import { authenticate, updateUser } from "@/lib/users";
 import { tempDb } from "../../helpers/app";
+import { snapshotConnection, snapshotDiff } from "../../helpers/db-snapshot";
 
 let temp: ReturnType<typeof tempDb>;
 let db: Connection;
@@ -134,6 +135,25 @@ describe("importing rankings", () => {
     expect(all("select count(*) n from projects")[0].n).toBe(0);
     expect(all("select count(*) n from users")[0].n).toBe(0);
     expect(all("select name from sqlite_master order by name")).toEqual(before);
+  });
+
+  it("an invalid file changes nothing, not even the id counters, also when the lines before the bad one were checked in staging", () => {
+    importFile(db, file("seed.jsonl", [other]), "rankings", { projectName: "Seed" });
+    for (const [format, rows] of [
+      ["rankings", [ada, bo, { ...cy, annotator: "Ada Lovelace" }, { ...other, groups: [[2]] }]],
+      [
+        "palate",
+        [
+          { prompt: "p", completions: ["a", "b"] },
+          { prompt: "p", completions: ["a"] },
+        ],
+      ],
+    ] as const) {
+      const before = snapshotConnection(db.$client);
+      const report = importFile(db, file(`bad-${format}.jsonl`, [...rows]), format, { projectName: "Seed" });
+      expect(report.invalidLines).toBe(format === "rankings" ? 2 : 1);
+      expect(snapshotDiff(before, snapshotConnection(db.$client))).toEqual([]);
+    }
   });
 
   it("reports a second ranking found in staging among parse errors, in file order", () => {

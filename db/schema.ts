@@ -43,6 +43,24 @@ export interface CompletionAnswer {
  * - `first`: only that this completion is ranked first;
  * - `none`: that the annotator marks the task "none acceptable".
  */
+/**
+ * How annotators answer a task (lib/labeling/pairwise.ts):
+ * - `ranking`: order every completion, best first, ties allowed;
+ * - `pairwise`: two completions A and B, with a strength (A much better … B much better) or "both bad";
+ *   stored as an ordinary ranking plus `rankings.strength`. Needs `completions_per_task` = 2.
+ */
+export const PROJECT_MODES = ["ranking", "pairwise"] as const;
+export type ProjectMode = (typeof PROJECT_MODES)[number];
+
+/**
+ * Which eligible task an annotator gets first (lib/labeling/task-order.ts):
+ * - `even`: the least-ranked task, oldest first (tasks fill up evenly);
+ * - `uncertain`: the task whose completions the project's latest reward model scores closest together;
+ * - `disagreement`: the task whose rankings so far agree least.
+ */
+export const TASK_ORDERS = ["even", "uncertain", "disagreement"] as const;
+export type TaskOrder = (typeof TASK_ORDERS)[number];
+
 export type GoldExpectation = { kind: "ranking"; groups: number[][] } | { kind: "first"; completionId: number } | { kind: "none" };
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -78,6 +96,10 @@ export const projects = sqliteTable("projects", {
   goldMinAnswers: integer("gold_min_answers").notNull().default(5),
   /** A task whose rankings agree less than this on average (pairwise agreement, 0–1) goes to the review queue. */
   reviewAgreementThreshold: real("review_agreement_threshold").notNull().default(0.6),
+  /** How annotators answer: rank every completion, or compare two with a strength. */
+  mode: text("mode", { enum: PROJECT_MODES }).notNull().default("ranking"),
+  /** Which eligible task is handed out first. */
+  taskOrder: text("task_order", { enum: TASK_ORDERS }).notNull().default("even"),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -186,6 +208,11 @@ export const rankings = sqliteTable(
       .references(() => assignments.id),
     groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
     noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull().default(false),
+    /**
+     * A pairwise answer's strength (lib/labeling/pairwise.ts): 2 much better, 1 better, 0 tie (or
+     * both bad); null for a ranking-mode ranking. Exported as TRL's `margin`.
+     */
+    strength: integer("strength"),
     comment: text("comment"),
     secondsSpent: real("seconds_spent"),
     source: text("source", { enum: ["annotator", "imported"] })
@@ -217,6 +244,8 @@ export const rankingRevisions = sqliteTable(
     version: integer("version").notNull(),
     groups: text("groups", { mode: "json" }).$type<number[][]>().notNull(),
     noneAcceptable: integer("none_acceptable", { mode: "boolean" }).notNull(),
+    /** The version's pairwise strength (null in ranking mode). */
+    strength: integer("strength"),
     flags: text("flags", { mode: "json" }).$type<{ completionId: number; flag: Flag }[]>().notNull(),
     /** The per-completion answers of this version (`ranking_answers` holds the current version's). */
     answers: text("answers", { mode: "json" }).$type<CompletionAnswer[]>().notNull().default([]),

@@ -1,6 +1,6 @@
 // Issue 12 acceptance 4 (snapshots): an admin creates a snapshot from the button on the project's
 // page, sees it listed with its hash, and downloads its dataset card: a README.md that starts with
-// the YAML front matter.
+// the YAML front matter. Then the train-rm form starts a job on the snapshot.
 import { expect, test } from "@playwright/test";
 import { DEMO_PROJECT } from "@/lib/demo/seed";
 import { insertRanking } from "@/lib/labeling/save-ranking";
@@ -57,4 +57,14 @@ test("an admin creates a snapshot from the project page and downloads its datase
   expect(frontMatter).toContain('size_categories:\n- "n<1K"');
   expect(frontMatter).toContain('- config_name: "trl"\n  default: true');
   expect(card).toContain(`# ${DEMO_PROJECT}: v1`);
+
+  // The train-rm form offers the snapshot; the job it starts names it (no worker runs here: the job stays queued).
+  await page.goto(`${app.url}/research/projects/${projectId}/train-rm`);
+  await page.getByLabel("Dataset").selectOption("v1");
+  await expect(page.getByLabel("Rankings from")).toBeDisabled();
+  await page.getByRole("button", { name: "Start training" }).click();
+  await page.waitForURL(/\/research\/jobs\/\d+$/);
+  const jobId = Number(new URL(page.url()).pathname.split("/").pop());
+  const params = JSON.parse(app.db.$client.prepare("select params from jobs where id = ?").pluck().get(jobId) as string) as Record<string, unknown>;
+  expect(params).toMatchObject({ projectId, snapshot: "v1", rounds: "all", rankings: "every" });
 });

@@ -14,6 +14,7 @@ import { latestRound } from "@/lib/rounds/rounds";
 import { trainingSetSize } from "@/lib/reward/training-set-size";
 import { JobTable } from "@/app/components/job-table";
 import { TrainRmForm } from "./train-rm-form";
+import { dataDir, listSnapshots } from "@/lib/datasets/snapshot-store";
 
 export const dynamic = "force-dynamic";
 
@@ -66,6 +67,7 @@ export default async function TrainRewardModelPage({ params }: Props) {
         sampledFromId={typeof sampledFrom === "number" ? sampledFrom : null}
         latestRound={latestRound(db, id)}
         sizes={sizes}
+        snapshots={listSnapshots(dataDir(), id).map((s) => ({ name: s.name, hash: s.hash, rankings: s.stats.rankings, testPrompts: s.split.test_prompts }))}
       />
       <section className="flex flex-col gap-3" aria-label="Reward-model jobs of this project">
         <h2 className="text-lg font-medium">Reward-model jobs of this project</h2>

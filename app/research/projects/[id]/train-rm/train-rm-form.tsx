@@ -62,6 +62,7 @@ export function TrainRmForm({
   sampledFromId,
   latestRound,
   sizes,
+  snapshots = [],
 }: {
   projectId: number;
   bases: BaseOption[];
@@ -72,6 +73,8 @@ export function TrainRmForm({
   latestRound: number;
   /** What a job would train on with every round's rankings, and with the latest round's only. */
   sizes: Record<RoundsChoice, TrainingSetSize>;
+  /** The project's dataset snapshots (lib/datasets/snapshot-store.ts), to train on one instead of the live rankings. */
+  snapshots?: { name: string; hash: string; rankings: number; testPrompts: number }[];
 }) {
   const router = useRouter();
   const [issues, setIssues] = useState<ApiIssue[]>([]);
@@ -80,6 +83,7 @@ export function TrainRmForm({
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const suggestedFraction = suggestedValidationFraction(sizes[DEFAULT_ROUNDS].prompts);
   const [rounds, setRounds] = useState<RoundsChoice>(DEFAULT_ROUNDS);
+  const [snapshot, setSnapshot] = useState("");
   const [fraction, setFraction] = useState(String(suggestedFraction));
   const size = sizes[rounds];
   const parsedFraction = Number(fraction);
@@ -93,6 +97,7 @@ export function TrainRmForm({
     "params.rankings",
     "params.aggregate",
     "params.includePaused",
+    "params.snapshot",
     ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`),
   ]);
 
@@ -109,7 +114,11 @@ export function TrainRmForm({
     const selection = String(data.get("rankings") ?? "every");
     const [rankings, aggregate] = selection.startsWith("aggregated-") ? ["aggregated", selection.slice("aggregated-".length)] : [selection, "borda"];
     const includePaused = data.get("includePaused") === "on";
-    const params = { projectId, baseModelId: Number(data.get("baseModelId")), ...(name ? { name } : {}), rounds, rankings, aggregate, includePaused, config };
+    const baseModelId = Number(data.get("baseModelId"));
+    // A snapshot's rankings were chosen when it was taken: no round or selection goes with it.
+    const params = snapshot
+      ? { projectId, baseModelId, ...(name ? { name } : {}), snapshot, config }
+      : { projectId, baseModelId, ...(name ? { name } : {}), rounds, rankings, aggregate, includePaused, config };
     setPending(true);
     setError(null);
     setIssues([]);
@@ -222,6 +231,31 @@ export function TrainRmForm({
         {fieldError("params.name")}
       </div>
 
+      {snapshots.length > 0 && (
+        <div className="flex flex-col gap-1 text-sm">
+          <label className="flex flex-col gap-1">
+            Dataset
+            <select
+              name="snapshot"
+              className={`${input} max-w-md`}
+              value={snapshot}
+              onChange={(e) => setSnapshot(e.target.value)}
+              aria-describedby="help-snapshot"
+            >
+              <option value="">the project&apos;s rankings now</option>
+              {snapshots.map((s) => (
+                <option key={s.name} value={s.name}>{`snapshot ${s.name} (${s.rankings} rankings, ${s.hash.slice(0, 12)}…)`}</option>
+              ))}
+            </select>
+          </label>
+          <span id="help-snapshot" className="text-xs text-slate-500">
+            A snapshot is a frozen, hashed export: the model learns its rankings and is evaluated on its test split (the validation fraction is not used), and
+            its lineage records the snapshot&apos;s hash.
+          </span>
+          {fieldError("params.snapshot")}
+        </div>
+      )}
+
       <div className="flex flex-col gap-1 text-sm">
         <label className="flex flex-col gap-1">
           Rankings from
@@ -229,6 +263,7 @@ export function TrainRmForm({
             name="rounds"
             className={`${input} max-w-md`}
             value={rounds}
+            disabled={snapshot !== ""}
             onChange={(e) => setRounds(e.target.value as RoundsChoice)}
             aria-describedby="help-rounds"
           >
@@ -246,7 +281,7 @@ export function TrainRmForm({
       <div className="flex flex-col gap-1 text-sm">
         <label className="flex flex-col gap-1">
           Which rankings count
-          <select name="rankings" className={`${input} max-w-md`} defaultValue="every" aria-describedby="help-rankings">
+          <select name="rankings" className={`${input} max-w-md`} defaultValue="every" disabled={snapshot !== ""} aria-describedby="help-rankings">
             <option value="every">every annotator&apos;s ranking</option>
             <option value="reviewed">the reviewed ranking where a task has one</option>
             <option value="aggregated-borda">one ranking per task, aggregated (Borda)</option>
@@ -254,7 +289,7 @@ export function TrainRmForm({
           </select>
         </label>
         <label className="flex items-center gap-2">
-          <input type="checkbox" name="includePaused" />
+          <input type="checkbox" name="includePaused" disabled={snapshot !== ""} />
           include annotators paused by their gold accuracy
         </label>
         <span id="help-rankings" className="text-xs text-slate-500">

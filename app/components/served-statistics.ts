@@ -1,6 +1,7 @@
 // The cached project statistics as pages and routes serve them (lib/stats/served-statistic.ts),
 // with this process's cache folder and settings.
 import { getDb } from "@/db/client";
+import { getJob } from "@/lib/jobs/queue";
 import type { ProjectStats } from "@/lib/labeling/project-stats";
 import type { Progress } from "@/lib/labeling/stats";
 import { getProject, listProjects, type Project } from "@/lib/projects";
@@ -43,4 +44,22 @@ export function projectWithServedProgress(projectId: number, options: Partial<Se
   if (!found) return undefined;
   const { value, ...statistics } = found.served;
   return { ...found.project, progress: value?.progress ?? null, statistics };
+}
+
+/**
+ * For a JSON route about to serve a large project with nothing cached yet: waits (without holding
+ * the server's thread) while the worker's refresh job computes it, so that the route's fallback
+ * (computing it in the request) runs only when no worker takes the job within a few seconds or the
+ * job fails. Returns at once for a small project or a cached statistic.
+ */
+export async function statisticReady(projectId: number, statistic: ProjectStatistic, timeoutMs = 120_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const served = servedStatistic(projectId, statistic);
+    if (!served || served.value !== undefined || served.jobId === null) return;
+    const job = getJob(getDb(), served.jobId);
+    const waiting = job?.status === "running" || (job?.status === "queued" && Date.now() - started < 5000);
+    if (!waiting || Date.now() - started > timeoutMs) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

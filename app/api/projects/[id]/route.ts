@@ -1,12 +1,14 @@
 // GET /api/projects/[id]: the project with its progress (admin, researcher).
 // PATCH /api/projects/[id]: change settings {name?, guidelines?, completionsPerTask?, redundancy?, assignmentTimeoutSeconds?,
-// goldShare?, goldAccuracyThreshold?, goldMinAnswers?, reviewAgreementThreshold?} (admin).
+// goldShare?, goldAccuracyThreshold?, goldMinAnswers?, reviewAgreementThreshold?, mode?, taskOrder?} (admin); 400 naming
+// `mode` when pairwise mode meets a K other than 2.
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
-import { projectWithServedProgress } from "@/app/components/served-statistics";
-import { DuplicateProjectError, getProject, projectSettingsSchema, updateProject } from "@/lib/projects";
+import { projectWithServedProgress, statisticReady } from "@/app/components/served-statistics";
+import { projectStatsStatistic } from "@/lib/stats/project-statistics";
+import { DuplicateProjectError, ProjectSettingsError, getProject, projectSettingsSchema, updateProject } from "@/lib/projects";
 
 export const dynamic = "force-dynamic";
 
@@ -16,6 +18,7 @@ export const GET = route(async (_request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
+  if (id !== undefined) await statisticReady(id, projectStatsStatistic);
   // Progress from the statistics cache for a large project (lib/stats/served-statistic.ts); `statistics` says when it was computed.
   const project = id === undefined ? undefined : projectWithServedProgress(id, { computeWhenMissing: true });
   return project ? Response.json({ project }) : notFound("no such project");
@@ -33,6 +36,7 @@ export const PATCH = route(async (request: Request, { params }: Context) => {
     return Response.json({ project: updateProject(db, id, input) });
   } catch (err) {
     if (err instanceof DuplicateProjectError) return badRequest("a project with this name already exists", "name");
+    if (err instanceof ProjectSettingsError) return badRequest(err.message.slice(err.field.length + 2), err.field);
     throw err;
   }
 });

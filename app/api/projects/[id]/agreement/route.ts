@@ -13,7 +13,7 @@ import { agreementOptionsSchema } from "@/lib/quality/agreement-options";
 import { projectAgreement } from "@/lib/quality/project-agreement";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "@/lib/quality/ranking-agreement";
 import { agreementStatistic } from "@/lib/stats/project-statistics";
-import { servedStatistic } from "@/app/components/served-statistics";
+import { servedStatistic, statisticReady } from "@/app/components/served-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +27,7 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   // The default settings are what the quality page shows: served from the statistics cache for a
   // large project (computed here once when nothing is cached), with when they were computed.
   if (options.bootstrap === DEFAULT_RESAMPLES && options.seed === DEFAULT_SEED) {
+    await statisticReady(id, agreementStatistic);
     const served = servedStatistic(id, agreementStatistic, { computeWhenMissing: true });
     if (!served?.value) return notFound("no such project");
     return Response.json({

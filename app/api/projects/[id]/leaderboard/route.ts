@@ -9,7 +9,7 @@ import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { DEFAULT_RESAMPLES } from "@/lib/quality/leaderboard";
 import { leaderboardSettingsSchema, projectLeaderboard } from "@/lib/quality/project-leaderboard";
 import { leaderboardStatistic } from "@/lib/stats/project-statistics";
-import { servedStatistic } from "@/app/components/served-statistics";
+import { servedStatistic, statisticReady } from "@/app/components/served-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +26,7 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   // The default settings are what the leaderboard page shows: served from the statistics cache for
   // a large project (computed here once when nothing is cached), with when they were computed.
   if (settings.bootstrap === DEFAULT_RESAMPLES && settings.seed === 0) {
+    await statisticReady(id, leaderboardStatistic);
     const served = servedStatistic(id, leaderboardStatistic, { computeWhenMissing: true });
     if (!served?.value) return notFound("no such project");
     return Response.json({

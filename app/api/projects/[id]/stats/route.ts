@@ -6,7 +6,8 @@
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { notFound, parseId, route } from "@/lib/http";
-import { servedProjectStats } from "@/app/components/served-statistics";
+import { servedProjectStats, statisticReady } from "@/app/components/served-statistics";
+import { projectStatsStatistic } from "@/lib/stats/project-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,7 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
+  if (id !== undefined) await statisticReady(id, projectStatsStatistic);
   const found = id === undefined ? undefined : servedProjectStats(id, { computeWhenMissing: true });
   if (!found?.served.value) return notFound("no such project");
   const { value, computedAt, checkedAt, freshness, jobId } = found.served;

@@ -1,8 +1,9 @@
-// Projects: name, guidelines, K completions per task, R annotators per task, the gold and review settings.
+// Projects: name, guidelines, K completions per task, R annotators per task, the gold and review
+// settings, the answering mode (ranking or pairwise) and the task order.
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { projects } from "../db/schema";
+import { PROJECT_MODES, TASK_ORDERS, projects } from "../db/schema";
 
 export type Project = typeof projects.$inferSelect;
 
@@ -23,6 +24,10 @@ export const projectSettingsSchema = z
     goldMinAnswers: z.number().int().min(1).max(10_000),
     /** Tasks whose rankings agree less than this (mean pairwise agreement) go to the review queue. */
     reviewAgreementThreshold: z.number().min(0).max(1),
+    /** Rank every completion, or compare two with a strength (lib/labeling/pairwise.ts); pairwise needs completionsPerTask = 2. */
+    mode: z.enum(PROJECT_MODES),
+    /** Which eligible task an annotator gets first (lib/labeling/task-order.ts). */
+    taskOrder: z.enum(TASK_ORDERS),
   })
   .strict();
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
@@ -35,9 +40,27 @@ export class DuplicateProjectError extends Error {
   }
 }
 
+/** Settings that do not go together; `field` names the one to change. */
+export class ProjectSettingsError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** Pairwise mode shows two completions per task, so the project's K must be 2 (lib/labeling/pairwise.ts). */
+function checkModeAndK(settings: { mode?: string; completionsPerTask?: number }): void {
+  const k = settings.completionsPerTask ?? 4;
+  if (settings.mode === "pairwise" && k !== 2)
+    throw new ProjectSettingsError("mode", `pairwise mode compares two completions per task; set completionsPerTask to 2 (it is ${k})`);
+}
+
 export function createProject(db: Db, input: z.input<typeof newProjectSchema>): Project {
   const data = newProjectSchema.parse(input);
   if (getProjectByName(db, data.name)) throw new DuplicateProjectError(data.name);
+  checkModeAndK(data);
   return db.insert(projects).values(data).returning().get();
 }
 
@@ -48,6 +71,8 @@ export function updateProject(db: Db, id: number, input: Partial<ProjectSettings
     if (other && other.id !== id) throw new DuplicateProjectError(data.name);
   }
   if (Object.keys(data).length === 0) return getProject(db, id);
+  const current = getProject(db, id);
+  if (current) checkModeAndK({ mode: data.mode ?? current.mode, completionsPerTask: data.completionsPerTask ?? current.completionsPerTask });
   return db.update(projects).set(data).where(eq(projects.id, id)).returning().get();
 }
 

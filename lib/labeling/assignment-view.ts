@@ -2,11 +2,13 @@
 // order this annotator sees them, and their progress. The display order is shuffled per
 // assignment (seeded by its id: stable across reloads, different across annotators) so that no
 // completion wins by always being shown first. Model names are left out for the same reason.
+import { eq } from "drizzle-orm";
 import { mulberry32 } from "../ml/random";
 import type { Db } from "../../db/client";
-import type { Message } from "../../db/schema";
+import { projects, type Message, type ProjectMode } from "../../db/schema";
 import { getTask } from "../tasks";
 import type { Assignment } from "./assignment-store";
+import { isPairwiseTask } from "./pairwise";
 import { queueProgress, type QueueProgress } from "./queue";
 
 export interface AssignmentPayload {
@@ -19,6 +21,8 @@ export interface AssignmentPayload {
     messages: Message[];
     /** In display order. */
     completions: { id: number; text: string }[];
+    /** Asked as a pair, A and B in display order, with a strength (pairwise.ts); false: rank them all. */
+    pairwise: boolean;
   };
   progress: QueueProgress;
 }
@@ -43,6 +47,10 @@ export function annotatorOrder<T extends { id: number }>(completionsByPosition: 
   return displayOrder(completionsByPosition, assignmentId);
 }
 
+function projectMode(db: Db, projectId: number): ProjectMode {
+  return db.select({ mode: projects.mode }).from(projects).where(eq(projects.id, projectId)).get()?.mode ?? "ranking";
+}
+
 export function assignmentPayload(db: Db, assignment: Assignment, resumed: boolean, userId: number, now: number = Date.now()): AssignmentPayload {
   const task = getTask(db, assignment.taskId);
   if (!task) throw new Error(`task ${assignment.taskId} of assignment ${assignment.id} not found`);
@@ -57,6 +65,7 @@ export function assignmentPayload(db: Db, assignment: Assignment, resumed: boole
         task.completions.map((c) => ({ id: c.id, text: c.text })),
         assignment.id,
       ),
+      pairwise: isPairwiseTask(projectMode(db, task.projectId), task.completions.length),
     },
     progress: queueProgress(db, task.projectId, userId, now)!,
   };

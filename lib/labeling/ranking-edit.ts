@@ -16,6 +16,7 @@ import type { Db } from "../../db/client";
 import { completions, projects, rankingRevisions, rankings, tasks, type CompletionAnswer, type Flag, type Message } from "../../db/schema";
 import { annotatorOrder } from "./assignment-view";
 import { tieIdenticalCompletions } from "./identical";
+import { checkStrength, isPairwiseTask, storedStrength } from "./pairwise";
 import { checkAnswers, normalizeAnswers } from "./questions";
 import { questionsOfTask, writeAnswers } from "./questions-store";
 import { rankingEditability, type Editability } from "./ranking-edit-rule";
@@ -25,13 +26,15 @@ import { checkSubmission, sanitizeSecondsSpent, uniqueFlags, type RankingSubmiss
 import { getTask } from "../tasks";
 
 export interface OwnRanking {
-  ranking: Pick<RankingView, "id" | "version" | "groups" | "noneAcceptable" | "flags" | "answers" | "comment">;
+  ranking: Pick<RankingView, "id" | "version" | "groups" | "noneAcceptable" | "strength" | "flags" | "answers" | "comment">;
   task: {
     id: number;
     projectId: number;
     messages: Message[];
     /** In this annotator's display order (their assignment's shuffle), as on the ranking page. */
     completions: { id: number; text: string }[];
+    /** Asked as a pair (A, B in display order) with a strength (pairwise.ts). */
+    pairwise: boolean;
   };
   editable: boolean;
   /** Why the ranking can no longer be edited (only when `editable` is false). */
@@ -48,6 +51,13 @@ function ownRankingRow(db: Db, taskId: number, userId: number): RankingRow | und
     .where(and(eq(rankings.taskId, taskId), eq(rankings.userId, userId)))
     .orderBy(desc(rankings.id))
     .get();
+}
+
+/** The answering mode of the task's project ("ranking" when the task is unknown). */
+function projectModeOfTask(db: Db, taskId: number) {
+  return (
+    db.select({ mode: projects.mode }).from(tasks).innerJoin(projects, eq(projects.id, tasks.projectId)).where(eq(tasks.id, taskId)).get()?.mode ?? "ranking"
+  );
 }
 
 /** Whether a stored ranking is editable at `now` (reads its task's ranking count and project settings). */
@@ -84,6 +94,7 @@ export function readOwnRanking(db: Db, taskId: number, userId: number, now: numb
       version: ranking.version,
       groups: ranking.groups,
       noneAcceptable: ranking.noneAcceptable,
+      strength: ranking.strength,
       flags: ranking.flags,
       answers: ranking.answers,
       comment: ranking.comment,
@@ -93,6 +104,7 @@ export function readOwnRanking(db: Db, taskId: number, userId: number, now: numb
       projectId: task.projectId,
       messages: task.messages,
       completions: row.assignmentId === null ? byPosition : annotatorOrder(byPosition, row.assignmentId),
+      pairwise: isPairwiseTask(projectModeOfTask(db, taskId), byPosition.length),
     },
     editable: editability.editable,
     ...(editability.editable ? {} : { reason: editability.reason }),
@@ -122,7 +134,11 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
         .all();
       const completionIds = taskCompletions.map((c) => c.id);
       const questions = questionsOfTask(tx, taskId);
-      const issues = [...checkSubmission(submission, completionIds), ...checkAnswers(submission.answers, questions, completionIds, submission.noneAcceptable)];
+      const issues = [
+        ...checkSubmission(submission, completionIds),
+        ...checkAnswers(submission.answers, questions, completionIds, submission.noneAcceptable),
+        ...checkStrength(submission, isPairwiseTask(projectModeOfTask(tx, taskId), completionIds.length)),
+      ];
       if (issues.length > 0) return { ok: false, status: 400, error: issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues };
 
       const previous = getRanking(tx, row.id)!;
@@ -132,6 +148,7 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
           version: previous.version,
           groups: previous.groups,
           noneAcceptable: previous.noneAcceptable,
+          strength: previous.strength,
           flags: previous.flags,
           answers: previous.answers,
           comment: previous.comment,
@@ -147,6 +164,7 @@ export function editRanking(db: Db, taskId: number, userId: number, submission: 
         .set({
           groups,
           noneAcceptable: submission.noneAcceptable,
+          strength: storedStrength(submission.strength, groups),
           comment: submission.comment,
           secondsSpent: Math.round(((previous.secondsSpent ?? 0) + editSeconds) * 10) / 10,
           version: previous.version + 1,

@@ -12,6 +12,8 @@ export interface RankingInput {
   /** Completion ids, best group first; ties share a group. */
   groups: number[][];
   noneAcceptable?: boolean;
+  /** A pairwise answer's strength (pairwise.ts); null or absent in ranking mode. */
+  strength?: number | null;
   flags?: { completionId: number; flag: Flag }[];
   comment?: string | null;
   secondsSpent?: number | null;
@@ -27,6 +29,7 @@ export function insertRanking(db: Db, input: RankingInput): number {
       assignmentId: input.assignmentId ?? null,
       groups: input.groups,
       noneAcceptable: input.noneAcceptable ?? false,
+      strength: input.strength ?? null,
       comment: input.comment ?? null,
       secondsSpent: input.secondsSpent ?? null,
       source: input.source ?? "annotator",

@@ -10,6 +10,9 @@
 // Identical completions (same text after trim and whitespace collapse) are tied before storing
 // (identical.ts), so the stored groups may join groups the client sent apart.
 //
+// Pairwise mode (pairwise.ts): a task with two completions in a pairwise project needs a strength
+// matching its groups, any other task takes none; the strength is stored with the ranking.
+//
 // Expired assignments: a submit after the assignment's time ran out is accepted when the task
 // still has room (its rankings plus the other annotators' live assignments are below R), since
 // the work is done and nobody's slot is taken; otherwise it is refused with 409 and a message
@@ -21,6 +24,7 @@ import { findAssignment } from "./assignment-store";
 import { tieIdenticalCompletions } from "./identical";
 import { checkAnswers, normalizeAnswers } from "./questions";
 import { answersOf, writeAnswers } from "./questions-store";
+import { checkStrength, isPairwiseTask, storedStrength } from "./pairwise";
 import { insertRanking } from "./save-ranking";
 import { checkSubmission, sanitizeSecondsSpent, uniqueFlags, type RankingSubmission, type SubmissionIssue } from "./submission";
 
@@ -31,6 +35,8 @@ export interface RankingView {
   userId: number;
   groups: number[][];
   noneAcceptable: boolean;
+  /** A pairwise answer's strength (2 much better, 1 better, 0 tie or both bad); null in ranking mode. */
+  strength: number | null;
   flags: { completionId: number; flag: Flag }[];
   /** Answers to the project's per-completion questions (completion order, then question order). */
   answers: CompletionAnswer[];
@@ -61,6 +67,7 @@ export function getRanking(db: Db, rankingId: number): RankingView | undefined {
     userId: row.userId,
     groups: row.groups,
     noneAcceptable: row.noneAcceptable,
+    strength: row.strength,
     flags,
     answers: answersOf(db, [rankingId]).get(rankingId) ?? [],
     comment: row.comment,
@@ -88,7 +95,14 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
   return db.transaction(
     (tx): SubmitResult => {
       const task = tx
-        .select({ id: tasks.id, redundancy: projects.redundancy, extra: tasks.extraRedundancy, gold: tasks.gold, questions: projects.qualityQuestions })
+        .select({
+          id: tasks.id,
+          redundancy: projects.redundancy,
+          extra: tasks.extraRedundancy,
+          gold: tasks.gold,
+          questions: projects.qualityQuestions,
+          mode: projects.mode,
+        })
         .from(tasks)
         .innerJoin(projects, eq(projects.id, tasks.projectId))
         .where(eq(tasks.id, taskId))
@@ -134,15 +148,18 @@ export function submitRanking(db: Db, taskId: number, userId: number, submission
       const issues = [
         ...checkSubmission(submission, completionIds),
         ...checkAnswers(submission.answers, task.questions, completionIds, submission.noneAcceptable),
+        ...checkStrength(submission, isPairwiseTask(task.mode, completionIds.length)),
       ];
       if (issues.length > 0) return fail(400, issues.map((i) => `${i.field}: ${i.message}`).join("; "), issues);
 
+      const groups = tieIdenticalCompletions(submission.groups, taskCompletions);
       const rankingId = insertRanking(tx, {
         taskId,
         userId,
         assignmentId: assignment.id,
-        groups: tieIdenticalCompletions(submission.groups, taskCompletions),
+        groups,
         noneAcceptable: submission.noneAcceptable,
+        strength: storedStrength(submission.strength, groups),
         flags: uniqueFlags(submission.flags),
         comment: submission.comment,
         secondsSpent: sanitizeSecondsSpent(submission.secondsSpent, assignment.createdAt, now),

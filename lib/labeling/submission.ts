@@ -19,6 +19,8 @@ export const rankingSubmissionSchema = z
       .min(1, "rank at least one group")
       .max(MAX_RANKED_COMPLETIONS, `at most ${MAX_RANKED_COMPLETIONS} groups`),
     noneAcceptable: z.boolean().default(false),
+    /** A pairwise task's strength (pairwise.ts): 2 much better, 1 better, 0 tie or both bad; absent otherwise. */
+    strength: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish(),
     flags: z
       .array(z.object({ completionId: id, flag: z.enum(FLAGS) }).strict())
       .max(64)

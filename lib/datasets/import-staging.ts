@@ -157,8 +157,8 @@ export class ImportStaging {
   /**
    * Stages a batch of records in one short transaction. Returns the lines refused (a shared
    * task ranked twice by one annotator: the later line is not staged), in the batch's order.
-   * `checkOnly`: only find those errors; the transaction is rolled back, so nothing changes
-   * (no id is reserved either).
+   * A batch with such an error is rolled back whole (the import fails: a small file then changes
+   * nothing, not even the id counters), and so is every batch when `checkOnly` (only find the errors).
    */
   stage(batch: readonly StagedRecord[], options: { checkOnly?: boolean } = {}): StagingError[] {
     const s = this.statements;
@@ -168,7 +168,7 @@ export class ImportStaging {
     const counters = [this.nextRecord, this.nextRanking, this.unnamedRankings] as const;
     const rolledBack = new Error("check only");
     try {
-      this.stageBatch(batch, errors, options.checkOnly ? rolledBack : undefined);
+      this.stageBatch(batch, errors, rolledBack, options.checkOnly ?? false);
     } catch (err) {
       if (err !== rolledBack) throw err;
       [this.nextRecord, this.nextRanking, this.unnamedRankings] = counters;
@@ -176,8 +176,8 @@ export class ImportStaging {
     return errors;
   }
 
-  /** stage()'s transaction; throws `rollBack` at its end when given, so that nothing it wrote stays. */
-  private stageBatch(batch: readonly StagedRecord[], errors: StagingError[], rollBack?: Error): void {
+  /** stage()'s transaction; throws `rollBack` at its end when it found an error or `always`, so that nothing it wrote stays. */
+  private stageBatch(batch: readonly StagedRecord[], errors: StagingError[], rollBack: Error, always: boolean): void {
     const s = this.statements!;
     this.sqlite
       .transaction(() => {
@@ -243,7 +243,7 @@ export class ImportStaging {
         // transaction holds the write lock: no one else took any meanwhile).
         if (nextCompletion - 1 < reserved + wanted)
           this.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'completions'").run(nextCompletion - 1);
-        if (rollBack) throw rollBack;
+        if (always || errors.length > 0) throw rollBack;
       })
       .immediate();
   }

@@ -141,6 +141,8 @@ describe("importing rankings", () => {
     importFile(db, file("seed.jsonl", [other]), "rankings", { projectName: "Seed" });
     for (const [format, rows] of [
       ["rankings", [ada, bo, { ...cy, annotator: "Ada Lovelace" }, { ...other, groups: [[2]] }]],
+      // Only a second ranking by one annotator is wrong: found when the last batch is staged.
+      ["rankings", [ada, bo, { ...ada, groups: [[2], [1, 3]] }]],
       [
         "palate",
         [
@@ -150,8 +152,8 @@ describe("importing rankings", () => {
       ],
     ] as const) {
       const before = snapshotConnection(db.$client);
-      const report = importFile(db, file(`bad-${format}.jsonl`, [...rows]), format, { projectName: "Seed" });
-      expect(report.invalidLines).toBe(format === "rankings" ? 2 : 1);
+      const report = importFile(db, file(`bad-${format}-${rows.length}.jsonl`, [...rows]), format, { projectName: "Seed" });
+      expect(report.invalidLines).toBe(rows.length === 4 ? 2 : 1);
       expect(snapshotDiff(before, snapshotConnection(db.$client))).toEqual([]);
     }
   });

@@ -5,12 +5,15 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
+import type { Flag } from "@/db/schema";
+import { pairwiseAnswerOf } from "@/lib/labeling/pairwise";
 import { draftFromGroups, identicalSets, twinsOf, type AnswerMap, type RankingState } from "@/lib/labeling/submission-draft";
 import { useEditRanking, type EditableRanking } from "../_hooks/use-edit-ranking";
 import { useLayout } from "../_hooks/use-layout";
 import { RankingHeader } from "./ranking-header";
 import { ReadOnlyRanking } from "./ranking-readonly";
 import { RankingShell } from "./ranking-shell";
+import { PairwiseTask, type PairwiseState } from "./pairwise-task";
 import { RankingTask } from "./ranking-task";
 import type { RankingProject } from "./ranking-workspace";
 
@@ -36,6 +39,16 @@ function stateOf({ ranking, task }: EditableRanking, questionKeys: ReadonlySet<s
   };
 }
 
+/** A stored pairwise answer as the pairwise page's state. */
+function pairwiseStateOf({ ranking, task }: EditableRanking, questionKeys: ReadonlySet<string>): PairwiseState {
+  const flags: Record<number, Flag[]> = {};
+  for (const f of ranking.flags) flags[f.completionId] = [...(flags[f.completionId] ?? []), f.flag as Flag];
+  const answers: PairwiseState["answers"] = {};
+  for (const a of ranking.answers.filter((x) => questionKeys.has(x.questionKey)))
+    answers[a.completionId] = { ...answers[a.completionId], [a.questionKey]: a.value };
+  return { answer: pairwiseAnswerOf(ranking, task.completions[0].id), flags, answers, comment: ranking.comment ?? "" };
+}
+
 export function EditRankingWorkspace({ project, taskId }: { project: RankingProject; taskId: number }) {
   const router = useRouter();
   const edit = useEditRanking(taskId);
@@ -56,7 +69,7 @@ export function EditRankingWorkspace({ project, taskId }: { project: RankingProj
   );
 
   return (
-    <RankingShell header={header} guidelines={project.guidelines} mode="edit">
+    <RankingShell header={header} guidelines={project.guidelines} mode="edit" pairwise={phase.kind === "ready" && phase.data.task.pairwise}>
       {phase.kind === "loading" && <p className="py-16 text-center text-slate-500">Loading your ranking…</p>}
       {phase.kind === "error" && (
         <div className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800" data-testid="load-error">
@@ -90,7 +103,25 @@ export function EditRankingWorkspace({ project, taskId }: { project: RankingProj
           {edit.error}
         </p>
       )}
-      {phase.kind === "ready" && original && phase.data.task.projectId === project.id && phase.data.editable && (
+      {phase.kind === "ready" && phase.data.task.pairwise && phase.data.task.projectId === project.id && phase.data.editable && (
+        <PairwiseTask
+          key={`${phase.data.ranking.id}.${phase.data.ranking.version}`}
+          mode="edit"
+          task={phase.data.task}
+          questions={project.questions}
+          original={pairwiseStateOf(phase.data, new Set(project.questions.map((q) => q.key)))}
+          busy={edit.busy}
+          layout={layout}
+          onLayout={setLayout}
+          onSubmit={async (body) => {
+            const saved = await edit.save(body);
+            if (saved) router.push(SUBMISSIONS);
+            return saved;
+          }}
+          onCancelEdit={() => router.push(SUBMISSIONS)}
+        />
+      )}
+      {phase.kind === "ready" && !phase.data.task.pairwise && original && phase.data.task.projectId === project.id && phase.data.editable && (
         <RankingTask
           key={`${phase.data.ranking.id}.${phase.data.ranking.version}`}
           mode="edit"

@@ -7,7 +7,20 @@ import { Markdown } from "@/app/components/markdown";
 import type { RankingMode } from "../_hooks/ranking-keys";
 import { KeyboardHelp } from "./keyboard-help";
 
-export function RankingShell({ header, guidelines, mode, children }: { header: ReactNode; guidelines: string; mode: RankingMode; children: ReactNode }) {
+export function RankingShell({
+  header,
+  guidelines,
+  mode,
+  pairwise = false,
+  children,
+}: {
+  header: ReactNode;
+  guidelines: string;
+  mode: RankingMode;
+  /** The task on show is a pairwise one: the keyboard help lists its keys. */
+  pairwise?: boolean;
+  children: ReactNode;
+}) {
   const [showGuidelines, setShowGuidelines] = useState(false);
   const text = guidelines.trim();
   return (
@@ -43,7 +56,7 @@ export function RankingShell({ header, guidelines, mode, children }: { header: R
           </div>
         </section>
         <div className="hidden shrink-0 lg:pointer-fine:block">
-          <KeyboardHelp mode={mode} />
+          <KeyboardHelp mode={mode} pairwise={pairwise} />
         </div>
       </aside>
       <section className="min-w-0 lg:col-start-1" aria-label="Task">

@@ -1,7 +1,8 @@
 "use client";
 // The ranking page: asks the queue for a task, lets the annotator rank it (RankingTask), submits
 // or skips, and moves on to the next task. A half-built ranking is kept in this browser under
-// the user and assignment, and comes back when the same assignment does.
+// the user and assignment, and comes back when the same assignment does. A pairwise task (a
+// pairwise project's task with two completions) is answered with PairwiseTask instead.
 import Link from "next/link";
 import { useEffect } from "react";
 import type { QualityQuestion } from "@/lib/labeling/questions";
@@ -12,6 +13,7 @@ import { useRankingQueue, type Flash } from "../_hooks/use-ranking-queue";
 import { FLAG_ORDER } from "./completion-card";
 import { RankingHeader } from "./ranking-header";
 import { RankingShell } from "./ranking-shell";
+import { PairwiseTask } from "./pairwise-task";
 import { RankingTask } from "./ranking-task";
 
 export interface RankingProject {
@@ -46,7 +48,7 @@ export function RankingWorkspace({ project, userId }: { project: RankingProject;
   );
 
   return (
-    <RankingShell header={header} guidelines={project.guidelines} mode="queue">
+    <RankingShell header={header} guidelines={project.guidelines} mode="queue" pairwise={phase.kind === "ready" && phase.payload.task.pairwise}>
       {queue.flash && <FlashLine flash={queue.flash} onNext={queue.moveOn} />}
       {phase.kind === "loading" && <p className="py-16 text-center text-slate-500">Loading the next task…</p>}
       {phase.kind === "error" && (
@@ -64,7 +66,20 @@ export function RankingWorkspace({ project, userId }: { project: RankingProject;
           <p className="mt-1">{phase.message}</p>
         </div>
       )}
-      {phase.kind === "ready" && (
+      {phase.kind === "ready" && phase.payload.task.pairwise && (
+        <PairwiseTask
+          key={phase.payload.assignment.id}
+          mode="queue"
+          task={phase.payload.task}
+          questions={project.questions}
+          busy={queue.busy}
+          layout={layout}
+          onLayout={setLayout}
+          onSubmit={(body, summary) => queue.submit(phase.payload, body, summary)}
+          onSkip={(reason) => queue.skip(phase.payload, reason)}
+        />
+      )}
+      {phase.kind === "ready" && !phase.payload.task.pairwise && (
         <RankingTask
           key={phase.payload.assignment.id}
           mode="queue"

@@ -13,11 +13,13 @@ export interface EditableRanking {
     /** Completion ids, best group first. */
     groups: number[][];
     noneAcceptable: boolean;
+    /** A pairwise answer's strength; null in ranking mode. */
+    strength: number | null;
     flags: { completionId: number; flag: string }[];
     answers: CompletionAnswer[];
     comment: string | null;
   };
-  task: { id: number; projectId: number; messages: Message[]; completions: { id: number; text: string }[] };
+  task: { id: number; projectId: number; messages: Message[]; completions: { id: number; text: string }[]; pairwise: boolean };
   editable: boolean;
   reason?: string;
 }

@@ -24,6 +24,8 @@ export interface Flash {
 export interface RankingBody {
   groups: number[][];
   noneAcceptable: boolean;
+  /** A pairwise task's strength (lib/labeling/pairwise.ts). */
+  strength?: number;
   flags: { completionId: number; flag: string }[];
   /** Answers to the project's per-completion questions. */
   answers?: { completionId: number; questionKey: string; value: number | string[] }[];

@@ -1,7 +1,8 @@
 "use client";
 
-// The project's settings: name, K, R, assignment timeout and the guidelines (markdown, with a
-// preview), saved through PATCH /api/projects/[id].
+// The project's settings: name, K, R, assignment timeout, the answering mode (ranking or
+// pairwise, which needs K = 2), the task order and the guidelines (markdown, with a preview),
+// saved through PATCH /api/projects/[id].
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Project } from "@/lib/projects";
@@ -28,6 +29,8 @@ export function ProjectSettingsForm({ project }: { project: Project }) {
       completionsPerTask: Number(form.get("completionsPerTask")),
       redundancy: Number(form.get("redundancy")),
       assignmentTimeoutSeconds: Number(form.get("assignmentTimeoutSeconds")),
+      mode: String(form.get("mode")),
+      taskOrder: String(form.get("taskOrder")),
     });
     setPending(false);
     if (!result.ok) return setError(result.error);
@@ -74,6 +77,23 @@ export function ProjectSettingsForm({ project }: { project: Project }) {
             defaultValue={project.assignmentTimeoutSeconds}
             className="w-32 rounded border border-slate-300 px-2 py-1"
           />
+        </label>
+      </div>
+      <div className="flex flex-wrap gap-3">
+        <label className="flex flex-col gap-1 text-sm">
+          Mode
+          <select name="mode" defaultValue={project.mode} className="rounded border border-slate-300 px-2 py-1">
+            <option value="ranking">Ranking: order every completion</option>
+            <option value="pairwise">Pairwise: A or B, with a strength (needs K = 2)</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          Task order
+          <select name="taskOrder" defaultValue={project.taskOrder} className="rounded border border-slate-300 px-2 py-1">
+            <option value="even">Even: least-ranked task first, oldest first</option>
+            <option value="uncertain">Most uncertain for the latest reward model first</option>
+            <option value="disagreement">Most disagreement first</option>
+          </select>
         </label>
       </div>
       <div>

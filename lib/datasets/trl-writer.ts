@@ -38,13 +38,17 @@ export interface PairExportStats {
   equalPairsSkipped: number;
 }
 
+/** A completion's text: a task has a handful of completions, so a scan finds one faster than a Map built per ranking. */
+function completionText(ranking: ExportedRanking, id: number): string | undefined {
+  for (const c of ranking.completions) if (c.id === id) return c.text;
+  return undefined;
+}
+
 function textPairs(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): { chosen: string; rejected: string }[] {
-  // A task has a handful of completions: a scan finds one faster than building a Map per ranking.
-  const text = (id: number) => ranking.completions.find((c) => c.id === id)?.text;
   const out: { chosen: string; rejected: string }[] = [];
   for (const p of rankingPairs(ranking.groups, mode)) {
-    const chosen = text(p.chosen);
-    const rejected = text(p.rejected);
+    const chosen = completionText(ranking, p.chosen);
+    const rejected = completionText(ranking, p.rejected);
     if (chosen === undefined || rejected === undefined) throw new Error(`ranking ${ranking.id} names a completion its task does not have`);
     if (sameNormalizedText(chosen, rejected)) {
       if (stats) stats.equalPairsSkipped++;

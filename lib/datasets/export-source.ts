@@ -25,6 +25,8 @@ export interface ExportedRanking {
   /** Completion ids, best group first. */
   groups: number[][];
   noneAcceptable: boolean;
+  /** A pairwise answer's strength (lib/labeling/pairwise.ts), null in ranking mode; absent on rankings made by a selection. */
+  strength?: number | null;
   flags: { completionId: number; flag: Flag }[];
   /** Answers to the project's per-completion questions. */
   answers: CompletionAnswer[];
@@ -55,6 +57,7 @@ type RankingRow = [
   secondsSpent: number | null,
   source: "annotator" | "imported",
   createdAt: number,
+  strength: number | null,
 ];
 
 /** The project's rankings in id order, read `batchSize` at a time. */
@@ -65,7 +68,7 @@ export function* projectRankings(db: Db, projectId: number, query: RankingQuery 
   let after = 0;
   for (;;) {
     const rows = db.values<RankingRow>(sql`
-      SELECT r.id, r.task_id, t.prompt_id, r.user_id, p.messages, r.groups, r.none_acceptable, r.comment, r.seconds_spent, r.source, r.created_at
+      SELECT r.id, r.task_id, t.prompt_id, r.user_id, p.messages, r.groups, r.none_acceptable, r.comment, r.seconds_spent, r.source, r.created_at, r.strength
       FROM rankings r
       JOIN tasks t ON t.id = r.task_id
       JOIN prompts p ON p.id = t.prompt_id
@@ -96,7 +99,7 @@ export function* projectRankings(db: Db, projectId: number, query: RankingQuery 
         push(answers, a.rankingId, { completionId: a.completionId, questionKey: a.questionKey, value: JSON.parse(a.value) as AnswerValue });
     }
 
-    for (const [id, taskId, promptId, userId, messages, groups, noneAcceptable, comment, secondsSpent, source, createdAt] of rows) {
+    for (const [id, taskId, promptId, userId, messages, groups, noneAcceptable, comment, secondsSpent, source, createdAt, strength] of rows) {
       yield {
         id,
         taskId,
@@ -106,6 +109,7 @@ export function* projectRankings(db: Db, projectId: number, query: RankingQuery 
         completions: completions.get(taskId) ?? [],
         groups: JSON.parse(groups) as number[][],
         noneAcceptable: noneAcceptable === 1,
+        strength,
         flags: flags.get(id) ?? [],
         answers: answers.get(id) ?? [],
         comment,

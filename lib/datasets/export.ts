@@ -8,6 +8,7 @@ import { rankingSelectionSchema } from "../quality/counted-rankings";
 import { annotatorNames } from "./annotator-names";
 import { hhRows } from "./hh-writer";
 import { openRlhfRows } from "./openrlhf-writer";
+import { projectHasStrengths, withMargin } from "./pair-margin";
 import { rankingsRow } from "./rankings-writer";
 import { trlConversationalRows, trlRows, type PairExportStats } from "./trl-writer";
 
@@ -32,12 +33,21 @@ export type ExportOptions = z.input<typeof exportOptionsSchema>;
 export function* exportRows(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<object> {
   const { format, pairs, includeNoneAcceptable, rankings, aggregate, includePaused } = exportOptionsSchema.parse(options);
   const names = format === "rankings" ? annotatorNames(db, projectId) : undefined;
+  // Pairwise strengths as TRL's and OpenRLHF's `margin` column, on every pair row once any ranking has one (pair-margin.ts); HH has no such column.
+  const margins = format !== "rankings" && format !== "hh" && projectHasStrengths(db, projectId);
   for (const ranking of countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused })) {
     if (names) yield rankingsRow(ranking, names.get(ranking.userId) ?? `#${ranking.userId}`);
-    else if (format === "trl") yield* trlRows(ranking, pairs, stats);
     else if (format === "hh") yield* hhRows(ranking, pairs, stats);
-    else if (format === "openrlhf") yield* openRlhfRows(ranking, pairs, stats);
-    else yield* trlConversationalRows(ranking, pairs, stats);
+    else {
+      const rows: object[] =
+        format === "trl"
+          ? trlRows(ranking, pairs, stats)
+          : format === "openrlhf"
+            ? openRlhfRows(ranking, pairs, stats)
+            : trlConversationalRows(ranking, pairs, stats);
+      if (margins) yield* withMargin(rows, ranking.strength);
+      else yield* rows;
+    }
   }
 }
 

@@ -12,7 +12,8 @@
 // The prompt key may be `prompt` or `input` (OpenRLHF's input_key); the rejected key `rejected`
 // or `reject` (the column name OpenRLHF's dataset uses internally); never both spellings in one
 // row. `margin`, when present, must be a number and is kept in the prompt's metadata
-// (`{"margin": …}`). Each row is a task with two completions ranked chosen > rejected, read as a
+// (`{"margin": …}`) and as the imported ranking's strength (`ImportRecord.strength`, exported
+// back as `margin`: pair-margin.ts). Each row is a task with two completions ranked chosen > rejected, read as a
 // `trl` row is (trl-format.ts: one assistant message per side; the prompt of whole conversations
 // is their shared leading messages). Other keys are ignored.
 import { kindOf, type LineParser } from "./record";
@@ -43,6 +44,10 @@ export const parseOpenRlhfLine: LineParser = (value) => {
     const error = parsed.error.replace(/^(prompt|rejected)(?=[\s:.[(]|$)/, (field) => spelled[field] ?? field);
     return { error };
   }
-  if (typeof margin === "number") for (const record of parsed.records) record.promptMetadata = { ...record.promptMetadata, margin };
+  if (typeof margin === "number")
+    for (const record of parsed.records) {
+      record.promptMetadata = { ...record.promptMetadata, margin };
+      record.strength = margin;
+    }
   return parsed;
 };

@@ -18,6 +18,11 @@ export interface ImportRecord {
    * the ranking of `rankedBy.annotator`, or of the "imported" annotator when there is none.
    */
   ranking?: number[][];
+  /**
+   * The ranking's strength (`rankings.strength`): a pair row's `margin` (trl, openrlhf), the
+   * reward gap the pair asks for; exported back as `margin` (pair-margin.ts).
+   */
+  strength?: number | null;
   /** Who ranked and how, when the file says (the `rankings` format). */
   rankedBy?: RankedBy;
   /**

@@ -14,7 +14,9 @@
 // a conversational `chosen`/`rejected` holds exactly one assistant message (Palate's completions
 // are single assistant turns). A string row needs its `prompt`: implicit prompts are only read
 // from conversational rows, where the split between prompt and answer is unambiguous.
-// Other columns (ids, scores) are ignored.
+// An optional numeric `margin` column (TRL's RewardTrainer reads it: −log σ(r_c − r_r − margin))
+// is kept as the imported ranking's strength (`ImportRecord.strength`, exported back as `margin`:
+// lib/datasets/pair-margin.ts). Other columns (ids, scores) are ignored.
 import { z } from "zod";
 import type { Message } from "../../db/schema";
 import { kindOf, messageSchema, messagesSchema, parseWith, type LineParser } from "./record";
@@ -37,7 +39,24 @@ function row(messages: Message[], chosen: string, rejected: string) {
   return { records: [{ messages, completions: [{ text: chosen }, { text: rejected }], ranking: [[0], [1]] }] };
 }
 
+/** A row's `margin`: undefined when absent (or null), a number, or why it is not one. */
+export function rowMargin(value: unknown): number | undefined | { error: string } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const margin = (value as Record<string, unknown>).margin;
+  if (margin === undefined || margin === null) return undefined;
+  if (typeof margin !== "number" || !Number.isFinite(margin)) return { error: `margin: expected a number, got ${kindOf(margin)}` };
+  return margin;
+}
+
 export const parseTrlLine: LineParser = (value) => {
+  const margin = rowMargin(value);
+  if (typeof margin === "object") return margin;
+  const parsed = parseTrlRow(value);
+  if (margin !== undefined && "records" in parsed) for (const record of parsed.records) record.strength = margin;
+  return parsed;
+};
+
+const parseTrlRow: LineParser = (value) => {
   // The common row — prompt, chosen and rejected strings, the prompt not empty — read without
   // zod (a 200k-line import spent a fifth of its parsing there); any other row takes the way
   // below, which names what is wrong.

@@ -29,6 +29,8 @@ const makeExported: RankingMaker<ExportedRanking> = (base, made) => ({
   userId: made.userId,
   groups: made.groups,
   noneAcceptable: made.noneAcceptable,
+  // A reviewer's or an aggregate's order has no strength of its own (its pairs export with margin 0).
+  strength: null,
   // "reviewed" or "aggregated": the rankings row names where the ranking came from.
   source: made.source as ExportedRanking["source"],
   flags: [],

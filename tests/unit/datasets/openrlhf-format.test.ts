@@ -17,12 +17,13 @@ const err = (v: unknown) => {
 };
 
 describe("the openrlhf import format", () => {
-  it("reads whole conversations (OpenRLHF's default keys, no prompt key): the shared messages are the prompt; a margin goes to the prompt's metadata", () => {
+  it("reads whole conversations (OpenRLHF's default keys, no prompt key): the shared messages are the prompt; a margin goes to the prompt's metadata and the ranking's strength", () => {
     expect(record({ chosen: [user("Sky?"), assistant("Blue.")], rejected: [user("Sky?"), assistant("Green.")], margin: 0.5 })).toEqual({
       messages: [user("Sky?")],
       completions: [{ text: "Blue." }, { text: "Green." }],
       ranking: [[0], [1]],
       promptMetadata: { margin: 0.5 },
+      strength: 0.5,
     });
   });
 

@@ -6,6 +6,11 @@
 // when three annotators rank each task. A pair of completions with the same text (after
 // trimming and collapsing whitespace) is no preference: its counts are dropped, and a task left
 // with no pair at all gives no example.
+//
+// Pairwise strengths (lib/labeling/pairwise.ts): rankings of one task with different strengths
+// are separate examples of the same prompt, each with its strength as `margin` (the trainer
+// subtracts it when config.marginFromStrength is on), so every pair keeps its own margin; a
+// task whose rankings carry no strength gives one example without a margin, as before.
 import { createHash } from "node:crypto";
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
@@ -56,6 +61,7 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
       userId: rankings.userId,
       groups: rankings.groups,
       noneAcceptable: rankings.noneAcceptable,
+      strength: rankings.strength,
     })
     .from(rankings)
     .innerJoin(tasks, eq(tasks.id, rankings.taskId))
@@ -67,12 +73,12 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
   const latest = Math.max(1, ...roundOfTask.values());
   const project = getProject(db, projectId);
   const context = selectionContext(db, project ?? { id: projectId, goldAccuracyThreshold: 0, goldMinAnswers: 1 }, options.selection);
-  type Row = { id: number; taskId: number; userId: number; groups: number[][]; noneAcceptable: boolean; source?: string };
+  type Row = { id: number; taskId: number; userId: number; groups: number[][]; noneAcceptable: boolean; strength: number | null; source?: string };
   const allByTask = new Map<number, Row[]>();
   for (const r of rows) {
     if (options.rounds === "latest" && (roundOfTask.get(r.taskId) ?? 1) !== latest) continue;
     const list = allByTask.get(r.taskId) ?? [];
-    list.push({ id: r.rankingId, taskId: r.taskId, userId: r.userId, groups: r.groups, noneAcceptable: r.noneAcceptable });
+    list.push({ id: r.rankingId, taskId: r.taskId, userId: r.userId, groups: r.groups, noneAcceptable: r.noneAcceptable, strength: r.strength });
     allByTask.set(r.taskId, list);
   }
   let noneAcceptableLeftOut = 0;
@@ -80,7 +86,8 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
   const byTask = new Map<number, Row[]>();
   for (const [taskId, list] of allByTask) {
     pausedLeftOut += list.filter((r) => context.excluded.has(r.userId)).length;
-    for (const r of selectTaskRankings(context, list, (base, made) => ({ ...base, ...made }))) {
+    // A reviewed or aggregated ranking has no strength of its own.
+    for (const r of selectTaskRankings(context, list, (base, made) => ({ ...base, ...made, strength: null }))) {
       if (r.noneAcceptable && !options.includeNoneAcceptable) {
         noneAcceptableLeftOut++;
         continue;
@@ -118,7 +125,17 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
   let used = 0;
   let comparisons = 0;
   let equalPairsSkipped = 0;
-  for (const [taskId, taskRankings] of byTask) {
+  // One unit per task, or per task and strength when its rankings carry strengths.
+  const units: [number, Row[], number | null][] = [];
+  for (const [taskId, list] of byTask) {
+    if (list.every((r) => r.strength === null)) units.push([taskId, list, null]);
+    else {
+      const byStrength = new Map<number, Row[]>();
+      for (const r of list) byStrength.set(r.strength ?? 0, [...(byStrength.get(r.strength ?? 0) ?? []), r]);
+      for (const [strength, same] of [...byStrength].sort((a, b) => a[0] - b[0])) units.push([taskId, same, strength]);
+    }
+  }
+  for (const [taskId, taskRankings, strength] of units) {
     const prompt = promptOf.get(taskId);
     const list = completionsOf.get(taskId) ?? [];
     if (!prompt || list.length < 2) continue;
@@ -143,7 +160,11 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
     const pairs = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
     if (pairs === 0 && skipped > 0) continue;
     // A reviewed or aggregated ranking adds its source (ids of reviews are not ranking ids); annotators' hash as before.
-    for (const r of taskRankings) hash.update(JSON.stringify(r.source ? [r.id, taskId, r.groups, r.source] : [r.id, taskId, r.groups]) + "\n");
+    // A strength joins too, only where there is one.
+    for (const r of taskRankings) {
+      const base = r.source ? [r.id, taskId, r.groups, r.source] : [r.id, taskId, r.groups];
+      hash.update(JSON.stringify(r.strength !== null ? [...base, r.strength] : base) + "\n");
+    }
     used += taskRankings.length;
     comparisons += pairs;
     examples.push({
@@ -153,6 +174,7 @@ export function loadTrainingSet(db: Db, projectId: number, options: TrainingSetO
       completions: list.map((c) => c.text),
       groups: first ?? [],
       preferences: counts,
+      ...(strength ? { margin: strength } : {}),
     });
   }
   const roundsUsed = [...new Set(examples.map((e) => roundOfTask.get(e.id as number) ?? 1))].sort((a, b) => a - b);

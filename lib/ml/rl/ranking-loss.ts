@@ -2,6 +2,9 @@
 // K completions; every pair the ranking implies (a better group over a worse one; ties give
 // none) contributes −log σ(r_chosen − r_rejected − margin), averaged over all pairs of the
 // batch. An optional centring term c·mean((r_chosen + r_rejected)²) keeps rewards near zero.
+// A per-ranking margin m_b (a pairwise answer's strength; TRL's `margin` column) can be
+// subtracted too: −log σ(r_chosen − r_rejected − margin − m_b). It is an input like the rewards'
+// batch, so the gradient keeps its form: ∂/∂Δ = −σ(−(Δ − margin − m_b)).
 import type { FloatDType, Graph, Value } from "../onnx";
 
 /**
@@ -24,6 +27,8 @@ export interface RankingLossOptions {
   margin?: number;
   /** Coefficient c of the centring term; default 0 (off). */
   centring?: number;
+  /** Per-ranking margins [B] (no gradient flows into them), subtracted from the reward differences of that ranking's pairs. */
+  margins?: Value;
 }
 
 export interface RankingLoss {
@@ -47,7 +52,8 @@ export function rankingLoss(g: Graph, rewards: Value, preferences: Value, option
   const pairs = g.max(g.reduceSum(preferences, null, false), g.scalar(1, dtype));
   const meanOverPairs = (x: Value) => g.div(g.reduceSum(g.mul(preferences, x), null, false), pairs);
 
-  const shifted = options.margin ? g.sub(diff, g.scalar(options.margin, dtype)) : diff;
+  let shifted = options.margin ? g.sub(diff, g.scalar(options.margin, dtype)) : diff;
+  if (options.margins) shifted = g.sub(shifted, g.unsqueeze(options.margins, [1, 2])); // [B] → [B, 1, 1]
   let loss = meanOverPairs(g.softplus(g.neg(shifted))); // −log σ(x) = softplus(−x)
   if (options.centring) {
     const sum = g.add(chosen, rejected);

@@ -25,6 +25,12 @@ export const rewardConfigSchema = z
       .describe("Seed of the score head's initialization, the validation split and the batch order."),
     validationFraction: z.number().min(0).max(0.9).default(0.1).describe("Share of prompts held out for evaluation (split by prompt, never by ranking)."),
     margin: z.number().min(0).max(100).default(0).describe("Required reward difference: the loss is −log σ(r_chosen − r_rejected − margin)."),
+    marginFromStrength: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Subtract each pair's annotated strength as its margin, as TRL does with a margin column: −log σ(r_chosen − r_rejected − margin − strength), strength 2 for “much better”, 1 for “better”, 0 for rankings without one (pairwise mode).",
+      ),
     centring: z
       .number()
       .min(0)

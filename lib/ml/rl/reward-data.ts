@@ -31,6 +31,11 @@ export interface RankingExample {
    * rankings of the same completions. When given, it replaces `groups` for the loss.
    */
   preferences?: number[][];
+  /**
+   * Optional: the margin every pair of this example asks for (a pairwise answer's strength:
+   * 2 much better, 1 better), used when config.marginFromStrength is on; default 0.
+   */
+  margin?: number;
   /** The annotator marked no completion acceptable; such rankings are used only with config.includeNoneAcceptable. */
   noneAcceptable?: boolean;
   /** Caller's id, echoed in outputs (e.g. a task id). */
@@ -53,6 +58,8 @@ export function validateRankingExample(e: RankingExample, index: number): void {
       seen.add(i);
     }
   }
+  if (e.margin !== undefined && (typeof e.margin !== "number" || !Number.isFinite(e.margin)))
+    throw new Error(`${where}: margin must be a finite number, got ${String(e.margin)}`);
   if (e.preferences !== undefined) {
     const p = e.preferences;
     if (p.length !== k || p.some((row) => row.length !== k)) throw new Error(`${where}: preferences must be a ${k}×${k} matrix`);
@@ -100,7 +107,9 @@ export function splitByPrompt<T extends { promptKey: string }>(examples: readonl
 
 /** The canonical serialization of one example (field order fixed, absent fields as null). */
 function canonical(e: RankingExample): unknown[] {
-  return [e.promptKey, e.prompt.map((m) => [m.role, m.content]), e.completions, e.groups, e.preferences ?? null, e.noneAcceptable ?? false, e.id ?? null];
+  const base = [e.promptKey, e.prompt.map((m) => [m.role, m.content]), e.completions, e.groups, e.preferences ?? null, e.noneAcceptable ?? false, e.id ?? null];
+  // A margin joins the hash only when there is one, so sets without margins hash as before.
+  return e.margin ? [...base, e.margin] : base;
 }
 
 /** sha256 (hex) of the canonical serialization of the examples, in the order given. */
@@ -116,6 +125,8 @@ export interface EncodedRanking {
   sequences: number[][];
   /** k×k pair counts, row-major. */
   pairs: Float64Array;
+  /** The margin of its pairs (RankingExample.margin; 0 without one). */
+  margin: number;
   /** Index of the example in the list it was encoded from. */
   index: number;
 }
@@ -124,6 +135,7 @@ export function encodeRankings(tokenizer: ChatTokenizer, examples: readonly Rank
   return examples.map((e, index) => ({
     sequences: e.completions.map((c) => encodeCompletion(tokenizer, e.prompt, c, maxLength)),
     pairs: pairMatrix(e),
+    margin: e.margin ?? 0,
     index,
   }));
 }
@@ -149,6 +161,8 @@ export interface RankingBatch {
   preferences: Float32Array;
   /** float32 [B, K]: 1 for real completions, 0 for dummies (and for empty batch rows). */
   valid: Float32Array;
+  /** float32 [B]: each ranking's margin (0 for empty rows). */
+  margins: Float32Array;
   /** Rankings in the batch (≤ B; the remaining rows are empty). */
   count: number;
 }
@@ -161,7 +175,9 @@ export function makeRankingBatch(rankings: readonly EncodedRanking[], shape: { b
   const lastTokenMask = new Float32Array(B * K * T);
   const preferences = new Float32Array(B * K * K);
   const valid = new Float32Array(B * K);
+  const margins = new Float32Array(B);
   rankings.forEach((r, b) => {
+    margins[b] = r.margin ?? 0;
     const k = r.sequences.length;
     if (k > K) throw new Error(`makeRankingBatch: a ranking has ${k} completions, the batch holds ${K}`);
     r.sequences.forEach((seq, i) => {
@@ -174,5 +190,5 @@ export function makeRankingBatch(rankings: readonly EncodedRanking[], shape: { b
       for (let j = 0; j < k; j++) preferences[(b * K + i) * K + j] = r.pairs[i * k + j];
     });
   });
-  return { inputIds, lastTokenMask, preferences, valid, count: rankings.length };
+  return { inputIds, lastTokenMask, preferences, valid, margins, count: rankings.length };
 }

@@ -7,7 +7,8 @@
 //   Every parameter trains (AdamW, gradient clipping at 1), one ORT run per step.
 // - Loss: one batch element is one ranking with all its completions; every pair it implies
 //   gives −log σ(r_chosen − r_rejected − margin), averaged over the pairs of the batch
-//   (ranking-loss.ts), plus the optional centring term.
+//   (ranking-loss.ts), plus the optional centring term; with `marginFromStrength` each ranking's
+//   margin (a pairwise strength, RankingExample.margin) is subtracted too, fed as an input [B].
 // - Data: split by prompt (reward-data.ts); rankings without a pair are dropped up front.
 //   Batches have a static shape [batchSize, K, T] so one session serves the whole run; the
 //   batch order is a per-epoch shuffle from the seed, so a resumed run replays it exactly.
@@ -185,14 +186,15 @@ function batchFeeds(b: RankingBatch, d: BatchDims) {
 }
 
 /** The ranking loss of a reward model on [B, K, T] batches, as a train-step loss builder. */
-export function rewardModelLoss(c: Gpt2Config, d: BatchDims, options: { margin: number; centring: number }) {
+export function rewardModelLoss(c: Gpt2Config, d: BatchDims, options: { margin: number; centring: number; marginFromStrength?: boolean }) {
   return (g: Graph, w: Record<string, Value>): LossOutputs => {
     if (d.seqLen > c.nPositions) throw new Error(`sequence length ${d.seqLen} exceeds n_positions ${c.nPositions}`);
     const { inputIds, lastTokenMask } = declareBatch(g, d);
     const preferences = g.input("preferences", "float32", [d.batchSize, d.k, d.k]);
     const valid = g.input("valid", "float32", [d.batchSize, d.k]);
     const rewards = g.reshape(rewardScores(g, c, w, { inputIds, lastTokenMask, fusedGelu: true }), [d.batchSize, d.k]);
-    const { loss, accuracy, margin } = rankingLoss(g, rewards, preferences, options);
+    const margins = options.marginFromStrength ? g.input("margins", "float32", [d.batchSize]) : undefined;
+    const { loss, accuracy, margin } = rankingLoss(g, rewards, preferences, { margin: options.margin, centring: options.centring, margins });
     // Reward statistics over real completions only (dummies are 0 and excluded).
     const r = g.stopGradient(rewards);
     const isValid = g.greater(valid, g.scalar(0));
@@ -236,8 +238,8 @@ const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
 /** Loss, accuracy and margin (as rankingLoss, over all pairs of all rankings) and reward statistics. */
 export function evaluateRewards(
   rewards: readonly (readonly number[])[],
-  rankings: readonly Pick<EncodedRanking, "pairs">[],
-  options: { margin: number; centring: number },
+  rankings: readonly (Pick<EncodedRanking, "pairs"> & { margin?: number })[],
+  options: { margin: number; centring: number; marginFromStrength?: boolean },
 ): RankingEvaluation {
   let pairs = 0;
   let loss = 0;
@@ -250,6 +252,7 @@ export function evaluateRewards(
   rankings.forEach((rk, b) => {
     const r = rewards[b];
     const k = r.length;
+    const required = options.margin + (options.marginFromStrength ? (rk.margin ?? 0) : 0);
     for (const v of r) {
       sum += v;
       n++;
@@ -262,7 +265,7 @@ export function evaluateRewards(
         if (p === 0) continue;
         const diff = r[i] - r[j];
         pairs += p;
-        loss += p * (softplus(-(diff - options.margin)) + options.centring * (r[i] + r[j]) ** 2);
+        loss += p * (softplus(-(diff - required)) + options.centring * (r[i] + r[j]) ** 2);
         wins += diff > 0 ? p : 0;
         margin += p * diff;
       }
@@ -319,7 +322,9 @@ function parseTrainerState(raw: unknown): TrainerState | null {
 
 function sameConfig(a: RewardConfig, b: RewardConfig): boolean {
   const keys = Object.keys(rewardConfigSchema.shape) as (keyof RewardConfig)[];
-  return keys.every((k) => a[k] === b[k]);
+  // A checkpoint written before a setting existed holds no value for it: its default.
+  const [x, y] = [rewardConfigSchema.parse(a), rewardConfigSchema.parse(b)];
+  return keys.every((k) => x[k] === y[k]);
 }
 
 /** The per-epoch batch orders: a shuffle of the training rankings per epoch, from the seed. */
@@ -430,7 +435,7 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
     });
   };
 
-  const lossOptions = { margin: cfg.margin, centring: cfg.centring };
+  const lossOptions = { margin: cfg.margin, centring: cfg.centring, marginFromStrength: cfg.marginFromStrength };
   let scorer: Session | null = null;
   const evaluate = async (rankings: readonly EncodedRanking[]) => {
     scorer ??= await createScoringSession(shape, layout, dims);
@@ -501,6 +506,7 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
             ...batchFeeds(batch, dims),
             preferences: float32(batch.preferences, [dims.batchSize, k, k]),
             valid: float32(batch.valid, [dims.batchSize, k]),
+            ...(cfg.marginFromStrength ? { margins: float32(batch.margins, [dims.batchSize]) } : {}),
           },
           lr,
         );

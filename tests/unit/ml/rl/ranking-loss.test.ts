@@ -87,3 +87,54 @@ describe("rankingLoss (K = 4 with a tie)", () => {
     expect((res.loss.data as Float64Array)[0]).toBe(0);
   });
 });
+
+describe("rankingLoss with per-ranking margins (pairwise strengths)", () => {
+  // Two rankings of two completions: the first "A much better" (margin 2), the second "B better" (margin 1).
+  const PREFS = [...preferenceMatrix([[0], [1]], 2), ...preferenceMatrix([[1], [0]], 2)];
+  const R = [0.7, -0.4, 0.1, 0.9];
+
+  it("subtracts each ranking's margin from its pairs' reward difference, the gradient of the same form", async () => {
+    const g = new Graph();
+    const r = g.input("rewards", "float64", [2, 2]);
+    const m = g.input("margins", "float64", [2]);
+    const out = rankingLoss(g, r, g.constant(PREFS, [2, 2, 2], "float64"), { margin: 0.25, margins: m });
+    g.output(out.loss, "loss");
+    g.output(out.margin, "margin");
+    g.output(backward(g, out.loss, [r])[0], "grad");
+    const s = await Session.create(g.toOnnx());
+    const res = await s.run({ rewards: float64(R, [2, 2]), margins: float64([2, 1], [2]) });
+    // Pair 1: r0 − r1 = 1.1, margin 0.25 + 2; pair 2: r3 − r2 = 0.8, margin 0.25 + 1.
+    const x1 = 1.1 - 2.25;
+    const x2 = 0.8 - 1.25;
+    expect((res.loss.data as Float64Array)[0]).toBeCloseTo((softplus(-x1) + softplus(-x2)) / 2, 12);
+    expect((res.margin.data as Float64Array)[0]).toBeCloseTo((1.1 + 0.8) / 2, 12); // the metric stays r_c − r_r
+    const w1 = sigmoid(-x1) / 2;
+    const w2 = sigmoid(-x2) / 2;
+    expect(Array.from(res.grad.data as Float64Array).map((v) => +v.toFixed(12))).toEqual([-w1, w1, w2, -w2].map((v) => +v.toFixed(12)));
+  });
+
+  it("margins of 0 give the loss without margins, and a larger margin a larger loss", async () => {
+    const lossWith = async (margins: number[] | null) => {
+      const g = new Graph();
+      const r = g.input("rewards", "float64", [2, 2]);
+      const m = margins ? g.input("margins", "float64", [2]) : undefined;
+      g.output(rankingLoss(g, r, g.constant(PREFS, [2, 2, 2], "float64"), { margins: m }).loss, "loss");
+      const s = await Session.create(g.toOnnx());
+      const res = await s.run({ rewards: float64(R, [2, 2]), ...(margins ? { margins: float64(margins, [2]) } : {}) });
+      return (res.loss.data as Float64Array)[0];
+    };
+    const none = await lossWith(null);
+    expect(await lossWith([0, 0])).toBeCloseTo(none, 12);
+    expect(await lossWith([1, 1])).toBeGreaterThan(none);
+    expect(await lossWith([2, 1])).toBeGreaterThan(await lossWith([1, 1]));
+  });
+
+  it("passes a finite-difference check with margins", async () => {
+    const margins = [2, 1];
+    const result = await gradcheck(
+      (g, [r]) => rankingLoss(g, r, g.constant(PREFS, [2, 2, 2], "float64"), { margins: g.constant(margins, [2], "float64"), centring: 0.05 }).loss,
+      [{ name: "rewards", shape: [2, 2] }],
+    );
+    expect(result.ok, result.message).toBe(true);
+  });
+});

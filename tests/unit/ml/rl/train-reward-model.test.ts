@@ -295,4 +295,28 @@ describe("trainRewardModel", () => {
     const d = Math.max(...Array.from(before.params.get("score.weight")!.data, (x, i) => Math.abs(x - after.params.get("score.weight")!.data[i])));
     expect(d).toBeLessThan(1e-5);
   });
+  it("subtracts each example's margin (a pairwise strength) with marginFromStrength, in training and evaluation", async () => {
+    const data: RankingExample[] = syntheticRankings(12, 2, 5).map((e) => ({ ...e, margin: 2 }));
+    const base = await tinyLmDir();
+    const plain = await trainRewardModel({
+      baseDir: base,
+      outDir: join(root, "strength-off"),
+      examples: data,
+      config: { learningRate: 1e-9, epochs: 1, batchSize: 4, validationFraction: 0.5, evalEvery: 0, seed: 1 },
+    });
+    const strong = await trainRewardModel({
+      baseDir: base,
+      outDir: join(root, "strength-on"),
+      examples: data,
+      config: { learningRate: 1e-9, epochs: 1, batchSize: 4, validationFraction: 0.5, evalEvery: 0, seed: 1, marginFromStrength: true },
+    });
+    // Same weights (no learning), same pairs: the margin of 2 moves each pair's loss from softplus(−Δ) to softplus(2 − Δ).
+    expect(strong.metrics.eval_margin).toBeCloseTo(plain.metrics.eval_margin!, 5);
+    const delta = plain.metrics.eval_margin!;
+    expect(Math.abs(delta)).toBeLessThan(0.5);
+    expect(strong.metrics.eval_loss! - plain.metrics.eval_loss!).toBeGreaterThan(1);
+    const trainLoss = (dir: string) => jsonl(join(root, dir, METRICS_LOG_FILE)).find((l) => "loss" in l)!.loss;
+    expect(trainLoss("strength-on") - trainLoss("strength-off")).toBeGreaterThan(1);
+    expect(strong.metrics.config.marginFromStrength).toBe(true);
+  });
 });

@@ -51,6 +51,7 @@ const ADVANCED: FieldSpec[] = [
   { key: "centring", label: "Centring coefficient", type: "float", min: 0, max: 10 },
   { key: "checkpointEvery", label: "Checkpoint every (steps)", type: "int", min: 1 },
   { key: "includeNoneAcceptable", label: "Include “none acceptable” rankings", type: "bool" },
+  { key: "marginFromStrength", label: "Margin from pairwise strength", type: "bool" },
 ];
 
 const input = "rounded border border-slate-300 px-2 py-1";

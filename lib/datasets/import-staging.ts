@@ -65,6 +65,9 @@ export class ImportStaging {
   private readonly annotators: string;
   /** The switch-in's reserved ids and cursor (beginSwitchIn). */
   private readonly switch: string;
+  /** The completions counter before this staging's first reservation (null: no row) and after its last committed one. */
+  private reservation?: { before: number | null; after: number };
+  private pendingReservation?: { before: number | null; after: number };
   private nextRecord = 1;
   private nextRanking = 1;
   /** Staged rankings that name no annotator (they go to the "imported" annotator). */
@@ -167,8 +170,12 @@ export class ImportStaging {
     if (batch.length === 0) return errors;
     const counters = [this.nextRecord, this.nextRanking, this.unnamedRankings] as const;
     const rolledBack = new Error("check only");
+    this.pendingReservation = undefined;
     try {
       this.stageBatch(batch, errors, rolledBack, options.checkOnly ?? false);
+      // Committed: the completion ids it reserved are this import's until it switches in or gives up.
+      const pending = this.pendingReservation as ImportStaging["pendingReservation"];
+      if (pending) this.reservation = { before: this.reservation ? this.reservation.before : pending.before, after: pending.after };
     } catch (err) {
       if (err !== rolledBack) throw err;
       [this.nextRecord, this.nextRanking, this.unnamedRankings] = counters;
@@ -182,7 +189,9 @@ export class ImportStaging {
     this.sqlite
       .transaction(() => {
         const wanted = batch.reduce((n, r) => n + r.completions.length, 0);
+        const counterBefore = this.sequenceOf("completions");
         const reserved = this.reserve("completions", wanted);
+        if (wanted > 0) this.pendingReservation = { before: counterBefore, after: reserved + wanted };
         let nextCompletion = reserved + 1;
         for (const record of batch) {
           const key = record.sharedTask ? taskKey(record) : undefined;
@@ -419,6 +428,30 @@ export class ImportStaging {
 
   private index(name: string): string {
     return `"${this.records.slice(1, -"_records".length - 1)}_${name}"`;
+  }
+
+  /**
+   * Gives back the completion ids the staged batches reserved, for an import that ends without
+   * switching in (an invalid line after the first batches): the counter goes back to where it
+   * was, so rejected input leaves every table as it found it, sqlite_sequence included. Only
+   * when nobody took ids after them; otherwise the reserved ids stay a gap (harmless).
+   */
+  releaseReservation(): void {
+    const reservation = this.reservation;
+    if (!reservation) return;
+    this.sqlite
+      .transaction(() => {
+        if (this.sequenceOf("completions") !== reservation.after) return;
+        if (reservation.before === null) this.sqlite.prepare("DELETE FROM sqlite_sequence WHERE name = 'completions'").run();
+        else this.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'completions'").run(reservation.before);
+      })
+      .immediate();
+    this.reservation = undefined;
+  }
+
+  /** The AUTOINCREMENT counter of a table, null when it has no row in sqlite_sequence. */
+  private sequenceOf(table: string): number | null {
+    return (this.sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?").pluck().get(table) as number | undefined) ?? null;
   }
 
   /** Hands out `n` ids of an AUTOINCREMENT table to this import: returns the one before the first. Call inside a write transaction. */

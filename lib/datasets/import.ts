@@ -204,9 +204,13 @@ export function importFile(
       if (onProgress && read % PROGRESS_EVERY === 0) onProgress("validate", read, bytes);
     }
     onProgress?.("validate", read, bytes);
-    if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
+    const rejected = () => {
+      staging.releaseReservation();
+      return report(validator, { tasks: 0, rankings: 0 });
+    };
+    if (!validator.valid) return rejected();
     stage();
-    if (!validator.valid) return report(validator, { tasks: 0, rankings: 0 });
+    if (!validator.valid) return rejected();
     options.betweenBatches?.();
     const begin = (tx: Db) => {
       const projectId = resolveProject(tx, project);

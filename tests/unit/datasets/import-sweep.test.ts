@@ -1,7 +1,7 @@
 // What an import leaves when it stops midway goes again: a cancel between switch-in steps deletes
 // the rows already switched in, and the worker's sweep clears the staging of imports whose process
 // or job is gone (deleting a half-done switch-in's rows), leaving live ones alone.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Connection } from "@/db/client";
@@ -90,6 +90,28 @@ describe("an import stopped midway", () => {
       expect(swept.rolledBack).toEqual(["job_41"]);
       for (const table of ["prompts", "tasks", "completions", "rankings", "comparisons"]) expect(count(t.db, table)).toBe(0);
       expect(ImportStaging.namesIn(t.db.$client).sort()).toEqual([`${process.pid}_abcd`, "job_42"].sort());
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("rejected after batches were staged, gives the reserved completion ids back: sqlite_sequence is as it was", () => {
+    const t = tempDb();
+    try {
+      const project = createProject(t.db, { name: "P" }).id;
+      const sequence = () => t.db.$client.prepare("select name, seq from sqlite_sequence order by name").all();
+      for (const existing of [false, true]) {
+        // first on a database with no completion yet (no counter row), then with one
+        if (existing) insertTask(t.db, project, { messages: [{ role: "user", content: "kept" }], completions: [{ text: "a" }, { text: "b" }] });
+        const before = sequence();
+        const file = trlFile(t.dir, 5000);
+        writeFileSync(file, readFileSync(file, "utf8") + "{broken\n");
+        const report = importFile(t.db, file, "trl", { projectId: project }, { stagingName: `bad_${existing}` });
+        expect(report.invalidLines).toBe(1);
+        expect(report.errors[0].line).toBe(5001);
+        expect(sequence()).toEqual(before);
+        expect(stagingTables(t.db)).toEqual([]);
+      }
     } finally {
       t.cleanup();
     }

@@ -6,7 +6,9 @@
 //   2. otherwise a task they have not ranked or skipped whose load — rankings plus live
 //      assignments of other annotators — is below R, choosing the least-loaded task first and
 //      the oldest (lowest id) among equals, so that tasks fill up evenly and in a stable order
-//      (R plus the task's extra rankings when a reviewer sent it back for more).
+//      (R plus the task's extra rankings when a reviewer sent it back for more). Under a task
+//      order other than "even" (task-order.ts) each task may carry a priority: lower first, tasks
+//      without one after all that have one, then load and id as above.
 // Gold tasks are not in the input: they are served apart (lib/quality/gold-serving.ts).
 // An assignment past its expiry no longer counts towards the load: its task returns to the pool,
 // and its holder may be offered it again.
@@ -25,6 +27,8 @@ export interface TaskLoad {
   active: LiveAssignment[];
   /** Rankings asked beyond R for this task (a reviewer sent it back); 0 when absent. */
   extraRedundancy?: number;
+  /** The task order's priority (task-order.ts), lower first; null or absent: after every task with one. */
+  priority?: number | null;
 }
 
 export interface AssignmentHistory {
@@ -61,7 +65,8 @@ export function eligibleTasks(input: AssignmentInput): TaskLoad[] {
     .filter((t) => !t.active.some((a) => a.userId === userId && isLive(a, now)))
     .map((task) => ({ task, load: taskLoad(task, now) }))
     .filter(({ task, load }) => load < redundancy + (task.extraRedundancy ?? 0));
-  withLoad.sort((a, b) => a.load - b.load || a.task.taskId - b.task.taskId);
+  const rank = (t: TaskLoad) => t.priority ?? Infinity;
+  withLoad.sort((a, b) => rank(a.task) - rank(b.task) || a.load - b.load || a.task.taskId - b.task.taskId);
   return withLoad.map(({ task }) => task);
 }
 

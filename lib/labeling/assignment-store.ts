@@ -7,6 +7,7 @@ import type { Db } from "../../db/client";
 import { assignments, projects, rankings, tasks } from "../../db/schema";
 import { pickGoldTask } from "../quality/gold-serving";
 import { chooseTask, type AssignmentInput, type TaskLoad } from "./assignment-rule";
+import { taskPrioritySql, uncertaintyGaps } from "./task-order";
 
 export type Assignment = typeof assignments.$inferSelect;
 export type Project = typeof projects.$inferSelect;
@@ -37,6 +38,7 @@ export function readAssignmentInput(
   userId: number,
   now: number,
   onlyTaskIds?: readonly number[],
+  priorities?: ReadonlyMap<number, number>,
 ): AssignmentInput {
   const inScope = onlyTaskIds ? inArray(tasks.id, [...onlyTaskIds]) : or(isNull(tasks.gold), inArray(tasks.id, heldTaskIds(db, project.id, userId, now)));
   const taskIds = db
@@ -71,7 +73,12 @@ export function readAssignmentInput(
     .where(and(eq(tasks.projectId, project.id), inScope, eq(assignments.userId, userId), inArray(assignments.status, ["submitted", "skipped"])))
     .all();
 
-  const loads = new Map<number, TaskLoad>(taskIds.map(({ id, extraRedundancy }) => [id, { taskId: id, rankings: 0, active: [], extraRedundancy }]));
+  const loads = new Map<number, TaskLoad>(
+    taskIds.map(({ id, extraRedundancy }) => [
+      id,
+      { taskId: id, rankings: 0, active: [], extraRedundancy, ...(priorities ? { priority: priorities.get(id) ?? null } : {}) },
+    ]),
+  );
   for (const r of rankingCounts) {
     const load = loads.get(r.taskId);
     if (load) load.rankings = Number(r.n);
@@ -121,6 +128,38 @@ function eligibleTasksSql(projectId: number, userId: number, redundancy: number,
     ORDER BY load, id`;
 }
 
+/**
+ * The eligible tasks with their priority under the project's task order (task-order.ts), in the
+ * rule's order: priority (none last), load, id. For `even` (no priority) it is eligibleTasksSql.
+ */
+function orderedEligibleSql(project: Pick<Project, "id" | "redundancy" | "taskOrder">, userId: number, now: number) {
+  const priority = taskPrioritySql(project.taskOrder);
+  if (!priority) return sql`SELECT taskId, NULL AS priority FROM (${eligibleTasksSql(project.id, userId, project.redundancy, now)})`;
+  const { id: projectId, redundancy } = project;
+  return sql`
+    WITH eligible AS MATERIALIZED (
+      SELECT t.id AS id, coalesce(ranked.n, 0) AS n, coalesce(ranked.n, 0) + coalesce(held.n, 0) AS load
+      FROM tasks t
+      LEFT JOIN (
+        SELECT r.task_id AS id, count(*) AS n FROM rankings r JOIN tasks pt ON pt.id = r.task_id
+        WHERE pt.project_id = ${projectId} GROUP BY r.task_id
+      ) ranked ON ranked.id = t.id
+      LEFT JOIN (
+        SELECT a.task_id AS id, count(*) AS n FROM assignments a JOIN tasks pt ON pt.id = a.task_id
+        WHERE pt.project_id = ${projectId} AND a.status = 'active' AND a.expires_at > ${now} GROUP BY a.task_id
+      ) held ON held.id = t.id
+      WHERE t.project_id = ${projectId} AND t.gold IS NULL
+        AND coalesce(ranked.n, 0) + coalesce(held.n, 0) < ${redundancy} + t.extra_redundancy
+        AND t.id NOT IN (
+          SELECT a.task_id FROM assignments a WHERE a.user_id = ${userId}
+            AND (a.status IN ('submitted', 'skipped') OR (a.status = 'active' AND a.expires_at > ${now}))
+          UNION ALL
+          SELECT r.task_id FROM rankings r WHERE r.user_id = ${userId})
+    )
+    SELECT e.id AS taskId, pr.priority AS priority FROM eligible e LEFT JOIN (${priority}) pr ON pr.id = e.id
+    ORDER BY pr.priority IS NULL, pr.priority, e.load, e.id`;
+}
+
 /** The tasks the annotator holds (live active assignments) in the project. */
 export function heldTaskIds(db: Db, projectId: number, userId: number, now: number): number[] {
   return db
@@ -134,9 +173,30 @@ export function heldTaskIds(db: Db, projectId: number, userId: number, now: numb
 }
 
 /** The rule's input narrowed to the tasks that can decide its choice (see above). */
-export function narrowedAssignmentInput(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): AssignmentInput {
-  const candidates = db.all<{ taskId: number }>(sql`${eligibleTasksSql(project.id, userId, project.redundancy, now)} LIMIT ${CANDIDATES}`).map((r) => r.taskId);
-  return readAssignmentInput(db, project, userId, now, [...heldTaskIds(db, project.id, userId, now), ...candidates]);
+export function narrowedAssignmentInput(
+  db: Db,
+  project: Pick<Project, "id" | "redundancy"> & Partial<Pick<Project, "taskOrder">>,
+  userId: number,
+  now: number,
+): AssignmentInput {
+  const order = project.taskOrder ?? "even";
+  const gaps = order === "uncertain" ? uncertaintyGaps(db, project.id, now) : null;
+  let rows: { taskId: number; priority: number | null }[];
+  if (gaps) {
+    // Every eligible task in load, id order, then (a stable sort) by gap: gap, load, id.
+    const gapOf = (id: number) => gaps.get(id) ?? Infinity;
+    rows = db
+      .all<{ taskId: number }>(eligibleTasksSql(project.id, userId, project.redundancy, now))
+      .sort((a, b) => gapOf(a.taskId) - gapOf(b.taskId) || 0)
+      .slice(0, CANDIDATES)
+      .map((r) => ({ taskId: r.taskId, priority: gaps.get(r.taskId) ?? null }));
+  } else {
+    rows = db.all<{ taskId: number; priority: number | null }>(
+      sql`${orderedEligibleSql({ ...project, taskOrder: order === "uncertain" ? "even" : order }, userId, now)} LIMIT ${CANDIDATES}`,
+    );
+  }
+  const priorities = order !== "even" ? new Map(rows.filter((r) => r.priority !== null).map((r) => [r.taskId, Number(r.priority)])) : undefined;
+  return readAssignmentInput(db, project, userId, now, [...heldTaskIds(db, project.id, userId, now), ...rows.map((r) => r.taskId)], priorities);
 }
 
 /** How many tasks the rule would find eligible for the annotator now (excluding any they hold). */

@@ -148,10 +148,14 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         task.completions.map((c) => c.text),
       );
       const none = o.oracle.noneAcceptable?.(task.messages, scores) ?? false;
+      // A pairwise task (lib/labeling/pairwise.ts) takes a strength: "better" for an order, a tie
+      // otherwise; "both bad" is a tie.
+      const pairwise = (task as { pairwise?: boolean }).pairwise === true;
+      const ids = pairwise && none ? [task.completions.map((c) => c.id)] : groups.map((g) => g.map((i) => task.completions[i].id));
       const submitted = await client.call<{ created: boolean }>(
         "POST",
         `/api/tasks/${task.id}/ranking`,
-        { assignmentId: assignment.id, groups: groups.map((g) => g.map((i) => task.completions[i].id)), noneAcceptable: none },
+        { assignmentId: assignment.id, groups: ids, noneAcceptable: none, ...(pairwise ? { strength: ids.length === 1 ? 0 : 1 } : {}) },
         [200, 201, 409],
       );
       if (submitted.status !== 201) {

@@ -92,6 +92,7 @@ describe("editing a ranking", () => {
         version: 1,
         groups: [[d, a], [c], [b]],
         noneAcceptable: false,
+        strength: null,
         flags: [{ completionId: b, flag: "factually_wrong" }],
         answers: [],
         comment: "B is wrong",
@@ -101,6 +102,7 @@ describe("editing a ranking", () => {
         projectId: project.edits,
         messages: [{ role: "user", content: "Name a French city." }],
         completions: payload.task.completions,
+        pairwise: false,
       },
       editable: true,
     });

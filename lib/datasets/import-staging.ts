@@ -25,10 +25,18 @@
 // its annotator's name; the switch-in maps names to the imported identities' user ids
 // (beginSwitchIn's `annotatorUsers`, kept in the staging so a resumed switch-in has them).
 //
-// The tables are created here with CREATE TABLE (no migration: they live only during one
+// The bulk tables live in a scratch database of their own, attached by name (a file beside the
+// database, `<database>.import-<name>`, no journal on disk): staging never takes the database's
+// write lock for them, each staged row is written once (not to the WAL and then the database),
+// the database file does not grow by the staging's size, and dropping it is deleting a file. Only
+// the completion-id reservations, the annotators' ids and the switch-in's cursor are in the
+// database itself. Created here with CREATE TABLE (no migration: they live only during one
 // import) under a name unique to the import, and dropped at the end whatever happens; a crash
-// leaves them to the next import with the same name, which drops them before it starts.
+// leaves them to the next import with the same name, which drops them before it starts (or,
+// when a chunked switch-in had begun, finishes it), or to the worker's sweep (import-sweep.ts).
 import { createHash } from "node:crypto";
+import { chmodSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import type Database from "better-sqlite3";
 import { rankingPairs } from "../labeling/pairs";
 import type { ImportRecord } from "./record";
@@ -65,9 +73,8 @@ export class ImportStaging {
   private readonly annotators: string;
   /** The switch-in's reserved ids and cursor (beginSwitchIn). */
   private readonly switch: string;
-  /** The completions counter before this staging's first reservation (null: no row) and after its last committed one. */
+  /** The completions counter before this staging's first reservation (null: no row) and after its last one. */
   private reservation?: { before: number | null; after: number };
-  private pendingReservation?: { before: number | null; after: number };
   private nextRecord = 1;
   private nextRanking = 1;
   /** Staged rankings that name no annotator (they go to the "imported" annotator). */
@@ -84,39 +91,69 @@ export class ImportStaging {
     rankingLine: Database.Statement;
   };
 
+  /** The attached scratch database holding the bulk tables, and its file. */
+  private readonly schema: string;
+  private readonly scratchFile: string;
+
   /** `name`: letters, digits and underscores, unique to this import (e.g. the job id). */
   constructor(
     private readonly sqlite: Database.Database,
-    name: string,
+    private readonly name: string,
   ) {
     if (!/^\w{1,40}$/.test(name)) throw new Error(`bad staging name "${name}"`);
     const prefix = `import_staging_${name}`;
-    this.records = `"${prefix}_records"`;
-    this.completions = `"${prefix}_completions"`;
-    this.rankings = `"${prefix}_rankings"`;
-    this.comparisons = `"${prefix}_comparisons"`;
-    this.taskKeys = `"${prefix}_task_keys"`;
-    this.flags = `"${prefix}_flags"`;
+    this.schema = `"${prefix}"`;
+    this.scratchFile = ImportStaging.scratchFileOf(sqlite, name);
+    const bulk = (table: string) => `${this.schema}."${prefix}_${table}"`;
+    this.records = bulk("records");
+    this.completions = bulk("completions");
+    this.rankings = bulk("rankings");
+    this.comparisons = bulk("comparisons");
+    this.taskKeys = bulk("task_keys");
+    this.flags = bulk("flags");
+    // Small, and written in the same transactions as the real tables: in the main database, so a
+    // switch-in's cursor commits or rolls back with the rows it counts.
     this.annotators = `"${prefix}_annotators"`;
     this.switch = `"${prefix}_switch"`;
   }
 
-  /** The staging names whose tables are in this database (what imports left, or are using now). */
-  static namesIn(sqlite: Database.Database): string[] {
-    const tables = sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'import\\_staging\\_%\\_records' ESCAPE '\\'")
-      .pluck()
-      .all() as string[];
-    return tables.map((t) => t.slice("import_staging_".length, -"_records".length));
+  /**
+   * The scratch file of a staging name: beside the database (same file system, same folder
+   * permissions), `<database>.import-<name>`; "" (a temporary database) for an in-memory one.
+   */
+  private static scratchFileOf(sqlite: Database.Database, name: string): string {
+    return sqlite.memory || !sqlite.name ? "" : `${sqlite.name}.import-${name}`;
   }
 
-  get tables(): string[] {
-    return this.allTables().map((t) => t.slice(1, -1));
+  /** The staging names in use or left behind: scratch files beside the database, and switch-ins begun in it. */
+  static namesIn(sqlite: Database.Database): string[] {
+    const names = new Set(
+      (
+        sqlite
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'import\\_staging\\_%\\_switch' ESCAPE '\\'")
+          .pluck()
+          .all() as string[]
+      ).map((t) => t.slice("import_staging_".length, -"_switch".length)),
+    );
+    if (!sqlite.memory && sqlite.name) {
+      const prefix = `${basename(sqlite.name)}.import-`;
+      for (const file of readdirSync(dirname(sqlite.name))) {
+        const name = file.startsWith(prefix) ? file.slice(prefix.length) : "";
+        if (/^\w{1,40}$/.test(name)) names.add(name);
+      }
+    }
+    return [...names].sort();
   }
 
   /** Drops what an earlier run under this name left, and creates the empty staging tables. */
   create(): void {
     this.drop();
+    this.attach();
+    // The scratch file is only ever read by this import: no journal on disk, no fsync.
+    this.sqlite.pragma(`${this.schema}.journal_mode = MEMORY`);
+    this.sqlite.pragma(`${this.schema}.synchronous = OFF`);
+    const index = (name: string) => `${this.schema}."import_staging_${this.name}_${name}"`;
+    const bare = (table: string) => table.slice(this.schema.length + 1);
     this.sqlite.exec(`
       CREATE TABLE IF NOT EXISTS ${this.records} (local_id INTEGER PRIMARY KEY, messages TEXT NOT NULL, external_id TEXT, metadata TEXT);
       CREATE TABLE IF NOT EXISTS ${this.completions} (id INTEGER PRIMARY KEY, record INTEGER NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, model TEXT, metadata TEXT);
@@ -126,11 +163,12 @@ export class ImportStaging {
       CREATE TABLE IF NOT EXISTS ${this.taskKeys} (key TEXT PRIMARY KEY, record INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${this.flags} (ranking INTEGER NOT NULL, completion INTEGER NOT NULL, flag TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS ${this.annotators} (name TEXT PRIMARY KEY, user_id INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS ${this.index("completions_record")} ON ${this.completions} (record);
-      CREATE INDEX IF NOT EXISTS ${this.index("rankings_record")} ON ${this.rankings} (record, annotator);
-      CREATE INDEX IF NOT EXISTS ${this.index("comparisons_ranking")} ON ${this.comparisons} (ranking);
-      CREATE INDEX IF NOT EXISTS ${this.index("flags_ranking")} ON ${this.flags} (ranking);
+      CREATE INDEX IF NOT EXISTS ${index("completions_record")} ON ${bare(this.completions)} (record);
+      CREATE INDEX IF NOT EXISTS ${index("rankings_record")} ON ${bare(this.rankings)} (record, annotator);
+      CREATE INDEX IF NOT EXISTS ${index("comparisons_ranking")} ON ${bare(this.comparisons)} (ranking);
+      CREATE INDEX IF NOT EXISTS ${index("flags_ranking")} ON ${bare(this.flags)} (ranking);
     `);
+    if (this.scratchFile) chmodSync(this.scratchFile, 0o600);
     this.statements = {
       record: this.sqlite.prepare(`INSERT INTO ${this.records} (local_id, messages, external_id, metadata) VALUES (?, ?, ?, ?)`),
       completion: this.sqlite.prepare(`INSERT INTO ${this.completions} (id, record, position, text, model, metadata) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -148,13 +186,21 @@ export class ImportStaging {
     this.unnamedRankings = 0;
   }
 
+  /** Drops the staging: its tables in the main database, and the scratch database (detached, its file deleted). */
   drop(): void {
     this.statements = undefined;
-    for (const table of this.allTables()) this.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of [this.annotators, this.switch]) this.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
+    if (this.attached()) this.sqlite.exec(`DETACH DATABASE ${this.schema}`);
+    if (this.scratchFile) for (const file of [this.scratchFile, `${this.scratchFile}-journal`]) rmSync(file, { force: true });
   }
 
-  private allTables(): string[] {
-    return [this.records, this.completions, this.rankings, this.comparisons, this.taskKeys, this.flags, this.annotators, this.switch];
+  private attached(): boolean {
+    return (this.sqlite.pragma("database_list") as { name: string }[]).some((d) => `"${d.name}"` === this.schema);
+  }
+
+  /** Attaches the scratch database (created when missing) unless it is. */
+  private attach(): void {
+    if (!this.attached()) this.sqlite.prepare(`ATTACH DATABASE ? AS ${this.schema}`).run(this.scratchFile);
   }
 
   /**
@@ -170,12 +216,8 @@ export class ImportStaging {
     if (batch.length === 0) return errors;
     const counters = [this.nextRecord, this.nextRanking, this.unnamedRankings] as const;
     const rolledBack = new Error("check only");
-    this.pendingReservation = undefined;
     try {
       this.stageBatch(batch, errors, rolledBack, options.checkOnly ?? false);
-      // Committed: the completion ids it reserved are this import's until it switches in or gives up.
-      const pending = this.pendingReservation as ImportStaging["pendingReservation"];
-      if (pending) this.reservation = { before: this.reservation ? this.reservation.before : pending.before, after: pending.after };
     } catch (err) {
       if (err !== rolledBack) throw err;
       [this.nextRecord, this.nextRanking, this.unnamedRankings] = counters;
@@ -186,12 +228,23 @@ export class ImportStaging {
   /** stage()'s transaction; throws `rollBack` at its end when it found an error or `always`, so that nothing it wrote stays. */
   private stageBatch(batch: readonly StagedRecord[], errors: StagingError[], rollBack: Error, always: boolean): void {
     const s = this.statements!;
-    this.sqlite
+    // The completion ids, reserved in a transaction of their own (the database's write lock for
+    // a moment); a batch only checked gets provisional ones and moves no counter.
+    const wanted = batch.reduce((n, r) => n + r.completions.length, 0);
+    const reserved =
+      always || wanted === 0
+        ? this.highestId("completions")
+        : this.sqlite
+            .transaction(() => {
+              const before = this.sequenceOf("completions");
+              const first = this.reserve("completions", wanted);
+              this.reservation = { before: this.reservation ? this.reservation.before : before, after: first + wanted };
+              return first;
+            })
+            .immediate();
+    // The rows, in the scratch database only: a deferred transaction locks just that file.
+    const used = this.sqlite
       .transaction(() => {
-        const wanted = batch.reduce((n, r) => n + r.completions.length, 0);
-        const counterBefore = this.sequenceOf("completions");
-        const reserved = this.reserve("completions", wanted);
-        if (wanted > 0) this.pendingReservation = { before: counterBefore, after: reserved + wanted };
         let nextCompletion = reserved + 1;
         for (const record of batch) {
           const key = record.sharedTask ? taskKey(record) : undefined;
@@ -248,13 +301,16 @@ export class ImportStaging {
           for (const f of by?.flags ?? []) s.flag.run(ranking, completionIds[f.completion], f.flag);
           for (const pair of rankingPairs(groups, "all")) s.comparison.run(ranking, pair.chosen, pair.rejected, pair.chosenGroup, pair.rejectedGroup);
         }
-        // Ids reserved for the completions of shared tasks staged before go back (this
-        // transaction holds the write lock: no one else took any meanwhile).
-        if (nextCompletion - 1 < reserved + wanted)
-          this.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'completions'").run(nextCompletion - 1);
         if (always || errors.length > 0) throw rollBack;
+        return nextCompletion - 1;
       })
-      .immediate();
+      .deferred();
+    // Ids reserved for the completions of shared tasks staged before go back, when no one took
+    // ids since.
+    if (wanted > 0 && used < reserved + wanted) {
+      const given = this.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'completions' AND seq = ?").run(used, reserved + wanted).changes;
+      if (given > 0 && this.reservation) this.reservation.after = used;
+    }
   }
 
   /** The completion ids of staged task `record` for `other`'s completions, in `other`'s order, matched by text (same texts: by position among them). */
@@ -334,6 +390,9 @@ export class ImportStaging {
   switchInState(): SwitchInState | undefined {
     const exists = this.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(this.switch.slice(1, -1));
     if (!exists) return undefined;
+    if (this.scratchFile && !existsSync(this.scratchFile))
+      throw new Error(`import staging ${this.name}: a switch-in was begun but its scratch file ${this.scratchFile} is gone`);
+    this.attach();
     const row = this.sqlite.prepare(`SELECT * FROM ${this.switch}`).get() as Record<string, number | null> | undefined;
     if (!row) return undefined;
     return {
@@ -424,10 +483,6 @@ export class ImportStaging {
       if (state.nextRecord > 1) pause(performance.now() - t0);
     }
     this.drop();
-  }
-
-  private index(name: string): string {
-    return `"${this.records.slice(1, -"_records".length - 1)}_${name}"`;
   }
 
   /**

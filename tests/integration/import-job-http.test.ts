@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connection } from "@/db/client";
 import type { JobDetail, JobView } from "@/lib/jobs/views";
+import { ImportStaging } from "@/lib/datasets/import-staging";
 import { createProject } from "@/lib/projects";
 import { startWorker } from "@/scripts/server";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
@@ -111,6 +112,7 @@ describe("a large import through the API", () => {
       await probe.catch(() => {});
     }
     expect(app.db.$client.prepare("select count(*) from sqlite_master where name like 'import_staging_%'").pluck().get()).toBe(0);
+    expect(ImportStaging.namesIn(app.db.$client)).toEqual([]);
     expect(uploadsLeft()).toEqual([]);
   }, 240_000);
 

@@ -85,6 +85,7 @@ describe("ImportStaging", () => {
       expect(written).toEqual(dump(viaLib.db));
       const tables = viaStaging.db.$client.prepare("select name from sqlite_master where name like 'import_staging_%'").pluck().all();
       expect(tables).toEqual([]);
+      expect(ImportStaging.namesIn(viaStaging.db.$client)).toEqual([]);
     } finally {
       viaLib.cleanup();
       viaStaging.cleanup();
@@ -174,6 +175,7 @@ describe("ImportStaging", () => {
       expect(after.comparisons.length).toBeGreaterThanOrEqual(9000);
       const tables = t.db.$client.prepare("select name from sqlite_master where name like 'import_staging_%'").pluck().all();
       expect(tables).toEqual([]);
+      expect(ImportStaging.namesIn(t.db.$client)).toEqual([]);
     } finally {
       t.cleanup();
     }

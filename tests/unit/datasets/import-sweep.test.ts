@@ -13,7 +13,11 @@ import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 
 const count = (db: Connection, table: string) => db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
-const stagingTables = (db: Connection) => db.$client.prepare("select name from sqlite_master where name like 'import_staging_%'").pluck().all();
+/** Staging tables in the database, and staging names with a scratch file beside it. */
+const stagingTables = (db: Connection) => [
+  ...(db.$client.prepare("select name from sqlite_master where name like 'import_staging_%'").pluck().all() as string[]),
+  ...ImportStaging.namesIn(db.$client),
+];
 
 function trlFile(dir: string, n: number): string {
   const file = join(dir, `in-${n}.jsonl`);

@@ -158,7 +158,7 @@ export class ImportStaging {
       CREATE TABLE IF NOT EXISTS ${this.records} (local_id INTEGER PRIMARY KEY, messages TEXT NOT NULL, external_id TEXT, metadata TEXT);
       CREATE TABLE IF NOT EXISTS ${this.completions} (id INTEGER PRIMARY KEY, record INTEGER NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, model TEXT, metadata TEXT);
       CREATE TABLE IF NOT EXISTS ${this.rankings} (local_id INTEGER PRIMARY KEY, record INTEGER NOT NULL, groups TEXT NOT NULL, annotator TEXT, line INTEGER,
-        none_acceptable INTEGER NOT NULL DEFAULT 0, comment TEXT, seconds_spent REAL, created_at INTEGER);
+        none_acceptable INTEGER NOT NULL DEFAULT 0, comment TEXT, seconds_spent REAL, created_at INTEGER, strength INTEGER);
       CREATE TABLE IF NOT EXISTS ${this.comparisons} (ranking INTEGER NOT NULL, chosen INTEGER NOT NULL, rejected INTEGER NOT NULL, chosen_group INTEGER NOT NULL, rejected_group INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS ${this.taskKeys} (key TEXT PRIMARY KEY, record INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${this.flags} (ranking INTEGER NOT NULL, completion INTEGER NOT NULL, flag TEXT NOT NULL);
@@ -173,7 +173,7 @@ export class ImportStaging {
       record: this.sqlite.prepare(`INSERT INTO ${this.records} (local_id, messages, external_id, metadata) VALUES (?, ?, ?, ?)`),
       completion: this.sqlite.prepare(`INSERT INTO ${this.completions} (id, record, position, text, model, metadata) VALUES (?, ?, ?, ?, ?, ?)`),
       ranking: this.sqlite.prepare(
-        `INSERT INTO ${this.rankings} (local_id, record, groups, annotator, line, none_acceptable, comment, seconds_spent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ${this.rankings} (local_id, record, groups, annotator, line, none_acceptable, comment, seconds_spent, created_at, strength) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       comparison: this.sqlite.prepare(`INSERT INTO ${this.comparisons} (ranking, chosen, rejected, chosen_group, rejected_group) VALUES (?, ?, ?, ?, ?)`),
       flag: this.sqlite.prepare(`INSERT INTO ${this.flags} (ranking, completion, flag) VALUES (?, ?, ?)`),
@@ -297,6 +297,7 @@ export class ImportStaging {
             by?.comment ?? null,
             by?.secondsSpent ?? null,
             by?.createdAt ?? null,
+            record.strength ?? null,
           );
           for (const f of by?.flags ?? []) s.flag.run(ranking, completionIds[f.completion], f.flag);
           for (const pair of rankingPairs(groups, "all")) s.comparison.run(ranking, pair.chosen, pair.rejected, pair.chosenGroup, pair.rejectedGroup);
@@ -436,9 +437,9 @@ export class ImportStaging {
     );
     if (state.rankings > 0) {
       run(
-        `INSERT INTO rankings (id, task_id, user_id, assignment_id, groups, none_acceptable, comment, seconds_spent, source, created_at)
+        `INSERT INTO rankings (id, task_id, user_id, assignment_id, groups, none_acceptable, comment, seconds_spent, source, created_at, strength)
          SELECT r.local_id + :rankings, r.record + :tasks, coalesce(a.user_id, :user), NULL, r.groups, r.none_acceptable, r.comment, r.seconds_spent, 'imported',
-           coalesce(r.created_at, cast(unixepoch('subsec') * 1000 as integer))
+           coalesce(r.created_at, cast(unixepoch('subsec') * 1000 as integer)), r.strength
          FROM ${this.rankings} r LEFT JOIN ${this.annotators} a ON a.name = r.annotator
          WHERE r.record >= :from AND r.record < :to ORDER BY r.local_id`,
         { rankings: state.rankingsOffset, tasks: state.tasks, user: state.rankingUserId },

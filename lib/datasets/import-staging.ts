@@ -9,8 +9,8 @@
 //
 // Staged rows carry local ids (1, 2, … in file order). The switch-in reserves the ids the rows
 // will take (it moves the tables' AUTOINCREMENT counters past them, so rows other writers add in
-// between come after) and writes every row at local id + the reserved range's offset, so the rows are those BulkTaskWriter (and
-// insertTask/insertRanking) write, in the same order: one prompt and one task per record, its
+// between come after) and writes every row at local id + the reserved range's offset, so the rows are those
+// insertTask/insertRanking write, in the same order: one prompt and one task per record, its
 // completions by position, its ranking with completion ids in `groups`, the ranking's pairs.
 // Completion ids are the exception: a ranking's `groups` JSON names them, and rewriting JSON in
 // SQL is slow, so each batch reserves its completions' ids when it is staged (it moves the
@@ -256,7 +256,7 @@ export class ImportStaging {
             completionIds = this.sameCompletions(earlier, record);
           } else {
             local = this.nextRecord++;
-            // JSON columns as drizzle writes them: JSON text, SQL NULL when absent (see BulkTaskWriter).
+            // JSON columns as drizzle writes them: JSON text, SQL NULL when absent.
             s.record.run(
               local,
               JSON.stringify(record.messages),

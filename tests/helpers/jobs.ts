@@ -134,6 +134,22 @@ export function useWorkerPool(): { readonly pool: WorkerPool; readonly temp: Ret
 }
 
 /** Child process ids of `pid`, from /proc (the worker's job child). */
+/**
+ * The worker's job child processes (lib/jobs/child.ts), by their command line: a worker may have
+ * other children too (tsx's esbuild service, for one), which a SIGKILL test must not pick.
+ */
+export function jobChildrenOf(workerPid: number): number[] {
+  return childrenOf(workerPid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        .split("\0")
+        .some((arg) => arg.endsWith(join("lib", "jobs", "child.ts")));
+    } catch {
+      return false; // it ended while we looked
+    }
+  });
+}
+
 export function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {

@@ -92,6 +92,7 @@ const BODIES: Record<string, BodySpec> = {
   "POST /api/annotate/next": { as: "annotator", body: (ids) => ({ projectId: ids.projects }) },
   "POST /api/projects/[id]/gold": { as: "admin", body: (ids) => ({ lines: [{ task_id: ids.tasks, first: 0 }] }) },
   "POST /api/projects/[id]/gold/unpause": { as: "admin", body: (ids) => ({ userId: ids.users }) },
+  "POST /api/projects/[id]/snapshots": { as: "researcher", body: () => ({ name: "fuzz-v1", testShare: 0.2, license: "cc-by-4.0" }) },
   "POST /api/projects/[id]/review/[taskId]": {
     as: "admin",
     body: () => ({ action: "send_back", addedRankings: 1, comment: "more opinions" }),
@@ -233,7 +234,8 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
     expect(missing, "add a valid body for these to BODIES in tests/integration/fuzz/json-routes.fuzz.test.ts").toEqual([]);
     const stale = Object.keys(BODIES).filter((k) => !json.some((r) => `${r.method} ${r.template}` === k));
     expect(stale, "BODIES lists routes app/api no longer has").toEqual([]);
-    for (const r of json) expect(() => fillPath(r.template, ids)).not.toThrow();
+    // Routes with a path of their own in BODIES fill their parameters there.
+    for (const r of json) if (!BODIES[`${r.method} ${r.template}`].path) expect(() => fillPath(r.template, ids)).not.toThrow();
   });
 
   /** Sends one body and checks the answer; returns the status. */

@@ -13,7 +13,7 @@ import { PPO_JOB_KIND, ppoJobParamsSchema } from "@/lib/ppo/job-params";
 import { createProject } from "@/lib/projects";
 import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
-import { WorkerPool, childrenOf, ended, waitFor } from "../../helpers/jobs";
+import { WorkerPool, jobChildrenOf, ended, waitFor } from "../../helpers/jobs";
 import { ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";
 import { tinyLmDir } from "../../unit/ml/rl/reward-fixtures";
 
@@ -86,7 +86,7 @@ describe("the ppo job in the worker", () => {
       (j) => ended(j) || lastIteration(job.id) >= 3,
     );
     expect(mid.status, `job ended early: ${mid.error ?? ""}`).toBe("running");
-    const children = childrenOf(worker.pid!);
+    const children = jobChildrenOf(worker.pid!);
     expect(children).toHaveLength(1);
     process.kill(children[0], "SIGKILL");
     const killedAt = lastIteration(job.id);

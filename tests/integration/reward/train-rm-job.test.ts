@@ -11,7 +11,7 @@ import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "@/lib
 import { rewardDisagreements, taskCompletionScores } from "@/lib/reward/scores";
 import { capitalPreferences, writeTrlFile } from "../../fixtures/preference-data";
 import { tempDb } from "../../helpers/app";
-import { WorkerPool, childrenOf, ended, waitFor } from "../../helpers/jobs";
+import { WorkerPool, jobChildrenOf, ended, waitFor } from "../../helpers/jobs";
 import { makeTinyModel } from "../../unit/generation/tiny-model";
 
 describe("train-rm and score jobs in the worker", () => {
@@ -57,7 +57,7 @@ describe("train-rm and score jobs in the worker", () => {
       (j) => ended(j) || jobMetricsSince(temp.db, job.id).some((m) => m.name === "loss" && m.step >= 14),
     );
     expect(mid.status, `job ended early: ${mid.error ?? ""}`).toBe("running");
-    const children = childrenOf(worker.pid!);
+    const children = jobChildrenOf(worker.pid!);
     expect(children).toHaveLength(1);
     process.kill(children[0], "SIGKILL");
     const killedAt = Math.max(

@@ -85,6 +85,11 @@ const researchPages = (ids: Ids): Visit[] => [
   { path: `/research/projects/${ids.project}/train-rm`, name: "train-rm" },
   { path: `/research/projects/${ids.project}/ppo`, name: "ppo" },
   { path: `/research/projects/${ids.project}/disagreements`, name: "disagreements" },
+  { path: `/research/projects/${ids.project}/quality`, name: "quality" },
+  { path: `/research/projects/${ids.project}/leaderboard`, name: "leaderboard" },
+  { path: "/review", name: "review" },
+  { path: `/review/${ids.project}`, name: "review-queue" },
+  { path: `/review/${ids.project}/${ids.task}`, name: "review-task" },
   { path: `/research/tasks/${ids.task}`, name: "task" },
   { path: "/research/models", name: "models" },
   { path: `/research/models/${ids.model}`, name: "model" },
@@ -106,7 +111,7 @@ const ROLES: { role: string; email: string; home: string; pages(ids: Ids): Visit
         name: "admin-project",
         ready: async (page) => {
           await expect(page.getByRole("form", { name: "Import a file" })).toBeVisible();
-          await expect(page.getByText("Export", { exact: false }).first()).toBeVisible();
+          await expect(page.getByRole("heading", { name: "Export" })).toBeVisible();
         },
       },
       { path: `/admin/projects/${ids.project}/generate`, name: "generate" },
@@ -148,6 +153,7 @@ const ROLES: { role: string; email: string; home: string; pages(ids: Ids): Visit
       },
       { path: "/admin", name: "admin-403", status: 403 },
       { path: "/research", name: "research-403", status: 403 },
+      { path: "/review", name: "review-403", status: 403 },
     ],
   },
 ];

@@ -100,7 +100,7 @@ export const parseRankingsLine: LineParser = (value) => {
   const index = new Map<string, number>();
   const key = (id: number | string) => `${typeof id}:${id}`;
   for (const [i, c] of v.completions.entries()) {
-    if (index.has(key(c.id))) return { error: `completions[${i}].id: ${JSON.stringify(c.id)} is the id of completions[${index.get(key(c.id))}] too` };
+    if (index.has(key(c.id))) return { error: `completions[${i}].id: ${preview(c.id)} is the id of completions[${index.get(key(c.id))}] too` };
     index.set(key(c.id), i);
   }
   const seen = new Map<number, string>();
@@ -110,20 +110,20 @@ export const parseRankingsLine: LineParser = (value) => {
     for (const [j, id] of group.entries()) {
       const where = formatPath(["groups", g, j]);
       const i = index.get(key(id));
-      if (i === undefined) return { error: `${where}: ${JSON.stringify(id)} is not the id of any of the completions` };
-      if (seen.has(i)) return { error: `${where}: ${JSON.stringify(id)} is ranked twice (also at ${seen.get(i)})` };
+      if (i === undefined) return { error: `${where}: ${preview(id)} is not the id of any of the completions` };
+      if (seen.has(i)) return { error: `${where}: ${preview(id)} is ranked twice (also at ${seen.get(i)})` };
       seen.set(i, where);
       indices.push(i);
     }
     ranking.push(indices);
   }
   const unranked = v.completions.findIndex((_, i) => !seen.has(i));
-  if (unranked !== -1) return { error: `groups: completion ${JSON.stringify(v.completions[unranked].id)} (completions[${unranked}]) is in no group` };
+  if (unranked !== -1) return { error: `groups: completion ${preview(v.completions[unranked].id)} (completions[${unranked}]) is in no group` };
 
   const flags: { completion: number; flag: (typeof FLAGS)[number] }[] = [];
   for (const [f, flag] of (v.flags ?? []).entries()) {
     const i = index.get(key(flag.completion_id));
-    if (i === undefined) return { error: `flags[${f}].completion_id: ${JSON.stringify(flag.completion_id)} is not the id of any of the completions` };
+    if (i === undefined) return { error: `flags[${f}].completion_id: ${preview(flag.completion_id)} is not the id of any of the completions` };
     flags.push({ completion: i, flag: flag.flag });
   }
 

@@ -365,6 +365,21 @@ export const goldResets = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
 
+/**
+ * A project's data version (lib/stats/change-stamp.ts): a number that SQLite triggers
+ * (migration 0011) raise in the same transaction as every write that can change the project's
+ * statistics — its row, its tasks, completions, assignments, rankings and what hangs off them,
+ * reviews, gold resets, and the users' names and roles — whatever code or process makes it.
+ * The triggers create the row with the project; it starts at the creation time in ms, so a
+ * database made again from scratch does not repeat an old cache's versions.
+ */
+export const projectVersions = sqliteTable("project_versions", {
+  projectId: integer("project_id")
+    .primaryKey()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+});
+
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 

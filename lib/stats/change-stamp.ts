@@ -1,45 +1,54 @@
-// How a cached statistic knows whether its data changed, at two costs:
+// How a cached statistic knows whether its project's data changed: the project's data version
+// (`project_versions`, db/schema.ts), which SQLite triggers (migration 0011) raise in the same
+// transaction as every write that can change the project's statistics, whatever code or process
+// makes it:
 //
-// - `changeStamp`: database-wide and cheap (a handful of index lookups, no scan): the largest id
-//   of every table a project's statistics read, plus the project's own row (its settings, R).
-//   Rows are only appended to these tables (an edit adds a ranking revision), so an unchanged
-//   stamp means nothing changed; a changed one means something changed somewhere — maybe in
-//   another project. A page compares it on every view.
-// - `projectFingerprint`: the project's own counts and largest ids (a scan of its rows, a second
-//   or so at 200k rankings): what the refresh job compares before recomputing, so a change in
-//   another project costs a check, not a recomputation.
+// - any insert, update or delete of the project's tasks (gold marks, send-backs' extra
+//   redundancy), completions, rankings (edits, strengths), ranking revisions, flags, answers and
+//   comparisons, task reviews and gold resets (an unpause);
+// - an assignment handed out, deleted, or changing status (submitted, skipped, expired), task or user;
+// - any change of the project's row (every setting: K, R, gold share and thresholds, mode, task
+//   order, …) and of its prompts;
+// - a change of a user's email, name, role or disabled flag, or a user deleted: every project's
+//   (users are global; statistics show names and emails).
 //
-// Neither sees a status change of an existing assignment (an open one expiring or skipped): the
-// counts of open assignments and skips follow at the next ranking, edit or task.
+// Rows deleted by a cascade fire the same triggers. So an unchanged stamp means the project's
+// data is the same, and a change in another project leaves it alone: the stamp is what a view
+// compares on every visit (one primary-key lookup) and also what the refresh job compares before
+// recomputing (the "fingerprint" of a cached entry), with no scan of the project's rows.
+//
+// Not seen: a write made with the triggers dropped (e.g. a copy of the data into a database made
+// without migration 0011), and time passing alone (an open assignment past its expiry still
+// counts as active until something marks it expired, as it does in the figures computed inline).
+// Versions start at the project's creation time in ms, so a database made again from scratch
+// under an old statistics cache does not reproduce the old entries' stamps.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 
-/** The database-wide change stamp, with the project's row (undefined when there is no such project). */
+/** The stamp of a project whose version row is missing (see ensureProjectVersion): never equal to a cached one. */
+const UNVERSIONED = "unversioned";
+
+/**
+ * The project's change stamp (`<project id>@<version>`); undefined when there is no such project.
+ * A project without a version row (written around the triggers) gets a stamp no cached entry
+ * holds, so its statistics are refreshed until ensureProjectVersion gives it one.
+ */
 export function changeStamp(db: Db, projectId: number): string | undefined {
-  const row = db.get<Record<string, unknown> | undefined>(sql`
-    SELECT
-      (SELECT json_array(id, name, completions_per_task, redundancy) FROM projects WHERE id = ${projectId}) AS project,
-      (SELECT max(id) FROM tasks) AS tasks,
-      (SELECT max(id) FROM completions) AS completions,
-      (SELECT max(id) FROM assignments) AS assignments,
-      (SELECT max(id) FROM rankings) AS rankings,
-      (SELECT max(id) FROM ranking_revisions) AS revisions,
-      (SELECT max(id) FROM users) AS users`);
-  if (!row || row.project === null) return undefined;
-  return [row.project, row.tasks, row.completions, row.assignments, row.rankings, row.revisions, row.users].map((v) => v ?? 0).join("|");
+  const row = db.get<{ version: number | null } | undefined>(
+    sql`SELECT v.version AS version FROM projects p LEFT JOIN project_versions v ON v.project_id = p.id WHERE p.id = ${projectId}`,
+  );
+  if (!row) return undefined;
+  return `${projectId}@${row.version ?? `${UNVERSIONED}-${Date.now()}-${Math.random()}`}`;
 }
 
-/** The project's own data: counts and largest ids of its tasks, rankings, revisions and assignments by status. */
-export function projectFingerprint(db: Db, projectId: number): string {
-  const row = db.get<Record<string, unknown>>(sql`
-    WITH t AS (SELECT id FROM tasks WHERE project_id = ${projectId})
-    SELECT
-      (SELECT json_array(count(*), max(id)) FROM t) AS tasks,
-      (SELECT json_array(count(*), max(c.id)) FROM completions c WHERE c.task_id IN t) AS completions,
-      (SELECT json_array(count(*), max(r.id)) FROM rankings r WHERE r.task_id IN t) AS rankings,
-      (SELECT json_array(count(*), max(v.id)) FROM ranking_revisions v JOIN rankings r ON r.id = v.ranking_id WHERE r.task_id IN t) AS revisions,
-      (SELECT json_group_array(json_array(status, n, top)) FROM (
-        SELECT a.status, count(*) AS n, max(a.id) AS top FROM assignments a WHERE a.task_id IN t GROUP BY a.status ORDER BY a.status)) AS assignments,
-      (SELECT json_array(id, name, completions_per_task, redundancy) FROM projects WHERE id = ${projectId}) AS project`);
-  return [row.project, row.tasks, row.completions, row.rankings, row.revisions, row.assignments].join("|");
+/** Whether a stamp is that of a project without a version row. */
+export function isUnversioned(stamp: string): boolean {
+  return stamp.includes(`@${UNVERSIONED}`);
+}
+
+/** Gives an existing project without a version row one (the migration and the triggers normally have); no-op otherwise. */
+export function ensureProjectVersion(db: Db, projectId: number): void {
+  db.run(
+    sql`INSERT OR IGNORE INTO project_versions (project_id, version) SELECT id, cast(unixepoch('subsec') * 1000 as integer) FROM projects WHERE id = ${projectId}`,
+  );
 }

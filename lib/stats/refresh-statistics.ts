@@ -1,10 +1,11 @@
 // Recomputing a project's cached statistics (what the `project-stats` job runs, and what a view
-// runs when nothing is cached yet): the change stamp first (a change made while computing then
-// shows as a new stamp at the next view), the project's fingerprint, and each statistic whose
-// entry saw another fingerprint is computed again; one that saw the same data only has its
-// stamp and check time moved.
+// runs when nothing is cached yet). The project's change stamp (change-stamp.ts: its data
+// version) is what an entry was computed from: a statistic whose entry holds the current stamp
+// only has its check time moved; any other is computed again, reading the stamp in the same
+// read transaction as the figures, so the stamp it is stored with is exactly the data it saw (a
+// write landing meanwhile shows as a newer stamp at the next view).
 import type { Db } from "../../db/client";
-import { changeStamp, projectFingerprint } from "./change-stamp";
+import { changeStamp, ensureProjectVersion, isUnversioned } from "./change-stamp";
 import type { ProjectStatistic } from "./project-statistics";
 import { readStatistic, writeStatistic, type CachedStatistic } from "./statistics-cache";
 
@@ -26,23 +27,37 @@ export function refreshStatistics(
 ): RefreshOutcome {
   const now = options.now ?? Date.now;
   const outcome: RefreshOutcome = { computed: [], unchanged: [], found: false };
-  const stamp = changeStamp(db, projectId);
-  if (stamp === undefined) return outcome;
-  const fingerprint = projectFingerprint(db, projectId);
+  let current = changeStamp(db, projectId);
+  if (current === undefined) return outcome;
+  if (isUnversioned(current)) {
+    ensureProjectVersion(db, projectId);
+    current = changeStamp(db, projectId);
+    if (current === undefined) return outcome;
+  }
   outcome.found = true;
   statistics.forEach((statistic, index) => {
     options.beforeEach?.(statistic, index);
     const old = readStatistic(options.dir, projectId, statistic.name);
-    if (old && old.fingerprint === fingerprint) {
+    const stamp = changeStamp(db, projectId);
+    if (stamp === undefined) return;
+    if (old && old.fingerprint === stamp) {
       writeStatistic(options.dir, { ...old, stamp, checkedAt: now() });
       outcome.unchanged.push(statistic.name);
       return;
     }
-    // Read in one transaction, so that every figure of the value comes from the same data.
-    const value = db.transaction(() => statistic.compute(db, projectId), { behavior: "deferred" });
-    if (value === undefined) return;
+    // Read in one transaction, so that every figure of the value and its stamp come from the same data.
+    const read = db.transaction((tx) => ({ stamp: changeStamp(tx, projectId), value: statistic.compute(tx, projectId) }), { behavior: "deferred" });
+    if (read.value === undefined || read.stamp === undefined) return;
     const t = now();
-    const entry: CachedStatistic = { projectId, name: statistic.name, value, computedAt: t, checkedAt: t, fingerprint, stamp };
+    const entry: CachedStatistic = {
+      projectId,
+      name: statistic.name,
+      value: read.value,
+      computedAt: t,
+      checkedAt: t,
+      fingerprint: read.stamp,
+      stamp: read.stamp,
+    };
     writeStatistic(options.dir, entry);
     outcome.computed.push(statistic.name);
   });

@@ -4,7 +4,8 @@
 // - a small project (at most `inlineMaxTasks` tasks, counted with a bounded query) computes it
 //   on the spot: always current;
 // - otherwise the cached value (statistics-cache.ts) is served at once with when it was computed;
-//   when the database's change stamp moved since it was last checked, a `project-stats` job is
+//   when the project's change stamp (change-stamp.ts: its data version, raised by triggers on
+//   every write that can change its statistics) moved since it was last checked, a `project-stats` job is
 //   queued to refresh it (at most one queued or running per project, and not more often than
 //   `minRefreshMs` after the last check), and the view says it is refreshing;
 // - with nothing cached yet, the view gets no value and the job that computes it (or, with

@@ -13,7 +13,7 @@ export const projectStatsJobKind: JobKind<ProjectStatsJobParams> = {
   kind: PROJECT_STATS_JOB_KIND,
   title: "Project statistics",
   params: projectStatsJobParamsSchema,
-  // Nothing to resume: a rerun recomputes what it had not written (written entries match the fingerprint).
+  // Nothing to resume: a rerun recomputes what it had not written (written entries hold the current data version).
   resumable: true,
   async run(ctx) {
     const { PROJECT_STATISTICS } = await import("../../stats/project-statistics");

@@ -2,7 +2,8 @@
 // run by the job runner (lib/jobs/run-job.ts) as the worker's child would: a large project (here:
 // an inline threshold of 0 tasks) is served from the cache with when it was computed, a new ranking
 // queues one refresh (never two), the job brings the figures up to date, a change in another
-// project costs a check and not a recomputation, and no project is ever served another's figures.
+// project leaves this one current (no job), a refresh of unchanged data only checks it, and no
+// project is ever served another's figures.
 import { mkdtempSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +19,7 @@ import { createProject } from "@/lib/projects";
 import { PROJECT_STATS_JOB_KIND } from "@/lib/stats/job-params";
 import { agreementStatistic, leaderboardStatistic, PROJECT_STATISTICS, projectStatsStatistic, roundsStatistic } from "@/lib/stats/project-statistics";
 import { roundsTable, withRoundModels } from "@/lib/rounds/rounds";
-import { serveStatistic, type ServeOptions } from "@/lib/stats/served-statistic";
+import { requestRefresh, serveStatistic, type ServeOptions } from "@/lib/stats/served-statistic";
 import { readStatistic, statisticsCacheDir } from "@/lib/stats/statistics-cache";
 import { insertTask, type CreatedTask } from "@/lib/tasks";
 import { tempDb } from "@/tests/helpers/app";
@@ -153,17 +154,25 @@ describe("served project statistics", () => {
     expect(runs.map((j) => j.id)).toEqual([stale.jobId]);
   });
 
-  it("a change in another project costs a check, not a recomputation", async () => {
+  it("a change in another project leaves this one's figures current, with no job queued", async () => {
     const before = stats(a.id);
     rank(b.tasks[1], annotators[1]);
     const seen = stats(a.id);
-    expect(seen.freshness).toBe("refreshing");
-    await runQueuedJobs();
+    expect(seen.freshness).toBe("current");
+    expect(seen.jobId).toBeNull();
+    expect(seen.computedAt).toBe(before.computedAt);
+    expect(await runQueuedJobs()).toEqual([]);
+  });
+
+  it("a refresh that finds the data unchanged only checks it", async () => {
+    const before = stats(a.id);
+    const jobId = requestRefresh(db, a.id);
+    expect(await runQueuedJobs()).toEqual([jobId]);
     const after = stats(a.id);
     expect(after.freshness).toBe("current");
     expect(after.computedAt).toBe(before.computedAt);
     expect(after.checkedAt).toBeGreaterThanOrEqual(before.checkedAt!);
-    expect(getJob(db, seen.jobId!)?.result).toMatchObject({ computed: [], unchanged: PROJECT_STATISTICS.map((s) => s.name) });
+    expect(getJob(db, jobId!)?.result).toMatchObject({ computed: [], unchanged: PROJECT_STATISTICS.map((s) => s.name) });
   });
 
   it("no project is served another project's figures", async () => {

@@ -9,7 +9,9 @@
 //    "files": [{"path": "trl/train.jsonl", "format": "trl", "split": "train",
 //               "rows": 120, "bytes": 40960, "sha256": "<sha256>"}, ...],
 //    "card": {"path": "README.md", "bytes": 2048, "sha256": "<sha256>"},
-//    "stats": {...}}                              // what the dataset card reports
+//    "stats": {...},                              // what the dataset card reports
+//    "source": {"data_version": 1714564800123}}   // the project's data version it was read at (when
+//                                                 // the database keeps one): same version, same data
 //
 // The content hash is SHA-256 over the data files' sorted `sha256  path` lines (the text
 // `sha256sum` prints, one line each, sorted by path): the same data gives the same hash whenever
@@ -71,6 +73,8 @@ export const snapshotManifestSchema = z.object({
   files: z.array(snapshotFileSchema),
   card: z.object({ path: z.literal(CARD_FILE), bytes: z.number().int(), sha256: sha256Schema }),
   stats: snapshotStatsSchema,
+  /** The project's data version the files were read at (lib/stats/change-stamp.ts), where the database keeps one. */
+  source: z.object({ data_version: z.number() }).optional(),
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 

@@ -11,22 +11,31 @@
 //   no listing shows), its files made read-only, then renamed into place. A name already taken
 //   fails with SnapshotExistsError and leaves the existing snapshot and the disk as they were,
 //   unless its content hash is the same: then the existing snapshot is reported ("exists").
+// - Observable and stoppable: `onProgress` hears of the rows and files written every few thousand
+//   rows; a throw from it (a cancelled job) stops the writing, and the temp folder is removed. The
+//   temp folder's name says who writes it (a job, or a process), so a writer killed midway leaves a
+//   folder that the sweep (snapshot-sweep.ts) recognises and removes.
+//
+// A large project is snapshotted by the `snapshot` job (snapshot-job.ts) in the worker's child
+// process, reading through a connection of its own; a small one may be taken in the request.
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { prompts } from "../../db/schema";
+import { rankingPairs } from "../labeling/pairs";
 import { agreementReport } from "../labeling/stats";
 import type { Project } from "../projects";
 import { rankingAgreementReport } from "../quality/ranking-agreement";
 import { datasetCard, DEFAULT_LICENSE, LICENSE_PATTERN } from "./dataset-card";
-import { EXPORT_FORMATS, exportOptionsSchema, exportRows } from "./export";
+import { EXPORT_FORMATS, exportOptionsSchema, exportRows, type ExportFormat } from "./export";
 import type { RankingsRow } from "./rankings-writer";
 import { CARD_FILE, MANIFEST_FILE, snapshotHash, snapshotNameSchema, type SnapshotFile, type SnapshotManifest, type SnapshotStats } from "./snapshot-manifest";
 import { DEFAULT_TEST_SHARE, messagesKey, promptSplit, rowPromptText, SPLITS, type Split } from "./snapshot-split";
 import { projectSnapshotsDir, readManifest, snapshotDir } from "./snapshot-store";
+import { snapshotTempName, type SnapshotWriter } from "./snapshot-sweep";
 
 /** The export options a snapshot applies to every format (all of them but the format). */
 export const snapshotFiltersSchema = exportOptionsSchema.omit({ format: true });
@@ -66,6 +75,43 @@ export class SnapshotExistsError extends Error {
 
 /** Nothing to freeze: the filters leave no ranking. */
 export class EmptySnapshotError extends Error {}
+
+/** Where a snapshot being written stands (createSnapshot's `onProgress`). */
+export interface SnapshotProgress {
+  /** The format being written, and how many formats are done before it. */
+  format: ExportFormat;
+  formatsDone: number;
+  formats: number;
+  /** Rows written to this format's files so far, and the rows it is expected to have (an estimate until the format is done). */
+  rows: number;
+  expectedRows: number;
+  /** Rows written in every format so far. */
+  totalRows: number;
+  /** Data files complete (closed and hashed). */
+  filesWritten: number;
+  /** The share done, 0–1 (the formats take 95%, the statistics and the card the rest). */
+  fraction: number;
+}
+
+export interface CreateSnapshotOptions {
+  /**
+   * Hears of the progress every PROGRESS_EVERY_ROWS rows and after each format. A throw from it
+   * (JobCancelledError, say) stops the snapshot: nothing is renamed into place, the temp folder goes.
+   */
+  onProgress?: (progress: SnapshotProgress) => void;
+  /** Who writes the temp folder, named in it for the sweep: a job, or (by default) this process. */
+  writer?: SnapshotWriter;
+}
+
+/** How often (in rows) createSnapshot reports progress. */
+export const PROGRESS_EVERY_ROWS = 2000;
+
+/**
+ * The order the formats are written in: rankings first (its rows are the rankings the pair formats
+ * expand, so it tells how many pairs to expect), then the manifest's order. The manifest lists the
+ * files in EXPORT_FORMATS order whatever the writing order.
+ */
+const WRITE_ORDER: readonly ExportFormat[] = ["rankings", ...EXPORT_FORMATS.filter((f) => f !== "rankings")];
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -111,11 +157,38 @@ interface Collected {
   stats: Omit<SnapshotStats, "agreement">;
   agreement: SnapshotStats["agreement"];
   prompts: Record<Split, number>;
+  dataVersion: number | undefined;
+}
+
+/** The project's rankings, every one (a cheap upper bound of what a snapshot writes, by index). */
+export function projectRankingCount(db: Db, projectId: number): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM rankings r JOIN tasks t ON t.id = r.task_id WHERE t.project_id = ${projectId}`)?.n ?? 0;
+}
+
+/**
+ * The project's data version (lib/stats/change-stamp.ts: a number SQLite triggers raise with every
+ * write to the project's data), or undefined where the database has none.
+ */
+export function projectDataVersion(db: Db, projectId: number): number | undefined {
+  try {
+    return db.get<{ version: number } | undefined>(sql`SELECT version FROM project_versions WHERE project_id = ${projectId}`)?.version;
+  } catch {
+    return undefined; // a database from before the versions
+  }
 }
 
 /** Writes every format's train and test files into `dir` from one consistent read of the database. */
-function writeFormats(db: Db, projectId: number, dir: string, filters: z.output<typeof snapshotFiltersSchema>, testShare: number): Collected {
+function writeFormats(
+  db: Db,
+  projectId: number,
+  dir: string,
+  filters: z.output<typeof snapshotFiltersSchema>,
+  testShare: number,
+  onProgress?: (progress: SnapshotProgress) => void,
+): Collected {
   return db.transaction((tx) => {
+    // The version the files are read at: a later request for the same data can be answered without exporting.
+    const dataVersion = projectDataVersion(tx, projectId);
     const splitOfPrompt = new Map<number, Split>();
     const promptTextOf = (id: number): string | undefined => {
       const row = tx
@@ -142,16 +215,45 @@ function writeFormats(db: Db, projectId: number, dir: string, filters: z.output<
     const records: { rankingId: number; taskId: number; userId: number; groups: number[][]; noneAcceptable: boolean; secondsSpent: number | null }[] = [];
     let rankingRows = 0;
     let pairs = 0;
-    for (const format of EXPORT_FORMATS) {
+    // Expected rows per format, for progress: every ranking of the project at first, then the
+    // rankings written and the pairs they give (an upper bound: equal texts give no pair row),
+    // then the pair rows the first pair format wrote.
+    let expectedRankings = onProgress ? projectRankingCount(tx, projectId) : 0;
+    let expectedPairs = 0;
+    let pairRows: number | undefined;
+    let totalRows = 0;
+    let formatsDone = 0;
+    const report = (format: ExportFormat, rows: number, done: boolean) => {
+      if (!onProgress) return;
+      const expectedRows = format === "rankings" ? expectedRankings : (pairRows ?? expectedPairs);
+      const within = done ? 1 : expectedRows > 0 ? Math.min(0.99, rows / expectedRows) : 0;
+      onProgress({
+        format,
+        formatsDone,
+        formats: WRITE_ORDER.length,
+        rows,
+        expectedRows: Math.max(expectedRows, rows),
+        totalRows,
+        filesWritten: files.length,
+        fraction: (0.95 * (formatsDone + within)) / WRITE_ORDER.length,
+      });
+    };
+    for (const format of WRITE_ORDER) {
       mkdirSync(join(dir, format));
       const writers = Object.fromEntries(SPLITS.map((s) => [s, new FileWriter(join(dir, format, `${s}.jsonl`))])) as Record<Split, FileWriter>;
+      let rows = 0;
       try {
+        report(format, 0, false);
         for (const row of exportRows(tx, projectId, { ...filters, format })) {
           writers[splitOf(row, format)].line(JSON.stringify(row) + "\n");
+          rows++;
+          totalRows++;
+          if (rows % PROGRESS_EVERY_ROWS === 0) report(format, rows, false);
           if (format === "trl") pairs++;
           if (format === "rankings") {
             const r = row as RankingsRow;
             rankingRows++;
+            expectedPairs += rankingPairs(r.groups, filters.pairs).length;
             tasks.add(r.task_id);
             promptIds.add(r.prompt_id);
             for (const c of r.completions) if (c.model) models.add(c.model);
@@ -177,8 +279,15 @@ function writeFormats(db: Db, projectId: number, dir: string, filters: z.output<
           else files.push({ path: `${format}/${split}.jsonl`, format, split, rows: w.rows, bytes: w.bytes, sha256 });
         }
       }
+      if (format === "rankings") {
+        if (rankingRows === 0) throw new EmptySnapshotError("no rankings to snapshot: the project has none, or the filters leave none");
+        expectedRankings = rankingRows;
+      } else pairRows ??= rows;
+      formatsDone++;
+      report(format, rows, true);
     }
-    if (rankingRows === 0) throw new EmptySnapshotError("no rankings to snapshot: the project has none, or the filters leave none");
+    // The manifest's order (and the card's): EXPORT_FORMATS, train before test.
+    files.sort((a, b) => EXPORT_FORMATS.indexOf(a.format as ExportFormat) - EXPORT_FORMATS.indexOf(b.format as ExportFormat));
 
     const pairwise = agreementReport(records).overall;
     const quality = rankingAgreementReport(records);
@@ -194,6 +303,7 @@ function writeFormats(db: Db, projectId: number, dir: string, filters: z.output<
         kendallTauB: quality.kendallTauB.mean,
       },
       prompts: counts,
+      dataVersion,
     };
   });
 }
@@ -216,16 +326,23 @@ function collision(finalDir: string, name: string, hash: string): CreateSnapshot
  * SnapshotExistsError (the name holds other data), EmptySnapshotError (no ranking), or a ZodError
  * (a bad request field).
  */
-export function createSnapshot(db: Db, project: Project, request: SnapshotRequest, dataDir: string, now: Date = new Date()): CreateSnapshotResult {
+export function createSnapshot(
+  db: Db,
+  project: Project,
+  request: SnapshotRequest,
+  dataDir: string,
+  now: Date = new Date(),
+  options: CreateSnapshotOptions = {},
+): CreateSnapshotResult {
   const { name, testShare, license, ...filterFields } = snapshotRequestSchema.parse(request);
   const filters = snapshotFiltersSchema.parse(filterFields);
   const root = projectSnapshotsDir(dataDir, project.id);
   const finalDir = snapshotDir(dataDir, project.id, name);
   mkdirSync(root, { recursive: true });
-  const tmp = join(root, `.tmp-${name}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const tmp = join(root, snapshotTempName(name, options.writer ?? { pid: process.pid }, randomBytes(4).toString("hex")));
   mkdirSync(tmp);
   try {
-    const collected = writeFormats(db, project.id, tmp, filters, testShare);
+    const collected = writeFormats(db, project.id, tmp, filters, testShare, options.onProgress);
     const hash = snapshotHash(collected.files);
     if (existsSync(finalDir)) return collision(finalDir, name, hash);
 
@@ -240,6 +357,7 @@ export function createSnapshot(db: Db, project: Project, request: SnapshotReques
       license,
       files: collected.files,
       stats: { ...collected.stats, agreement: collected.agreement },
+      ...(collected.dataVersion !== undefined ? { source: { data_version: collected.dataVersion } } : {}),
     };
     const card = datasetCard({ manifest: base, guidelines: project.guidelines });
     writeFileSync(join(tmp, CARD_FILE), card, { flag: "wx" });

@@ -8,12 +8,13 @@ import { importJobKind } from "./kinds/import";
 import { ppoJobKind } from "./kinds/ppo";
 import { projectStatsJobKind } from "./kinds/project-stats";
 import { scoreJobKind } from "./kinds/score";
+import { snapshotJobKind } from "./kinds/snapshot";
 import { trainRmJobKind } from "./kinds/train-rm";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind, projectStatsJobKind];
+const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind, projectStatsJobKind, snapshotJobKind];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

@@ -24,6 +24,7 @@ const KIND_TITLES: Record<string, string> = {
   [PPO_JOB_KIND]: "PPO",
   [IMPORT_JOB_KIND]: "Import",
   [PROJECT_STATS_JOB_KIND]: "Project statistics (cache refresh)",
+  snapshot: "Snapshot",
 };
 
 export function jobKindTitle(kind: string): string {

@@ -1,7 +1,16 @@
+import { SingleBar } from "cli-progress";
 import { databasePath, openDb } from "../../db/client";
 import { DEFAULT_LICENSE } from "../../lib/datasets/dataset-card";
 import { EXPORT_FORMATS } from "../../lib/datasets/export";
-import { createSnapshot, EmptySnapshotError, snapshotFiltersSchema, snapshotRequestSchema, SnapshotExistsError } from "../../lib/datasets/snapshot";
+import {
+  createSnapshot,
+  EmptySnapshotError,
+  snapshotFiltersSchema,
+  snapshotRequestSchema,
+  SnapshotExistsError,
+  type SnapshotProgress,
+} from "../../lib/datasets/snapshot";
+import { progressMessage } from "../../lib/datasets/snapshot-job";
 import { DEFAULT_TEST_SHARE } from "../../lib/datasets/snapshot-split";
 import { dataDir } from "../../lib/datasets/snapshot-store";
 import { getProjectByName } from "../../lib/projects";
@@ -21,7 +30,8 @@ $PALATE_DATA_DIR, else the folder of $PALATE_DB): <format>/train.jsonl and <form
 snapshot.json (each file's rows, bytes and SHA-256, the filters, the content hash) and README.md
 (a Hugging Face dataset card). The files are read-only and the folder appears whole or not at
 all. A snapshot is never overwritten: a name already taken by other data fails (the same data
-under that name is reported as existing). The last line printed is JSON.
+under that name is reported as existing). Progress goes to stderr: a bar on a terminal, else a
+line per format written. The last line printed is JSON.
 
   --project NAME              the project
   --name NAME                 the snapshot's name: letters, digits, '.', '_', '-' (e.g. v1)
@@ -55,12 +65,15 @@ ${configFlagHelp(filterShape, snapshotFiltersSchema.parse({}))}`,
       const project = getProjectByName(db, projectName);
       if (!project) throw new CliError(`--project: no project named "${projectName}"`);
       let result;
+      const progress = progressPrinter();
       try {
-        result = createSnapshot(db, project, request.data, dataDir());
+        result = createSnapshot(db, project, request.data, dataDir(), new Date(), { onProgress: progress.update });
       } catch (err) {
         if (err instanceof SnapshotExistsError) throw new CliError(`--${err.message}`);
         if (err instanceof EmptySnapshotError) throw new CliError(err.message);
         throw err;
+      } finally {
+        progress.stop();
       }
       const { manifest, dir, status } = result;
       console.error(
@@ -86,3 +99,31 @@ ${configFlagHelp(filterShape, snapshotFiltersSchema.parse({}))}`,
     }
   },
 };
+
+/**
+ * Progress on stderr while the snapshot is written (synchronously, in this process): a bar redrawn
+ * as rows go by on a terminal, else one line per format done (logs, pipes).
+ */
+function progressPrinter(): { update(p: SnapshotProgress): void; stop(): void } {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: "{bar} {percentage}% | {message}", hideCursor: true, stream: process.stderr, synchronousUpdate: true });
+    let started = false;
+    return {
+      update(p) {
+        if (!started) bar.start(100, 0, { message: "" });
+        started = true;
+        bar.update(Math.round(p.fraction * 100), { message: progressMessage(p) });
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let done = 0;
+  return {
+    update(p) {
+      if (p.formatsDone === done) return;
+      done = p.formatsDone;
+      process.stderr.write(`${p.format}: ${p.rows.toLocaleString("en")} rows written (${done} of ${p.formats} formats, ${p.filesWritten} files)\n`);
+    },
+    stop() {},
+  };
+}

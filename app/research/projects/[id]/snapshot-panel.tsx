@@ -1,8 +1,10 @@
 "use client";
 
 // Dataset snapshots of the project: a form that freezes the export (POST /api/projects/[id]/snapshots)
-// and the list of snapshots with their hash and links to their card, manifest and files.
-import { useState, type FormEvent } from "react";
+// and the list of snapshots with their hash and links to their card, manifest and files. A large
+// project's snapshot is a job (202): the panel follows it — its progress, a link to its page — and
+// lists the snapshot when the job ends; jobs already running when the page opens are followed too.
+import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { callApi } from "@/app/components/api-client";
 
 interface SnapshotFile {
@@ -23,6 +25,20 @@ interface Snapshot {
   stats: { rankings: number; pairs: number; annotators: number };
 }
 
+/** A snapshot job as the panel follows it (lib/jobs/views.ts JobView, the fields it reads). */
+interface SnapshotJob {
+  id: number;
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  progress: number;
+  message: string | null;
+  error: string | null;
+  result: Record<string, unknown> | null;
+  params: Record<string, unknown>;
+}
+
+const FINISHED = ["succeeded", "failed", "cancelled"];
+const POLL_MS = 1000;
+
 const PAIRS = [
   ["all", "all pairs the order implies"],
   ["best-vs-rest", "best vs rest"],
@@ -40,18 +56,70 @@ export function SnapshotPanel({ projectId, initial }: { projectId: number; initi
   const [includeNone, setIncludeNone] = useState(false);
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  /** Snapshot jobs queued or running, followed until they end. */
+  const [jobs, setJobs] = useState<SnapshotJob[]>([]);
 
-  async function load() {
-    const res = await callApi<{ snapshots: Snapshot[] }>(base, "GET");
-    if (res.ok) setSnapshots(res.data.snapshots);
-    else setMessage({ kind: "error", text: res.error });
-  }
+  const follow = useCallback((job: SnapshotJob) => setJobs((js) => (js.some((j) => j.id === job.id) ? js : [...js, job])), []);
+
+  const load = useCallback(async () => {
+    const res = await callApi<{ snapshots: Snapshot[]; jobs?: SnapshotJob[] }>(base, "GET");
+    if (!res.ok) return setMessage({ kind: "error", text: res.error });
+    setSnapshots(res.data.snapshots);
+    for (const job of res.data.jobs ?? []) follow(job);
+  }, [base, follow]);
+
+  // The jobs that were running when the page opened.
+  useEffect(() => {
+    let live = true;
+    void callApi<{ jobs?: SnapshotJob[] }>(base, "GET").then((res) => {
+      if (live && res.ok) for (const job of res.data.jobs ?? []) follow(job);
+    });
+    return () => {
+      live = false;
+    };
+  }, [base, follow]);
+
+  // Each followed job polled until it ends; then its outcome is said and the list reloaded.
+  const running = jobs.map((j) => j.id).join(",");
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => {
+      void (async () => {
+        for (const id of running.split(",").map(Number)) {
+          const res = await callApi<{ job: SnapshotJob }>(`/api/jobs/${id}?params=false`, "GET");
+          if (!res.ok) continue;
+          const job = res.data.job;
+          if (!FINISHED.includes(job.status)) {
+            setJobs((js) => js.map((j) => (j.id === id ? { ...job, params: j.params } : j)));
+            continue;
+          }
+          setJobs((js) => js.filter((j) => j.id !== id));
+          const result = job.result ?? {};
+          setMessage(
+            job.status === "succeeded"
+              ? {
+                  kind: "info",
+                  text:
+                    result.status === "exists"
+                      ? `Snapshot ${String(result.snapshot ?? "")} already exists with the same data.`
+                      : `Snapshot ${String(result.snapshot ?? "")} created (hash ${String(result.hash ?? "").slice(0, 12)}…).`,
+                }
+              : job.status === "cancelled"
+                ? { kind: "info", text: `Snapshot job ${id} was cancelled; nothing was written.` }
+                : { kind: "error", text: `Snapshot job ${id} failed: ${job.error ?? "unknown error"}` },
+          );
+          await load();
+        }
+      })();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [running, load]);
 
   async function create(e: FormEvent) {
     e.preventDefault();
     setPending(true);
     setMessage(null);
-    const res = await callApi<{ status: "created" | "exists"; snapshot: Snapshot }>(base, "POST", {
+    const res = await callApi<{ status: "created" | "exists"; snapshot: Snapshot } | { status: "queued"; job: SnapshotJob }>(base, "POST", {
       name: name.trim(),
       testShare: Number(testShare),
       license: license.trim(),
@@ -62,6 +130,12 @@ export function SnapshotPanel({ projectId, initial }: { projectId: number; initi
     if (!res.ok) {
       const issues = res.issues.map((i) => `${i.field}: ${i.message}`).join("; ");
       setMessage({ kind: "error", text: issues || res.error });
+      return;
+    }
+    if (res.data.status === "queued") {
+      follow(res.data.job);
+      setMessage({ kind: "info", text: `Snapshot ${res.data.job.params.name as string} is being written by job ${res.data.job.id}.` });
+      setName("");
       return;
     }
     setMessage({
@@ -143,7 +217,23 @@ export function SnapshotPanel({ projectId, initial }: { projectId: number; initi
           {message.text}
         </p>
       )}
-      {snapshots.length === 0 && <p className="text-sm text-slate-500">No snapshot yet.</p>}
+      {jobs.length > 0 && (
+        <ul className="flex flex-col gap-2" aria-label="Snapshots being written">
+          {jobs.map((j) => (
+            <li key={j.id} className="flex flex-wrap items-center gap-3 text-sm" data-testid={`snapshot-job-${j.id}`}>
+              <span className="font-medium">{String(j.params.name ?? "")}</span>
+              <span className="text-slate-500">{j.status === "queued" ? "queued" : "writing"}</span>
+              <progress value={j.progress} max={1} className="w-40" aria-label={`Snapshot ${String(j.params.name ?? "")} progress`} />
+              <span className="text-slate-600">{Math.round(j.progress * 100)}%</span>
+              {j.message && <span className="text-slate-600">{j.message}</span>}
+              <a href={`/research/jobs/${j.id}`} className="text-indigo-700 underline">
+                Job {j.id}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {snapshots.length === 0 && jobs.length === 0 && <p className="text-sm text-slate-500">No snapshot yet.</p>}
       {snapshots.length > 0 && (
         <table className="text-left text-sm" data-testid="snapshots">
           <thead>

@@ -39,6 +39,7 @@ import { chmodSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import type Database from "better-sqlite3";
 import { rankingPairs } from "../labeling/pairs";
+import { BatchedInsert } from "./batched-insert";
 import type { ImportRecord } from "./record";
 
 /** A record to stage, with the file line it came from (named by errors). */
@@ -80,12 +81,13 @@ export class ImportStaging {
   /** Staged rankings that name no annotator (they go to the "imported" annotator). */
   private unnamedRankings = 0;
   private statements?: {
-    record: Database.Statement;
-    completion: Database.Statement;
-    ranking: Database.Statement;
-    comparison: Database.Statement;
-    flag: Database.Statement;
-    taskKey: Database.Statement;
+    /** The bulk rows, written several per statement (batched-insert.ts). */
+    record: BatchedInsert;
+    completion: BatchedInsert;
+    ranking: BatchedInsert;
+    comparison: BatchedInsert;
+    flag: BatchedInsert;
+    taskKey: BatchedInsert;
     taskByKey: Database.Statement;
     taskCompletions: Database.Statement;
     rankingLine: Database.Statement;
@@ -164,20 +166,22 @@ export class ImportStaging {
       CREATE TABLE IF NOT EXISTS ${this.flags} (ranking INTEGER NOT NULL, completion INTEGER NOT NULL, flag TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS ${this.annotators} (name TEXT PRIMARY KEY, user_id INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS ${index("completions_record")} ON ${bare(this.completions)} (record);
-      CREATE INDEX IF NOT EXISTS ${index("rankings_record")} ON ${bare(this.rankings)} (record, annotator);
+      CREATE INDEX IF NOT EXISTS ${index("rankings_record")} ON ${bare(this.rankings)} (record);
       CREATE INDEX IF NOT EXISTS ${index("comparisons_ranking")} ON ${bare(this.comparisons)} (ranking);
       CREATE INDEX IF NOT EXISTS ${index("flags_ranking")} ON ${bare(this.flags)} (ranking);
     `);
     if (this.scratchFile) chmodSync(this.scratchFile, 0o600);
     this.statements = {
-      record: this.sqlite.prepare(`INSERT INTO ${this.records} (local_id, messages, external_id, metadata) VALUES (?, ?, ?, ?)`),
-      completion: this.sqlite.prepare(`INSERT INTO ${this.completions} (id, record, position, text, model, metadata) VALUES (?, ?, ?, ?, ?, ?)`),
-      ranking: this.sqlite.prepare(
-        `INSERT INTO ${this.rankings} (local_id, record, groups, annotator, line, none_acceptable, comment, seconds_spent, created_at, strength) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      record: new BatchedInsert(this.sqlite, `${this.records} (local_id, messages, external_id, metadata)`, 4),
+      completion: new BatchedInsert(this.sqlite, `${this.completions} (id, record, position, text, model, metadata)`, 6),
+      ranking: new BatchedInsert(
+        this.sqlite,
+        `${this.rankings} (local_id, record, groups, annotator, line, none_acceptable, comment, seconds_spent, created_at, strength)`,
+        10,
       ),
-      comparison: this.sqlite.prepare(`INSERT INTO ${this.comparisons} (ranking, chosen, rejected, chosen_group, rejected_group) VALUES (?, ?, ?, ?, ?)`),
-      flag: this.sqlite.prepare(`INSERT INTO ${this.flags} (ranking, completion, flag) VALUES (?, ?, ?)`),
-      taskKey: this.sqlite.prepare(`INSERT INTO ${this.taskKeys} (key, record) VALUES (?, ?)`),
+      comparison: new BatchedInsert(this.sqlite, `${this.comparisons} (ranking, chosen, rejected, chosen_group, rejected_group)`, 5),
+      flag: new BatchedInsert(this.sqlite, `${this.flags} (ranking, completion, flag)`, 3),
+      taskKey: new BatchedInsert(this.sqlite, `${this.taskKeys} (key, record)`, 2),
       taskByKey: this.sqlite.prepare(`SELECT record FROM ${this.taskKeys} WHERE key = ?`).pluck(),
       taskCompletions: this.sqlite.prepare(`SELECT id, text FROM ${this.completions} WHERE record = ? ORDER BY position`).raw(),
       rankingLine: this.sqlite.prepare(`SELECT line FROM ${this.rankings} WHERE record = ? AND annotator IS ?`).pluck(),
@@ -243,69 +247,76 @@ export class ImportStaging {
             })
             .immediate();
     // The rows, in the scratch database only: a deferred transaction locks just that file.
-    const used = this.sqlite
-      .transaction(() => {
-        let nextCompletion = reserved + 1;
-        for (const record of batch) {
-          const key = record.sharedTask ? taskKey(record) : undefined;
-          const earlier = key === undefined ? undefined : (s.taskByKey.get(key) as number | undefined);
-          let local: number;
-          let completionIds: number[];
-          if (earlier !== undefined) {
-            local = earlier;
-            completionIds = this.sameCompletions(earlier, record);
-          } else {
-            local = this.nextRecord++;
-            // JSON columns as drizzle writes them: JSON text, SQL NULL when absent.
-            s.record.run(
-              local,
-              JSON.stringify(record.messages),
-              record.externalId ?? null,
-              record.promptMetadata ? JSON.stringify(record.promptMetadata) : null,
-            );
-            completionIds = record.completions.map((c, position) => {
-              const id = nextCompletion++;
-              s.completion.run(id, local, position, c.text, c.model ?? null, c.metadata ? JSON.stringify(c.metadata) : null);
-              return id;
-            });
-            if (key !== undefined) s.taskKey.run(key, local);
-          }
-          if (!record.ranking) continue;
-          const by = record.rankedBy;
-          const annotator = by?.annotator ?? null;
-          if (earlier !== undefined) {
-            const line = s.rankingLine.get(earlier, annotator) as number | null | undefined;
-            if (line !== undefined) {
-              const who = annotator === null ? "the same annotator" : `annotator ${JSON.stringify(annotator)}`;
-              errors.push({
-                line: record.line ?? 0,
-                message: `annotator: ${who} already ranked this task (the same prompt and completion texts) on line ${line ?? "?"}; one ranking per annotator and task`,
-              });
-              continue;
-            }
-          }
-          const groups = record.ranking.map((group) => group.map((i) => completionIds[i]));
-          const ranking = this.nextRanking++;
-          if (annotator === null) this.unnamedRankings++;
-          s.ranking.run(
-            ranking,
-            local,
-            JSON.stringify(groups),
-            annotator,
-            record.line ?? null,
-            by?.noneAcceptable ? 1 : 0,
-            by?.comment ?? null,
-            by?.secondsSpent ?? null,
-            by?.createdAt ?? null,
-            record.strength ?? null,
-          );
-          for (const f of by?.flags ?? []) s.flag.run(ranking, completionIds[f.completion], f.flag);
-          for (const pair of rankingPairs(groups, "all")) s.comparison.run(ranking, pair.chosen, pair.rejected, pair.chosenGroup, pair.rejectedGroup);
+    const buffers = [s.record, s.completion, s.ranking, s.comparison, s.flag, s.taskKey];
+    const flush = () => {
+      for (const buffer of buffers) buffer.flush();
+    };
+    const stageRecords = () => {
+      let nextCompletion = reserved + 1;
+      for (const record of batch) {
+        const key = record.sharedTask ? taskKey(record) : undefined;
+        // A shared task's lookups read what this batch staged before it: written out first.
+        if (key !== undefined) flush();
+        const earlier = key === undefined ? undefined : (s.taskByKey.get(key) as number | undefined);
+        let local: number;
+        let completionIds: number[];
+        if (earlier !== undefined) {
+          local = earlier;
+          completionIds = this.sameCompletions(earlier, record);
+        } else {
+          local = this.nextRecord++;
+          // JSON columns as drizzle writes them: JSON text, SQL NULL when absent.
+          s.record.add(local, JSON.stringify(record.messages), record.externalId ?? null, record.promptMetadata ? JSON.stringify(record.promptMetadata) : null);
+          completionIds = record.completions.map((c, position) => {
+            const id = nextCompletion++;
+            s.completion.add(id, local, position, c.text, c.model ?? null, c.metadata ? JSON.stringify(c.metadata) : null);
+            return id;
+          });
+          if (key !== undefined) s.taskKey.add(key, local);
         }
-        if (always || errors.length > 0) throw rollBack;
-        return nextCompletion - 1;
-      })
-      .deferred();
+        if (!record.ranking) continue;
+        const by = record.rankedBy;
+        const annotator = by?.annotator ?? null;
+        if (earlier !== undefined) {
+          const line = s.rankingLine.get(earlier, annotator) as number | null | undefined;
+          if (line !== undefined) {
+            const who = annotator === null ? "the same annotator" : `annotator ${JSON.stringify(annotator)}`;
+            errors.push({
+              line: record.line ?? 0,
+              message: `annotator: ${who} already ranked this task (the same prompt and completion texts) on line ${line ?? "?"}; one ranking per annotator and task`,
+            });
+            continue;
+          }
+        }
+        const groups = record.ranking.map((group) => group.map((i) => completionIds[i]));
+        const ranking = this.nextRanking++;
+        if (annotator === null) this.unnamedRankings++;
+        s.ranking.add(
+          ranking,
+          local,
+          JSON.stringify(groups),
+          annotator,
+          record.line ?? null,
+          by?.noneAcceptable ? 1 : 0,
+          by?.comment ?? null,
+          by?.secondsSpent ?? null,
+          by?.createdAt ?? null,
+          record.strength ?? null,
+        );
+        for (const f of by?.flags ?? []) s.flag.add(ranking, completionIds[f.completion], f.flag);
+        for (const pair of rankingPairs(groups, "all")) s.comparison.add(ranking, pair.chosen, pair.rejected, pair.chosenGroup, pair.rejectedGroup);
+      }
+      if (always || errors.length > 0) throw rollBack;
+      flush();
+      return nextCompletion - 1;
+    };
+    let used: number;
+    try {
+      used = this.sqlite.transaction(stageRecords).deferred();
+    } finally {
+      // Rows still buffered when the transaction is rolled back belong to it: they go too.
+      for (const buffer of buffers) buffer.discard();
+    }
     // Ids reserved for the completions of shared tasks staged before go back, when no one took
     // ids since.
     if (wanted > 0 && used < reserved + wanted) {
@@ -418,7 +429,13 @@ export class ImportStaging {
     const to = Math.min(state.records + 1, from + Math.max(1, Math.floor(count)));
     if (from >= to) return 0;
     const range = { from, to };
-    const run = (sql: string, params: Record<string, number | null>) => this.sqlite.prepare(sql).run({ ...range, ...params });
+    const run = (sql: string, params: Record<string, number | null>) => {
+      const t = process.cpuUsage();
+      const r = this.sqlite.prepare(sql).run({ ...range, ...params });
+      const u = process.cpuUsage(t);
+      if (process.env.HT) console.error("SW", sql.slice(0, 30).trim(), ((u.user + u.system) / 1000).toFixed(0), (u.system / 1000).toFixed(0));
+      return r;
+    };
     const inRange = "local_id >= :from AND local_id < :to";
     run(
       `INSERT INTO prompts (id, project_id, messages, external_id, metadata)
@@ -432,7 +449,7 @@ export class ImportStaging {
     );
     run(
       `INSERT INTO completions (id, task_id, position, text, model, metadata)
-       SELECT id, record + :tasks, position, text, model, metadata FROM ${this.completions} WHERE record >= :from AND record < :to ORDER BY id`,
+       SELECT id, record + :tasks, position, text, model, metadata FROM ${this.completions} WHERE record >= :from AND record < :to ORDER BY record, id`,
       { tasks: state.tasks },
     );
     if (state.rankings > 0) {
@@ -441,7 +458,7 @@ export class ImportStaging {
          SELECT r.local_id + :rankings, r.record + :tasks, coalesce(a.user_id, :user), NULL, r.groups, r.none_acceptable, r.comment, r.seconds_spent, 'imported',
            coalesce(r.created_at, cast(unixepoch('subsec') * 1000 as integer)), r.strength
          FROM ${this.rankings} r LEFT JOIN ${this.annotators} a ON a.name = r.annotator
-         WHERE r.record >= :from AND r.record < :to ORDER BY r.local_id`,
+         WHERE r.record >= :from AND r.record < :to ORDER BY r.record, r.local_id`,
         { rankings: state.rankingsOffset, tasks: state.tasks, user: state.rankingUserId },
       );
       run(
@@ -454,8 +471,8 @@ export class ImportStaging {
       run(
         `INSERT INTO comparisons (ranking_id, chosen_id, rejected_id, chosen_group, rejected_group)
          SELECT c.ranking + :rankings, c.chosen, c.rejected, c.chosen_group, c.rejected_group
-         FROM ${this.comparisons} c JOIN ${this.rankings} r ON r.local_id = c.ranking
-         WHERE r.record >= :from AND r.record < :to ORDER BY c.rowid`,
+         FROM ${this.rankings} r JOIN ${this.comparisons} c ON c.ranking = r.local_id
+         WHERE r.record >= :from AND r.record < :to ORDER BY r.record, r.local_id, c.rowid`,
         { rankings: state.rankingsOffset },
       );
     }

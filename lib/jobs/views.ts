@@ -221,9 +221,9 @@ function isStartableKind(kind: string): kind is NewJobRequest["kind"] {
   return Object.hasOwn(JOB_START_ROLES, kind);
 }
 
-/** Who may cancel a job: admins any job; others a job of a kind their role may start. */
+/** Who may cancel a job: admins any job; others a job of a kind their role may start (researchers start snapshots from their route). */
 export function mayCancelJob(role: Role, kind: string): boolean {
-  return role === "admin" || (isStartableKind(kind) && mayStartJob(role, kind));
+  return role === "admin" || (role === "researcher" && kind === "snapshot") || (isStartableKind(kind) && mayStartJob(role, kind));
 }
 
 /**

@@ -1,5 +1,6 @@
 // The cached project statistics as pages and routes serve them (lib/stats/served-statistic.ts),
 // with this process's cache folder and settings.
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getJob } from "@/lib/jobs/queue";
 import type { ProjectStats } from "@/lib/labeling/project-stats";
@@ -31,9 +32,8 @@ export function servedProjectStats(
 export type ProjectWithServedProgress = Project & { progress: Progress | null; statistics: Omit<ServedStatistic<unknown>, "value"> };
 
 /**
- * Every project with its progress as served. With `computeWhenMissing` (the JSON routes, whose
- * `progress` is never null) a large project with nothing cached is computed once; pages get
- * `progress: null` and show that it is being computed.
+ * Every project with its progress as served: `progress` is null while a large project's is first
+ * computed (pages show that it is being computed; the JSON routes say so in `statistics`).
  */
 export function listProjectsWithServedProgress(options: Partial<ServeOptions> = {}): ProjectWithServedProgress[] {
   return listProjects(getDb()).flatMap((p) => projectWithServedProgress(p.id, options) ?? []);
@@ -47,10 +47,10 @@ export function projectWithServedProgress(projectId: number, options: Partial<Se
 }
 
 /**
- * For a JSON route about to serve a large project with nothing cached yet: waits (without holding
- * the server's thread) while the worker's refresh job computes it, so that the route's fallback
- * (computing it in the request) runs only when no worker takes the job within a few seconds or the
- * job fails. Returns at once for a small project or a cached statistic.
+ * Waits (without holding the server's thread) while the worker's refresh job computes a large
+ * project's statistic that nothing is cached of yet, at most `timeoutMs`; returns early when no
+ * worker takes the job within 5 s or it fails. Returns at once for a small project or a cached
+ * statistic.
  */
 export async function statisticReady(projectId: number, statistic: ProjectStatistic, timeoutMs = 120_000): Promise<void> {
   const started = Date.now();
@@ -62,4 +62,58 @@ export async function statisticReady(projectId: number, statistic: ProjectStatis
     if (!waiting || Date.now() - started > timeoutMs) return;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * The JSON routes' `wait` query parameter: how many seconds a request may wait for a large
+ * project's first computation (default 0: answer at once, 202 while computing).
+ */
+export const waitQuery = {
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(0)
+    .describe("seconds to wait for a large project's statistics when none are computed yet (0: answer 202 at once)"),
+};
+
+/**
+ * A statistic as a JSON route serves it. With nothing cached yet for a large project: at once
+ * the "computing" view (the route answers 202, see computingResponse) when `waitSeconds` is 0;
+ * otherwise it waits up to that long for the worker's refresh job, and computes it in the request
+ * only when no worker took the job (none running, or it failed) — a script that asks to wait gets
+ * figures even without a worker.
+ */
+export async function servedForRoute<T>(projectId: number, statistic: ProjectStatistic<T>, waitSeconds: number): Promise<ServedStatistic<T> | undefined> {
+  const served = servedStatistic(projectId, statistic);
+  if (!served || served.value !== undefined || waitSeconds === 0) return served;
+  await statisticReady(projectId, statistic, waitSeconds * 1000);
+  const after = servedStatistic(projectId, statistic);
+  if (!after || after.value !== undefined) return after;
+  const job = after.jobId === null ? undefined : getJob(getDb(), after.jobId);
+  if (job?.status === "running") return after;
+  return servedStatistic(projectId, statistic, { computeWhenMissing: true });
+}
+
+/** Seconds a client is told to wait before asking again while a statistic is computed. */
+export const COMPUTING_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The answer while a large project's statistic is computed for the first time: 202 Accepted with
+ * Retry-After and the refresh job, as GitHub's statistics API answers while it computes (ask again,
+ * or pass ?wait=SECONDS).
+ */
+export function computingResponse(served: Pick<ServedStatistic<unknown>, "jobId">): Response {
+  return Response.json(
+    {
+      status: "computing",
+      freshness: "computing",
+      computedAt: null,
+      checkedAt: null,
+      refreshJobId: served.jobId,
+      message: `these statistics are being computed for the first time; ask again in a few seconds, or pass ?wait=SECONDS`,
+    },
+    { status: 202, headers: { "retry-after": String(COMPUTING_RETRY_AFTER_SECONDS), "cache-control": "no-store" } },
+  );
 }

@@ -1,12 +1,15 @@
-// GET /api/projects/[id]: the project with its progress (admin, researcher).
+// GET /api/projects/[id]: the project with its progress (admin, researcher); a large project's
+// progress is null while it is first computed, unless ?wait=SECONDS (at most 60) lets the request
+// wait for it.
 // PATCH /api/projects/[id]: change settings {name?, guidelines?, completionsPerTask?, redundancy?, assignmentTimeoutSeconds?,
 // goldShare?, goldAccuracyThreshold?, goldMinAnswers?, reviewAgreementThreshold?, mode?, taskOrder?} (admin); 400 naming
 // `mode` when pairwise mode meets a K other than 2.
 import { ADMIN, STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
-import { badRequest, notFound, parseId, parseJsonBody, route } from "@/lib/http";
-import { projectWithServedProgress, statisticReady } from "@/app/components/served-statistics";
+import { z } from "zod";
+import { badRequest, notFound, parseId, parseJsonBody, parseQuery, route } from "@/lib/http";
+import { projectWithServedProgress, servedForRoute, waitQuery } from "@/app/components/served-statistics";
 import { projectStatsStatistic } from "@/lib/stats/project-statistics";
 import { DuplicateProjectError, ProjectSettingsError, getProject, projectSettingsSchema, updateProject } from "@/lib/projects";
 
@@ -14,13 +17,18 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export const GET = route(async (_request: Request, { params }: Context) => {
+const querySchema = z.object(waitQuery);
+
+export const GET = route(async (request: Request, { params }: Context) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
-  if (id !== undefined) await statisticReady(id, projectStatsStatistic);
-  // Progress from the statistics cache for a large project (lib/stats/served-statistic.ts); `statistics` says when it was computed.
-  const project = id === undefined ? undefined : projectWithServedProgress(id, { computeWhenMissing: true });
+  const query = parseQuery(request.url, querySchema);
+  if (query instanceof Response) return query;
+  if (id !== undefined && query.wait > 0) await servedForRoute(id, projectStatsStatistic, query.wait);
+  // Progress from the statistics cache for a large project (lib/stats/served-statistic.ts);
+  // `statistics` says when it was computed, and `progress` is null while it is first computed.
+  const project = id === undefined ? undefined : projectWithServedProgress(id);
   return project ? Response.json({ project }) : notFound("no such project");
 });
 

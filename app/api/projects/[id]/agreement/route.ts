@@ -3,7 +3,9 @@
 // and interval, mean τ-b, each annotator against the rest, the annotator × annotator matrix,
 // with 95% bootstrap intervals over tasks.
 //
-// Query parameters: bootstrap (resamples, default 1000, 0–10000), seed (default 0).
+// Query parameters: bootstrap (resamples, default 1000, 0–10000), seed (default 0), wait (seconds,
+// 0–60, default 0: at the default settings a large project's first computation answers 202
+// {status: "computing", refreshJobId} with Retry-After; wait lets the request wait for it).
 // Answers 400 {error, issues} naming a bad parameter, 401 signed out, 403 annotators, 404 no such project.
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
@@ -13,7 +15,7 @@ import { agreementOptionsSchema } from "@/lib/quality/agreement-options";
 import { projectAgreement } from "@/lib/quality/project-agreement";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "@/lib/quality/ranking-agreement";
 import { agreementStatistic } from "@/lib/stats/project-statistics";
-import { servedStatistic, statisticReady } from "@/app/components/served-statistics";
+import { computingResponse, servedForRoute, waitQuery } from "@/app/components/served-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -21,15 +23,16 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
-  const options = parseQuery(request.url, agreementOptionsSchema);
-  if (options instanceof Response) return options;
+  const parsed = parseQuery(request.url, agreementOptionsSchema.extend(waitQuery));
+  if (parsed instanceof Response) return parsed;
+  const { wait, ...options } = parsed;
   if (id === undefined) return notFound("no such project");
   // The default settings are what the quality page shows: served from the statistics cache for a
-  // large project (computed here once when nothing is cached), with when they were computed.
+  // large project, with when they were computed.
   if (options.bootstrap === DEFAULT_RESAMPLES && options.seed === DEFAULT_SEED) {
-    await statisticReady(id, agreementStatistic);
-    const served = servedStatistic(id, agreementStatistic, { computeWhenMissing: true });
-    if (!served?.value) return notFound("no such project");
+    const served = await servedForRoute(id, agreementStatistic, wait);
+    if (!served) return notFound("no such project");
+    if (served.value === undefined) return computingResponse(served);
     return Response.json({
       ...served.value,
       computedAt: served.computedAt,

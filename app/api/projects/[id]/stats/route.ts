@@ -1,23 +1,35 @@
 // GET /api/projects/[id]/stats: progress, per-annotator counts and agreement (admin, researcher).
 // A small project's figures are computed for the request; a large one's come from the cache of
 // statistics (lib/stats/served-statistic.ts) that a `project-stats` job keeps current (computed
-// here once when nothing is cached yet). Beside the figures: `computedAt` and `checkedAt` (ms since
-// the epoch), `freshness` ("current", "refreshing", "stale") and `refreshJobId`.
+// nowhere else). Beside the figures: `computedAt` and `checkedAt` (ms since the epoch), `freshness`
+// ("current", "refreshing", "stale") and `refreshJobId`. While a large project's figures are
+// computed for the first time: 202 {status: "computing", refreshJobId} with Retry-After, unless
+// ?wait=SECONDS (at most 60) lets the request wait for them.
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
-import { notFound, parseId, route } from "@/lib/http";
-import { servedProjectStats, statisticReady } from "@/app/components/served-statistics";
+import { z } from "zod";
+import { notFound, parseId, parseQuery, route } from "@/lib/http";
+import { computingResponse, servedForRoute, waitQuery } from "@/app/components/served-statistics";
+import { getDb } from "@/db/client";
+import { getProject } from "@/lib/projects";
 import { projectStatsStatistic } from "@/lib/stats/project-statistics";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request: Request, { params }: { params: Promise<{ id: string }> }) => {
+const querySchema = z.object(waitQuery);
+
+export const GET = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await authorize(STAFF);
   if (user instanceof Response) return user;
   const id = parseId((await params).id);
-  if (id !== undefined) await statisticReady(id, projectStatsStatistic);
-  const found = id === undefined ? undefined : servedProjectStats(id, { computeWhenMissing: true });
-  if (!found?.served.value) return notFound("no such project");
-  const { value, computedAt, checkedAt, freshness, jobId } = found.served;
-  return Response.json({ ...value, computedAt, checkedAt, freshness, refreshJobId: jobId });
+  const query = parseQuery(request.url, querySchema);
+  if (query instanceof Response) return query;
+  if (id === undefined) return notFound("no such project");
+  const served = await servedForRoute(id, projectStatsStatistic, query.wait);
+  const project = served && getProject(getDb(), id);
+  if (!served || !project) return notFound("no such project");
+  if (served.value === undefined) return computingResponse(served);
+  const { value, computedAt, checkedAt, freshness, jobId } = served;
+  // The project's row as it is now (name, settings), whatever the figures' age.
+  return Response.json({ ...value, project, computedAt, checkedAt, freshness, refreshJobId: jobId });
 });

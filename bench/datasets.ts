@@ -13,10 +13,14 @@
 //                        when the bench ends: on a shared machine the wall times stretch with the
 //                        load, the CPU seconds much less
 //
-// Prints ONE JSON line on stdout (progress on stderr). A phase is one function, so later ones
-// (page timings on the imported project) add a function and fields.
+//   pages_*              then the imported project's pages and statistics routes served by the built
+//                        app and its worker (bench/pages.ts timePages: first view, cached median,
+//                        one view after a new ranking; the worst of each over every path, and each
+//                        path's figures under `pages`), with the refresh job's seconds (refresh_s)
 //
-//   npm run bench:datasets -- [--rows 200000] [--keep DIR]
+// Prints ONE JSON line on stdout (progress on stderr). A phase is one function.
+//
+//   npm run bench:datasets -- [--rows 200000] [--keep DIR] [--skip-pages] [--skip-build]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -24,6 +28,13 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
+import { openDb } from "../db/client";
+import { projects, users } from "../db/schema";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../lib/demo/seed";
+import { ensureProject } from "../lib/projects";
+import { createUser } from "../lib/users";
+import { timePages } from "./pages";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "scripts", "palate.mjs");
@@ -178,11 +189,41 @@ async function exportPhase(out: string, rows: number, env: NodeJS.ProcessEnv) {
   };
 }
 
+/**
+ * The imported project's pages and statistics routes (acceptance 7), served by the built app and
+ * its worker on the same database: the demo admin and researcher are added to sign in with, and
+ * an empty project whose pages are viewed first (the server loading each route's code).
+ */
+async function pagesPhase(dbPath: string, build: boolean) {
+  const db = openDb(dbPath);
+  try {
+    for (const account of DEMO_ACCOUNTS.filter((a) => a.role !== "annotator")) await createUser(db, { ...account, password: DEMO_PASSWORD });
+    const project = db.select().from(projects).where(eq(projects.name, PROJECT)).get();
+    if (!project) throw new Error(`no project ${PROJECT} after the import`);
+    const researcher = db.select().from(users).where(eq(users.role, "researcher")).get()!;
+    const warmUp = ensureProject(db, "warm-up");
+    const timings = await timePages({ db, dbPath, projectId: project.id, rankerId: researcher.id, warmUpProjectId: warmUp.id, build });
+    const worst = (key: "first_ms" | "cached_ms" | "stale_ms") => Math.max(...Object.values(timings.pages).map((p) => p[key]));
+    return {
+      pages_worst_first_ms: worst("first_ms"),
+      pages_worst_cached_ms: worst("cached_ms"),
+      pages_worst_stale_ms: worst("stale_ms"),
+      refresh_s: timings.refresh_s,
+      pages: timings.pages,
+    };
+  } finally {
+    db.$client.close();
+  }
+}
+
 const round = (x: number) => Math.round(x * 100) / 100;
 const roundOrNull = (x: number | undefined) => (x === undefined ? null : round(x));
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: "string", default: "200000" }, keep: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    options: { rows: { type: "string", default: "200000" }, keep: { type: "string" }, "skip-pages": { type: "boolean" }, "skip-build": { type: "boolean" } },
+    strict: true,
+  });
   const rows = Number(values.rows);
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows: expected a positive whole number, got "${values.rows}"`);
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "palate-bench-datasets-"));
@@ -200,7 +241,13 @@ async function main(): Promise<void> {
     console.error(`exporting …`);
     const exported = await exportPhase(join(dir, "export.jsonl"), rows, env);
     // The machine may be shared: the load beside the figures (2 cores here; over 2, the wall times stretch).
-    console.log(JSON.stringify({ ...imported, ...exported, rows, file_mb: fileMb, load_avg_1m: round(loadavg()[0]) }));
+    const load = round(loadavg()[0]);
+    let pages = {};
+    if (!values["skip-pages"]) {
+      console.error(`timing the pages …`);
+      pages = await pagesPhase(db, !values["skip-build"]);
+    }
+    console.log(JSON.stringify({ ...imported, ...exported, rows, file_mb: fileMb, load_avg_1m: load, ...pages }));
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,10 @@
 // makes it:
 //
 // - any insert, update or delete of the project's tasks (gold marks, send-backs' extra
-//   redundancy), completions, rankings (edits, strengths), ranking revisions, flags, answers and
-//   comparisons, task reviews and gold resets (an unpause);
+//   redundancy), completions, rankings (edits, strengths), ranking revisions, flags and answers,
+//   task reviews and gold resets (an unpause); comparisons' updates and deletes (their inserts
+//   ride on their ranking's, written in the same transaction: a trigger per comparison cost
+//   imports 30% more, bench/project-versions.ts);
 // - an assignment handed out, deleted, or changing status (submitted, skipped, expired), task or user;
 // - any change of the project's row (every setting: K, R, gold share and thresholds, mode, task
 //   order, …) and of its prompts;
@@ -17,8 +19,9 @@
 // compares on every visit (one primary-key lookup) and also what the refresh job compares before
 // recomputing (the "fingerprint" of a cached entry), with no scan of the project's rows.
 //
-// Not seen: a write made with the triggers dropped (e.g. a copy of the data into a database made
-// without migration 0011), and time passing alone (an open assignment past its expiry still
+// Not seen: a comparison inserted without a write of its ranking (no code does that), a write made
+// with the triggers dropped (e.g. a copy of the data into a database made without migration
+// 0011), and time passing alone (an open assignment past its expiry still
 // counts as active until something marks it expired, as it does in the figures computed inline).
 // Versions start at the project's creation time in ms, so a database made again from scratch
 // under an old statistics cache does not reproduce the old entries' stamps.

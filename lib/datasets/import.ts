@@ -229,15 +229,17 @@ export function importFile(
       onProgress?.("insert", read, bytes);
       return report(validator, imported, projectId);
     }
-    const { projectId, ...imported } = db.transaction(
-      (tx) => {
-        const state = begin(tx);
-        staging.switchInRecords(state, state.records);
-        const counts = { tasks: state.records, rankings: state.rankings, projectId: state.projectId };
-        options.inSwitchIn?.(tx, counts);
-        return counts;
-      },
-      { behavior: "immediate" },
+    const { projectId, ...imported } = staging.withoutForeignKeyChecks(() =>
+      db.transaction(
+        (tx) => {
+          const state = begin(tx);
+          staging.switchInRecords(state, state.records);
+          const counts = { tasks: state.records, rankings: state.rankings, projectId: state.projectId };
+          options.inSwitchIn?.(tx, counts);
+          return counts;
+        },
+        { behavior: "immediate" },
+      ),
     );
     onProgress?.("insert", read, bytes);
     return report(validator, imported, projectId);
@@ -259,13 +261,15 @@ function switchInChunks(db: Connection, staging: ImportStaging, state: SwitchInS
   let size = SWITCH_IN_FIRST_STEP;
   for (;;) {
     const t0 = performance.now();
-    const left = db.transaction(
-      (tx) => {
-        const left = staging.switchInRecords(state, size);
-        if (left === 0) options.inSwitchIn?.(tx, counts);
-        return left;
-      },
-      { behavior: "immediate" },
+    const left = staging.withoutForeignKeyChecks(() =>
+      db.transaction(
+        (tx) => {
+          const left = staging.switchInRecords(state, size);
+          if (left === 0) options.inSwitchIn?.(tx, counts);
+          return left;
+        },
+        { behavior: "immediate" },
+      ),
     );
     const held = performance.now() - t0;
     options.onSwitchInStep?.(state.nextRecord - 1, state.records);

@@ -180,4 +180,57 @@ describe("ImportStaging", () => {
       t.cleanup();
     }
   });
+
+  it("switches in with the foreign-key checks off and turns them back on, also when a step fails", () => {
+    const t = tempDb();
+    try {
+      const project = prepare(t.db);
+      const sqlite = t.db.$client;
+      const staging = new ImportStaging(sqlite, "t4");
+      staging.create();
+      staging.stage(records);
+      const seen: unknown[] = [];
+      staging.withoutForeignKeyChecks(() => {
+        seen.push(sqlite.pragma("foreign_keys", { simple: true }));
+        t.db.transaction((tx) => staging.switchIn(project, ensureImportedAnnotator(tx)), { behavior: "immediate" });
+      });
+      expect(seen).toEqual([0]);
+      expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+      expect(sqlite.pragma("foreign_key_check")).toEqual([]);
+      expect(() =>
+        staging.withoutForeignKeyChecks(() => {
+          throw new Error("step failed");
+        }),
+      ).toThrow("step failed");
+      expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+      // Inside a transaction the pragma could not change: the checks stay on.
+      sqlite.transaction(() => staging.withoutForeignKeyChecks(() => seen.push(sqlite.pragma("foreign_keys", { simple: true }))))();
+      expect(seen).toEqual([0, 1]);
+      staging.drop();
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("a chunked switch-in whose project is deleted between steps fails naming it, writing nothing after", () => {
+    const t = tempDb();
+    try {
+      const project = prepare(t.db);
+      const staging = new ImportStaging(t.db.$client, "t5");
+      staging.create();
+      staging.stage(Array.from({ length: 12 }, (_, i) => records[i % records.length]));
+      const state = t.db.transaction((tx) => staging.beginSwitchIn(project, ensureImportedAnnotator(tx)), { behavior: "immediate" });
+      const step = () => staging.withoutForeignKeyChecks(() => t.db.transaction(() => staging.switchInRecords(state, 5), { behavior: "immediate" }));
+      expect(step()).toBe(7);
+      t.db.$client.prepare("DELETE FROM projects WHERE id = ?").run(project);
+      const before = dump(t.db);
+      expect(before.tasks).toEqual([]);
+      expect(step).toThrow(`project ${project} no longer exists`);
+      expect(dump(t.db)).toEqual(before);
+      expect(t.db.$client.pragma("foreign_key_check")).toEqual([]);
+      staging.drop();
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -16,9 +16,9 @@ export interface CachedStatistic<T = unknown> {
   computedAt: number;
   /** When the data was last checked against `fingerprint` (a check that finds it unchanged moves this, not computedAt). */
   checkedAt: number;
-  /** The project's data the value was computed from (project-fingerprint.ts). */
+  /** The project's change stamp (change-stamp.ts: its data version) the value was computed from. */
   fingerprint: string;
-  /** The database-wide change stamp when it was last checked (change-stamp.ts): unchanged means nothing changed anywhere. */
+  /** The project's change stamp when it was last checked: equal to the current one means the project's data is unchanged. */
   stamp: string;
 }
 

@@ -28,10 +28,20 @@ export interface JobContext<P> {
   output(name: string, value: unknown): void;
 }
 
+/**
+ * The worker's lanes, each running one job at a time: `main` for most kinds, in queue order;
+ * `quick` for kinds that finish in seconds and keep pages current, so they never wait behind a
+ * long training run.
+ */
+export const JOB_LANES = ["main", "quick"] as const;
+export type JobLane = (typeof JOB_LANES)[number];
+
 export interface JobKind<P = unknown> {
   kind: string;
   /** Shown in the UI. */
   title: string;
+  /** The worker's lane (default "main"). */
+  lane?: JobLane;
   params: z.ZodType<P>;
   /** True when the kind checkpoints, so an interrupted run is queued again rather than failed. */
   resumable: boolean;

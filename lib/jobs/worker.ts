@@ -1,6 +1,9 @@
-// The worker: takes queued jobs one at a time and runs each in a child process, so the web
-// server never blocks on computation. On start it recovers jobs a dead worker left running:
-// resumable kinds are queued again (they continue from their checkpoint), others fail with the reason.
+// The worker: takes queued jobs and runs each in a child process, so the web server never blocks
+// on computation. Two lanes, each one job at a time: the main lane runs the long kinds (training,
+// generation, imports…) in queue order, the quick lane the kinds that finish in seconds and keep
+// pages current (JobKind.lane "quick": a statistics refresh), so those never wait behind an hour
+// of PPO. On start it recovers jobs a dead worker left running: resumable kinds are queued again
+// (they continue from their checkpoint), others fail with the reason.
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +11,7 @@ import type { Connection, Db } from "../../db/client";
 import { stagingIsLive, sweepImportStaging } from "../datasets/import-sweep";
 import { retryOnBusy } from "./busy";
 import { claimNextJob, finishJob, getJob, logJobEvent, requeueJob, runningJobs, type Job } from "./queue";
+import { JOB_LANES, type JobLane } from "./kind";
 import { getJobKind, loadJobKinds } from "./registry";
 
 const childEntry = join(dirname(fileURLToPath(import.meta.url)), "child.ts");
@@ -34,9 +38,16 @@ function isAlive(pid: number | null): boolean {
   }
 }
 
+/** One job at a time: its child process, its job, and when a cancel of it was first seen. */
+interface Lane {
+  name: JobLane;
+  child: ChildProcess | null;
+  current: Job | null;
+  cancelSeenAt: number | null;
+}
+
 export class JobWorker {
-  private child: ChildProcess | null = null;
-  private current: Job | null = null;
+  private readonly lanes: Lane[] = JOB_LANES.map((name) => ({ name, child: null, current: null, cancelSeenAt: null }));
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private readonly opts: Required<Omit<WorkerOptions, "env" | "log">> & Pick<WorkerOptions, "env" | "log">;
@@ -92,40 +103,47 @@ export class JobWorker {
   }
 
   private async step(): Promise<void> {
-    if (this.child && this.current) return this.watch(this.current);
-    const job = claimNextJob(this.db, process.pid, [...(await loadJobKinds()).keys()]);
-    if (!job) return;
-    this.current = job;
-    this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempts}`);
-    const child = spawn(process.execPath, ["--import", "tsx", childEntry, String(job.id)], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, ...this.opts.env },
-    });
-    this.child = child;
-    child.once("exit", (code, signal) =>
-      this.childExited(job.id, code, signal).catch((err: unknown) => this.log(`job ${job.id}: recording its end failed: ${(err as Error).message}`)),
-    );
-  }
-
-  private cancelSeenAt: number | null = null;
-
-  private watch(job: Job): void {
-    const row = getJob(this.db, job.id);
-    if (!row || !this.child) return;
-    const stale = row.heartbeatAt !== null && Date.now() - row.heartbeatAt > this.opts.staleMs;
-    if (row.cancelRequested) {
-      this.cancelSeenAt ??= Date.now();
-      if (Date.now() - this.cancelSeenAt > this.opts.cancelGraceMs) this.child.kill("SIGKILL");
-    } else if (stale) {
-      this.log(`job ${job.id} stopped sending heartbeats; killing its process`);
-      this.child.kill("SIGKILL");
+    const kinds = await loadJobKinds();
+    for (const lane of this.lanes) {
+      if (this.stopping) return;
+      if (lane.child && lane.current) {
+        this.watch(lane, lane.current);
+        continue;
+      }
+      const laneKinds = [...kinds.values()].filter((k) => (k.lane ?? "main") === lane.name).map((k) => k.kind);
+      if (laneKinds.length === 0) continue;
+      const job = claimNextJob(this.db, process.pid, laneKinds);
+      if (!job) continue;
+      lane.current = job;
+      this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempts}${lane.name === "main" ? "" : ` (${lane.name} lane)`}`);
+      const child = spawn(process.execPath, ["--import", "tsx", childEntry, String(job.id)], {
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        env: { ...process.env, ...this.opts.env },
+      });
+      lane.child = child;
+      child.once("exit", (code, signal) =>
+        this.childExited(lane, job.id, code, signal).catch((err: unknown) => this.log(`job ${job.id}: recording its end failed: ${(err as Error).message}`)),
+      );
     }
   }
 
-  private async childExited(jobId: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
-    this.child = null;
-    this.current = null;
-    this.cancelSeenAt = null;
+  private watch(lane: Lane, job: Job): void {
+    const row = getJob(this.db, job.id);
+    if (!row || !lane.child) return;
+    const stale = row.heartbeatAt !== null && Date.now() - row.heartbeatAt > this.opts.staleMs;
+    if (row.cancelRequested) {
+      lane.cancelSeenAt ??= Date.now();
+      if (Date.now() - lane.cancelSeenAt > this.opts.cancelGraceMs) lane.child.kill("SIGKILL");
+    } else if (stale) {
+      this.log(`job ${job.id} stopped sending heartbeats; killing its process`);
+      lane.child.kill("SIGKILL");
+    }
+  }
+
+  private async childExited(lane: Lane, jobId: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    lane.child = null;
+    lane.current = null;
+    lane.cancelSeenAt = null;
     const job = getJob(this.db, jobId);
     if (job?.status === "running") {
       await this.interrupted(job, signal ? `its process was killed (${signal})` : `its process exited with code ${code}`);
@@ -147,17 +165,20 @@ export class JobWorker {
     }
   }
 
-  /** Stops polling and ends the running child (its job is recovered at the next start). */
+  /** Stops polling and ends the running children (their jobs are recovered at the next start). */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      await new Promise<void>((done) => {
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
-      });
-    }
+    await Promise.all(
+      this.lanes.map(({ child }) =>
+        child && child.exitCode === null
+          ? new Promise<void>((done) => {
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+              setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+            })
+          : undefined,
+      ),
+    );
   }
 }

@@ -12,6 +12,8 @@ import type { JobKind } from "../kind";
 export const projectStatsJobKind: JobKind<ProjectStatsJobParams> = {
   kind: PROJECT_STATS_JOB_KIND,
   title: "Project statistics",
+  // Seconds of work that keep pages current: never behind a training run.
+  lane: "quick",
   params: projectStatsJobParamsSchema,
   // Nothing to resume: a rerun recomputes what it had not written (written entries hold the current data version).
   resumable: true,

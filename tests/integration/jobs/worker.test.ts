@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { enqueueJob, getJob, jobMetricsSince, requestCancel, type Job } from "@/lib/jobs/queue";
@@ -131,5 +132,34 @@ describe("job worker", () => {
     );
     expect(done.status).toBe("failed");
     expect(done.error).toMatch(/interrupted: the worker stopped/);
+  });
+
+  it("runs a quick-lane job beside a long main-lane job instead of behind it; main-lane jobs still run one at a time", async () => {
+    spawnWorker();
+    const tallies = join(temp.dir, "tallies.txt");
+    const long = enqueueJob(temp.db, { kind: "count", params: { steps: 600, stepMs: 50 } });
+    const second = enqueueJob(temp.db, { kind: "count", params: { steps: 1, stepMs: 0 } });
+    await waitFor(
+      () => getJob(temp.db, long.id),
+      (j) => j.status === "running",
+    );
+    const quick = enqueueJob(temp.db, { kind: "tally-quick", params: { file: tallies } });
+    const done = await waitFor(
+      () => getJob(temp.db, quick.id),
+      (j) => j.status !== "queued" && j.status !== "running",
+      30_000,
+    );
+    expect(done.status).toBe("succeeded");
+    // The long job was still running then, and the second main-lane job had not started.
+    expect(getJob(temp.db, long.id)!.status).toBe("running");
+    expect(getJob(temp.db, second.id)!.status).toBe("queued");
+    expect(readFileSync(tallies, "utf8").trim().split(" ")[0]).toBe(String(quick.id));
+    requestCancel(temp.db, long.id);
+    const second_ = await waitFor(
+      () => getJob(temp.db, second.id),
+      (j) => j.status !== "queued" && j.status !== "running",
+    );
+    expect(second_.status).toBe("succeeded");
+    expect(getJob(temp.db, long.id)!.status).toBe("cancelled");
   });
 });

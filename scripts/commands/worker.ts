@@ -7,7 +7,8 @@ export const command: Command = {
   summary: "Run queued jobs (generation, training), each in a child process",
   usage: `Usage: palate worker
 
-Takes jobs queued in $PALATE_DB one at a time and runs each in a child process.
+Takes jobs queued in $PALATE_DB and runs each in a child process: one at a time in
+queue order, and beside it the quick jobs that keep pages current (statistics refreshes).
 Jobs a previous worker left running are resumed (kinds with checkpoints) or failed
 with the reason. \`palate demo\` and \`palate start\` start a worker with the app.`,
   async run(argv) {

@@ -6,11 +6,12 @@ import { PAIR_MODES, type PairMode } from "../labeling/pairs";
 import { countedExportRankings } from "../quality/counted-export";
 import { rankingSelectionSchema } from "../quality/counted-rankings";
 import { annotatorNames } from "./annotator-names";
-import { hhRows } from "./hh-writer";
-import { openRlhfRows } from "./openrlhf-writer";
-import { projectHasStrengths, withMargin } from "./pair-margin";
+import type { ExportedRanking } from "./export-source";
+import { hhJson, hhRows } from "./hh-writer";
+import { openRlhfJson, openRlhfRows } from "./openrlhf-writer";
+import { marginOf, projectHasStrengths, withMargin } from "./pair-margin";
 import { rankingsRow } from "./rankings-writer";
-import { trlConversationalRows, trlRows, type PairExportStats } from "./trl-writer";
+import { trlConversationalJson, trlConversationalRows, trlJson, trlRows, type PairExportStats } from "./trl-writer";
 
 export const EXPORT_FORMATS = ["trl", "trl-conversational", "rankings", "hh", "openrlhf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -51,9 +52,29 @@ export function* exportRows(db: Db, projectId: number, options: ExportOptions, s
   }
 }
 
-/** The export's rows as JSON texts, one per row (no newline: jsonlChunks writes it). */
+/**
+ * The export's rows as JSON texts, one per row (no newline: jsonlChunks writes it): the bytes of
+ * JSON.stringify on each of exportRows' rows, which the pair formats build from pieces serialized
+ * once per ranking (trl-writer.ts) rather than from row objects.
+ */
 export function* exportJson(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<string> {
-  for (const row of exportRows(db, projectId, options, stats)) yield JSON.stringify(row);
+  const { format, pairs, includeNoneAcceptable, rankings, aggregate, includePaused } = exportOptionsSchema.parse(options);
+  const source = countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused });
+  if (format === "rankings") {
+    const names = annotatorNames(db, projectId);
+    for (const ranking of source) yield JSON.stringify(rankingsRow(ranking, names.get(ranking.userId) ?? `#${ranking.userId}`));
+    return;
+  }
+  const margins = format !== "hh" && projectHasStrengths(db, projectId);
+  const lines: (ranking: ExportedRanking) => string[] =
+    format === "trl"
+      ? (r) => trlJson(r, pairs, margins ? marginOf(r.strength) : undefined, stats)
+      : format === "trl-conversational"
+        ? (r) => trlConversationalJson(r, pairs, margins ? marginOf(r.strength) : undefined, stats)
+        : format === "openrlhf"
+          ? (r) => openRlhfJson(r, pairs, margins ? marginOf(r.strength) : undefined, stats)
+          : (r) => hhJson(r, pairs, stats);
+  for (const ranking of source) yield* lines(ranking);
 }
 
 /** The export as JSONL lines, each ending with "\n". */
@@ -64,8 +85,13 @@ export function* exportLines(db: Db, projectId: number, options: ExportOptions, 
 export interface JsonlChunkOptions {
   /** Bytes per chunk at most (a longer line is a chunk of its own); default 1 MiB. */
   chunkBytes?: number;
-  /** Fill the same buffer again for every chunk: for a caller that is done with a chunk (a synchronous write) before it asks for the next. */
-  reuseBuffer?: boolean;
+  /**
+   * Fill this many buffers again in turn (a chunk's buffer is written to again that many chunks
+   * later), for a caller that is done with a chunk by then: 1 for a synchronous write, 2 for one
+   * write in flight while the next chunk is built. Default 0: a fresh buffer for every chunk.
+   * Reused buffers spare the page faults of new memory (some 60k for a 250 MB export).
+   */
+  reuseBuffers?: number;
 }
 
 const NEWLINE = 0x0a;
@@ -73,12 +99,20 @@ const NEWLINE = 0x0a;
 /**
  * JSONL as UTF-8 bytes, in chunks: each text, then a newline. A text is encoded straight into
  * the chunk's buffer (not joined to its newline or to other lines in a string first: that
- * copies every line once more). Unless `reuseBuffer`, a chunk is never written to again once
+ * copies every line once more). Unless `reuseBuffers`, a chunk is never written to again once
  * yielded, so it may go to an asynchronous write.
  */
 export function* jsonlChunks(texts: Iterable<string>, options: JsonlChunkOptions = {}): Generator<Uint8Array> {
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  let buffer = Buffer.allocUnsafe(chunkBytes);
+  const reuse = options.reuseBuffers ?? 0;
+  const buffers: Buffer[] = [];
+  let turn = 0;
+  const nextBuffer = (): Buffer => {
+    if (reuse === 0) return Buffer.allocUnsafeSlow(chunkBytes);
+    turn = (turn + 1) % reuse;
+    return (buffers[turn] ??= Buffer.allocUnsafeSlow(chunkBytes));
+  };
+  let buffer = nextBuffer();
   let used = 0;
   for (const text of texts) {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair, two units, takes 4); 1 for the newline.
@@ -86,7 +120,7 @@ export function* jsonlChunks(texts: Iterable<string>, options: JsonlChunkOptions
     if (most > chunkBytes - used) {
       if (used > 0) {
         yield buffer.subarray(0, used);
-        if (!options.reuseBuffer) buffer = Buffer.allocUnsafe(chunkBytes);
+        buffer = nextBuffer();
         used = 0;
       }
       if (most > chunkBytes) {

@@ -5,11 +5,12 @@
 // each side the whole transcript (hh-transcript.ts: the prompt's turns, then the completion as the
 // final Assistant turn; a system prompt before the first turn). Only the two keys, as
 // Anthropic/hh-rlhf has them. Pairs as in the trl formats (trl-writer.ts: the pair mode, no ties,
-// no pair of equal texts).
+// no pair of equal texts). As there, the rows come as objects and as JSON texts of the same bytes
+// (each completion's transcript built and serialized once per ranking).
 import type { PairMode } from "../labeling/pairs";
 import type { ExportedRanking } from "./export-source";
 import { hhTranscript } from "./hh-transcript";
-import { trlConversationalRows, type PairExportStats } from "./trl-writer";
+import { forEachTextPair, jsonTexts, type PairExportStats } from "./trl-writer";
 
 export interface HhRow {
   chosen: string;
@@ -17,8 +18,21 @@ export interface HhRow {
 }
 
 export function hhRows(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): HhRow[] {
-  return trlConversationalRows(ranking, mode, stats).map((row) => ({
-    chosen: hhTranscript(ranking.messages, row.chosen[0].content),
-    rejected: hhTranscript(ranking.messages, row.rejected[0].content),
-  }));
+  const { messages, completions } = ranking;
+  const rows: HhRow[] = [];
+  forEachTextPair(
+    ranking,
+    mode,
+    (c, r) => rows.push({ chosen: hhTranscript(messages, completions[c].text), rejected: hhTranscript(messages, completions[r].text) }),
+    stats,
+  );
+  return rows;
+}
+
+/** hhRows as JSON texts. */
+export function hhJson(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): string[] {
+  const lines: string[] = [];
+  const transcript = jsonTexts(ranking, (text) => hhTranscript(ranking.messages, text));
+  forEachTextPair(ranking, mode, (c, r) => lines.push('{"chosen":' + transcript(c) + ',"rejected":' + transcript(r) + "}"), stats);
+  return lines;
 }

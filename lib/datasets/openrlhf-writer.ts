@@ -6,12 +6,14 @@
 //
 // the shape of OpenRLHF's own preference datasets, read with its defaults:
 // `--apply_chat_template --chosen_key chosen --rejected_key rejected` and no `--prompt_key` (the
-// prompt is in both conversations; the DPO trainer takes it from chosen[:-1]). No `margin` column:
-// Palate's rankings carry no strength. Pairs as in the trl formats (trl-writer.ts).
+// prompt is in both conversations; the DPO trainer takes it from chosen[:-1]). A `margin` column
+// (read with `--margin_loss`) when the project has pairwise strengths (pair-margin.ts). Pairs as
+// in the trl formats (trl-writer.ts), and as there the rows come as objects and as JSON texts of
+// the same bytes.
 import type { Message } from "../../db/schema";
 import type { PairMode } from "../labeling/pairs";
 import type { ExportedRanking } from "./export-source";
-import { trlConversationalRows, type PairExportStats } from "./trl-writer";
+import { forEachTextPair, jsonTexts, marginJson, promptMessagesJson, type PairExportStats } from "./trl-writer";
 
 export interface OpenRlhfRow {
   chosen: Message[];
@@ -19,8 +21,34 @@ export interface OpenRlhfRow {
 }
 
 export function openRlhfRows(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): OpenRlhfRow[] {
-  return trlConversationalRows(ranking, mode, stats).map((row) => ({
-    chosen: [...row.prompt, ...row.chosen],
-    rejected: [...row.prompt, ...row.rejected],
-  }));
+  const { completions } = ranking;
+  const rows: OpenRlhfRow[] = [];
+  const conversation = (completion: string): Message[] => [
+    ...ranking.messages.map((m) => ({ role: m.role, content: m.content })),
+    { role: "assistant", content: completion },
+  ];
+  forEachTextPair(ranking, mode, (c, r) => rows.push({ chosen: conversation(completions[c].text), rejected: conversation(completions[r].text) }), stats);
+  return rows;
+}
+
+/** openRlhfRows as JSON texts, with `margin` last when given. */
+export function openRlhfJson(ranking: ExportedRanking, mode: PairMode, margin?: number, stats?: PairExportStats): string[] {
+  const lines: string[] = [];
+  const text = jsonTexts(ranking);
+  let head: string | undefined;
+  let tail: string | undefined;
+  forEachTextPair(
+    ranking,
+    mode,
+    (c, r) => {
+      // The prompt's messages, then the completion's: `[m1,…,mn,` before it (`[` for no message).
+      head ??= ranking.messages.length === 0 ? "[" : `${promptMessagesJson(ranking.messages).slice(0, -1)},`;
+      tail ??= `}]${marginJson(margin)}}`;
+      lines.push(
+        '{"chosen":' + head + '{"role":"assistant","content":' + text(c) + '}],"rejected":' + head + '{"role":"assistant","content":' + text(r) + tail,
+      );
+    },
+    stats,
+  );
+  return lines;
 }

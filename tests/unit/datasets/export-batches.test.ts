@@ -93,8 +93,8 @@ describe("export source batches", () => {
     for (const format of ["trl", "rankings"] as const) {
       const expected = [...exportLines(db, main, { format })].join("");
       for (const chunkBytes of [64, 300, 1 << 20]) {
-        for (const reuseBuffer of [false, true]) {
-          const chunks = [...jsonlChunks(exportJson(db, main, { format }), { chunkBytes, reuseBuffer })].map((c) => (reuseBuffer ? c.slice() : c));
+        for (const reuseBuffers of [0, 1, 2]) {
+          const chunks = [...jsonlChunks(exportJson(db, main, { format }), { chunkBytes, reuseBuffers })].map((c) => (reuseBuffers ? c.slice() : c));
           expect(Buffer.concat(chunks).toString("utf8")).toBe(expected);
         }
       }
@@ -117,11 +117,18 @@ describe("jsonlChunks", () => {
     }
   });
 
-  it("fills one buffer again when asked to reuse it; otherwise a chunk, once yielded, is never written again", () => {
-    const reused = [...jsonlChunks(texts, { chunkBytes: 64, reuseBuffer: true })].filter((c) => c.length <= 64);
-    expect(reused.length).toBeGreaterThan(2);
-    expect(new Set(reused.map((c) => `${c.byteOffset}`)).size).toBe(1);
-    expect(reused.every((c) => c.buffer === reused[0].buffer)).toBe(true);
+  it("fills its buffers again in turn when asked to reuse them; otherwise a chunk, once yielded, is never written again", () => {
+    const many = Array.from({ length: 40 }, (_, i) => `line ${i} ${"é".repeat(i % 7)}`);
+    for (const reuseBuffers of [1, 2, 3]) {
+      const reused = [...jsonlChunks(many, { chunkBytes: 64, reuseBuffers })];
+      expect(reused.length).toBeGreaterThan(reuseBuffers + 3);
+      expect(new Set(reused.map((c) => c.buffer)).size).toBe(reuseBuffers);
+      // Chunk k's buffer is chunk k + reuseBuffers's, and no other chunk's in between.
+      for (let k = 0; k + reuseBuffers < reused.length; k++) {
+        expect(reused[k + reuseBuffers].buffer).toBe(reused[k].buffer);
+        for (let j = 1; j < reuseBuffers; j++) expect(reused[k + j].buffer).not.toBe(reused[k].buffer);
+      }
+    }
     // Kept without copying, the chunks still hold what they held when yielded.
     expect(Buffer.concat([...jsonlChunks(texts, { chunkBytes: 64 })]).toString("utf8")).toBe(expected);
   });

@@ -12,7 +12,7 @@ import { rankingSubmissionSchema } from "@/lib/labeling/submission";
 import { submitRanking } from "@/lib/labeling/submission-store";
 import { createProject } from "@/lib/projects";
 import { GoldFileError } from "@/lib/quality/gold-file";
-import { applyGoldFile, goldAccuracyByAnnotator, goldStanding, pausedAnnotatorIds, unpauseAnnotator } from "@/lib/quality/gold-store";
+import { applyGoldFile, goldAccuracyByAnnotator, goldAnswersQuery, goldStanding, pausedAnnotatorIds, unpauseAnnotator } from "@/lib/quality/gold-store";
 import { insertTask, type CreatedTask } from "@/lib/tasks";
 import { tempDb } from "@/tests/helpers/app";
 
@@ -181,5 +181,18 @@ describe("the pause", () => {
     unpauseAnnotator(db, projectId, careless, null, Date.now() + 1);
     expect(goldStanding(db, project(), careless)).toMatchObject({ answered: 0, paused: false });
     expect(pausedAnnotatorIds(db, project())).toEqual([]);
+  });
+});
+
+describe("the gold answers query (asked on every POST /api/annotate/next)", () => {
+  it("reads from the project's gold tasks to their rankings, never through an annotator's rankings", () => {
+    const annotator = user("plan");
+    for (const id of [projectId, undefined] as const) {
+      const query = goldAnswersQuery(db, projectId, id === undefined ? undefined : annotator).toSQL();
+      const plan = (db.$client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params as unknown[])) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.join("\n")).toMatch(/SEARCH t\w* USING INDEX tasks_project_gold/);
+      expect(plan.join("\n")).toMatch(/USING INDEX rankings_task/);
+      expect(plan.join("\n")).not.toMatch(/rankings_user|SCAN/);
+    }
   });
 });

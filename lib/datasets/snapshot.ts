@@ -160,9 +160,18 @@ interface Collected {
   dataVersion: number | undefined;
 }
 
-/** The project's rankings, every one (a cheap upper bound of what a snapshot writes, by index). */
-export function projectRankingCount(db: Db, projectId: number): number {
-  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM rankings r JOIN tasks t ON t.id = r.task_id WHERE t.project_id = ${projectId}`)?.n ?? 0;
+/**
+ * The project's rankings, every one (an upper bound of what a snapshot writes), counted up to
+ * `atMost` when given: deciding that a project is larger than a threshold reads that many rows,
+ * not the whole project (the full count takes ~0.2 s at 200k rankings).
+ */
+export function projectRankingCount(db: Db, projectId: number, atMost?: number): number {
+  const limit = atMost === undefined ? -1 : Math.max(0, Math.floor(atMost));
+  return (
+    db.get<{ n: number }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM rankings r JOIN tasks t ON t.id = r.task_id WHERE t.project_id = ${projectId} LIMIT ${limit})`,
+    )?.n ?? 0
+  );
 }
 
 /**

@@ -63,7 +63,8 @@ export const POST = route(async (request: Request, context: Context) => {
   if (unchanged) return Response.json({ status: "exists", snapshot: unchanged });
 
   const active = activeSnapshotJobs(db, project.id).some((j) => j.params.name === body.name);
-  if (active || projectRankingCount(db, project.id) > snapshotSyncMaxRankings()) {
+  const syncMax = snapshotSyncMaxRankings();
+  if (active || projectRankingCount(db, project.id, syncMax + 1) > syncMax) {
     const outcome = enqueueSnapshotJob(db, project, body, user.id);
     if ("conflict" in outcome)
       return Response.json(

@@ -42,6 +42,8 @@ export interface RankingQuery {
   includeNoneAcceptable?: boolean;
   /** Rankings per query; default 1000. */
   batchSize?: number;
+  /** Read each ranking's flags and answers (default true); the pair formats write neither, and skip the two queries. */
+  flagsAndAnswers?: boolean;
 }
 
 /** A ranking's columns in the order the batch query selects them (rows come as arrays, the cheapest shape better-sqlite3 returns). */
@@ -83,20 +85,22 @@ export function* projectRankings(db: Db, projectId: number, query: RankingQuery 
     const completions = completionsOf(db, rows);
     const inBatch = new Set<number>(rows.map((r) => r[0]));
     const flags = new Map<number, ExportedRanking["flags"]>();
-    for (const [rankingId, completionId, flag] of db.values<[number, number, Flag]>(sql`
-      SELECT ranking_id, completion_id, flag FROM ranking_flags
-      WHERE ranking_id > ${first} AND ranking_id <= ${last}
-      ORDER BY ranking_id, completion_id, flag`)) {
-      if (inBatch.has(rankingId)) push(flags, rankingId, { completionId, flag });
-    }
-    // In the order they were written (completion, then question), as lib/labeling/questions-store.ts answersOf reads them.
     const answers = new Map<number, CompletionAnswer[]>();
-    for (const a of db.all<{ rankingId: number; completionId: number; questionKey: string; value: string }>(sql`
-      SELECT ranking_id AS rankingId, completion_id AS completionId, question_key AS questionKey, value FROM ranking_answers
-      WHERE ranking_id > ${first} AND ranking_id <= ${last}
-      ORDER BY ranking_id, rowid`)) {
-      if (inBatch.has(a.rankingId))
-        push(answers, a.rankingId, { completionId: a.completionId, questionKey: a.questionKey, value: JSON.parse(a.value) as AnswerValue });
+    if (query.flagsAndAnswers ?? true) {
+      for (const [rankingId, completionId, flag] of db.values<[number, number, Flag]>(sql`
+        SELECT ranking_id, completion_id, flag FROM ranking_flags
+        WHERE ranking_id > ${first} AND ranking_id <= ${last}
+        ORDER BY ranking_id, completion_id, flag`)) {
+        if (inBatch.has(rankingId)) push(flags, rankingId, { completionId, flag });
+      }
+      // In the order they were written (completion, then question), as lib/labeling/questions-store.ts answersOf reads them.
+      for (const a of db.all<{ rankingId: number; completionId: number; questionKey: string; value: string }>(sql`
+        SELECT ranking_id AS rankingId, completion_id AS completionId, question_key AS questionKey, value FROM ranking_answers
+        WHERE ranking_id > ${first} AND ranking_id <= ${last}
+        ORDER BY ranking_id, rowid`)) {
+        if (inBatch.has(a.rankingId))
+          push(answers, a.rankingId, { completionId: a.completionId, questionKey: a.questionKey, value: JSON.parse(a.value) as AnswerValue });
+      }
     }
 
     for (const [id, taskId, promptId, userId, messages, groups, noneAcceptable, comment, secondsSpent, source, createdAt, strength] of rows) {

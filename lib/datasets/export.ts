@@ -36,7 +36,7 @@ export function* exportRows(db: Db, projectId: number, options: ExportOptions, s
   const names = format === "rankings" ? annotatorNames(db, projectId) : undefined;
   // Pairwise strengths as TRL's and OpenRLHF's `margin` column, on every pair row once any ranking has one (pair-margin.ts); HH has no such column.
   const margins = format !== "rankings" && format !== "hh" && projectHasStrengths(db, projectId);
-  for (const ranking of countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused })) {
+  for (const ranking of countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused }, format === "rankings")) {
     if (names) yield rankingsRow(ranking, names.get(ranking.userId) ?? `#${ranking.userId}`);
     else if (format === "hh") yield* hhRows(ranking, pairs, stats);
     else {
@@ -59,7 +59,7 @@ export function* exportRows(db: Db, projectId: number, options: ExportOptions, s
  */
 export function* exportJson(db: Db, projectId: number, options: ExportOptions, stats?: PairExportStats): Generator<string> {
   const { format, pairs, includeNoneAcceptable, rankings, aggregate, includePaused } = exportOptionsSchema.parse(options);
-  const source = countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused });
+  const source = countedExportRankings(db, projectId, includeNoneAcceptable, { rankings, aggregate, includePaused }, format === "rankings");
   if (format === "rankings") {
     const names = annotatorNames(db, projectId);
     for (const ranking of source) yield JSON.stringify(rankingsRow(ranking, names.get(ranking.userId) ?? `#${ranking.userId}`));

@@ -39,12 +39,21 @@ const makeExported: RankingMaker<ExportedRanking> = (base, made) => ({
   secondsSpent: null,
 });
 
-/** The project's rankings to export, in ranking id order (reviewed and aggregated ones where their task's rankings come). */
-export function countedExportRankings(db: Db, projectId: number, includeNoneAcceptable: boolean, selection: RankingSelectionInput): Iterable<ExportedRanking> {
+/**
+ * The project's rankings to export, in ranking id order (reviewed and aggregated ones where their
+ * task's rankings come). Without `flagsAndAnswers` (the pair formats write neither) they carry none.
+ */
+export function countedExportRankings(
+  db: Db,
+  projectId: number,
+  includeNoneAcceptable: boolean,
+  selection: RankingSelectionInput,
+  flagsAndAnswers = true,
+): Iterable<ExportedRanking> {
   const project = getProject(db, projectId);
   if (!project) return [];
   const context = selectionContext(db, project, selection);
-  if (selectsEverything(context)) return projectRankings(db, projectId, { includeNoneAcceptable });
+  if (selectsEverything(context)) return projectRankings(db, projectId, { includeNoneAcceptable, flagsAndAnswers });
   const counts = context.selection.rankings === "aggregated" ? rankingCountsByTask(db, projectId) : new Map<number, number>();
-  return selectRankings(context, projectRankings(db, projectId, { includeNoneAcceptable: true }), counts, includeNoneAcceptable, makeExported);
+  return selectRankings(context, projectRankings(db, projectId, { includeNoneAcceptable: true, flagsAndAnswers }), counts, includeNoneAcceptable, makeExported);
 }

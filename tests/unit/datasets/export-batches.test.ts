@@ -85,6 +85,12 @@ describe("export source batches", () => {
       const whole = [...projectRankings(db, main, { includeNoneAcceptable })];
       expect(whole.map(summary)).toEqual(expected);
       for (const batchSize of [1, 2, 3, 5]) expect([...projectRankings(db, main, { includeNoneAcceptable, batchSize })]).toEqual(whole);
+      // Without flags and answers (the pair formats): the same rankings, carrying none.
+      expect(whole.some((r) => r.flags.length > 0) && whole.some((r) => r.answers.length > 0)).toBe(true);
+      for (const batchSize of [2, 1000])
+        expect([...projectRankings(db, main, { includeNoneAcceptable, batchSize, flagsAndAnswers: false })]).toEqual(
+          whole.map((r) => ({ ...r, flags: [], answers: [] })),
+        );
     }
   });
 

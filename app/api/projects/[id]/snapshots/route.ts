@@ -1,6 +1,6 @@
 // The project's dataset snapshots (admin, researcher): frozen, hashed exports with a dataset card
 // (lib/datasets/snapshot.ts). A small project is snapshotted within the request; a large one (more
-// than PALATE_SNAPSHOT_SYNC_MAX_RANKINGS rankings, default 5,000) by a `snapshot` job that the
+// than PALATE_SNAPSHOT_SYNC_MAX_RANKINGS rankings, default 1,000) by a `snapshot` job that the
 // worker runs in a child process (lib/datasets/snapshot-job.ts), so the server keeps answering.
 //
 // GET  /api/projects/[id]/snapshots → {snapshots: [manifest, …] newest first, jobs: [job, …] the

@@ -136,6 +136,16 @@ export const tasks = sqliteTable(
     /** Rankings asked beyond the project's R: a reviewer's "send back for more rankings" raises it. */
     extraRedundancy: integer("extra_redundancy").notNull().default(0),
     createdAt: integer("created_at").notNull().default(now),
+    /**
+     * The task's load for the assignment rule: its rankings plus its assignments marked active
+     * (those past their expiry are marked expired at the start of each request for work). Kept
+     * by triggers (migration 0012) in the transaction of every write to rankings or assignments,
+     * so the next task is found by walking tasks_project_load instead of counting every task's
+     * rankings on each request. Never written by code. (A new column of tasks that statistics
+     * read must be added to the column list of the tasks_update_project_version trigger, which
+     * leaves this one out.)
+     */
+    load: integer("load").notNull().default(0),
   },
   (t) => [
     index("tasks_project").on(t.projectId),
@@ -143,6 +153,12 @@ export const tasks = sqliteTable(
     index("tasks_project_gold")
       .on(t.projectId)
       .where(sql`${t.gold} IS NOT NULL`),
+    index("tasks_project_load")
+      .on(t.projectId, t.load, t.id)
+      .where(sql`${t.gold} IS NULL`),
+    index("tasks_project_extra")
+      .on(t.projectId)
+      .where(sql`${t.extraRedundancy} > 0`),
   ],
 );
 
@@ -184,6 +200,10 @@ export const assignments = sqliteTable(
   (t) => [
     index("assignments_task_status").on(t.taskId, t.status),
     index("assignments_user_status").on(t.userId, t.status),
+    // The active ones by expiry: what expireAssignments looks up on every request for work.
+    index("assignments_active_expiry")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'active'`),
     uniqueIndex("assignments_one_per_user_task").on(t.taskId, t.userId),
   ],
 );

@@ -43,7 +43,7 @@ export default async function AnnotatePage() {
                 <dl className="mt-4 grid grid-cols-3 gap-2 text-center">
                   <Counter label="ranked" value={p.ranked} testId="count-ranked" />
                   <Counter label="skipped" value={p.skipped} testId="count-skipped" />
-                  <Counter label="left" value={p.left} testId="count-left" />
+                  <Counter label="left" value={p.leftCapped ? `${(p.left - 1).toLocaleString("en")}+` : p.left} testId="count-left" />
                 </dl>
                 <div className="mt-4 flex-1" />
                 {done ? (
@@ -67,7 +67,7 @@ export default async function AnnotatePage() {
   );
 }
 
-function Counter({ label, value, testId }: { label: string; value: number; testId: string }) {
+function Counter({ label, value, testId }: { label: string; value: number | string; testId: string }) {
   return (
     <div className="rounded-lg bg-slate-50 py-2">
       <dd className="text-xl font-semibold tabular-nums" data-testid={testId}>

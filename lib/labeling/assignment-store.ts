@@ -2,7 +2,7 @@
 // Handing out work runs in one IMMEDIATE transaction (the write lock is taken before the
 // numbers are read), so concurrent requests — in one process or many, each with its own
 // connection — are serialized and can never push a task past R.
-import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, projects, rankings, tasks } from "../../db/schema";
 import { pickGoldTask } from "../quality/gold-serving";
@@ -14,17 +14,13 @@ export type Project = typeof projects.$inferSelect;
 
 /** Marks the project's active assignments whose time is up as expired (lazily, on the next request). */
 export function expireAssignments(db: Db, projectId: number, now: number): number {
-  return db
-    .update(assignments)
-    .set({ status: "expired", closedAt: now })
-    .where(
-      and(
-        eq(assignments.status, "active"),
-        lte(assignments.expiresAt, now),
-        inArray(assignments.taskId, db.select({ id: tasks.id }).from(tasks).where(eq(tasks.projectId, projectId))),
-      ),
-    )
-    .run().changes;
+  // Found through assignments_active_expiry (the few active ones past their time; the CROSS JOIN
+  // keeps that order), then checked for the project: never a pass over the project's tasks.
+  return db.run(sql`
+    UPDATE assignments SET status = 'expired', closed_at = ${now}
+    WHERE id IN (
+      SELECT a.id FROM assignments a CROSS JOIN tasks t ON t.id = a.task_id
+      WHERE a.status = 'active' AND a.expires_at <= ${now} AND t.project_id = ${projectId})`).changes;
 }
 
 /**
@@ -64,7 +60,8 @@ export function readAssignmentInput(
     .select({ taskId: rankings.taskId })
     .from(rankings)
     .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-    .where(and(eq(tasks.projectId, project.id), inScope, eq(rankings.userId, userId)))
+    // Unary + keeps SQLite off rankings_user (all of the annotator's rankings) when the scope is a few tasks.
+    .where(and(eq(tasks.projectId, project.id), inScope, sql`+${rankings.userId} = ${userId}`))
     .all();
   const closed = db
     .select({ taskId: assignments.taskId })
@@ -93,71 +90,124 @@ export function readAssignmentInput(
   };
 }
 
-// Reading every task of a large project on each request is slow (~0.5 s at 100,000 tasks), so
-// the store narrows the rule's input in SQL to the tasks that can matter: the ones the annotator
-// holds, and the first few eligible tasks in the rule's own order (load, then id). The rule then
-// decides on those exactly as it would on all tasks; a test checks that the two agree.
+// Reading every task of a large project on each request is slow (~1 s at 200,000 tasks), so the
+// store narrows the rule's input in SQL to the tasks that can matter: the ones the annotator holds,
+// and the first few eligible tasks in the rule's own order. The rule then decides on those exactly
+// as it would on all tasks; tests check that the two agree. The order comes from tasks.load (the
+// task's rankings plus its assignments marked active, kept by triggers: migration 0012), walked
+// through the index tasks_project_load, so a request reads a few dozen index entries whatever the
+// project's size. An active assignment past its time still counts in tasks.load until
+// expireAssignments marks it (the first thing a request for work does); a read without it (the
+// queue's count) corrects for those few tasks.
 const CANDIDATES = 32;
 
 /**
- * SQL for the tasks the rule would find eligible (not gold, not held, not closed by the user,
- * load < R + the task's extra rankings), in its order. The loads are counted once per request in grouped subqueries (one pass over the
- * project's rankings and live assignments) rather than by correlated subqueries per task, which
- * cost four index probes for every task of the project on every request.
+ * The annotator has not ranked, skipped or (live) holds the task `t`. (Unary + keeps SQLite off
+ * rankings_user, which would read all of the annotator's rankings for each task.)
  */
-function eligibleTasksSql(projectId: number, userId: number, redundancy: number, now: number) {
+function openToUser(userId: number, now: number) {
+  return sql`NOT EXISTS (
+      SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = ${userId}
+        AND (a.status IN ('submitted', 'skipped') OR (a.status = 'active' AND a.expires_at > ${now})))
+    AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.task_id = t.id AND +r.user_id = ${userId})`;
+}
+
+/** Tasks of the project whose stored load is below R (plus their extra rankings), open to the user, in (load, id) order. */
+function eligibleByStoredLoadSql(projectId: number, userId: number, redundancy: number, now: number, limit: number) {
+  // Two walks, each in index order: tasks below R (tasks_project_load), and the few a reviewer
+  // sent back for more rankings (tasks_project_extra) that are at or past R.
   return sql`
-    SELECT id AS taskId FROM (
-      SELECT t.id AS id, coalesce(ranked.n, 0) + coalesce(held.n, 0) AS load, t.extra_redundancy AS extra
-      FROM tasks t
-      LEFT JOIN (
-        SELECT r.task_id AS id, count(*) AS n FROM rankings r JOIN tasks pt ON pt.id = r.task_id
-        WHERE pt.project_id = ${projectId} GROUP BY r.task_id
-      ) ranked ON ranked.id = t.id
-      LEFT JOIN (
-        SELECT a.task_id AS id, count(*) AS n FROM assignments a JOIN tasks pt ON pt.id = a.task_id
-        WHERE pt.project_id = ${projectId} AND a.status = 'active' AND a.expires_at > ${now} GROUP BY a.task_id
-      ) held ON held.id = t.id
-      WHERE t.project_id = ${projectId} AND t.gold IS NULL
-        AND t.id NOT IN (
-          SELECT a.task_id FROM assignments a WHERE a.user_id = ${userId}
-            AND (a.status IN ('submitted', 'skipped') OR (a.status = 'active' AND a.expires_at > ${now}))
-          UNION ALL
-          SELECT r.task_id FROM rankings r WHERE r.user_id = ${userId})
-    ) WHERE load < ${redundancy} + extra
-    ORDER BY load, id`;
+    SELECT id AS taskId, load FROM (
+      SELECT id, load FROM (
+        SELECT t.id AS id, t.load AS load FROM tasks t INDEXED BY tasks_project_load
+        WHERE t.project_id = ${projectId} AND t.gold IS NULL AND t.load < ${redundancy} AND ${openToUser(userId, now)}
+        ORDER BY t.load, t.id LIMIT ${limit})
+      UNION ALL
+      SELECT id, load FROM (
+        SELECT t.id AS id, t.load AS load FROM tasks t INDEXED BY tasks_project_extra
+        WHERE t.project_id = ${projectId} AND t.extra_redundancy > 0 AND t.gold IS NULL
+          AND t.load >= ${redundancy} AND t.load < ${redundancy} + t.extra_redundancy AND ${openToUser(userId, now)}
+        ORDER BY t.load, t.id LIMIT ${limit}))
+    ORDER BY load, taskId LIMIT ${limit}`;
+}
+
+/** The project's tasks with an active assignment past its time at `now` (their stored load counts it still). */
+function staleLoadTaskIds(db: Db, projectId: number, now: number): number[] {
+  // Deduplicated here: DISTINCT in SQL makes SQLite walk assignments_task_status instead of the expiry index.
+  const rows = db.all<{ id: number }>(
+    sql`SELECT a.task_id AS id FROM assignments a CROSS JOIN tasks t ON t.id = a.task_id
+      WHERE a.status = 'active' AND a.expires_at <= ${now} AND t.project_id = ${projectId} AND t.gold IS NULL`,
+  );
+  return [...new Set(rows.map((r) => r.id))];
+}
+
+/** The eligible tasks among `ids` (by their true load: rankings plus live assignments), for the stale-load correction. */
+function eligibleAmongSql(projectId: number, ids: readonly number[], userId: number, redundancy: number, now: number) {
+  return sql`
+    SELECT t.id AS taskId FROM tasks t
+    WHERE t.project_id = ${projectId} AND t.id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}) AND t.gold IS NULL AND ${openToUser(userId, now)}
+      AND (SELECT count(*) FROM rankings r WHERE r.task_id = t.id)
+        + (SELECT count(*) FROM assignments a WHERE a.task_id = t.id AND a.status = 'active' AND a.expires_at > ${now}) < ${redundancy} + t.extra_redundancy`;
+}
+
+/** Up to `limit` eligible tasks in the rule's (load, id) order, and the stale-load tasks that may be eligible too. */
+function eligibleCandidates(db: Db, projectId: number, userId: number, redundancy: number, now: number, limit: number): number[] {
+  const ids = db.all<{ taskId: number }>(eligibleByStoredLoadSql(projectId, userId, redundancy, now, limit)).map((r) => r.taskId);
+  const stale = staleLoadTaskIds(db, projectId, now);
+  return stale.length === 0 ? ids : [...new Set([...ids, ...stale])];
 }
 
 /**
- * The eligible tasks with their priority under the project's task order (task-order.ts), in the
- * rule's order: priority (none last), load, id. For `even` (no priority) it is eligibleTasksSql.
+ * The tasks with a disagreement priority (task-order.ts) that the annotator could be given, lowest
+ * first: only tasks with two rankings or more have one, so the walk starts at load 2.
  */
-function orderedEligibleSql(project: Pick<Project, "id" | "redundancy" | "taskOrder">, userId: number, now: number) {
-  const priority = taskPrioritySql(project.taskOrder);
-  if (!priority) return sql`SELECT taskId, NULL AS priority FROM (${eligibleTasksSql(project.id, userId, project.redundancy, now)})`;
-  const { id: projectId, redundancy } = project;
-  return sql`
+function disagreementCandidates(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number, limit: number) {
+  const priority = taskPrioritySql("disagreement")!;
+  return db.all<{ taskId: number; priority: number }>(sql`
     WITH eligible AS MATERIALIZED (
-      SELECT t.id AS id, coalesce(ranked.n, 0) AS n, coalesce(ranked.n, 0) + coalesce(held.n, 0) AS load
+      SELECT t.id AS id, (SELECT count(*) FROM rankings r WHERE r.task_id = t.id) AS n
       FROM tasks t
-      LEFT JOIN (
-        SELECT r.task_id AS id, count(*) AS n FROM rankings r JOIN tasks pt ON pt.id = r.task_id
-        WHERE pt.project_id = ${projectId} GROUP BY r.task_id
-      ) ranked ON ranked.id = t.id
-      LEFT JOIN (
-        SELECT a.task_id AS id, count(*) AS n FROM assignments a JOIN tasks pt ON pt.id = a.task_id
-        WHERE pt.project_id = ${projectId} AND a.status = 'active' AND a.expires_at > ${now} GROUP BY a.task_id
-      ) held ON held.id = t.id
-      WHERE t.project_id = ${projectId} AND t.gold IS NULL
-        AND coalesce(ranked.n, 0) + coalesce(held.n, 0) < ${redundancy} + t.extra_redundancy
-        AND t.id NOT IN (
-          SELECT a.task_id FROM assignments a WHERE a.user_id = ${userId}
-            AND (a.status IN ('submitted', 'skipped') OR (a.status = 'active' AND a.expires_at > ${now}))
-          UNION ALL
-          SELECT r.task_id FROM rankings r WHERE r.user_id = ${userId})
+      WHERE t.project_id = ${project.id} AND t.gold IS NULL AND t.load >= 2 AND t.load < ${project.redundancy} + t.extra_redundancy
+        AND ${openToUser(userId, now)}
     )
-    SELECT e.id AS taskId, pr.priority AS priority FROM eligible e LEFT JOIN (${priority}) pr ON pr.id = e.id
-    ORDER BY pr.priority IS NULL, pr.priority, e.load, e.id`;
+    SELECT id AS taskId, priority FROM (${priority}) ORDER BY priority, id LIMIT ${limit}`);
+}
+
+/**
+ * The tasks with an uncertainty gap (task-order.ts) that the annotator could be given, smallest
+ * gap first: the gaps are walked in order, a batch at a time, until `limit` are eligible.
+ */
+function uncertainCandidates(
+  db: Db,
+  project: Pick<Project, "id" | "redundancy">,
+  userId: number,
+  now: number,
+  gaps: ReadonlyMap<number, number>,
+  limit: number,
+) {
+  const ordered = [...gaps.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const found: { taskId: number; priority: number }[] = [];
+  for (let i = 0; i < ordered.length && found.length < limit; i += 500) {
+    const batch = ordered.slice(i, i + 500);
+    const eligible = new Set(
+      db
+        .all<{ taskId: number }>(
+          eligibleAmongSql(
+            project.id,
+            batch.map(([id]) => id),
+            userId,
+            project.redundancy,
+            now,
+          ),
+        )
+        .map((r) => r.taskId),
+    );
+    for (const [id, gap] of batch) if (eligible.has(id) && found.length < limit) found.push({ taskId: id, priority: gap });
+  }
+  return found;
 }
 
 /** The tasks the annotator holds (live active assignments) in the project. */
@@ -180,28 +230,42 @@ export function narrowedAssignmentInput(
   now: number,
 ): AssignmentInput {
   const order = project.taskOrder ?? "even";
-  const gaps = order === "uncertain" ? uncertaintyGaps(db, project.id, now) : null;
-  let rows: { taskId: number; priority: number | null }[];
-  if (gaps) {
-    // Every eligible task in load, id order, then (a stable sort) by gap: gap, load, id.
-    const gapOf = (id: number) => gaps.get(id) ?? Infinity;
-    rows = db
-      .all<{ taskId: number }>(eligibleTasksSql(project.id, userId, project.redundancy, now))
-      .sort((a, b) => gapOf(a.taskId) - gapOf(b.taskId) || 0)
-      .slice(0, CANDIDATES)
-      .map((r) => ({ taskId: r.taskId, priority: gaps.get(r.taskId) ?? null }));
-  } else {
-    rows = db.all<{ taskId: number; priority: number | null }>(
-      sql`${orderedEligibleSql({ ...project, taskOrder: order === "uncertain" ? "even" : order }, userId, now)} LIMIT ${CANDIDATES}`,
-    );
+  // The first tasks by (load, id); under a task order also the first tasks by its priority: the
+  // rule puts every task with a priority first, so its choice is among these.
+  const byLoad = eligibleCandidates(db, project.id, userId, project.redundancy, now, CANDIDATES);
+  let prioritized: { taskId: number; priority: number }[] = [];
+  if (order === "disagreement") prioritized = disagreementCandidates(db, project, userId, now, CANDIDATES);
+  else if (order === "uncertain") {
+    const gaps = uncertaintyGaps(db, project.id, now);
+    if (gaps) prioritized = uncertainCandidates(db, project, userId, now, gaps, CANDIDATES);
   }
-  const priorities = order !== "even" ? new Map(rows.filter((r) => r.priority !== null).map((r) => [r.taskId, Number(r.priority)])) : undefined;
-  return readAssignmentInput(db, project, userId, now, [...heldTaskIds(db, project.id, userId, now), ...rows.map((r) => r.taskId)], priorities);
+  const priorities =
+    order === "even"
+      ? undefined
+      : order === "uncertain"
+        ? (uncertaintyGaps(db, project.id, now) ?? new Map<number, number>())
+        : new Map(prioritized.map((r) => [r.taskId, Number(r.priority)]));
+  const ids = [...heldTaskIds(db, project.id, userId, now), ...prioritized.map((r) => r.taskId), ...byLoad];
+  return readAssignmentInput(db, project, userId, now, [...new Set(ids)], priorities);
 }
 
-/** How many tasks the rule would find eligible for the annotator now (excluding any they hold). */
+/** Counting the tasks left to an annotator stops here (the count is "more than this" past it). */
+export const ELIGIBLE_COUNT_CAP = 1000;
+
+/**
+ * How many tasks the rule would find eligible for the annotator now (excluding any they hold), up
+ * to ELIGIBLE_COUNT_CAP + 1: a count past the cap means "more than the cap" (an exact count would
+ * read every task of a large project on each request).
+ */
 export function countEligibleTasks(db: Db, project: Pick<Project, "id" | "redundancy">, userId: number, now: number): number {
-  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (${eligibleTasksSql(project.id, userId, project.redundancy, now)})`)?.n ?? 0;
+  const limit = ELIGIBLE_COUNT_CAP + 1;
+  const stored = db.all<{ taskId: number }>(eligibleByStoredLoadSql(project.id, userId, project.redundancy, now, limit)).map((r) => r.taskId);
+  const stale = staleLoadTaskIds(db, project.id, now);
+  if (stale.length === 0) return stored.length;
+  // Tasks whose stored load still counts an assignment past its time: decided by their true load.
+  const staleEligible = db.all<{ taskId: number }>(eligibleAmongSql(project.id, stale, userId, project.redundancy, now)).length;
+  const staleSet = new Set(stale);
+  return Math.min(limit, stored.filter((id) => !staleSet.has(id)).length + staleEligible);
 }
 
 export interface RequestedAssignment {

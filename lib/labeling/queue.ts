@@ -4,7 +4,7 @@
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { assignments, completions, projects, prompts, rankingFlags, rankings, tasks, type Flag, type Message } from "../../db/schema";
-import { countEligibleTasks, heldTaskIds } from "./assignment-store";
+import { countEligibleTasks, ELIGIBLE_COUNT_CAP, heldTaskIds } from "./assignment-store";
 import { annotatorOrder } from "./assignment-view";
 import { completionSnippet, lettersFor } from "./letters";
 import { rankingEditability } from "./ranking-edit-rule";
@@ -14,8 +14,10 @@ export interface QueueProgress {
   /** Tasks this annotator ranked in the project. */
   ranked: number;
   skipped: number;
-  /** Tasks this annotator could still be given now, including the one they hold. */
+  /** Tasks this annotator could still be given now, including the one they hold (counted up to ELIGIBLE_COUNT_CAP + 1). */
   left: number;
+  /** True when there are more tasks left than counted: `left` is a lower bound ("1,001+"). */
+  leftCapped: boolean;
   /** The task they hold (active, unexpired assignment), if any. */
   heldTaskId: number | null;
   totalTasks: number;
@@ -43,11 +45,13 @@ export function queueProgress(db: Db, projectId: number, userId: number, now: nu
     .innerJoin(tasks, eq(tasks.id, rankings.taskId))
     .where(and(eq(tasks.projectId, projectId), eq(rankings.userId, userId)))
     .all().length;
+  const eligible = countEligibleTasks(db, project, userId, now);
   return {
     projectId,
     ranked,
     skipped,
-    left: countEligibleTasks(db, project, userId, now) + (held === null ? 0 : 1),
+    left: eligible + (held === null ? 0 : 1),
+    leftCapped: eligible > ELIGIBLE_COUNT_CAP,
     heldTaskId: held,
     totalTasks: db.select({ n: count() }).from(tasks).where(eq(tasks.projectId, projectId)).get()?.n ?? 0,
   };

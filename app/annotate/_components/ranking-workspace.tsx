@@ -37,7 +37,10 @@ export function RankingWorkspace({ project, userId }: { project: RankingProject;
         {progress ? (
           <>
             <span className="font-semibold text-slate-900 tabular-nums">{progress.ranked}</span> ranked ·{" "}
-            <span className="font-semibold text-slate-900 tabular-nums">{progress.left}</span> left in this project
+            <span className="font-semibold text-slate-900 tabular-nums">
+              {progress.leftCapped ? `${(progress.left - 1).toLocaleString("en")}+` : progress.left}
+            </span>{" "}
+            left in this project
             {progress.skipped > 0 && <> · {progress.skipped} skipped</>}
           </>
         ) : (

@@ -5,6 +5,7 @@ import { assignments, comparisons, rankingFlags, rankings, users } from "@/db/sc
 import { chooseTask, eligibleTasks } from "@/lib/labeling/assignment-rule";
 import {
   countEligibleTasks,
+  ELIGIBLE_COUNT_CAP,
   heldTaskIds,
   narrowedAssignmentInput,
   readAssignmentInput,
@@ -255,13 +256,70 @@ describe("the store's SQL narrowing", () => {
             .run();
         }
       }
+      // tasks.load, kept by the triggers, is every task's rankings plus its active assignments.
+      const loads = db.$client
+        .prepare(
+          `SELECT t.id, t.load, (SELECT count(*) FROM rankings r WHERE r.task_id = t.id)
+             + (SELECT count(*) FROM assignments a WHERE a.task_id = t.id AND a.status = 'active') AS counted FROM tasks t`,
+        )
+        .all() as { id: number; load: number; counted: number }[];
+      for (const l of loads) expect(l.load, `task ${l.id}`).toBe(l.counted);
       for (const user of people) {
         const full = readAssignmentInput(db, project, user, T0);
         const narrow = narrowedAssignmentInput(db, project, user, T0);
-        expect(narrow.tasks.length).toBeLessThanOrEqual(32 + heldTaskIds(db, projectId, user, T0).length);
+        // The candidate window, the held tasks, and the tasks whose stored load still counts an
+        // active assignment past its time (until a request for work marks it expired).
+        const stale = db.$client.prepare("SELECT count(DISTINCT task_id) AS n FROM assignments WHERE status = 'active' AND expires_at <= ?").get(T0) as {
+          n: number;
+        };
+        expect(narrow.tasks.length).toBeLessThanOrEqual(32 + heldTaskIds(db, projectId, user, T0).length + stale.n);
         expect(chooseTask(narrow)).toEqual(chooseTask(full));
         expect(countEligibleTasks(db, project, user, T0)).toBe(eligibleTasks(full).length);
       }
     }
+  });
+});
+
+describe("tasks.load (kept by triggers, migration 0012)", () => {
+  const counted = () =>
+    db.$client
+      .prepare(
+        `SELECT t.id, t.load, (SELECT count(*) FROM rankings r WHERE r.task_id = t.id)
+           + (SELECT count(*) FROM assignments a WHERE a.task_id = t.id AND a.status = 'active') AS counted FROM tasks t`,
+      )
+      .all() as { id: number; load: number; counted: number }[];
+
+  it("follows hand-outs, submits, skips, expiries, re-opened assignments and deletions", () => {
+    setup(12, 2);
+    const people = [...u, ...addUsers(3)];
+    let now = T0;
+    for (let step = 0; step < 40; step++) {
+      const user = people[step % people.length];
+      const got = requestAssignment(db, projectId, user, now);
+      if (got) {
+        const c = created.find((t) => t.taskId === got.assignment.taskId)!;
+        if (step % 5 === 0) skipAssignment(db, c.taskId, user, "unclear", now + 1);
+        else if (step % 7 !== 0) submitRanking(db, c.taskId, user, submission(c), now + 1);
+        // step % 7 === 0: left open, to expire
+      }
+      now += step % 9 === 0 ? TIMEOUT_S * 1000 + 1 : 10;
+      for (const l of counted()) expect(l.load, `task ${l.id} at step ${step}`).toBe(l.counted);
+    }
+    const extra = db
+      .insert(rankings)
+      .values({ taskId: created[11].taskId, userId: people[0], groups: [created[11].completionIds] })
+      .returning()
+      .get();
+    for (const l of counted()) expect(l.load, `task ${l.id} after an inserted ranking`).toBe(l.counted);
+    db.delete(rankings).where(eq(rankings.id, extra.id)).run();
+    // Assignments no ranking points to: the open, skipped and expired ones.
+    expect(db.$client.prepare("DELETE FROM assignments WHERE status != 'submitted'").run().changes).toBeGreaterThan(0);
+    for (const l of counted()) expect(l.load, `task ${l.id} after deletes`).toBe(l.counted);
+  });
+
+  it("the queue's count of tasks left stops past ELIGIBLE_COUNT_CAP", () => {
+    setup(ELIGIBLE_COUNT_CAP + 20, 1);
+    expect(countEligibleTasks(db, { id: projectId, redundancy: 1 }, u[0], T0)).toBe(ELIGIBLE_COUNT_CAP + 1);
+    expect(queueProgress(db, projectId, u[0], T0)).toMatchObject({ left: ELIGIBLE_COUNT_CAP + 1, leftCapped: true, totalTasks: ELIGIBLE_COUNT_CAP + 20 });
   });
 });

@@ -32,6 +32,8 @@ import { writePagesProject } from "./pages-project";
 export interface PageTiming {
   status: number;
   first_ms: number;
+  /** The first view's status (202 from a statistics route while the figures are first computed). */
+  first_status: number;
   cached_ms: number;
   stale_ms: number;
 }
@@ -111,7 +113,7 @@ export async function timePages(options: {
     // First views: whatever is cached (nothing, unless an import queued the refresh already).
     for (const [path, client] of paths) {
       const first = await timed(client, path);
-      pages[path] = { status: first.status, first_ms: first.ms, cached_ms: NaN, stale_ms: NaN };
+      pages[path] = { status: first.status, first_status: first.status, first_ms: first.ms, cached_ms: NaN, stale_ms: NaN };
       log(`${path}: first view ${first.ms} ms (${first.status})`);
     }
     // The refresh job(s) queued so far.

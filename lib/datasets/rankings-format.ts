@@ -9,8 +9,9 @@
 // Required: `prompt` (a non-empty string, imported as one user message, or a list of messages),
 // `completions` (at least 2, each {id, text, model?}; ids are numbers or strings, unique in the
 // line), `groups` (every completion id exactly once) and `annotator`. Optional, checked when
-// present: `none_acceptable`, `comment`, `seconds_spent`, `created_at` (ms since the epoch) and
-// `flags` ([{completion_id, flag}]), which are imported; `answers` of a completion, `ranking_id`,
+// present: `none_acceptable`, `comment`, `seconds_spent`, `created_at` (ms since the epoch),
+// `flags` ([{completion_id, flag}]) and `strength` (a pairwise answer's: 2 much better, 1 better,
+// 0 tie; two completions), which are imported; `answers` of a completion, `ranking_id`,
 // `task_id`, `prompt_id`, `annotator_id` and `source`, which are checked and left out (ids are
 // the exporting database's; answers belong to questions the project may not ask). Other keys
 // are ignored, so a later export with more keys still imports.
@@ -62,6 +63,7 @@ const lineSchema = z.object(
     comment: z.string().nullish(),
     seconds_spent: z.number().min(0, "expected a number >= 0").nullish(),
     created_at: z.number().int().min(0, "expected a time in ms since the epoch").nullish(),
+    strength: z.number().int("expected 0, 1 or 2").min(0, "expected 0, 1 or 2").max(2, "expected 0, 1 or 2").nullish(),
     flags: z.array(z.object({ completion_id: idSchema, flag: z.enum(FLAGS) })).optional(),
     ranking_id: z.number().int().nullish(),
     task_id: z.number().int().nullish(),
@@ -120,6 +122,14 @@ export const parseRankingsLine: LineParser = (value) => {
   const unranked = v.completions.findIndex((_, i) => !seen.has(i));
   if (unranked !== -1) return { error: `groups: completion ${preview(v.completions[unranked].id)} (completions[${unranked}]) is in no group` };
 
+  // A pairwise answer (lib/labeling/pairwise.ts): two completions, apart with strength 1 or 2, tied with 0.
+  if (v.strength !== undefined && v.strength !== null) {
+    if (v.completions.length !== 2)
+      return { error: `strength: a strength belongs to a pairwise answer of 2 completions, this line has ${v.completions.length}` };
+    if (v.strength > 0 && ranking.length !== 2) return { error: `strength: ${v.strength} says one completion is better, but groups ties them` };
+    if (v.strength === 0 && ranking.length !== 1) return { error: "strength: 0 says the two are tied (or both bad), but groups orders them" };
+  }
+
   const flags: { completion: number; flag: (typeof FLAGS)[number] }[] = [];
   for (const [f, flag] of (v.flags ?? []).entries()) {
     const i = index.get(key(flag.completion_id));
@@ -131,6 +141,7 @@ export const parseRankingsLine: LineParser = (value) => {
     messages: prompt.messages,
     completions: v.completions.map((c) => ({ text: c.text, model: c.model ?? null })),
     ranking,
+    ...(v.strength !== undefined && v.strength !== null ? { strength: v.strength } : {}),
     rankedBy: {
       annotator: v.annotator,
       noneAcceptable: v.none_acceptable ?? false,

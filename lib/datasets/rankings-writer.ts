@@ -9,7 +9,9 @@
 //    "annotator_id": 4, "annotator": "Ada", "source": "annotator",      // or "imported"; the name as
 //                                                                      // annotator-names.ts gives it
 //    "flags": [{"completion_id": 14, "flag": "factually_wrong"}],
-//    "none_acceptable": false, "comment": null, "seconds_spent": 41.5, "created_at": 1795872798425}
+//    "none_acceptable": false, "comment": null, "seconds_spent": 41.5, "created_at": 1795872798425,
+//    "strength": null}                                                   // a pairwise answer's strength (2 much
+//                                                                      // better, 1 better, 0 tie), null otherwise
 import type { AnswerValue, Flag, Message } from "../../db/schema";
 import type { ExportedRanking } from "./export-source";
 
@@ -31,6 +33,8 @@ export interface RankingsRow {
   comment: string | null;
   seconds_spent: number | null;
   created_at: number;
+  /** A pairwise answer's strength (lib/labeling/pairwise.ts), null in ranking mode. */
+  strength: number | null;
 }
 
 /** Each completion's answers as {question key: value}. */
@@ -58,5 +62,6 @@ export function rankingsRow(r: ExportedRanking, annotator: string): RankingsRow 
     comment: r.comment,
     seconds_spent: r.secondsSpent,
     created_at: r.createdAt,
+    strength: r.strength ?? null,
   };
 }

@@ -108,6 +108,16 @@ describe("the rankings import format", () => {
     expect(err({ ...line, annotator: "x".repeat(201) })).toBe("annotator: expected at most 200 characters");
     expect(err({ ...line, annotator: 4 })).toBe("annotator: expected string, got number");
     expect(err({ ...line, none_acceptable: "yes" })).toBe("none_acceptable: expected boolean, got string");
+    // A strength belongs to a pairwise answer: two completions, apart (1, 2) or tied (0).
+    const pair = { ...line, completions: line.completions.slice(0, 2), groups: [[11], [12]] };
+    expect(record({ ...pair, strength: 2 }).strength).toBe(2);
+    expect(record({ ...pair, groups: [[11, 12]], strength: 0 }).strength).toBe(0);
+    expect(record({ ...pair, strength: null }).strength).toBeUndefined();
+    expect(err({ ...pair, strength: 3 })).toBe("strength: expected 0, 1 or 2");
+    expect(err({ ...pair, strength: 1.5 })).toBe("strength: expected 0, 1 or 2");
+    expect(err({ ...line, strength: 1 })).toBe("strength: a strength belongs to a pairwise answer of 2 completions, this line has 3");
+    expect(err({ ...pair, groups: [[11, 12]], strength: 1 })).toBe("strength: 1 says one completion is better, but groups ties them");
+    expect(err({ ...pair, strength: 0 })).toBe("strength: 0 says the two are tied (or both bad), but groups orders them");
     expect(err({ ...line, seconds_spent: -1 })).toBe("seconds_spent: expected a number >= 0");
     expect(err({ ...line, created_at: 1.5 })).toMatch(/^created_at: /);
     expect(err({ ...line, flags: [{ completion_id: 11, flag: "rude" }] })).toMatch(/^flags\[0\]\.flag: expected one of "harmful", /);

@@ -175,6 +175,7 @@ function rankingsOf(text: string): string[] {
         seconds_spent: number | null;
         flags: { completion_id: number; flag: string }[];
         source: string;
+        strength: number | null;
       };
       const text = new Map(r.completions.map((c) => [c.id, c.text]));
       return JSON.stringify({
@@ -186,6 +187,7 @@ function rankingsOf(text: string): string[] {
         comment: r.comment,
         seconds_spent: r.seconds_spent,
         flags: r.flags.map((f) => [text.get(f.completion_id), f.flag]),
+        strength: r.strength,
       });
     })
     .sort();
@@ -229,5 +231,46 @@ describe("a round trip through rankings", () => {
         }
       }
     }
+  });
+
+  it("keeps pairwise answers' strengths (much better, better, tie, both bad), and with them the pair formats' margin", () => {
+    const pairwise = createProject(db, { name: "Pairwise source", completionsPerTask: 2, mode: "pairwise" }).id;
+    const user = db.$client.prepare("select id from users where name = 'Ada'").pluck().get() as number;
+    const answers: { groups: (a: number, b: number) => number[][]; strength: number; noneAcceptable?: boolean }[] = [
+      { groups: (a, b) => [[a], [b]], strength: 2 },
+      { groups: (a, b) => [[b], [a]], strength: 1 },
+      { groups: (a, b) => [[a, b]], strength: 0 },
+      { groups: (a, b) => [[a, b]], strength: 0, noneAcceptable: true },
+    ];
+    answers.forEach((answer, i) => {
+      const created = insertTask(db, pairwise, { messages: [{ role: "user", content: `Pair ${i}?` }], completions: [{ text: `A${i}` }, { text: `B${i}` }] });
+      const [a, b] = created.completionIds;
+      insertRanking(db, {
+        taskId: created.taskId,
+        userId: user,
+        groups: answer.groups(a, b),
+        noneAcceptable: answer.noneAcceptable,
+        strength: answer.strength,
+      });
+    });
+    const first = exported(pairwise, { format: "rankings", includeNoneAcceptable: true });
+    expect(
+      first
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { strength: number }).strength),
+    ).toEqual([2, 1, 0, 0]);
+    const path = join(temp.dir, "rankings-pairwise.jsonl");
+    writeFileSync(path, first);
+    const report = importFile(db, path, "rankings", { projectName: "Pairwise fresh" });
+    expect(report.errors).toEqual([]);
+    expect(rankingsOf(exported(report.projectId!, { format: "rankings", includeNoneAcceptable: true }))).toEqual(rankingsOf(first));
+    const margins = (text: string) =>
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { margin?: number }).margin);
+    expect(margins(exported(pairwise, { format: "trl" }))).toEqual([2, 1]); // ties give no pair; both bad is left out
+    expect(margins(exported(report.projectId!, { format: "trl" }))).toEqual(margins(exported(pairwise, { format: "trl" })));
   });
 });

@@ -95,6 +95,8 @@ describe("rankings writer", () => {
       comment: "red is wrong",
       seconds_spent: 12.5,
       created_at: 1700000000000,
+      strength: null,
     });
+    expect(rankingsRow({ ...ranking, strength: 2 }, "Ada").strength).toBe(2);
   });
 });

@@ -242,3 +242,21 @@ describe("acceptance 5: malformed imports", () => {
     expect(tableCounts(target.db)).toEqual(before);
   });
 });
+
+describe("palate import and the statistics cache", () => {
+  it("queues the statistics refresh of a project past the inline size, so the worker computes it before the first view; not of a small one", async () => {
+    const target = freshDb();
+    const statsJobs = () => target.db.$client.prepare("select project_id from jobs where kind = 'project-stats'").pluck().all() as number[];
+    const rows = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({ prompt: `${tag} question ${i}?`, chosen: `yes ${i}`, rejected: `no ${i}` }));
+    writeFileSync(join(target.dir, "small.jsonl"), jsonl(rows(10, "small")));
+    writeFileSync(join(target.dir, "large.jsonl"), jsonl(rows(600, "large")));
+    const small = await palateInProcess(target.path, ["import", "--project", "small", "--format", "trl", join(target.dir, "small.jsonl")]);
+    expect(small, small.stderr).toMatchObject({ status: 0 });
+    expect(statsJobs()).toEqual([]);
+    const large = await palateInProcess(target.path, ["import", "--project", "large", "--format", "trl", join(target.dir, "large.jsonl")]);
+    expect(large, large.stderr).toMatchObject({ status: 0 });
+    const largeId = target.db.$client.prepare("select id from projects where name = 'large'").pluck().get() as number;
+    expect(statsJobs()).toEqual([largeId]);
+  });
+});

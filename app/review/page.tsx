@@ -4,7 +4,9 @@ import { getDb } from "@/db/client";
 import { REVIEWER } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjects } from "@/lib/projects";
-import { reviewQueue } from "@/lib/quality/review-store";
+import { reviewQueueFrom } from "@/lib/quality/review-store";
+import { reviewCandidatesStatistic } from "@/lib/stats/project-statistics";
+import { servedStatistic } from "@/app/components/served-statistics";
 import { DataTable } from "@/app/components/data-table";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +14,11 @@ export const dynamic = "force-dynamic";
 export default async function ReviewHome() {
   await requirePageRole(REVIEWER, "/review");
   const db = getDb();
+  // A large project's candidates come from the statistics cache (null counts while first computed).
   const rows = listProjects(db).map((project) => {
-    const queue = reviewQueue(db, project);
+    const served = servedStatistic(project.id, reviewCandidatesStatistic);
+    if (!served?.value) return { project, open: null, reviewed: null };
+    const queue = reviewQueueFrom(db, project, served.value);
     return { project, open: queue.filter((t) => t.state === "open").length, reviewed: queue.filter((t) => t.state === "reviewed").length };
   });
   return (
@@ -30,8 +35,8 @@ export default async function ReviewHome() {
                 {project.name}
               </Link>
             </td>
-            <td className="pr-3">{open}</td>
-            <td className="pr-3">{reviewed}</td>
+            <td className="pr-3">{open ?? "computing…"}</td>
+            <td className="pr-3">{reviewed ?? "computing…"}</td>
           </tr>
         ))}
       </DataTable>

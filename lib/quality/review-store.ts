@@ -47,42 +47,57 @@ function lastActions(db: Db, projectId: number, taskIds?: readonly number[]): Ma
   return new Map(rows.map((r) => [r.review.taskId, { ...r.review, reviewerEmail: r.reviewerEmail }]));
 }
 
+/** A task the review rule picked, before the reviewers' decisions are applied: what a large project caches (lib/stats). */
+export interface ReviewCandidate extends ReviewSignals {
+  taskId: number;
+  prompt: string;
+  /** The task's extra rankings asked for by a send-back, when the candidate was computed. */
+  extra: number;
+}
+
 /**
- * The project's review queue: every task (gold tasks aside) with a reason to review it or a
- * decision on it, open ones first (lowest agreement first), then waiting, then reviewed.
+ * The review rule's signals for the project's tasks (gold tasks aside): those with a reason to
+ * review them, or, given `taskIds`, each of those tasks whatever its signals. Reads every ranking
+ * of the project without `taskIds`: for a large project it is computed by the statistics job and
+ * cached (reviewCandidatesStatistic), and reviewQueueFrom adds the live decisions.
  */
-export function reviewQueue(db: Db, project: ProjectReviewSettings): ReviewQueueItem[] {
-  const rows = db
-    .select({ id: rankings.id, taskId: rankings.taskId, groups: rankings.groups, noneAcceptable: rankings.noneAcceptable })
-    .from(rankings)
-    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-    .where(and(eq(tasks.projectId, project.id), isNull(tasks.gold)))
-    .orderBy(asc(rankings.taskId), asc(rankings.id))
-    .all();
-  const flagsOf = new Map(
-    db
-      .select({ rankingId: rankingFlags.rankingId, n: sql<number>`count(*)` })
-      .from(rankingFlags)
-      .innerJoin(rankings, eq(rankings.id, rankingFlags.rankingId))
-      .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-      .where(eq(tasks.projectId, project.id))
-      .groupBy(rankingFlags.rankingId)
-      .all()
-      .map((r) => [r.rankingId, Number(r.n)]),
-  );
+export function reviewCandidates(db: Db, project: ProjectReviewSettings, taskIds?: readonly number[]): ReviewCandidate[] {
+  if (taskIds && taskIds.length === 0) return [];
+  const inScope = (ids: readonly number[] | undefined) => (ids ? inArray(tasks.id, [...ids]) : undefined);
   const byTask = new Map<number, { groups: number[][]; noneAcceptable: boolean; flags: number }[]>();
-  for (const r of rows) {
-    const list = byTask.get(r.taskId) ?? [];
-    list.push({ groups: r.groups, noneAcceptable: r.noneAcceptable, flags: flagsOf.get(r.id) ?? 0 });
-    byTask.set(r.taskId, list);
+  const chunks = taskIds ? Array.from({ length: Math.ceil(taskIds.length / CHUNK) }, (_, i) => taskIds.slice(i * CHUNK, (i + 1) * CHUNK)) : [undefined];
+  for (const ids of chunks) {
+    const rows = db
+      .select({ id: rankings.id, taskId: rankings.taskId, groups: rankings.groups, noneAcceptable: rankings.noneAcceptable })
+      .from(rankings)
+      .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+      .where(and(eq(tasks.projectId, project.id), isNull(tasks.gold), inScope(ids)))
+      .orderBy(asc(rankings.taskId), asc(rankings.id))
+      .all();
+    const flagsOf = new Map(
+      db
+        .select({ rankingId: rankingFlags.rankingId, n: sql<number>`count(*)` })
+        .from(rankingFlags)
+        .innerJoin(rankings, eq(rankings.id, rankingFlags.rankingId))
+        .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+        .where(and(eq(tasks.projectId, project.id), inScope(ids)))
+        .groupBy(rankingFlags.rankingId)
+        .all()
+        .map((r) => [r.rankingId, Number(r.n)]),
+    );
+    for (const r of rows) {
+      const list = byTask.get(r.taskId) ?? [];
+      list.push({ groups: r.groups, noneAcceptable: r.noneAcceptable, flags: flagsOf.get(r.id) ?? 0 });
+      byTask.set(r.taskId, list);
+    }
   }
-  const last = lastActions(db, project.id);
   const picked: { taskId: number; signals: ReviewSignals }[] = [];
-  for (const [taskId, list] of byTask) {
-    const signals = reviewSignals(list, project.reviewAgreementThreshold);
-    if (signals.reasons.length > 0 || last.has(taskId)) picked.push({ taskId, signals });
-  }
-  for (const taskId of last.keys()) if (!byTask.has(taskId)) picked.push({ taskId, signals: reviewSignals([], project.reviewAgreementThreshold) });
+  if (taskIds) for (const taskId of taskIds) picked.push({ taskId, signals: reviewSignals(byTask.get(taskId) ?? [], project.reviewAgreementThreshold) });
+  else
+    for (const [taskId, list] of byTask) {
+      const signals = reviewSignals(list, project.reviewAgreementThreshold);
+      if (signals.reasons.length > 0) picked.push({ taskId, signals });
+    }
 
   const meta = new Map<number, { extra: number; messages: Message[] }>();
   const ids = picked.map((p) => p.taskId);
@@ -91,26 +106,46 @@ export function reviewQueue(db: Db, project: ProjectReviewSettings): ReviewQueue
       .select({ id: tasks.id, extra: tasks.extraRedundancy, messages: prompts.messages })
       .from(tasks)
       .innerJoin(prompts, eq(prompts.id, tasks.promptId))
-      .where(inArray(tasks.id, ids.slice(i, i + CHUNK)))
+      .where(and(eq(tasks.projectId, project.id), isNull(tasks.gold), inArray(tasks.id, ids.slice(i, i + CHUNK))))
       .all())
       meta.set(t.id, { extra: t.extra, messages: t.messages });
   }
-  const order: Record<ReviewState, number> = { open: 0, waiting: 1, reviewed: 2 };
   return picked
-    .map(({ taskId, signals }): ReviewQueueItem => {
-      const m = meta.get(taskId);
-      const required = project.redundancy + (m?.extra ?? 0);
-      const action = last.get(taskId);
+    .filter(({ taskId }) => meta.has(taskId))
+    .map(({ taskId, signals }) => ({ taskId, prompt: promptPreview(meta.get(taskId)!.messages), extra: meta.get(taskId)!.extra, ...signals }));
+}
+
+/**
+ * The review queue from the rule's candidates (reviewCandidates, maybe cached) and the
+ * reviewers' decisions as they are now: every task with a decision is read again (its rankings,
+ * its extra rankings), so a decision shows at once. Open tasks first (lowest agreement first),
+ * then waiting, then reviewed.
+ */
+export function reviewQueueFrom(db: Db, project: ProjectReviewSettings, candidates: readonly ReviewCandidate[]): ReviewQueueItem[] {
+  const last = lastActions(db, project.id);
+  const decided = reviewCandidates(db, project, [...last.keys()]);
+  const decidedIds = new Set(decided.map((c) => c.taskId));
+  const order: Record<ReviewState, number> = { open: 0, waiting: 1, reviewed: 2 };
+  return [...candidates.filter((c) => !last.has(c.taskId) && !decidedIds.has(c.taskId)), ...decided]
+    .map(({ extra, ...candidate }): ReviewQueueItem => {
+      const required = project.redundancy + extra;
+      const action = last.get(candidate.taskId);
       return {
-        taskId,
-        prompt: m ? promptPreview(m.messages) : "",
-        ...signals,
-        state: reviewState(action, signals.rankings, required),
+        ...candidate,
+        state: reviewState(action, candidate.rankings, required),
         required,
         lastAction: action ? { action: action.action, reviewerEmail: action.reviewerEmail, createdAt: action.createdAt } : null,
       };
     })
     .sort((a, b) => order[a.state] - order[b.state] || (a.agreement ?? 2) - (b.agreement ?? 2) || a.taskId - b.taskId);
+}
+
+/**
+ * The project's review queue: every task (gold tasks aside) with a reason to review it or a
+ * decision on it, open ones first (lowest agreement first), then waiting, then reviewed.
+ */
+export function reviewQueue(db: Db, project: ProjectReviewSettings): ReviewQueueItem[] {
+  return reviewQueueFrom(db, project, reviewCandidates(db, project));
 }
 
 export interface ReviewHistoryEntry extends TaskReview {

@@ -8,6 +8,7 @@ import { taskFilterOptions, type TaskFilterOptions } from "../labeling/task-filt
 import { getProject } from "../projects";
 import { projectAgreement, type ProjectAgreement } from "../quality/project-agreement";
 import { projectLeaderboard, type ProjectLeaderboard } from "../quality/project-leaderboard";
+import { reviewCandidates, type ReviewCandidate } from "../quality/review-store";
 import { roundCounts, type RoundRow } from "../rounds/rounds";
 
 export interface ProjectStatistic<T = unknown> {
@@ -53,11 +54,22 @@ export const taskFilterOptionsStatistic: ProjectStatistic<TaskFilterOptions> = {
   compute: (db, projectId) => (getProject(db, projectId) ? taskFilterOptions(db, projectId) : undefined),
 };
 
+/** The tasks the review rule picks with their signals (the review pages add the reviewers' decisions live: review-store.ts reviewQueueFrom). */
+export const reviewCandidatesStatistic: ProjectStatistic<ReviewCandidate[]> = {
+  name: "review-candidates",
+  inlineMaxTasks: 2000,
+  compute: (db, projectId) => {
+    const project = getProject(db, projectId);
+    return project ? reviewCandidates(db, project) : undefined;
+  },
+};
+
 /** Every statistic the refresh job keeps current, the project pages' first (each is written as soon as it is done). */
 export const PROJECT_STATISTICS: readonly ProjectStatistic[] = [
   projectStatsStatistic,
   taskFilterOptionsStatistic,
   roundsStatistic,
+  reviewCandidatesStatistic,
   leaderboardStatistic,
   agreementStatistic,
 ];

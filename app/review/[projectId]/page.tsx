@@ -6,12 +6,18 @@ import { REVIEWER } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getProject } from "@/lib/projects";
-import { reviewQueue } from "@/lib/quality/review-store";
+import { reviewQueueFrom } from "@/lib/quality/review-store";
+import { reviewCandidatesStatistic } from "@/lib/stats/project-statistics";
 import { DataTable } from "@/app/components/data-table";
+import { servedStatistic } from "@/app/components/served-statistics";
+import { StatisticsAge } from "@/app/components/statistics-age";
 
 export const dynamic = "force-dynamic";
 
 const REASON: Record<string, string> = { low_agreement: "low agreement", flagged: "flagged", none_acceptable: "none acceptable" };
+
+/** The queue shows this many rows (open ones first): a large project's may hold tens of thousands. */
+const SHOWN = 500;
 
 export default async function ReviewQueuePage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId: raw } = await params;
@@ -20,7 +26,12 @@ export default async function ReviewQueuePage({ params }: { params: Promise<{ pr
   const db = getDb();
   const project = id === undefined ? undefined : getProject(db, id);
   if (!project) notFound();
-  const queue = reviewQueue(db, project);
+  // A large project's candidates come from the statistics cache; the reviewers' decisions are read live.
+  const served = servedStatistic(project.id, reviewCandidatesStatistic);
+  const queue = served?.value ? reviewQueueFrom(db, project, served.value) : [];
+  const counts = { open: 0, waiting: 0, reviewed: 0 };
+  for (const t of queue) counts[t.state]++;
+  const shown = queue.slice(0, SHOWN);
   return (
     <div className="flex flex-col gap-4">
       <p className="text-sm">
@@ -34,13 +45,18 @@ export default async function ReviewQueuePage({ params }: { params: Promise<{ pr
         A task is here when its rankings agree less than {project.reviewAgreementThreshold} on average (share of completion pairs two rankings relate the same
         way), when a ranking flagged a completion, or when one said none is acceptable.
       </p>
+      {served && <StatisticsAge served={served} />}
+      <p className="text-sm text-slate-700" data-testid="review-counts">
+        {counts.open} to review · {counts.waiting} waiting for rankings · {counts.reviewed} reviewed
+        {queue.length > SHOWN && <> · showing the first {SHOWN}</>}
+      </p>
       <DataTable
         testId="review-queue"
         headers={["Task", "Prompt", "State", "Rankings", "Agreement", "Why", "Last decision"]}
         isEmpty={queue.length === 0}
-        empty="Nothing to review."
+        empty={served?.value ? "Nothing to review." : "The queue is being computed: reload in a moment."}
       >
-        {queue.map((t) => (
+        {shown.map((t) => (
           <tr
             key={t.taskId}
             className="border-t border-slate-100 align-top [&>td]:py-1.5"

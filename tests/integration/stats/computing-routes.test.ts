@@ -49,7 +49,12 @@ afterAll(async () => {
 
 describe("statistics routes while a cached project's figures are first computed", () => {
   it("answer 202 computing with Retry-After and the refresh job, at once", async () => {
-    for (const path of [`/api/projects/${projectId}/stats`, `/api/projects/${projectId}/agreement`, `/api/projects/${projectId}/leaderboard`]) {
+    for (const path of [
+      `/api/projects/${projectId}/stats`,
+      `/api/projects/${projectId}/agreement`,
+      `/api/projects/${projectId}/leaderboard`,
+      `/api/projects/${projectId}/review`,
+    ]) {
       const res = await researcher.fetch(path);
       expect(res.status, path).toBe(202);
       expect(res.headers.get("retry-after"), path).toBe("2");
@@ -113,11 +118,39 @@ describe("statistics routes while a cached project's figures are first computed"
     const job = await waitFor(() => getJob(temp.db, queued[0].id), ended);
     expect(job.status, JSON.stringify(job)).toBe("succeeded");
 
-    for (const path of [`/api/projects/${projectId}/stats`, `/api/projects/${projectId}/agreement`, `/api/projects/${projectId}/leaderboard`]) {
+    for (const path of [
+      `/api/projects/${projectId}/stats`,
+      `/api/projects/${projectId}/agreement`,
+      `/api/projects/${projectId}/leaderboard`,
+      `/api/projects/${projectId}/review`,
+    ]) {
       const r = await researcher.fetch(path);
       expect(r.status, path).toBe(200);
       expect(((await r.json()) as { freshness: string }).freshness, path).toBe("current");
     }
+    // The review queue's candidates come from the cache, the decisions live: a final ranking shows
+    // at once, before any refresh.
+    const review = async () =>
+      (await (await researcher.fetch(`/api/projects/${projectId}/review`)).json()) as { freshness: string; tasks: { taskId: number; state: string }[] };
+    expect((await review()).freshness).toBe("current");
+    const task = temp.db.$client.prepare("SELECT id FROM tasks WHERE project_id = ? ORDER BY id LIMIT 1").get(projectId) as { id: number };
+    const ids = temp.db.$client.prepare("SELECT id FROM completions WHERE task_id = ? ORDER BY position").pluck().all(task.id) as number[];
+    const decided = await researcher.json(`/api/projects/${projectId}/review/${task.id}`, "POST", { action: "final", groups: ids.map((id) => [id]) });
+    expect(decided.status, await decided.clone().text()).toBe(201);
+    const after = await review();
+    expect(after.freshness).not.toBe("current");
+    expect(after.tasks.find((t) => t.taskId === task.id)?.state).toBe("reviewed");
+    // Pages of the queue, with the totals.
+    const page = (await (await researcher.fetch(`/api/projects/${projectId}/review?limit=1&offset=0`)).json()) as {
+      total: number;
+      counts: { open: number; waiting: number; reviewed: number };
+      tasks: unknown[];
+    };
+    expect(page.tasks).toHaveLength(1);
+    expect(page.total).toBe(after.tasks.length);
+    expect(page.counts.reviewed).toBeGreaterThanOrEqual(1);
+    expect((await researcher.fetch(`/api/projects/${projectId}/review?limit=0`)).status).toBe(400);
+
     const stats = (await (await researcher.fetch(`/api/projects/${projectId}/stats`)).json()) as { progress: { tasks: number } };
     // The figures include the imported tasks.
     const tasks = (temp.db.$client.prepare("SELECT count(*) AS n FROM tasks WHERE project_id = ?").get(projectId) as { n: number }).n;

@@ -33,18 +33,21 @@ export function queueProgress(db: Db, projectId: number, userId: number, now: nu
   const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) return undefined;
   const held = heldTaskIds(db, projectId, userId, now)[0] ?? null;
-  const skipped = db
-    .select({ id: assignments.id })
-    .from(assignments)
-    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
-    .where(and(eq(tasks.projectId, projectId), eq(assignments.userId, userId), eq(assignments.status, "skipped")))
-    .all().length;
-  const ranked = db
-    .select({ id: rankings.id })
-    .from(rankings)
-    .innerJoin(tasks, eq(tasks.id, rankings.taskId))
-    .where(and(eq(tasks.projectId, projectId), eq(rankings.userId, userId)))
-    .all().length;
+  // Counted in SQL (an annotator may have tens of thousands of rankings in a large project).
+  const skipped =
+    db
+      .select({ n: count() })
+      .from(assignments)
+      .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+      .where(and(eq(tasks.projectId, projectId), eq(assignments.userId, userId), eq(assignments.status, "skipped")))
+      .get()?.n ?? 0;
+  const ranked =
+    db
+      .select({ n: count() })
+      .from(rankings)
+      .innerJoin(tasks, eq(tasks.id, rankings.taskId))
+      .where(and(eq(tasks.projectId, projectId), eq(rankings.userId, userId)))
+      .get()?.n ?? 0;
   const eligible = countEligibleTasks(db, project, userId, now);
   return {
     projectId,

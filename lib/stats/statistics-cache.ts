@@ -3,7 +3,7 @@
 // Writes go to a temp file renamed over the old one, so a reader sees the old entry or the new
 // one, never half of one. Pure file I/O: what a statistic is and when to refresh it live in
 // project-statistics.ts and served-statistic.ts.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { databasePath } from "../../db/client";
 
@@ -37,20 +37,37 @@ function entryPath(dir: string, projectId: number, name: string): string {
 
 /** The cached entry, or undefined when there is none (or it cannot be read: it is then recomputed). */
 export function readStatistic<T>(dir: string, projectId: number, name: string): CachedStatistic<T> | undefined {
-  let text: string;
+  const path = entryPath(dir, projectId, name);
+  let version: string;
   try {
-    text = readFileSync(entryPath(dir, projectId, name), "utf8");
+    // Every write is a rename onto the path: a new inode, so (inode, size, mtime) names one version.
+    const st = statSync(path);
+    version = `${st.ino}:${st.size}:${st.mtimeMs}`;
   } catch {
     return undefined;
   }
+  const memo = parsed.get(path);
+  if (memo && memo.version === version) return memo.entry as CachedStatistic<T> | undefined;
+  let entry: CachedStatistic<T> | undefined;
   try {
-    const entry = JSON.parse(text) as CachedStatistic<T>;
+    const read = JSON.parse(readFileSync(path, "utf8")) as CachedStatistic<T>;
     // A file copied from another project's folder never answers for this one.
-    return entry.projectId === projectId && entry.name === name ? entry : undefined;
+    entry = read.projectId === projectId && read.name === name ? read : undefined;
   } catch {
     return undefined;
   }
+  parsed.delete(path);
+  parsed.set(path, { version, entry });
+  if (parsed.size > MEMO_ENTRIES) parsed.delete(parsed.keys().next().value!);
+  return entry;
 }
+
+/**
+ * The entries this process parsed last, by path (a large project's review candidates are
+ * megabytes of JSON: parsed once per version, not on every view). Callers treat them as read-only.
+ */
+const parsed = new Map<string, { version: string; entry: CachedStatistic | undefined }>();
+const MEMO_ENTRIES = 64;
 
 let writes = 0;
 

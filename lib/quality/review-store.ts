@@ -31,13 +31,16 @@ const CHUNK = 500;
 
 /** The last review decision of each task of the project that has one. */
 function lastActions(db: Db, projectId: number, taskIds?: readonly number[]): Map<number, TaskReview & { reviewerEmail: string }> {
+  // From the reviews outwards (the CROSS JOIN keeps SQLite from walking every task of the project
+  // to probe for reviews: 200 ms at 200k tasks with none reviewed).
   const rows = db
     .select({ review: taskReviews, reviewerEmail: users.email })
     .from(taskReviews)
-    .innerJoin(tasks, eq(tasks.id, taskReviews.taskId))
+    .crossJoin(tasks)
     .innerJoin(users, eq(users.id, taskReviews.reviewerId))
     .where(
       and(
+        eq(tasks.id, taskReviews.taskId),
         eq(tasks.projectId, projectId),
         taskIds ? inArray(taskReviews.taskId, [...taskIds]) : undefined,
         sql`${taskReviews.id} = (SELECT max(r2.id) FROM task_reviews r2 WHERE r2.task_id = ${taskReviews.taskId})`,
@@ -127,12 +130,19 @@ export function reviewQueueFrom(db: Db, project: ProjectReviewSettings, candidat
   const decidedIds = new Set(decided.map((c) => c.taskId));
   const order: Record<ReviewState, number> = { open: 0, waiting: 1, reviewed: 2 };
   return [...candidates.filter((c) => !last.has(c.taskId) && !decidedIds.has(c.taskId)), ...decided]
-    .map(({ extra, ...candidate }): ReviewQueueItem => {
-      const required = project.redundancy + extra;
-      const action = last.get(candidate.taskId);
+    .map((c): ReviewQueueItem => {
+      const required = project.redundancy + c.extra;
+      const action = last.get(c.taskId);
+      // Field by field: an object rest over 30k candidates cost ~150 ms.
       return {
-        ...candidate,
-        state: reviewState(action, candidate.rankings, required),
+        taskId: c.taskId,
+        prompt: c.prompt,
+        rankings: c.rankings,
+        agreement: c.agreement,
+        flagged: c.flagged,
+        noneAcceptable: c.noneAcceptable,
+        reasons: c.reasons,
+        state: reviewState(action, c.rankings, required),
         required,
         lastAction: action ? { action: action.action, reviewerEmail: action.reviewerEmail, createdAt: action.createdAt } : null,
       };

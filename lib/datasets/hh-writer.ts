@@ -10,7 +10,7 @@
 import type { PairMode } from "../labeling/pairs";
 import type { ExportedRanking } from "./export-source";
 import { hhTranscript } from "./hh-transcript";
-import { forEachTextPair, jsonTexts, type PairExportStats } from "./trl-writer";
+import { forEachTextPair, pairJsonLines, type PairExportStats } from "./trl-writer";
 
 export interface HhRow {
   chosen: string;
@@ -31,8 +31,11 @@ export function hhRows(ranking: ExportedRanking, mode: PairMode, stats?: PairExp
 
 /** hhRows as JSON texts. */
 export function hhJson(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): string[] {
-  const lines: string[] = [];
-  const transcript = jsonTexts(ranking, (text) => hhTranscript(ranking.messages, text));
-  forEachTextPair(ranking, mode, (c, r) => lines.push('{"chosen":' + transcript(c) + ',"rejected":' + transcript(r) + "}"), stats);
-  return lines;
+  return pairJsonLines(
+    ranking,
+    mode,
+    () => ({ head: '{"chosen":', middle: ',"rejected":', tail: "}" }),
+    stats,
+    (text) => hhTranscript(ranking.messages, text),
+  );
 }

@@ -13,7 +13,7 @@
 import type { Message } from "../../db/schema";
 import type { PairMode } from "../labeling/pairs";
 import type { ExportedRanking } from "./export-source";
-import { forEachTextPair, jsonTexts, marginJson, promptMessagesJson, type PairExportStats } from "./trl-writer";
+import { forEachTextPair, marginJson, pairJsonLines, promptMessagesJson, type PairExportStats } from "./trl-writer";
 
 export interface OpenRlhfRow {
   chosen: Message[];
@@ -33,22 +33,18 @@ export function openRlhfRows(ranking: ExportedRanking, mode: PairMode, stats?: P
 
 /** openRlhfRows as JSON texts, with `margin` last when given. */
 export function openRlhfJson(ranking: ExportedRanking, mode: PairMode, margin?: number, stats?: PairExportStats): string[] {
-  const lines: string[] = [];
-  const text = jsonTexts(ranking);
-  let head: string | undefined;
-  let tail: string | undefined;
-  forEachTextPair(
+  return pairJsonLines(
     ranking,
     mode,
-    (c, r) => {
+    () => {
       // The prompt's messages, then the completion's: `[m1,…,mn,` before it (`[` for no message).
-      head ??= ranking.messages.length === 0 ? "[" : `${promptMessagesJson(ranking.messages).slice(0, -1)},`;
-      tail ??= `}]${marginJson(margin)}}`;
-      lines.push(
-        '{"chosen":' + head + '{"role":"assistant","content":' + text(c) + '}],"rejected":' + head + '{"role":"assistant","content":' + text(r) + tail,
-      );
+      const prompt = ranking.messages.length === 0 ? "[" : `${promptMessagesJson(ranking.messages).slice(0, -1)},`;
+      return {
+        head: `{"chosen":${prompt}{"role":"assistant","content":`,
+        middle: `}],"rejected":${prompt}{"role":"assistant","content":`,
+        tail: `}]${marginJson(margin)}}`,
+      };
     },
     stats,
   );
-  return lines;
 }

@@ -74,6 +74,40 @@ export function jsonTexts(ranking: ExportedRanking, text: (completion: string) =
   return (i) => (done[i] ??= jsonString(text(ranking.completions[i].text)));
 }
 
+/** The pieces of a pair line around its two completions: head + chosen + middle + rejected + tail. */
+export interface PairLineParts {
+  head: string;
+  middle: string;
+  tail: string;
+}
+
+/**
+ * The JSON lines of the ranking's pairs in `mode` (pairs of equal texts left out and counted in
+ * `stats`): each completion's JSON text once per ranking, between the parts `parts` gives (asked
+ * for once, on the first pair, so a ranking without pairs costs nothing).
+ */
+export function pairJsonLines(
+  ranking: ExportedRanking,
+  mode: PairMode,
+  parts: () => PairLineParts,
+  stats?: PairExportStats,
+  text?: (completion: string) => string,
+): string[] {
+  const lines: string[] = [];
+  const json = jsonTexts(ranking, text);
+  let p: PairLineParts | undefined;
+  forEachTextPair(
+    ranking,
+    mode,
+    (c, r) => {
+      p ??= parts();
+      lines.push(p.head + json(c) + p.middle + json(r) + p.tail);
+    },
+    stats,
+  );
+  return lines;
+}
+
 /** `,"margin":<margin>` when the export writes one, else "" (pair-margin.ts). */
 export function marginJson(margin: number | undefined): string {
   return margin === undefined ? "" : `,"margin":${JSON.stringify(margin)}`;
@@ -104,21 +138,12 @@ export function trlRows(ranking: ExportedRanking, mode: PairMode, stats?: PairEx
 
 /** trlRows as JSON texts, with `margin` last when given. */
 export function trlJson(ranking: ExportedRanking, mode: PairMode, margin?: number, stats?: PairExportStats): string[] {
-  const lines: string[] = [];
-  const text = jsonTexts(ranking);
-  let head: string | undefined;
-  let tail: string | undefined;
-  forEachTextPair(
+  return pairJsonLines(
     ranking,
     mode,
-    (c, r) => {
-      head ??= `{"prompt":${jsonString(promptText(ranking.messages))},"chosen":`;
-      tail ??= idsJson(ranking, margin);
-      lines.push(head + text(c) + ',"rejected":' + text(r) + tail);
-    },
+    () => ({ head: `{"prompt":${jsonString(promptText(ranking.messages))},"chosen":`, middle: ',"rejected":', tail: idsJson(ranking, margin) }),
     stats,
   );
-  return lines;
 }
 
 export function trlConversationalRows(ranking: ExportedRanking, mode: PairMode, stats?: PairExportStats): TrlConversationalRow[] {
@@ -142,19 +167,14 @@ export function trlConversationalRows(ranking: ExportedRanking, mode: PairMode, 
 
 /** trlConversationalRows as JSON texts, with `margin` last when given. */
 export function trlConversationalJson(ranking: ExportedRanking, mode: PairMode, margin?: number, stats?: PairExportStats): string[] {
-  const lines: string[] = [];
-  const text = jsonTexts(ranking);
-  let head: string | undefined;
-  let tail: string | undefined;
-  forEachTextPair(
+  return pairJsonLines(
     ranking,
     mode,
-    (c, r) => {
-      head ??= `{"prompt":${promptMessagesJson(ranking.messages)},"chosen":[{"role":"assistant","content":`;
-      tail ??= `}]${idsJson(ranking, margin)}`;
-      lines.push(head + text(c) + '}],"rejected":[{"role":"assistant","content":' + text(r) + tail);
-    },
+    () => ({
+      head: `{"prompt":${promptMessagesJson(ranking.messages)},"chosen":[{"role":"assistant","content":`,
+      middle: '}],"rejected":[{"role":"assistant","content":',
+      tail: `}]${idsJson(ranking, margin)}`,
+    }),
     stats,
   );
-  return lines;
 }

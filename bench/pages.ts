@@ -105,6 +105,9 @@ export async function timePages(options: {
       [`/api/projects/${id}/agreement`, researcher],
       [`/research/projects/${id}/leaderboard`, researcher],
       [`/api/projects/${id}/leaderboard`, researcher],
+      ["/review", researcher],
+      [`/review/${id}`, researcher],
+      [`/api/projects/${id}/review`, researcher],
     ];
     // The server's own first views load each route's code (a few hundred ms, whatever the data):
     // paid on a small project first, so that the figures below are the large project's.

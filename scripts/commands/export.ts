@@ -8,13 +8,16 @@ import { EXPORT_FORMATS, exportJson, jsonlChunks, type ExportFormat, type Export
 import { PAIR_MODES, type PairMode } from "../../lib/labeling/pairs";
 import { tempPathFor } from "../../lib/ml/io/atomic-write";
 import { getProjectByName } from "../../lib/projects";
+import { rankingSelectionSchema } from "../../lib/quality/counted-rankings";
 import { CliError, parseFlags, required, type Command } from "../cli";
 
 export const command: Command = {
   name: "export",
   summary: "Export a project's rankings as a preference dataset (trl, trl-conversational, rankings, hh, openrlhf)",
   usage: `Usage: palate export --project NAME --format trl|trl-conversational|rankings|hh|openrlhf
-                     [--pairs all|best-vs-rest|adjacent] [--include-none-acceptable] [--out FILE]
+                     [--pairs all|best-vs-rest|adjacent] [--include-none-acceptable]
+                     [--rankings every|reviewed|aggregated] [--aggregate borda|kemeny]
+                     [--include-paused] [--out FILE]
 
 Writes the rankings of project NAME in $PALATE_DB as JSONL, to stdout or to FILE (written to
 a temp file and renamed, so FILE is never half-written). When there is nothing to write (no
@@ -42,6 +45,13 @@ Every trl row carries prompt_id, task_id and ranking_id.
                                best-vs-rest (the top group against each lower one) or
                                adjacent (neighbouring groups); tied completions give no pair
   --include-none-acceptable    also export rankings marked "none acceptable"
+  --rankings every|reviewed|aggregated
+                               which rankings count: every annotator's (default), a task's
+                               reviewed ranking where a reviewer set one (the others' elsewhere),
+                               or one ranking per task aggregated by --aggregate
+  --aggregate borda|kemeny     how --rankings aggregated combines a task's rankings (default borda)
+  --include-paused             also export the rankings of annotators paused by their gold
+                               accuracy (left out by default)
   --out FILE                   write to FILE instead of stdout`,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -49,6 +59,9 @@ Every trl row carries prompt_id, task_id and ranking_id.
       format: { type: "string" },
       pairs: { type: "string" },
       "include-none-acceptable": { type: "boolean" },
+      rankings: { type: "string" },
+      aggregate: { type: "string" },
+      "include-paused": { type: "boolean" },
       out: { type: "string" },
     });
     const projectName = required(values.project, "project");
@@ -57,6 +70,15 @@ Every trl row carries prompt_id, task_id and ranking_id.
     const pairs = values.pairs ?? "all";
     if (!(PAIR_MODES as readonly string[]).includes(pairs)) throw new CliError(`--pairs: expected one of ${PAIR_MODES.join(", ")}, got "${pairs}"`);
     if (format === "rankings" && values.pairs !== undefined) throw new CliError("--pairs applies to the pair formats only (rankings keeps the whole order)");
+    const selection = rankingSelectionSchema.safeParse({
+      ...(values.rankings !== undefined ? { rankings: values.rankings } : {}),
+      ...(values.aggregate !== undefined ? { aggregate: values.aggregate } : {}),
+      includePaused: values["include-paused"] ?? false,
+    });
+    if (!selection.success) {
+      const issue = selection.error.issues[0];
+      throw new CliError(`--${String(issue.path[0])}: ${issue.message}, got "${values[String(issue.path[0]) as "rankings" | "aggregate"]}"`);
+    }
 
     const db = openDb(databasePath());
     try {
@@ -67,6 +89,7 @@ Every trl row carries prompt_id, task_id and ranking_id.
         format: format as ExportFormat,
         pairs: pairs as PairMode,
         includeNoneAcceptable: values["include-none-acceptable"] ?? false,
+        ...selection.data,
       };
       const rest = exportJson(db, project.id, options, stats);
       // Nothing to write is an error, not an empty file (or an empty stdout that looks like success).

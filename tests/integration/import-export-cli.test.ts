@@ -4,7 +4,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "@/db/schema";
 import { importFile } from "@/lib/datasets/import";
+import { insertRanking } from "@/lib/labeling/save-ranking";
+import { createProject } from "@/lib/projects";
+import { setFinalRanking } from "@/lib/quality/review-store";
+import { insertTask } from "@/lib/tasks";
 import { projectRoot } from "@/scripts/server";
 import { tempDb } from "../helpers/app";
 import { palate, palateInProcess, type Run } from "../helpers/cli";
@@ -258,5 +263,40 @@ describe("palate import and the statistics cache", () => {
     expect(large, large.stderr).toMatchObject({ status: 0 });
     const largeId = target.db.$client.prepare("select id from projects where name = 'large'").pluck().get() as number;
     expect(statsJobs()).toEqual([largeId]);
+  });
+});
+
+describe("palate export chooses which rankings count", () => {
+  it("every annotator's (default), the reviewed ranking, or one aggregated per task; bad choices name the flag", async () => {
+    const target = freshDb();
+    const db = target.db;
+    const project = createProject(db, { name: "chosen" });
+    const [ada, bo, cy, rev] = ["ada", "bo", "cy", "rev"].map(
+      (name) =>
+        db
+          .insert(users)
+          .values({ email: `${name}@x.local`, name, role: name === "rev" ? "reviewer" : "annotator" })
+          .returning()
+          .get().id,
+    );
+    const task = insertTask(db, project.id, { messages: [{ role: "user", content: "Best colour?" }], completions: [{ text: "blue" }, { text: "red" }] });
+    const [blue, red] = task.completionIds;
+    insertRanking(db, { taskId: task.taskId, userId: ada, groups: [[blue], [red]] });
+    insertRanking(db, { taskId: task.taskId, userId: bo, groups: [[red], [blue]] });
+    insertRanking(db, { taskId: task.taskId, userId: cy, groups: [[blue], [red]] });
+    const out = join(target.dir, "out.jsonl");
+    const pairsOf = async (...flags: string[]) => {
+      const run = await palateInProcess(target.path, ["export", "--project", "chosen", "--format", "trl", "--out", out, ...flags]);
+      expect(run, run.stderr).toMatchObject({ status: 0 });
+      return parseJsonl(readFileSync(out, "utf8")).map((r) => `${String(r.chosen)}>${String(r.rejected)}`);
+    };
+    expect((await pairsOf()).sort()).toEqual(["blue>red", "blue>red", "red>blue"]);
+    expect(setFinalRanking(db, task.taskId, rev, { groups: [[red], [blue]], noneAcceptable: false, comment: null })).toMatchObject({ ok: true });
+    expect(await pairsOf("--rankings", "reviewed")).toEqual(["red>blue"]);
+    // Two of three put blue first: the aggregate does too, whatever the reviewer decided.
+    expect(await pairsOf("--rankings", "aggregated", "--aggregate", "kemeny")).toEqual(["blue>red"]);
+    const bad = await palateInProcess(target.path, ["export", "--project", "chosen", "--format", "trl", "--rankings", "best"]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("--rankings");
   });
 });

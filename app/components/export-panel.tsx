@@ -1,6 +1,8 @@
 "use client";
 
-// Builds the download link of GET /api/projects/[id]/export from the chosen format and pair mode.
+// Builds the download link of GET /api/projects/[id]/export from the chosen format, pair mode and
+// which rankings count (every annotator's, the reviewed ones, or one aggregated per task; paused
+// annotators' left out unless asked for: lib/quality/counted-rankings.ts).
 // A click asks the route first: when there is nothing to export (409 "no rankings to export …")
 // the panel shows that message instead of downloading an empty file.
 import { useState, type MouseEvent } from "react";
@@ -17,14 +19,28 @@ const PAIRS = [
   ["best-vs-rest", "best vs rest"],
   ["adjacent", "adjacent groups"],
 ] as const;
+const COUNTED = [
+  ["every", "every annotator's ranking"],
+  ["reviewed", "the reviewed ranking where there is one"],
+  ["aggregated-borda", "one per task, aggregated (Borda)"],
+  ["aggregated-kemeny", "one per task, aggregated (Kemeny)"],
+] as const;
 
 export function ExportPanel({ projectId }: { projectId: number }) {
   const [format, setFormat] = useState<string>("trl");
   const [pairs, setPairs] = useState<string>("all");
   const [includeNone, setIncludeNone] = useState(false);
+  const [counted, setCounted] = useState<string>("every");
+  const [includePaused, setIncludePaused] = useState(false);
   const query = new URLSearchParams({ format });
   if (format !== "rankings") query.set("pairs", pairs);
   if (includeNone) query.set("includeNoneAcceptable", "true");
+  if (counted !== "every") {
+    const [rankings, aggregate] = counted.split("-");
+    query.set("rankings", rankings);
+    if (aggregate) query.set("aggregate", aggregate);
+  }
+  if (includePaused) query.set("includePaused", "true");
   const href = `/api/projects/${projectId}/export?${query}`;
   const [checking, setChecking] = useState(false);
   // The error of the last click, shown only while the options are the ones it was about.
@@ -82,9 +98,28 @@ export function ExportPanel({ projectId }: { projectId: number }) {
           ))}
         </select>
       </label>
+      <label className="flex flex-col gap-1 text-sm">
+        Rankings
+        <select
+          value={counted}
+          onChange={(e) => setCounted(e.target.value)}
+          className="rounded border border-slate-300 px-2 py-1"
+          data-testid="export-rankings"
+        >
+          {COUNTED.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={includeNone} onChange={(e) => setIncludeNone(e.target.checked)} />
         Include &ldquo;none acceptable&rdquo; rankings
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={includePaused} onChange={(e) => setIncludePaused(e.target.checked)} data-testid="export-include-paused" />
+        Include paused annotators
       </label>
       <a
         href={href}

@@ -73,3 +73,24 @@ test("a reviewer sets the final ranking of a contested task", async ({ page }) =
   await page.goto(`${app.url}/review/${projectId}`);
   await expect(page.locator(`[data-testid=review-row][data-task-id="${taskId}"]`)).toHaveAttribute("data-state", "reviewed");
 });
+
+// After the test above (its final ranking is what "reviewed" exports).
+test("the admin exports the reviewed rankings from the project page's Export panel", async ({ page }) => {
+  await signIn(page, app.url, "admin@palate.local");
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  await page.goto(`${app.url}/admin/projects/${projectId}`);
+  const panel = page.getByTestId("export-panel");
+  const link = panel.getByTestId("export-link");
+  // Every annotator's rankings by default: the two opposite orders give 6 pairs.
+  const every = await page.request.get(new URL((await link.getAttribute("href"))!, app.url).href);
+  expect((await every.text()).trim().split("\n")).toHaveLength(6);
+  await panel.getByTestId("export-rankings").selectOption("reviewed");
+  await expect(link).toHaveAttribute("href", /rankings=reviewed/);
+  const reviewed = await page.request.get(new URL((await link.getAttribute("href"))!, app.url).href);
+  const rows = (await reviewed.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { chosen: string; rejected: string });
+  // The reviewer's final ranking (Jupiter > Saturn > Mars) alone.
+  expect(rows.map((r) => `${r.chosen} > ${r.rejected}`).sort()).toEqual(["Jupiter. > Mars.", "Jupiter. > Saturn.", "Saturn. > Mars."]);
+});

@@ -11,9 +11,12 @@ function ago(ms: number): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
-export function StatisticsAge({ served }: { served: Omit<ServedStatistic<unknown>, "value"> }) {
+/** `linkJob`: link the refresh job to its page (/research/jobs, staff only); a reviewer sees its number. */
+export function StatisticsAge({ served, linkJob = true }: { served: Omit<ServedStatistic<unknown>, "value">; linkJob?: boolean }) {
   const job =
-    served.jobId === null ? null : (
+    served.jobId === null ? null : !linkJob ? (
+      <>job {served.jobId}</>
+    ) : (
       <Link href={`/research/jobs/${served.jobId}`} className="text-indigo-700 underline">
         job {served.jobId}
       </Link>

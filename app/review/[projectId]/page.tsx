@@ -21,7 +21,7 @@ const SHOWN = 500;
 
 export default async function ReviewQueuePage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId: raw } = await params;
-  await requirePageRole(REVIEWER, `/review/${raw}`);
+  const user = await requirePageRole(REVIEWER, `/review/${raw}`);
   const id = parseId(raw);
   const db = getDb();
   const project = id === undefined ? undefined : getProject(db, id);
@@ -45,7 +45,7 @@ export default async function ReviewQueuePage({ params }: { params: Promise<{ pr
         A task is here when its rankings agree less than {project.reviewAgreementThreshold} on average (share of completion pairs two rankings relate the same
         way), when a ranking flagged a completion, or when one said none is acceptable.
       </p>
-      {served && <StatisticsAge served={served} />}
+      {served && <StatisticsAge served={served} linkJob={user.role !== "reviewer"} />}
       <p className="text-sm text-slate-700" data-testid="review-counts">
         {counts.open} to review · {counts.waiting} waiting for rankings · {counts.reviewed} reviewed
         {queue.length > SHOWN && <> · showing the first {SHOWN}</>}

@@ -9,7 +9,9 @@
 // that the demo project is served from the cache as a 200k-task one is; the real worker later.
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobs, projects } from "@/db/schema";
+import { jobs, projects, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
+import { DEMO_PASSWORD } from "@/lib/demo/seed";
 import { Client, freePort, tempDb } from "@/tests/helpers/app";
 import { ended, spawnWorker, waitFor, workerReady } from "@/tests/helpers/jobs";
 import { getJob } from "@/lib/jobs/queue";
@@ -36,6 +38,10 @@ beforeAll(async () => {
   temp = tempDb();
   await seedDemo(temp.db);
   projectId = temp.db.select().from(projects).all()[0].id;
+  temp.db
+    .insert(users)
+    .values({ email: "reviewer@palate.local", name: "Rae Viewer", role: "reviewer", passwordHash: await hashPassword(DEMO_PASSWORD) })
+    .run();
   server = await startApp({ dbPath: temp.path, port: await freePort(), host: "127.0.0.1", quiet: true, env: { ...process.env, ...ENV } });
   researcher = await new Client(server.url).signIn("researcher@palate.local");
   admin = await new Client(server.url).signIn("admin@palate.local");
@@ -64,6 +70,14 @@ describe("statistics routes while a cached project's figures are first computed"
     }
     // One refresh job for the project, however many views asked.
     expect(statsJobs().filter((j) => j.status === "queued")).toHaveLength(1);
+
+    // The review page says the queue is being computed, with its job: a link for staff, the
+    // number alone for a reviewer (who cannot open /research/jobs).
+    const reviewer = await new Client(server.url).signIn("reviewer@palate.local");
+    const forReviewer = await (await reviewer.fetch(`/review/${projectId}`)).text();
+    expect(forReviewer).toContain('data-freshness="computing"');
+    expect(forReviewer).not.toContain('href="/research/jobs/');
+    expect(await (await researcher.fetch(`/review/${projectId}`)).text()).toContain('href="/research/jobs/');
 
     const list = (await (await researcher.fetch("/api/projects")).json()) as {
       projects: { id: number; progress: unknown; statistics: { freshness: string } }[];

@@ -8,7 +8,6 @@ import type { ImportJobParams } from "../jobs/kinds/import";
 import { jobOutputsOf, setJobOutput } from "../jobs/queue";
 import { importFile, ImportError } from "./import";
 import { ImportStaging } from "./import-staging";
-import { refreshAfterBulkWrite } from "../stats/refresh-after-write";
 
 /** Where uploads wait for their import job: <data>/imports. */
 export function importUploadsDir(dataDir: string): string {
@@ -66,8 +65,6 @@ export async function runImportJob(ctx: JobContext<ImportJobParams>): Promise<Re
       throw new ImportError(`${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})`);
     }
     finished = true;
-    // Warm the statistics cache of a large project now, not at its first view.
-    if (report.projectId !== undefined && report.imported.tasks > 0) refreshAfterBulkWrite(db, report.projectId);
     const result = { projectId: report.projectId, ...report.imported };
     ctx.log(`Imported ${report.imported.tasks} tasks and ${report.imported.rankings} rankings.`);
     return result;

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { Connection, Db } from "../../db/client";
 import { ensureProject, getProject } from "../projects";
+import { refreshAfterBulkWrite } from "../stats/refresh-after-write";
 import { parseImportLine } from "./import-formats";
 import { ImportStaging, type StagedRecord, type SwitchInState } from "./import-staging";
 import { ensureImportedAnnotator, ensureImportedIdentities } from "./imported-annotator";
@@ -157,7 +158,8 @@ export interface ImportOptions {
 /**
  * Imports a JSONL file when every line is valid (all or nothing): reads and stages it in
  * batches, then switches the rows in with one transaction. The report lists the invalid lines
- * otherwise. Throws (having written nothing) when a write fails.
+ * otherwise. Throws (having written nothing) when a write fails. A successful import into a
+ * project past the statistics' inline size queues its statistics refresh (refresh-after-write.ts).
  */
 export function importFile(
   db: Connection,
@@ -165,6 +167,19 @@ export function importFile(
   format: ImportFormat,
   project: ProjectRef,
   optionsOrProgress: ImportOptions | ImportProgress = {},
+): ImportReport {
+  const result = importAllOrNothing(db, path, format, project, optionsOrProgress);
+  // A large project's statistics are queued for the worker now, not at their first view.
+  if (result.projectId !== undefined && result.imported.tasks > 0) refreshAfterBulkWrite(db, result.projectId);
+  return result;
+}
+
+function importAllOrNothing(
+  db: Connection,
+  path: string,
+  format: ImportFormat,
+  project: ProjectRef,
+  optionsOrProgress: ImportOptions | ImportProgress,
 ): ImportReport {
   const options = typeof optionsOrProgress === "function" ? { onProgress: optionsOrProgress } : optionsOrProgress;
   const { onProgress } = options;

@@ -1,11 +1,10 @@
-// After a bulk write into a project (an import), its cached statistics are queued for a refresh
-// at once, so the first view after it finds them computed or being computed rather than
+// After a bulk write into a project (every import: lib/datasets/import.ts), its cached
+// statistics are queued for a refresh at once, so the first view after it finds them computed or being computed rather than
 // starting the computation itself. Only for a project large enough that some statistic is
 // served from the cache (served-statistic.ts): a small one is computed on each view anyway.
-import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { PROJECT_STATISTICS, type ProjectStatistic } from "./project-statistics";
-import { requestRefresh, serveOptionsFromEnv } from "./served-statistic";
+import { hasMoreTasksThan, requestRefresh, serveOptionsFromEnv } from "./served-statistic";
 
 /**
  * Queues the project's statistics refresh when the project is past the smallest inline threshold
@@ -19,6 +18,5 @@ export function refreshAfterBulkWrite(
   statistics: readonly ProjectStatistic[] = PROJECT_STATISTICS,
 ): number | null {
   const threshold = serveOptionsFromEnv(env).inlineMaxTasks ?? Math.min(...statistics.map((s) => s.inlineMaxTasks));
-  const row = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM tasks WHERE project_id = ${projectId} LIMIT ${threshold + 1})`);
-  return row.n > threshold ? requestRefresh(db, projectId) : null;
+  return hasMoreTasksThan(db, projectId, threshold) ? requestRefresh(db, projectId) : null;
 }

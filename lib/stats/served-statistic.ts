@@ -9,7 +9,8 @@
 //   queued to refresh it (at most one queued or running per project, and not more often than
 //   `minRefreshMs` after the last check), and the view says it is refreshing;
 // - with nothing cached yet, the view gets no value and the job that computes it (or, with
-//   `computeWhenMissing`, computes it here once: the stats route, which keeps its JSON shape).
+//   `computeWhenMissing`, computes it here once: a JSON route asked to wait when no worker takes
+//   the job, app/components/served-statistics.ts servedForRoute).
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { jobs } from "../../db/schema";
@@ -72,7 +73,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
 }
 
 /** Whether the project has more than `limit` tasks, reading at most limit + 1 index entries. */
-function hasMoreTasksThan(db: Db, projectId: number, limit: number): boolean {
+export function hasMoreTasksThan(db: Db, projectId: number, limit: number): boolean {
   const row = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM tasks WHERE project_id = ${projectId} LIMIT ${limit + 1})`);
   return row.n > limit;
 }

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { databasePath, openDb } from "../../db/client";
 import { importFile, MAX_REPORTED_ERRORS } from "../../lib/datasets/import";
-import { refreshAfterBulkWrite } from "../../lib/stats/refresh-after-write";
 import { IMPORT_FORMATS, type ImportFormat } from "../../lib/datasets/record";
 import { CliError, parseFlags, required, type Command } from "../cli";
 
@@ -69,8 +68,6 @@ password, refused at sign-in; their rankings count like anyone's.
         );
       }
       console.log(`Imported ${result.imported.tasks} tasks and ${result.imported.rankings} rankings into "${project}".`);
-      // A large project's statistics are refreshed by the worker now, not at the first page view.
-      if (result.projectId !== undefined && result.imported.tasks > 0) refreshAfterBulkWrite(db, result.projectId);
       return 0;
     } finally {
       db.$client.close();

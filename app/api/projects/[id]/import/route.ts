@@ -30,7 +30,6 @@ import { authorize } from "@/lib/auth/session";
 import { databasePath, getDb } from "@/db/client";
 import { badRequest, notFound, parseId, route } from "@/lib/http";
 import { importFile } from "@/lib/datasets/import";
-import { refreshAfterBulkWrite } from "@/lib/stats/refresh-after-write";
 import { importUploadsDir } from "@/lib/datasets/import-job";
 import { IMPORT_FORMATS } from "@/lib/datasets/record";
 import { spoolMultipart, spoolToFile, UploadError, UploadTooLargeError } from "@/lib/datasets/upload";
@@ -114,8 +113,6 @@ export const POST = route(async (request: Request, { params }: { params: Promise
         { status: 400 },
       );
     }
-    // Warm the statistics cache of a large project now, not at its first view.
-    if (report.imported.tasks > 0) refreshAfterBulkWrite(db, id);
     return Response.json(answer);
   } finally {
     if (!handedToJob) rmSync(path, { force: true });

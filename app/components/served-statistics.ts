@@ -19,13 +19,18 @@ export function servedStatistic<T>(projectId: number, statistic: ProjectStatisti
  * served (`served.value` is undefined while a large project's first computation runs, and its
  * `project` is the current row whatever the figures' age); undefined when there is no such project.
  */
-export function servedProjectStats(
+export function servedProjectStats(projectId: number): { project: Project; served: ServedStatistic<ProjectStats> } | undefined {
+  const served = servedStatistic(projectId, projectStatsStatistic);
+  return served && withProjectRow(projectId, served);
+}
+
+/** Served project statistics with the project's row as it is now in them (see servedProjectStats); undefined when there is no such project. */
+export function withProjectRow(
   projectId: number,
-  options: Partial<ServeOptions> = {},
+  served: ServedStatistic<ProjectStats>,
 ): { project: Project; served: ServedStatistic<ProjectStats> } | undefined {
-  const served = servedStatistic(projectId, projectStatsStatistic, options);
-  const project = served && getProject(getDb(), projectId);
-  if (!served || !project) return undefined;
+  const project = getProject(getDb(), projectId);
+  if (!project) return undefined;
   return { project, served: served.value ? { ...served, value: { ...served.value, project } } : served };
 }
 
@@ -35,12 +40,12 @@ export type ProjectWithServedProgress = Project & { progress: Progress | null; s
  * Every project with its progress as served: `progress` is null while a large project's is first
  * computed (pages show that it is being computed; the JSON routes say so in `statistics`).
  */
-export function listProjectsWithServedProgress(options: Partial<ServeOptions> = {}): ProjectWithServedProgress[] {
-  return listProjects(getDb()).flatMap((p) => projectWithServedProgress(p.id, options) ?? []);
+export function listProjectsWithServedProgress(): ProjectWithServedProgress[] {
+  return listProjects(getDb()).flatMap((p) => projectWithServedProgress(p.id) ?? []);
 }
 
-export function projectWithServedProgress(projectId: number, options: Partial<ServeOptions> = {}): ProjectWithServedProgress | undefined {
-  const found = servedProjectStats(projectId, options);
+export function projectWithServedProgress(projectId: number): ProjectWithServedProgress | undefined {
+  const found = servedProjectStats(projectId);
   if (!found) return undefined;
   const { value, ...statistics } = found.served;
   return { ...found.project, progress: value?.progress ?? null, statistics };

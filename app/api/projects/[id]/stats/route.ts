@@ -1,17 +1,15 @@
 // GET /api/projects/[id]/stats: progress, per-annotator counts and agreement (admin, researcher).
 // A small project's figures are computed for the request; a large one's come from the cache of
-// statistics (lib/stats/served-statistic.ts) that a `project-stats` job keeps current (computed
-// nowhere else). Beside the figures: `computedAt` and `checkedAt` (ms since the epoch), `freshness`
+// statistics (lib/stats/served-statistic.ts) that a `project-stats` job keeps current. Beside the figures: `computedAt` and `checkedAt` (ms since the epoch), `freshness`
 // ("current", "refreshing", "stale") and `refreshJobId`. While a large project's figures are
 // computed for the first time: 202 {status: "computing", refreshJobId} with Retry-After, unless
-// ?wait=SECONDS (at most 60) lets the request wait for them.
+// ?wait=SECONDS (at most 60) lets the request wait for them (computed here when no worker takes
+// the job).
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { z } from "zod";
 import { notFound, parseId, parseQuery, route } from "@/lib/http";
-import { computingResponse, servedForRoute, waitQuery } from "@/app/components/served-statistics";
-import { getDb } from "@/db/client";
-import { getProject } from "@/lib/projects";
+import { computingResponse, servedForRoute, waitQuery, withProjectRow } from "@/app/components/served-statistics";
 import { projectStatsStatistic } from "@/lib/stats/project-statistics";
 
 export const dynamic = "force-dynamic";
@@ -26,10 +24,10 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   if (query instanceof Response) return query;
   if (id === undefined) return notFound("no such project");
   const served = await servedForRoute(id, projectStatsStatistic, query.wait);
-  const project = served && getProject(getDb(), id);
-  if (!served || !project) return notFound("no such project");
-  if (served.value === undefined) return computingResponse(served);
-  const { value, computedAt, checkedAt, freshness, jobId } = served;
   // The project's row as it is now (name, settings), whatever the figures' age.
-  return Response.json({ ...value, project, computedAt, checkedAt, freshness, refreshJobId: jobId });
+  const found = served && withProjectRow(id, served);
+  if (!found) return notFound("no such project");
+  if (found.served.value === undefined) return computingResponse(found.served);
+  const { value, computedAt, checkedAt, freshness, jobId } = found.served;
+  return Response.json({ ...value, computedAt, checkedAt, freshness, refreshJobId: jobId });
 });

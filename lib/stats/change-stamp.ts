@@ -17,7 +17,7 @@
 // Rows deleted by a cascade fire the same triggers. So an unchanged stamp means the project's
 // data is the same, and a change in another project leaves it alone: the stamp is what a view
 // compares on every visit (one primary-key lookup) and also what the refresh job compares before
-// recomputing (the "fingerprint" of a cached entry), with no scan of the project's rows.
+// recomputing (the stamp a cached entry was computed from), with no scan of the project's rows.
 //
 // Not seen: a comparison inserted without a write of its ranking (no code does that), a write made
 // with the triggers dropped (e.g. a copy of the data into a database made without migration

@@ -40,8 +40,8 @@ export function refreshStatistics(
     const old = readStatistic(options.dir, projectId, statistic.name);
     const stamp = changeStamp(db, projectId);
     if (stamp === undefined) return;
-    if (old && old.fingerprint === stamp) {
-      writeStatistic(options.dir, { ...old, stamp, checkedAt: now() });
+    if (old && old.stamp === stamp) {
+      writeStatistic(options.dir, { ...old, checkedAt: now() });
       outcome.unchanged.push(statistic.name);
       return;
     }
@@ -49,15 +49,7 @@ export function refreshStatistics(
     const read = db.transaction((tx) => ({ stamp: changeStamp(tx, projectId), value: statistic.compute(tx, projectId) }), { behavior: "deferred" });
     if (read.value === undefined || read.stamp === undefined) return;
     const t = now();
-    const entry: CachedStatistic = {
-      projectId,
-      name: statistic.name,
-      value: read.value,
-      computedAt: t,
-      checkedAt: t,
-      fingerprint: read.stamp,
-      stamp: read.stamp,
-    };
+    const entry: CachedStatistic = { projectId, name: statistic.name, value: read.value, computedAt: t, checkedAt: t, stamp: read.stamp };
     writeStatistic(options.dir, entry);
     outcome.computed.push(statistic.name);
   });

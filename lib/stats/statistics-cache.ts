@@ -14,11 +14,12 @@ export interface CachedStatistic<T = unknown> {
   value: T;
   /** When `value` was computed (ms since the epoch). */
   computedAt: number;
-  /** When the data was last checked against `fingerprint` (a check that finds it unchanged moves this, not computedAt). */
+  /** When the data was last found unchanged since the value was computed (a check moves this, not computedAt). */
   checkedAt: number;
-  /** The project's change stamp (change-stamp.ts: its data version) the value was computed from. */
-  fingerprint: string;
-  /** The project's change stamp when it was last checked: equal to the current one means the project's data is unchanged. */
+  /**
+   * The project's change stamp (change-stamp.ts: its data version) the value was computed from:
+   * equal to the current one means the project's data is unchanged since.
+   */
   stamp: string;
 }
 

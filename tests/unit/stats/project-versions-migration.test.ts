@@ -97,7 +97,6 @@ describe("migration 0011 (project_versions)", () => {
       value: { old: true },
       computedAt: 1,
       checkedAt: 1,
-      fingerprint: "old",
       stamp: '[1,"old one",4,3]|1|2|0|1|0|2',
     });
     const stale = serveStatistic(db, 1, projectStatsStatistic, { dir: cache, inlineMaxTasks: 0, minRefreshMs: 0 })!;

@@ -234,17 +234,15 @@ export function narrowedAssignmentInput(
   // rule puts every task with a priority first, so its choice is among these.
   const byLoad = eligibleCandidates(db, project.id, userId, project.redundancy, now, CANDIDATES);
   let prioritized: { taskId: number; priority: number }[] = [];
-  if (order === "disagreement") prioritized = disagreementCandidates(db, project, userId, now, CANDIDATES);
-  else if (order === "uncertain") {
-    const gaps = uncertaintyGaps(db, project.id, now);
-    if (gaps) prioritized = uncertainCandidates(db, project, userId, now, gaps, CANDIDATES);
+  let priorities: ReadonlyMap<number, number> | undefined;
+  if (order === "disagreement") {
+    prioritized = disagreementCandidates(db, project, userId, now, CANDIDATES);
+    priorities = new Map(prioritized.map((r) => [r.taskId, Number(r.priority)]));
+  } else if (order === "uncertain") {
+    // Without a reward model no task has a gap: the order falls back to load, id.
+    priorities = uncertaintyGaps(db, project.id, now) ?? new Map<number, number>();
+    prioritized = uncertainCandidates(db, project, userId, now, priorities, CANDIDATES);
   }
-  const priorities =
-    order === "even"
-      ? undefined
-      : order === "uncertain"
-        ? (uncertaintyGaps(db, project.id, now) ?? new Map<number, number>())
-        : new Map(prioritized.map((r) => [r.taskId, Number(r.priority)]));
   const ids = [...heldTaskIds(db, project.id, userId, now), ...prioritized.map((r) => r.taskId), ...byLoad];
   return readAssignmentInput(db, project, userId, now, [...new Set(ids)], priorities);
 }

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { REVIEWER } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listProjects } from "@/lib/projects";
-import { reviewQueueFrom } from "@/lib/quality/review-store";
+import { reviewQueueFrom, reviewStateCounts } from "@/lib/quality/review-store";
 import { reviewCandidatesStatistic } from "@/lib/stats/project-statistics";
 import { servedStatistic } from "@/app/components/served-statistics";
 import { DataTable } from "@/app/components/data-table";
@@ -18,8 +18,8 @@ export default async function ReviewHome() {
   const rows = listProjects(db).map((project) => {
     const served = servedStatistic(project.id, reviewCandidatesStatistic);
     if (!served?.value) return { project, open: null, reviewed: null };
-    const queue = reviewQueueFrom(db, project, served.value);
-    return { project, open: queue.filter((t) => t.state === "open").length, reviewed: queue.filter((t) => t.state === "reviewed").length };
+    const { open, reviewed } = reviewStateCounts(reviewQueueFrom(db, project, served.value));
+    return { project, open, reviewed };
   });
   return (
     <div className="flex flex-col gap-4">

@@ -127,9 +127,8 @@ export function reviewCandidates(db: Db, project: ProjectReviewSettings, taskIds
 export function reviewQueueFrom(db: Db, project: ProjectReviewSettings, candidates: readonly ReviewCandidate[]): ReviewQueueItem[] {
   const last = lastActions(db, project.id);
   const decided = reviewCandidates(db, project, [...last.keys()]);
-  const decidedIds = new Set(decided.map((c) => c.taskId));
   const order: Record<ReviewState, number> = { open: 0, waiting: 1, reviewed: 2 };
-  return [...candidates.filter((c) => !last.has(c.taskId) && !decidedIds.has(c.taskId)), ...decided]
+  return [...candidates.filter((c) => !last.has(c.taskId)), ...decided]
     .map((c): ReviewQueueItem => {
       const required = project.redundancy + c.extra;
       const action = last.get(c.taskId);
@@ -148,6 +147,13 @@ export function reviewQueueFrom(db: Db, project: ProjectReviewSettings, candidat
       };
     })
     .sort((a, b) => order[a.state] - order[b.state] || (a.agreement ?? 2) - (b.agreement ?? 2) || a.taskId - b.taskId);
+}
+
+/** How many of the queue's tasks are in each state. */
+export function reviewStateCounts(queue: readonly ReviewQueueItem[]): Record<ReviewState, number> {
+  const counts: Record<ReviewState, number> = { open: 0, waiting: 0, reviewed: 0 };
+  for (const t of queue) counts[t.state]++;
+  return counts;
 }
 
 /**

@@ -6,7 +6,7 @@ import { REVIEWER } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getProject } from "@/lib/projects";
-import { reviewQueueFrom } from "@/lib/quality/review-store";
+import { reviewQueueFrom, reviewStateCounts } from "@/lib/quality/review-store";
 import { reviewCandidatesStatistic } from "@/lib/stats/project-statistics";
 import { DataTable } from "@/app/components/data-table";
 import { servedStatistic } from "@/app/components/served-statistics";
@@ -29,8 +29,7 @@ export default async function ReviewQueuePage({ params }: { params: Promise<{ pr
   // A large project's candidates come from the statistics cache; the reviewers' decisions are read live.
   const served = servedStatistic(project.id, reviewCandidatesStatistic);
   const queue = served?.value ? reviewQueueFrom(db, project, served.value) : [];
-  const counts = { open: 0, waiting: 0, reviewed: 0 };
-  for (const t of queue) counts[t.state]++;
+  const counts = reviewStateCounts(queue);
   const shown = queue.slice(0, SHOWN);
   return (
     <div className="flex flex-col gap-4">

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { computingResponse, servedForRoute, waitQuery } from "@/app/components/served-statistics";
 import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { getProject } from "@/lib/projects";
-import { reviewQueueFrom } from "@/lib/quality/review-store";
+import { reviewQueueFrom, reviewStateCounts } from "@/lib/quality/review-store";
 import { reviewCandidatesStatistic } from "@/lib/stats/project-statistics";
 
 export const dynamic = "force-dynamic";
@@ -37,12 +37,10 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   if (!served) return notFound("no such project");
   if (served.value === undefined) return computingResponse(served);
   const queue = reviewQueueFrom(db, project, served.value);
-  const counts = { open: 0, waiting: 0, reviewed: 0 };
-  for (const t of queue) counts[t.state]++;
   return Response.json({
     threshold: project.reviewAgreementThreshold,
     total: queue.length,
-    counts,
+    counts: reviewStateCounts(queue),
     offset: query.offset,
     tasks: queue.slice(query.offset, query.offset + query.limit),
     computedAt: served.computedAt,

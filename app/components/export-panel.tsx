@@ -14,7 +14,8 @@ const FORMATS = [
   ["hh", "hh — Anthropic HH transcripts"],
   ["openrlhf", "openrlhf — OpenRLHF chosen/rejected conversations"],
 ] as const;
-const PAIRS = [
+/** The pair modes as the export and snapshot forms offer them (lib/labeling/pairs.ts). */
+export const PAIRS = [
   ["all", "all pairs the order implies"],
   ["best-vs-rest", "best vs rest"],
   ["adjacent", "adjacent groups"],

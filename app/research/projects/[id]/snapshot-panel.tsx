@@ -6,6 +6,7 @@
 // lists the snapshot when the job ends; jobs already running when the page opens are followed too.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { callApi } from "@/app/components/api-client";
+import { PAIRS } from "@/app/components/export-panel";
 
 interface SnapshotFile {
   path: string;
@@ -38,12 +39,6 @@ interface SnapshotJob {
 
 const FINISHED = ["succeeded", "failed", "cancelled"];
 const POLL_MS = 1000;
-
-const PAIRS = [
-  ["all", "all pairs the order implies"],
-  ["best-vs-rest", "best vs rest"],
-  ["adjacent", "adjacent groups"],
-] as const;
 
 /** `initial`: the snapshots when the page was rendered (lib/datasets/snapshot-store.ts listSnapshots). */
 export function SnapshotPanel({ projectId, initial }: { projectId: number; initial: Snapshot[] }) {

@@ -86,3 +86,28 @@ export {
 } from "./train-ppo";
 export type { PpoEvaluation, PpoSample } from "./ppo-evaluate";
 export type { PpoPromptInput } from "./ppo-batch";
+export {
+  dpoConfigSchema,
+  dpoConfigObject,
+  DEFAULT_DPO_CONFIG,
+  DPO_CONFIG_HELP,
+  DPO_LOSS_TYPES,
+  type DpoConfig,
+  type DpoConfigInput,
+  type DpoLossType,
+} from "./dpo-config";
+export { dpoLoss, completionLogps, stableSoftplus, dpoStepLoss, type DpoLoss, type DpoLossInputs, type DpoLossOptions } from "./dpo-loss";
+export { dpoFigures } from "./dpo-figures";
+export { pairsOfExample, type DpoPair } from "./dpo-data";
+export {
+  trainDpo,
+  DPO_METRIC_NAMES,
+  DPO_EVAL_METRIC_NAMES,
+  DPO_METRICS_LOG_FILE,
+  DPO_METRICS_FILE,
+  DPO_SPLIT_FILE,
+  type TrainDpoOptions,
+  type TrainDpoResult,
+  type DpoProgress,
+  type DpoSummary,
+} from "./train-dpo";

@@ -1,6 +1,6 @@
 /**
  * RLHF on top of the engine: the reward model's ranking loss, data, trainer and scorer;
- * PPO's rollout math (ppo-math) and losses (ppo-loss) (later GRPO, DPO).
+ * PPO's rollout math (ppo-math) and losses (ppo-loss); GRPO (grpo-math, grpo-loss, train-grpo).
  *
  *   const r = await trainRewardModel({ baseDir, outDir, examples, config });   // → outDir: a reward-model dir
  *   const scorer = await RewardScorer.load(outDir);
@@ -85,6 +85,24 @@ export {
   type PpoSummary,
 } from "./train-ppo";
 export type { PpoEvaluation, PpoSample } from "./ppo-evaluate";
+export { grpoConfigSchema, grpoConfigObject, DEFAULT_GRPO_CONFIG, GRPO_CONFIG_HELP, type GrpoConfig, type GrpoConfigInput } from "./grpo-config";
+export { groupAdvantages, rewardFigures, type GroupAdvantages } from "./grpo-math";
+export { grpoLoss, grpoUpdateLoss, type GrpoLoss, type GrpoLossInputs } from "./grpo-loss";
+export {
+  trainGrpo,
+  GRPO_METRIC_NAMES,
+  GRPO_EVAL_METRIC_NAMES,
+  GRPO_METRICS_LOG_FILE,
+  GRPO_EVALUATIONS_FILE,
+  GRPO_METRICS_FILE,
+  GRPO_SPLIT_FILE,
+  type TrainGrpoOptions,
+  type TrainGrpoResult,
+  type GrpoRewardFn,
+  type GrpoProgress,
+  type GrpoSummary,
+} from "./train-grpo";
+export type { GrpoEvaluation, GrpoSample, GrpoRewardValue } from "./grpo-evaluate";
 export type { PpoPromptInput } from "./ppo-batch";
 export {
   dpoConfigSchema,

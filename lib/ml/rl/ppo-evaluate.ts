@@ -147,30 +147,31 @@ export const EVALUATIONS_LOG_FILE = "evaluations.jsonl";
 /**
  * evaluations.jsonl: one line per evaluation, sample table included; exactly once across
  * resumes like metrics.jsonl (opening it keeps the lines of iterations ≤ the checkpoint's).
+ * Any evaluation with an `iteration` (PPO's, GRPO's).
  */
-export class EvaluationLog {
+export class EvaluationLog<E extends { iteration: number } = PpoEvaluation> {
   private constructor(
     readonly path: string,
     private readonly lines: string[],
   ) {}
 
-  static open(path: string, resumeFrom: number | null): EvaluationLog {
+  static open<E extends { iteration: number } = PpoEvaluation>(path: string, resumeFrom: number | null): EvaluationLog<E> {
     const kept: string[] = [];
     if (resumeFrom !== null && existsSync(path)) {
       for (const line of readFileSync(path, "utf8").split("\n")) {
         if (line.trim() === "") continue;
         try {
-          if ((JSON.parse(line) as PpoEvaluation).iteration <= resumeFrom) kept.push(line);
+          if ((JSON.parse(line) as E).iteration <= resumeFrom) kept.push(line);
         } catch {
           // a line torn by a crash mid-write: dropped, its evaluation is redone
         }
       }
     }
     writeFileSync(path, kept.map((l) => l + "\n").join(""));
-    return new EvaluationLog(path, kept);
+    return new EvaluationLog<E>(path, kept);
   }
 
-  append(e: PpoEvaluation): void {
+  append(e: E): void {
     const line = JSON.stringify(e);
     this.lines.push(line);
     appendFileSync(this.path, line + "\n");
@@ -180,8 +181,8 @@ export class EvaluationLog {
     return this.lines.map((l) => l + "\n").join("");
   }
 
-  last(): PpoEvaluation | null {
+  last(): E | null {
     const l = this.lines.at(-1);
-    return l ? (JSON.parse(l) as PpoEvaluation) : null;
+    return l ? (JSON.parse(l) as E) : null;
   }
 }

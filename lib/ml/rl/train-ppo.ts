@@ -178,7 +178,7 @@ export interface TrainPpoResult {
 // ---------------------------------------------------------------------------------------
 
 /** A 32-bit mix of integers (seeds of per-iteration and per-pass streams). */
-function mix(...xs: number[]): number {
+export function mix(...xs: number[]): number {
   let h = 0x811c9dc5;
   for (const x of xs) {
     h = Math.imul(h ^ (x >>> 0), 0x01000193) >>> 0;
@@ -189,7 +189,7 @@ function mix(...xs: number[]): number {
 }
 
 /** The training prompts of iteration `it`: positions [it·B, (it+1)·B) of the per-pass shuffles. */
-function promptIndices(n: number, B: number, it: number, seed: number, cache: Map<number, number[]>): number[] {
+export function promptIndices(n: number, B: number, it: number, seed: number, cache: Map<number, number[]>): number[] {
   const out: number[] = [];
   for (let p = it * B; p < (it + 1) * B; p++) {
     const pass = Math.floor(p / n);
@@ -203,7 +203,7 @@ function promptIndices(n: number, B: number, it: number, seed: number, cache: Ma
   return out;
 }
 
-function promptText(tokenizer: Tokenizer | null, prompt: PpoPromptInput): string {
+export function promptText(tokenizer: Tokenizer | null, prompt: PpoPromptInput): string {
   if (typeof prompt === "string") return prompt;
   if (prompt.length > 0 && typeof prompt[0] === "number") return tokenizer ? tokenizer.decode(prompt as number[]) : (prompt as number[]).join(" ");
   return (prompt as readonly ChatMessage[]).map((m) => `${m.role}: ${m.content}`).join("\n");
@@ -212,7 +212,7 @@ function promptText(tokenizer: Tokenizer | null, prompt: PpoPromptInput): string
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** sha256 of a model's weights (names and bytes): a resumed run must start from the same models. */
-function weightsHash(weights: Readonly<Record<string, Float32Array>>): string {
+export function weightsHash(weights: Readonly<Record<string, Float32Array>>): string {
   const h = createHash("sha256");
   for (const name of Object.keys(weights).sort()) {
     const w = weights[name];
@@ -222,7 +222,7 @@ function weightsHash(weights: Readonly<Record<string, Float32Array>>): string {
   return h.digest("hex");
 }
 
-function copyWeights(w: Record<string, Float32Array>): Record<string, Float32Array> {
+export function copyWeights(w: Record<string, Float32Array>): Record<string, Float32Array> {
   return Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v.slice()]));
 }
 

@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobKind } from "./kind";
+import { dpoJobKind } from "./kinds/dpo";
 import { generateJobKind } from "./kinds/generate";
 import { importJobKind } from "./kinds/import";
 import { ppoJobKind } from "./kinds/ppo";
@@ -14,7 +15,7 @@ import { trainRmJobKind } from "./kinds/train-rm";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind, projectStatsJobKind, snapshotJobKind];
+const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind, projectStatsJobKind, snapshotJobKind, dpoJobKind];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { JobKind } from "./kind";
 import { dpoJobKind } from "./kinds/dpo";
 import { generateJobKind } from "./kinds/generate";
+import { grpoJobKind } from "./kinds/grpo";
 import { importJobKind } from "./kinds/import";
 import { ppoJobKind } from "./kinds/ppo";
 import { projectStatsJobKind } from "./kinds/project-stats";
@@ -15,7 +16,17 @@ import { trainRmJobKind } from "./kinds/train-rm";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kinds differ in their params type
 type AnyJobKind = JobKind<any>;
 
-const builtIn: AnyJobKind[] = [generateJobKind, trainRmJobKind, scoreJobKind, ppoJobKind, importJobKind, projectStatsJobKind, snapshotJobKind, dpoJobKind];
+const builtIn: AnyJobKind[] = [
+  generateJobKind,
+  trainRmJobKind,
+  scoreJobKind,
+  ppoJobKind,
+  importJobKind,
+  projectStatsJobKind,
+  snapshotJobKind,
+  dpoJobKind,
+  grpoJobKind,
+];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;
 

@@ -21,6 +21,9 @@ import { z } from "zod";
 export const GRPO_LOSS_TYPES = ["grpo", "bnpo", "dr_grpo"] as const;
 export type GrpoLossType = (typeof GRPO_LOSS_TYPES)[number];
 
+/** The reward model's part of the reward, beside the reward functions' (`rewards/reward_model`). */
+export const REWARD_MODEL_PART = "reward_model";
+
 /** The fields alone (for `.shape` and `.partial()`); grpoConfigSchema adds the cross-field checks. */
 export const grpoConfigObject = z
   .object({

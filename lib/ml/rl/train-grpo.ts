@@ -51,7 +51,7 @@ import {
   type TrainerState,
 } from "../train";
 import type { AdamWState } from "../train/train-step";
-import { grpoConfigSchema, grpoIterations, grpoPromptsPerIteration, type GrpoConfig, type GrpoConfigInput } from "./grpo-config";
+import { REWARD_MODEL_PART, grpoConfigSchema, grpoIterations, grpoPromptsPerIteration, type GrpoConfig, type GrpoConfigInput } from "./grpo-config";
 import { GrpoEvaluator, grpoEvaluationFigures, type GrpoEvalPrompt, type GrpoEvaluation, type GrpoRewardValue } from "./grpo-evaluate";
 import { groupAdvantages, rewardFigures } from "./grpo-math";
 import { GrpoScorer, grpoNeedsScoring } from "./grpo-score";
@@ -63,13 +63,13 @@ import { PPO_SESSION_OPTIONS } from "./ppo-score";
 import { PPO_UPDATE_SESSION_OPTIONS } from "./ppo-update";
 import { copyWeights, mix, promptIndices, promptText, weightsHash } from "./train-ppo";
 
+export { REWARD_MODEL_PART };
+
 export const GRPO_STATE_KIND = "grpo";
 export const GRPO_METRICS_LOG_FILE = METRICS_LOG_FILE;
 export const GRPO_EVALUATIONS_FILE = EVALUATIONS_LOG_FILE;
 export const GRPO_METRICS_FILE = "metrics.json";
 export const GRPO_SPLIT_FILE = "split.json";
-/** The reward model's part of the reward, among the reward functions' (`rewards/reward_model`). */
-export const REWARD_MODEL_PART = "reward_model";
 
 /**
  * The metrics logged every iteration (TRL's GRPOTrainer names), besides `rewards/<name>` for each
@@ -99,11 +99,17 @@ export const GRPO_METRIC_NAMES = [
 export const GRPO_EVAL_METRIC_NAMES = ["eval_reward", "eval_reward_reference", "eval_completion_length"] as const;
 
 /**
- * The reward of one completion (its text, end token removed) to training prompt `promptIndex`
- * (split "train") or held-out prompt `promptIndex` (split "eval"): the weighted total of the
- * reward functions and each function's own value. May be async.
+ * The reward of one completion (its text, end token removed; `completionTokens` its length in
+ * tokens, end token excluded) to training prompt `promptIndex` (split "train") or held-out prompt
+ * `promptIndex` (split "eval"): the weighted total of the reward functions and each function's
+ * own value. May be async.
  */
-export type GrpoRewardFn = (promptIndex: number, completion: string, split: "train" | "eval") => GrpoRewardValue | Promise<GrpoRewardValue>;
+export type GrpoRewardFn = (
+  promptIndex: number,
+  completion: string,
+  split: "train" | "eval",
+  completionTokens: number,
+) => GrpoRewardValue | Promise<GrpoRewardValue>;
 
 export interface GrpoProgress {
   iteration: number;
@@ -203,12 +209,14 @@ async function rewardsOf(
   split: "train" | "eval",
   indices: readonly number[],
   texts: readonly string[],
+  batch: PpoBatch,
   scores: Float32Array | null,
   rmWeight: number,
 ): Promise<GrpoRewardValue[]> {
   const out: GrpoRewardValue[] = [];
   for (let b = 0; b < texts.length; b++) {
-    const r = await reward(indices[b], texts[b], split);
+    const tokens = batch.responses[b].length - (batch.ended[b] ? 1 : 0);
+    const r = await reward(indices[b], texts[b], split, tokens);
     if (!Number.isFinite(r.total)) throw new Error(`the reward of a completion to ${split} prompt ${indices[b]} is ${r.total}`);
     if (scores === null) out.push(r);
     else out.push({ total: r.total + rmWeight * scores[b], parts: { ...r.parts, [REWARD_MODEL_PART]: scores[b] } });
@@ -370,7 +378,7 @@ export async function trainGrpo(o: TrainGrpoOptions): Promise<TrainGrpoResult> {
     padTokenId,
     rows: cfg.batchSize,
     decode,
-    reward: async (texts, indices, batch) => rewardsOf(o.reward, "eval", indices, texts, await evalScores(batch), cfg.rewardModelWeight),
+    reward: async (texts, indices, batch) => rewardsOf(o.reward, "eval", indices, texts, batch, await evalScores(batch), cfg.rewardModelWeight),
     exactMatch: o.exactMatch,
   });
   const orderCache = new Map<number, number[]>();
@@ -399,7 +407,7 @@ export async function trainGrpo(o: TrainGrpoOptions): Promise<TrainGrpoResult> {
     const t1 = performance.now();
     const scored = scorer ? await scorer.run(batch, opt.weights) : { logprobs: null, refLogprobs: null, scores: null };
     const texts = batch.responses.map((ids, b) => decode(batch.ended[b] ? ids.slice(0, -1) : ids));
-    const rewards = await rewardsOf(o.reward, "train", indices, texts, scored.scores, cfg.rewardModelWeight);
+    const rewards = await rewardsOf(o.reward, "train", indices, texts, batch, scored.scores, cfg.rewardModelWeight);
     const totals = rewards.map((r) => r.total);
     const adv = groupAdvantages(totals, G, cfg.scaleRewards);
     const t2 = performance.now();

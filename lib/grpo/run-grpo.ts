@@ -1,0 +1,163 @@
+// The "grpo" job: GRPO of a policy on a project's prompts with rule rewards (lib/rewards, and
+// optionally a reward model's score), then the policy registered (kind "policy") with its lineage
+// (method "grpo"). The loop is lib/ml/rl/train-grpo.ts; its output directory is its checkpoint,
+// so an interrupted job resumes from the last checkpoint.
+import { join } from "node:path";
+import type { Db } from "../../db/client";
+import type { JobContext } from "../jobs/kind";
+import { JobCancelledError } from "../jobs/kind";
+import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
+import { getProject } from "../projects";
+import { promptText } from "../datasets/prompt-text";
+import { answerMatches } from "../rewards/match";
+import { combineRewards } from "../rewards/combine";
+import { formatRewardSpec } from "../rewards/spec";
+import { REWARD_MODEL_PART } from "../ml/rl/grpo-config";
+import type { GrpoJobParams } from "./job-params";
+import { REFERENCE_REWARDS, loadGrpoPrompts, splitGrpoPrompts, type GrpoPrompt } from "./prompts";
+
+export interface GrpoJobResult extends Record<string, unknown> {
+  modelId: number;
+  modelName: string;
+  outDir: string;
+  iterations: number;
+  resumedFrom: number | null;
+  metrics: Record<string, number>;
+}
+
+/** A model a GRPO job names: a registry row, or (CLI) a bare directory. */
+interface ModelRef {
+  dir: string;
+  row: ModelRow | null;
+  label: string;
+}
+
+function resolveRef(db: Db, id: number | undefined, dir: string | undefined, field: string, want: "policy" | "reward"): ModelRef {
+  if (dir !== undefined) return { dir, row: null, label: dir };
+  const row = id === undefined ? undefined : getModelRow(db, id);
+  if (!row) throw new Error(`params.${field}: model ${id} does not exist`);
+  if (row.source !== "palate") throw new Error(`params.${field}: ${row.name} is an endpoint; GRPO needs a Palate model directory`);
+  if (want === "reward" && row.kind !== "reward") throw new Error(`params.${field}: ${row.name} is not a reward model`);
+  if (want === "policy" && row.kind === "reward") throw new Error(`params.${field}: ${row.name} is a reward model, not a policy`);
+  return { dir: modelDir(row), row, label: row.name };
+}
+
+const refView = (ref: ModelRef) => (ref.row ? { id: ref.row.id, name: ref.row.name } : { dir: ref.dir });
+
+/** The default registry name of a job's policy: grpo-<project slug>-<job id>. */
+export function defaultGrpoPolicyName(projectName: string, jobId: number): string {
+  return `grpo-${nameSlug(projectName)}-${jobId}`;
+}
+
+export async function runGrpo(ctx: JobContext<GrpoJobParams>): Promise<GrpoJobResult> {
+  const { db, params } = ctx;
+  const project = getProject(db, params.projectId);
+  if (!project) throw new Error(`params.projectId: project ${params.projectId} does not exist`);
+  const policy = resolveRef(db, params.policyModelId, params.policyDir, "policyModelId", "policy");
+  const reference = params.referenceModelId !== undefined ? resolveRef(db, params.referenceModelId, undefined, "referenceModelId", "policy") : policy;
+  const rewardModel =
+    params.rewardModelId !== undefined || params.rewardDir !== undefined
+      ? resolveRef(db, params.rewardModelId, params.rewardDir, "rewardModelId", "reward")
+      : null;
+  const lineage = policy.row?.metadata?.lineage as Record<string, unknown> | undefined;
+  const sftModel = (lineage?.sftModel as Record<string, unknown> | undefined) ?? refView(policy);
+
+  const name = params.name ?? defaultGrpoPolicyName(project.name, ctx.jobId);
+  const existing = getModelByName(db, name);
+  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+
+  // The rewards: the rule functions of the spec, plus the reward model's score (trainGrpo adds it, × rewardModelWeight).
+  const rules = combineRewards(params.rewards);
+  const spec = formatRewardSpec(rules.rules);
+  const needsReference = rules.rules.some((r) => REFERENCE_REWARDS.includes(r.name));
+  const split = splitGrpoPrompts(loadGrpoPrompts(db, project.id), needsReference, params.config.validationFraction, params.config.seed);
+  if (split.train.length === 0)
+    throw new Error(
+      needsReference
+        ? `project "${project.name}" has no prompts with a reference answer to train on (the accuracy reward needs metadata.reference)`
+        : `project "${project.name}" has no prompts to train on`,
+    );
+  ctx.log(
+    `GRPO on "${project.name}": policy ${policy.label}, reference ${reference.label}, rewards ${spec}` +
+      (rewardModel ? ` + ${params.config.rewardModelWeight} × reward model ${rewardModel.label}` : "") +
+      `; ${split.train.length} training prompts, ${split.eval.length} held out` +
+      (split.withoutReference > 0 ? ` (${split.withoutReference} without a reference answer left out)` : "") +
+      ".",
+  );
+
+  const scoreOf = (p: GrpoPrompt, completion: string, completionTokens: number) => {
+    const s = rules.score({ prompt: promptText(p.messages), completion, reference: p.reference, completionTokens });
+    return { total: s.reward, parts: s.values };
+  };
+  const outDir = params.outDir ?? join(ctx.artifactDir, "model");
+  const { trainGrpo } = await import("../ml/rl/train-grpo");
+  const result = await trainGrpo({
+    policyDir: policy.dir,
+    referenceDir: reference.dir,
+    rewardModelDir: rewardModel?.dir ?? null,
+    outDir,
+    prompts: split.train.map((p) => p.messages),
+    evalPrompts: split.eval.map((p) => p.messages),
+    evalAnswers: split.eval.map((p) => p.reference),
+    reward: (index, completion, which, tokens) => scoreOf((which === "train" ? split.train : split.eval)[index], completion, tokens),
+    exactMatch: (index, completion) => {
+      const ref = split.eval[index].reference;
+      return ref === null ? null : answerMatches(completion, ref);
+    },
+    rewardSpec: JSON.stringify({ rules: rules.rules, rewardModel: rewardModel ? refView(rewardModel) : null }),
+    config: params.config,
+    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
+    overwrite: params.overwrite === true && ctx.attempt === 1,
+    signal: ctx.signal,
+    onMetrics: (iteration, values) => ctx.metrics(iteration, values),
+    onProgress: (p) => {
+      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at iteration ${p.resumedFrom}.`);
+      ctx.progress(p.iteration / Math.max(1, p.totalIterations), `iteration ${p.iteration}/${p.totalIterations}`);
+    },
+    onEvaluation: (evaluation) => ctx.output("evaluation", evaluation),
+    onLog: (text) => ctx.log(text),
+  });
+  if (result.cancelled) throw new JobCancelledError();
+
+  const metrics = result.metrics;
+  const model =
+    existing !== undefined
+      ? toView(existing)
+      : registerModel(db, {
+          name,
+          kind: "policy",
+          source: "palate",
+          path: registryPath(outDir),
+          parentId: policy.row?.id ?? null,
+          jobId: ctx.jobId,
+          projectId: project.id,
+          description: `GRPO policy of "${project.name}" from ${policy.label}: rewards ${spec}${rewardModel ? ` + reward model ${rewardModel.label}` : ""}.`,
+          metadata: {
+            lineage: {
+              method: "grpo",
+              startPolicy: refView(policy),
+              sftModel,
+              reference: refView(reference),
+              rewards: rules.rules,
+              rewardSpec: spec,
+              rewardModel: rewardModel ? { ...refView(rewardModel), weight: params.config.rewardModelWeight, part: REWARD_MODEL_PART } : null,
+              project: { id: project.id, name: project.name },
+              trainPrompts: split.train.length,
+              evalPrompts: split.eval.length,
+              promptsHash: split.trainHash,
+            },
+            metrics,
+            evaluation: result.evaluation ?? null,
+            config: params.config,
+          },
+        });
+  const pct = (v: unknown) => (typeof v === "number" ? `${(100 * v).toFixed(1)}%` : "n/a");
+  const summary =
+    typeof metrics.eval_reward === "number"
+      ? ` · held-out reward ${metrics.eval_reward.toFixed(3)} (start ${Number(metrics.eval_reward_reference).toFixed(3)})` +
+        (typeof metrics.eval_accuracy === "number" ? `, accuracy ${pct(metrics.eval_accuracy)} (start ${pct(metrics.eval_accuracy_reference)})` : "")
+      : "";
+  ctx.progress(1, `registered ${model.name}${summary}`);
+  ctx.log(`Registered ${model.name} (${outDir})${summary}.`);
+  return { modelId: model.id, modelName: model.name, outDir, iterations: result.iterations, resumedFrom: result.resumedFrom, metrics };
+}

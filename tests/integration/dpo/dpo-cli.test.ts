@@ -189,6 +189,28 @@ describe("palate dpo", () => {
     expect(train[0].loss).toBeCloseTo(25, 2); // (0 − 1/(2·0.1))²
   }, 120_000);
 
+  it("learns from a dataset snapshot: its test split held out, its hash in the lineage", async () => {
+    const taken = await palate(temp.path, ["snapshot", "--project", "prefs", "--name", "v1", "--test-share", "0.25"]);
+    expect(taken.status, taken.stderr).toBe(0);
+    const snapshotDir = lastJson(taken.stdout).dir as string;
+    const manifest = JSON.parse(readFileSync(join(snapshotDir, "snapshot.json"), "utf8")) as { hash: string };
+    const out = join(temp.dir, "dpo-snapshot");
+    const run = await palate(temp.path, ["dpo", "--snapshot", "prefs/v1", "--policy", "tiny-sft", "--out", out, "--epochs", "1", ...FLAGS]);
+    expect(run.status, run.stderr).toBe(0);
+    const model = getModelByName(temp.db, lastJson(run.stdout).model as string)!;
+    const lineage = (model.metadata as { lineage: { snapshot: { name: string; hash: string }; source: { kind: string; rankings: number } } }).lineage;
+    expect(lineage.snapshot).toMatchObject({ name: "v1", hash: manifest.hash });
+    expect(lineage.source).toMatchObject({ kind: "snapshot", rankings: 40 });
+    const testPrompts = readFileSync(join(snapshotDir, "rankings", "test.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.stringify((JSON.parse(l) as { prompt: unknown }).prompt));
+    const split = JSON.parse(readFileSync(join(out, "split.json"), "utf8")) as { eval: string[]; train: string[]; validation_fraction: number | null };
+    expect(split.validation_fraction).toBeNull();
+    expect([...split.eval].sort()).toEqual([...new Set(testPrompts)].sort());
+    expect(split.train.filter((k) => split.eval.includes(k))).toEqual([]);
+  }, 120_000);
+
   it("refuses bad input naming the flag or the file's line", async () => {
     const bad = await palateInProcess(temp.path, ["dpo", "--project", "prefs", "--policy", "tiny-sft", "--out", join(temp.dir, "x"), "--loss-type", "hinge"]);
     expect(bad.status).toBe(1);

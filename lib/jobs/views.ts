@@ -25,6 +25,7 @@ const KIND_TITLES: Record<string, string> = {
   [IMPORT_JOB_KIND]: "Import",
   [PROJECT_STATS_JOB_KIND]: "Project statistics (cache refresh)",
   snapshot: "Snapshot",
+  dpo: "DPO",
 };
 
 export function jobKindTitle(kind: string): string {

@@ -21,6 +21,10 @@ import { z } from "zod";
 export const GRPO_LOSS_TYPES = ["grpo", "bnpo", "dr_grpo"] as const;
 export type GrpoLossType = (typeof GRPO_LOSS_TYPES)[number];
 
+/** What each advantage is divided by (TRL's `scale_rewards`): its group's reward standard deviation, the batch's, or nothing. */
+export const SCALE_REWARDS = ["group", "batch", "none"] as const;
+export type ScaleRewards = (typeof SCALE_REWARDS)[number];
+
 /** The reward model's part of the reward, beside the reward functions' (`rewards/reward_model`). */
 export const REWARD_MODEL_PART = "reward_model";
 
@@ -66,9 +70,11 @@ export const grpoConfigObject = z
       .describe("β: weight of the per-token KL to the reference (k3 estimator); 0 turns it off and the reference is never run."),
     epsilon: z.number().gt(0).max(10).default(0.2).describe("ε of the clipped objective: the ratio π/π_old is clipped to [1 − ε, 1 + ε]."),
     scaleRewards: z
-      .boolean()
-      .default(true)
-      .describe("Divide each advantage by its group's reward standard deviation (off: advantages are rewards minus the group's mean, Dr. GRPO)."),
+      .enum(SCALE_REWARDS)
+      .default("group")
+      .describe(
+        "Advantages are rewards minus their group's mean, divided by: group = the group's standard deviation, batch = the whole batch's, none = not divided (Dr. GRPO).",
+      ),
     lossType: z
       .enum(GRPO_LOSS_TYPES)
       .default("grpo")

@@ -4,11 +4,13 @@
 //
 //   mean_g = mean(r_group)
 //   std_g  = sample standard deviation of r_group (n − 1 in the denominator, as torch.std)
-//   A_i    = (r_i − mean_g) / (std_g + eps)          scale = true  (eps = 1e-4, TRL's)
-//   A_i    =  r_i − mean_g                           scale = false (Dr. GRPO)
+//   A_i    = (r_i − mean_g) / (std_g + eps)          scale "group" (eps = 1e-4, TRL's)
+//   A_i    = (r_i − mean_g) / (std_batch + eps)      scale "batch" (std of every reward of the batch)
+//   A_i    =  r_i − mean_g                           scale "none"  (Dr. GRPO)
 //
 // A group whose rewards are all equal carries no signal: its advantages are exactly 0. The
 // same A_i is used at every token of completion i.
+import type { ScaleRewards } from "./grpo-config";
 
 /** TRL's constant: keeps a zero-variance group's division finite. */
 export const GRPO_ADVANTAGE_EPS = 1e-4;
@@ -22,13 +24,14 @@ export interface GroupAdvantages {
 }
 
 /** Group-normalized advantages of `rewards` (length a multiple of `groupSize`). */
-export function groupAdvantages(rewards: readonly number[], groupSize: number, scale = true, eps = GRPO_ADVANTAGE_EPS): GroupAdvantages {
+export function groupAdvantages(rewards: readonly number[], groupSize: number, scale: ScaleRewards = "group", eps = GRPO_ADVANTAGE_EPS): GroupAdvantages {
   if (!Number.isInteger(groupSize) || groupSize < 2) throw new Error(`groupAdvantages: groups need at least 2 completions, got ${groupSize}`);
   if (rewards.length % groupSize !== 0) throw new Error(`groupAdvantages: ${rewards.length} rewards do not split into groups of ${groupSize}`);
   const groups = rewards.length / groupSize;
   const advantages = new Float64Array(rewards.length);
   const groupMean = new Float64Array(groups);
   const groupStd = new Float64Array(groups);
+  const batchStd = scale === "batch" ? sampleStd(rewards) : 0;
   for (let g = 0; g < groups; g++) {
     const start = g * groupSize;
     let sum = 0;
@@ -44,10 +47,17 @@ export function groupAdvantages(rewards: readonly number[], groupSize: number, s
     groupStd[g] = std;
     for (let i = 0; i < groupSize; i++) {
       const centered = rewards[start + i] - mean;
-      advantages[start + i] = allEqual ? 0 : scale ? centered / (std + eps) : centered;
+      advantages[start + i] = allEqual ? 0 : scale === "group" ? centered / (std + eps) : scale === "batch" ? centered / (batchStd + eps) : centered;
     }
   }
   return { advantages, groupMean, groupStd };
+}
+
+/** Sample standard deviation (n − 1; 0 for fewer than two values). */
+function sampleStd(x: readonly number[]): number {
+  if (x.length < 2) return 0;
+  const mean = x.reduce((s, v) => s + v, 0) / x.length;
+  return Math.sqrt(x.reduce((s, v) => s + (v - mean) ** 2, 0) / (x.length - 1));
 }
 
 export interface RewardFigures {

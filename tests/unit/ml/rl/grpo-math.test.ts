@@ -24,13 +24,21 @@ describe("groupAdvantages", () => {
   });
 
   it("without scaling is the reward minus the group's mean (Dr. GRPO)", () => {
-    const a = groupAdvantages([1, 0, 0, 0.1, 0.1, 0.1, 4, -2, 1], 3, false);
+    const a = groupAdvantages([1, 0, 0, 0.1, 0.1, 0.1, 4, -2, 1], 3, "none");
     expect((0.1 + 0.1 + 0.1) / 3).not.toBe(0.1); // the all-equal group's mean is off by an ulp
     const want = [2 / 3, -1 / 3, -1 / 3, 0, 0, 0, 3, -3, 0];
     a.advantages.forEach((v, i) => expect(v, `A[${i}]`).toBeCloseTo(want[i], 12));
     for (let i = 3; i < 6; i++) expect(a.advantages[i]).toBe(0); // exactly 0 all the same
     expect(a.groupStd[1]).toBe(0);
     expect(groupAdvantages([0.1, 0.1, 0.1], 3).advantages.every((v) => v === 0)).toBe(true);
+  });
+
+  it("batch scaling divides by the whole batch's standard deviation", () => {
+    // Batch [1, 0, 3, 3]: mean 1.75; Σ(r − mean)² = 0.5625 + 3.0625 + 1.5625 + 1.5625 = 6.75; std = √(6.75 / 3) = 1.5.
+    const a = groupAdvantages([1, 0, 3, 3], 2, "batch");
+    expect(a.advantages[0]).toBeCloseTo(0.5 / 1.5001, 12);
+    expect(a.advantages[1]).toBeCloseTo(-0.5 / 1.5001, 12);
+    expect(Array.from(a.advantages.slice(2))).toEqual([0, 0]);
   });
 
   it("groups of two: ±1 / (√2 + eps)", () => {
@@ -59,7 +67,7 @@ describe("rewardFigures", () => {
 describe("grpoConfigSchema", () => {
   it("has TRL's defaults and checks the batch against the group size and the minibatches", () => {
     const c = grpoConfigSchema.parse({});
-    expect(c).toMatchObject({ beta: 0.04, epsilon: 0.2, numIterations: 1, scaleRewards: true, lossType: "grpo", numGenerations: 8 });
+    expect(c).toMatchObject({ beta: 0.04, epsilon: 0.2, numIterations: 1, scaleRewards: "group", lossType: "grpo", numGenerations: 8 });
     expect(grpoIterations({ totalEpisodes: 100, batchSize: 32 })).toBe(3);
     expect(grpoPromptsPerIteration({ batchSize: 32, numGenerations: 8 })).toBe(4);
     expect(grpoConfigSchema.safeParse({ batchSize: 12, numGenerations: 8 }).error?.issues[0].path).toEqual(["batchSize"]);

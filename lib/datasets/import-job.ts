@@ -8,13 +8,14 @@ import type { ImportJobParams } from "../jobs/kinds/import";
 import { jobOutputsOf, setJobOutput } from "../jobs/queue";
 import { importFile, ImportError } from "./import";
 import { ImportStaging } from "./import-staging";
+import type { ImportFormat } from "./record";
 
 /** Where uploads wait for their import job: <data>/imports. */
 export function importUploadsDir(dataDir: string): string {
   return join(dataDir, "imports");
 }
 
-export async function runImportJob(ctx: JobContext<ImportJobParams>): Promise<Record<string, unknown>> {
+export async function runImportJob(ctx: JobContext<ImportJobParams & { format: ImportFormat }>): Promise<Record<string, unknown>> {
   const { params } = ctx;
   if (!("$client" in ctx.db)) throw new Error("the import job needs its own database connection");
   const db = ctx.db as Connection;

@@ -1,13 +1,16 @@
 import { existsSync, statSync } from "node:fs";
 import { databasePath, openDb } from "../../db/client";
 import { importFile, MAX_REPORTED_ERRORS } from "../../lib/datasets/import";
-import { IMPORT_FORMATS, type ImportFormat } from "../../lib/datasets/record";
+import { ALL_IMPORT_FORMATS, isPromptFormat } from "../../lib/datasets/prompt-formats";
+import { importPromptFile } from "../../lib/datasets/prompt-import";
+import type { ImportFormat } from "../../lib/datasets/record";
 import { CliError, parseFlags, required, type Command } from "../cli";
 
 export const command: Command = {
   name: "import",
-  summary: "Import prompts, completions and rankings (palate, trl, oasst, rankings, hh or openrlhf JSONL) into a project",
-  usage: `Usage: palate import --project NAME --format palate|trl|oasst|rankings|hh|openrlhf FILE
+  summary:
+    "Import prompts, completions and rankings (palate, trl, oasst, rankings, hh or openrlhf JSONL), or prompts with reference answers (gsm8k, qa), into a project",
+  usage: `Usage: palate import --project NAME --format palate|trl|oasst|rankings|hh|openrlhf|gsm8k|qa FILE
 
 Imports a JSONL file into the project NAME of $PALATE_DB (default ./data/palate.db); the
 project is created with default settings when it does not exist. All or nothing: when any
@@ -39,18 +42,28 @@ Formats:
           or with a prompt (or input) key; strings or message lists; an optional numeric margin
           (kept in the prompt's metadata). Read like trl rows.
 
+Prompts with a reference answer and no completions (prompts without tasks: a generation job
+samples completions for them, GRPO reads them with their references; metadata.reference):
+  gsm8k   GSM8K rows {question, answer}: the reference is the final answer after "####", its
+          commas removed; the whole worked answer is kept as metadata.solution. Optional "id".
+  qa      {"prompt": "..."} or {"messages": [...]}, plus "answer" (the reference: a string or a
+          number), optional "id" and "metadata".
+  A line with the same prompt and reference as an earlier line, or as a prompt of the project,
+  is skipped as a duplicate; the same prompt with another reference is an error.
+
 Rankings that name no annotator belong to the disabled account imported@palate.local. Each
 annotator a rankings file names is an imported identity of its own, imported+<slug>@palate.local
 with the annotator's name (created on first import, reused by name after): disabled, no
 password, refused at sign-in; their rankings count like anyone's.
 
   --project NAME   the project to import into (created when missing)
-  --format FORMAT  palate, trl, oasst, rankings, hh or openrlhf`,
+  --format FORMAT  palate, trl, oasst, rankings, hh, openrlhf, gsm8k or qa`,
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { project: { type: "string" }, format: { type: "string" } }, true);
     const project = required(values.project, "project");
     const format = required(values.format, "format");
-    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: expected one of ${IMPORT_FORMATS.join(", ")}, got "${format}"`);
+    if (!(ALL_IMPORT_FORMATS as readonly string[]).includes(format))
+      throw new CliError(`--format: expected one of ${ALL_IMPORT_FORMATS.join(", ")}, got "${format}"`);
     if (positionals.length !== 1)
       throw new CliError(positionals.length === 0 ? "FILE is required (see palate import --help)" : `expected one FILE, got ${positionals.length}`);
     const file = positionals[0];
@@ -58,7 +71,8 @@ password, refused at sign-in; their rankings count like anyone's.
 
     const db = openDb(databasePath());
     try {
-      const result = importFile(db, file, format as ImportFormat, { projectName: project });
+      const promptReport = isPromptFormat(format) ? importPromptFile(db, file, format, { projectName: project }) : undefined;
+      const result = promptReport ?? importFile(db, file, format as ImportFormat, { projectName: project });
       if (result.invalidLines > 0) {
         for (const e of result.errors) console.error(`${file}:${e.line}: ${e.message}`);
         const more = result.invalidLines - result.errors.length;
@@ -67,7 +81,11 @@ password, refused at sign-in; their rankings count like anyone's.
           `${result.invalidLines} invalid line${result.invalidLines === 1 ? "" : "s"} in ${file} (first: line ${result.errors[0].line}: ${result.errors[0].message}); nothing imported`,
         );
       }
-      console.log(`Imported ${result.imported.tasks} tasks and ${result.imported.rankings} rankings into "${project}".`);
+      if (promptReport)
+        console.log(
+          `Imported ${promptReport.imported.prompts} prompts with reference answers into "${project}" (${promptReport.duplicates} duplicate lines skipped).`,
+        );
+      else console.log(`Imported ${result.imported.tasks} tasks and ${result.imported.rankings} rankings into "${project}".`);
       return 0;
     } finally {
       db.$client.close();

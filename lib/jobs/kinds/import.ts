@@ -10,7 +10,7 @@
 // twice. A cancel between switch-in steps deletes what was written; a process killed midway
 // (past the cancel's grace period) leaves that to the worker's sweep (lib/datasets/import-sweep.ts).
 import { z } from "zod";
-import { IMPORT_FORMATS } from "../../datasets/record";
+import { ALL_IMPORT_FORMATS, isPromptFormat } from "../../datasets/prompt-formats";
 import type { JobKind } from "../kind";
 
 export const IMPORT_JOB_KIND = "import";
@@ -18,7 +18,8 @@ export const IMPORT_JOB_KIND = "import";
 export const importJobParamsSchema = z
   .object({
     projectId: z.number().int().positive(),
-    format: z.enum(IMPORT_FORMATS),
+    /** A task format (record.ts) or a prompt format (gsm8k, qa: prompt-import-job.ts). */
+    format: z.enum(ALL_IMPORT_FORMATS),
     /** The spooled upload's file name under <data>/imports (a name, never a path). */
     upload: z.string().regex(/^[\w-]{1,80}\.jsonl$/, "expected an upload file name"),
     /** The upload's size, for progress. */
@@ -33,7 +34,12 @@ export const importJobKind: JobKind<ImportJobParams> = {
   params: importJobParamsSchema,
   resumable: true,
   async run(ctx) {
+    const { format } = ctx.params;
+    if (isPromptFormat(format)) {
+      const { runPromptImportJob } = await import("../../datasets/prompt-import-job");
+      return runPromptImportJob({ ...ctx, params: { ...ctx.params, format } });
+    }
     const { runImportJob } = await import("../../datasets/import-job");
-    return runImportJob(ctx);
+    return runImportJob({ ...ctx, params: { ...ctx.params, format } });
   },
 };

@@ -13,7 +13,9 @@ import { FileDrop } from "./file-drop";
 const POLL_MS = 1000;
 
 interface ImportAnswer {
-  imported?: { tasks: number; rankings: number };
+  /** `prompts` for the prompt formats (gsm8k, qa): prompts with reference answers, no tasks. */
+  imported?: { tasks: number; rankings: number; prompts?: number };
+  duplicates?: number;
   errors?: { line: number; message: string }[];
   invalidLines?: number;
   error?: string;
@@ -31,8 +33,8 @@ async function followJob(id: number, onUpdate: (job: JobView) => void): Promise<
     onUpdate(detail.job);
     const { status, result, error } = detail.job;
     if (status === "succeeded") {
-      const r = result as { tasks?: number; rankings?: number } | null;
-      return { ok: true, answer: { imported: { tasks: r?.tasks ?? 0, rankings: r?.rankings ?? 0 } } };
+      const r = result as { tasks?: number; rankings?: number; prompts?: number; duplicates?: number } | null;
+      return { ok: true, answer: { imported: { tasks: r?.tasks ?? 0, rankings: r?.rankings ?? 0, prompts: r?.prompts }, duplicates: r?.duplicates } };
     }
     if (status === "failed" || status === "cancelled") {
       const bad = detail.outputs.errors?.value as { errors?: ImportAnswer["errors"]; invalidLines?: number } | undefined;
@@ -93,6 +95,8 @@ export function ImportForm({ projectId }: { projectId: number }) {
             <option value="rankings">rankings — one annotator&rsquo;s ranking per line (palate export)</option>
             <option value="hh">hh — Anthropic HH chosen/rejected transcripts</option>
             <option value="openrlhf">openrlhf — OpenRLHF reward-dataset rows</option>
+            <option value="gsm8k">gsm8k — GSM8K question + answer (prompts with reference answers)</option>
+            <option value="qa">qa — prompt + answer (prompts with reference answers)</option>
           </select>
         </label>
         <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
@@ -114,7 +118,9 @@ export function ImportForm({ projectId }: { projectId: number }) {
       )}
       {answer && !failed && answer.imported && (
         <p role="status" className="text-sm text-emerald-700" data-testid="import-result">
-          Imported {answer.imported.tasks} tasks and {answer.imported.rankings} rankings.
+          {answer.imported.prompts !== undefined
+            ? `Imported ${answer.imported.prompts} prompts with reference answers${answer.duplicates ? ` (${answer.duplicates} duplicate lines skipped)` : ""}.`
+            : `Imported ${answer.imported.tasks} tasks and ${answer.imported.rankings} rankings.`}
         </p>
       )}
       {answer && failed && (

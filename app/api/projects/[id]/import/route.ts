@@ -5,7 +5,9 @@
 // checks itself first (lib/security/request-guard.ts: CSRF rules, a declared length over the cap)
 // and counts the bytes of a streamed upload against PALATE_IMPORT_MAX_BYTES (413 past it):
 // - the raw file as the body (any content type but multipart), with
-//   `?format=palate|trl|oasst|rankings|hh|openrlhf` (lib/datasets/record.ts IMPORT_FORMATS)
+//   `?format=palate|trl|oasst|rankings|hh|openrlhf|gsm8k|qa` (lib/datasets/prompt-formats.ts
+//   ALL_IMPORT_FORMATS; gsm8k and qa import prompts with reference answers and no tasks,
+//   lib/datasets/prompt-import.ts)
 //   (from a browser: `fetch(url + "?format=trl", { method: "POST", body: file })`);
 // - multipart/form-data with a `file` field and a `format` field (a plain HTML form), parsed as a
 //   stream; `?format=` in the URL also works here.
@@ -15,7 +17,8 @@
 // responsive), answered at once with 202. Both read the file with the same code (lib/datasets/import.ts).
 //
 // Answers (JSON):
-// - 200 {imported: {tasks, rankings}, errors: [], invalidLines: 0}
+// - 200 {imported: {tasks, rankings}, errors: [], invalidLines: 0}; for gsm8k and qa
+//   {imported: {prompts, tasks: 0, rankings: 0}, duplicates, errors: [], invalidLines: 0}
 // - 202 {job: {id, status, …}} for a large file: follow it at GET /api/jobs/[id] (it fails with
 //   the first bad line in `error`, and every bad line in its output `errors`, writing nothing)
 // - 400 {imported: {tasks: 0, rankings: 0}, errors: [{line, message}, …first 100], invalidLines, error}
@@ -31,7 +34,8 @@ import { databasePath, getDb } from "@/db/client";
 import { badRequest, notFound, parseId, route } from "@/lib/http";
 import { importFile } from "@/lib/datasets/import";
 import { importUploadsDir } from "@/lib/datasets/import-job";
-import { IMPORT_FORMATS } from "@/lib/datasets/record";
+import { ALL_IMPORT_FORMATS as IMPORT_FORMATS, isPromptFormat, type PromptFormat } from "@/lib/datasets/prompt-formats";
+import { importPromptFile } from "@/lib/datasets/prompt-import";
 import { spoolMultipart, spoolToFile, UploadError, UploadTooLargeError } from "@/lib/datasets/upload";
 import { IMPORT_JOB_KIND } from "@/lib/jobs/kinds/import";
 import { enqueueJob } from "@/lib/jobs/queue";
@@ -104,8 +108,9 @@ export const POST = route(async (request: Request, { params }: { params: Promise
       return Response.json({ job: getJobView(db, job.id) }, { status: 202 });
     }
 
-    const report = importFile(db, path, checked, { projectId: id });
-    const answer = { imported: report.imported, errors: report.errors, invalidLines: report.invalidLines };
+    const prompts = isPromptFormat(checked) ? importPromptFile(db, path, checked, { projectId: id }) : undefined;
+    const report = prompts ?? importFile(db, path, checked as Exclude<typeof checked, PromptFormat>, { projectId: id });
+    const answer = { imported: report.imported, ...(prompts && { duplicates: prompts.duplicates }), errors: report.errors, invalidLines: report.invalidLines };
     if (report.invalidLines > 0) {
       const first = report.errors[0];
       return Response.json(

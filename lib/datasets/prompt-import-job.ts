@@ -1,0 +1,66 @@
+// The "import" job for the prompt formats (gsm8k, qa): a large upload of prompts with reference
+// answers imported in the worker's child process (lib/jobs/kinds/import.ts sends these formats
+// here, the others to import-job.ts). The upload is moved into the job's directory, checked line
+// by line (a cancel is honoured between batches), then written in one transaction that also
+// records the output `imported`, so a rerun after it never imports twice; a rerun before it
+// starts the file again. A bad line fails the job with the first line and field, writes nothing,
+// and publishes every bad line as the output `errors`.
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Connection } from "../../db/client";
+import type { JobContext } from "../jobs/kind";
+import type { ImportJobParams } from "../jobs/kinds/import";
+import { jobOutputsOf, setJobOutput } from "../jobs/queue";
+import { ImportError } from "./import";
+import { importUploadsDir } from "./import-job";
+import type { PromptFormat } from "./prompt-formats";
+import { importPromptFile } from "./prompt-import";
+
+export async function runPromptImportJob(ctx: JobContext<ImportJobParams & { format: PromptFormat }>): Promise<Record<string, unknown>> {
+  const { params } = ctx;
+  if (!("$client" in ctx.db)) throw new Error("the import job needs its own database connection");
+  const db = ctx.db as Connection;
+  const done = jobOutputsOf(ctx.db, ctx.jobId).imported;
+  if (done) return done.value as Record<string, unknown>;
+
+  // runJob puts the job's directory at <data>/jobs/<id>.
+  const dataDir = dirname(dirname(ctx.artifactDir));
+  const file = join(ctx.artifactDir, "upload.jsonl");
+  const spooled = join(importUploadsDir(dataDir), params.upload);
+  if (!existsSync(file)) {
+    if (!existsSync(spooled)) throw new ImportError(`the uploaded file ${params.upload} is gone`);
+    mkdirSync(ctx.artifactDir, { recursive: true });
+    renameSync(spooled, file);
+  }
+
+  const total = Math.max(1, params.bytes);
+  ctx.progress(0, "reading the file");
+  let finished = false;
+  try {
+    const report = importPromptFile(
+      db,
+      file,
+      params.format,
+      { projectId: params.projectId },
+      {
+        betweenBatches: () => ctx.throwIfCancelled(),
+        onProgress: (pass, lines, bytes) =>
+          pass === "validate"
+            ? ctx.progress(Math.min(0.95, (0.95 * bytes) / total), `read ${lines.toLocaleString("en")} lines`)
+            : ctx.progress(1, `imported ${lines.toLocaleString("en")} lines`),
+        inTransaction: (tx, imported) => setJobOutput(tx, ctx.jobId, "imported", imported),
+      },
+    );
+    finished = true;
+    if (report.invalidLines > 0) {
+      ctx.output("errors", { errors: report.errors, invalidLines: report.invalidLines });
+      const first = report.errors[0];
+      throw new ImportError(`${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})`);
+    }
+    ctx.log(`Imported ${report.imported.prompts} prompts with reference answers (${report.duplicates} duplicates skipped).`);
+    return { projectId: report.projectId, ...report.imported, duplicates: report.duplicates };
+  } finally {
+    // The upload goes once the import has an outcome; an interrupted run keeps it to start again.
+    if (finished) rmSync(file, { force: true });
+  }
+}

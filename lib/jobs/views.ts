@@ -26,6 +26,7 @@ const KIND_TITLES: Record<string, string> = {
   [PROJECT_STATS_JOB_KIND]: "Project statistics (cache refresh)",
   snapshot: "Snapshot",
   dpo: "DPO",
+  grpo: "GRPO",
 };
 
 export function jobKindTitle(kind: string): string {

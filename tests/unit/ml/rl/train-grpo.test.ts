@@ -190,24 +190,34 @@ describe("trainGrpo", () => {
     }
   });
 
-  it("β = 0 runs no reference (no kl metric); on-policy with a reward model the score joins the reward with its weight", async () => {
+  it("β = 0 runs no reference (no kl metric); on-policy with a reward model the score joins the reward with its weight, at evaluations too", async () => {
     const values: Record<string, number>[] = [];
-    await trainGrpo({
+    const r = await trainGrpo({
       policyDir: await tinyLmDir(),
       rewardModelDir: await tinyRewardModelDir(),
       outDir: join(root, "beta0"),
       prompts: train,
+      evalPrompts: held,
       reward,
-      config: { ...SMALL, totalEpisodes: 16, beta: 0, numIterations: 1, stepsPerGeneration: 1, rewardModelWeight: 2 },
+      config: { ...SMALL, totalEpisodes: 16, beta: 0, numIterations: 1, stepsPerGeneration: 1, rewardModelWeight: 2, evalEvery: 0 },
       onMetrics: (_, v) => values.push(v),
     });
-    expect(values).toHaveLength(2);
-    for (const v of values) {
+    const its = values.filter((v) => "reward" in v);
+    expect(its).toHaveLength(2);
+    for (const v of its) {
       expect("kl" in v).toBe(false);
       expect(Number.isFinite(v["rewards/reward_model"])).toBe(true);
       expect(v.reward).toBeCloseTo(v["rewards/red"] + 0.5 * v["rewards/length"] + 2 * v["rewards/reward_model"], 5);
       expect(v.clip_ratio).toBe(0); // on-policy: ratio 1
     }
+    const e = r.evaluation!;
+    expect(e.iteration).toBe(2);
+    expect(e.accuracy).toBeNull(); // no exactMatch given
+    for (const s of e.samples) {
+      const rule = reward(0, s.policyCompletion, "eval").total;
+      expect(Math.abs(s.policyReward - rule)).toBeGreaterThan(0); // the reward model's share is in it
+    }
+    expect(e.reward).toBeCloseTo(e.rewards.red + 0.5 * e.rewards.length + 2 * e.rewards.reward_model, 5);
   });
 
   it("learns an easy rule reward: completions come to end on the preferred tokens", async () => {

@@ -116,6 +116,29 @@ describe("importPromptFile", () => {
     expect(score(5, "3 - 10 = 7")).toEqual({ accuracy: 0, format: 0 });
   });
 
+  it("reads a reference that any import put in the metadata: a number as its text, a blank one not at all", () => {
+    const project = createProject(db, { name: "Mixed" });
+    importFile(
+      db,
+      file(
+        "p.jsonl",
+        jsonl([
+          { prompt: "Number?", completions: ["a", "b"], metadata: { reference: 5 } },
+          { prompt: "Blank?", completions: ["a", "b"], metadata: { reference: " \n" } },
+          { prompt: "List?", completions: ["a", "b"], metadata: { reference: ["x"] } },
+          { prompt: "Text?", completions: ["a", "b"], metadata: { reference: "Lima", source: "atlas" } },
+        ]),
+      ),
+      "palate",
+      { projectId: project.id },
+    );
+    expect(referencePrompts(db, project.id).map((r) => [promptText(r.messages), r.reference])).toEqual([
+      ["Number?", "5"],
+      ["Text?", "Lima"],
+    ]);
+    expect(countReferencePrompts(db, project.id)).toBe(2);
+  });
+
   it("skips what the project already has, so importing a file twice adds nothing", () => {
     const path = file("train.jsonl", jsonl(GSM8K));
     importPromptFile(db, path, "gsm8k", { projectName: "Math" });

@@ -47,9 +47,12 @@ export interface CompletionAnswer {
  * How annotators answer a task (lib/labeling/pairwise.ts):
  * - `ranking`: order every completion, best first, ties allowed;
  * - `pairwise`: two completions A and B, with a strength (A much better … B much better) or "both bad";
- *   stored as an ordinary ranking plus `rankings.strength`. Needs `completions_per_task` = 2.
+ *   stored as an ordinary ranking plus `rankings.strength`. Needs `completions_per_task` = 2;
+ * - `demonstration`: write the ideal answer to the prompt (lib/demonstrations/): the task's
+ *   completions, if any, are shown only as starting points (`projects.show_completions`), and R
+ *   (`redundancy`) is how many demonstrations each prompt gets (default 1 in this mode).
  */
-export const PROJECT_MODES = ["ranking", "pairwise"] as const;
+export const PROJECT_MODES = ["ranking", "pairwise", "demonstration"] as const;
 export type ProjectMode = (typeof PROJECT_MODES)[number];
 
 /**
@@ -100,6 +103,8 @@ export const projects = sqliteTable("projects", {
   mode: text("mode", { enum: PROJECT_MODES }).notNull().default("ranking"),
   /** Which eligible task is handed out first. */
   taskOrder: text("task_order", { enum: TASK_ORDERS }).notNull().default("even"),
+  /** Demonstration mode: show the task's model completions as starting points for the answer. */
+  showCompletions: integer("show_completions", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -364,6 +369,53 @@ export const taskReviews = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [index("task_reviews_task").on(t.taskId, t.id)],
+);
+
+export const DEMONSTRATION_STATUSES = ["draft", "submitted"] as const;
+export type DemonstrationStatus = (typeof DEMONSTRATION_STATUSES)[number];
+export const DEMONSTRATION_REVIEWS = ["pending", "accepted", "rejected"] as const;
+export type DemonstrationReview = (typeof DEMONSTRATION_REVIEWS)[number];
+
+/**
+ * A demonstration: an annotator's ideal answer (markdown) to a task's prompt, in a project of
+ * mode `demonstration` (lib/demonstrations/). One per task and annotator. A `draft` is saved as
+ * the annotator writes (it survives a reload); `submitted` closes their assignment and counts
+ * towards the task's load (triggers of migration 0013) like a ranking. A reviewer accepts or
+ * rejects a submitted one (`review`); the SFT export can keep only accepted ones.
+ */
+export const demonstrations = sqliteTable(
+  "demonstrations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** Null for imported demonstrations. */
+    assignmentId: integer("assignment_id")
+      .unique()
+      .references(() => assignments.id, { onDelete: "set null" }),
+    text: text("text").notNull(),
+    status: text("status", { enum: DEMONSTRATION_STATUSES }).notNull().default("draft"),
+    source: text("source", { enum: ["annotator", "imported"] })
+      .notNull()
+      .default("annotator"),
+    review: text("review", { enum: DEMONSTRATION_REVIEWS }).notNull().default("pending"),
+    reviewerId: integer("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    reviewComment: text("review_comment"),
+    reviewedAt: integer("reviewed_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    /** The last save (draft or submit). */
+    updatedAt: integer("updated_at").notNull().default(now),
+    submittedAt: integer("submitted_at"),
+  },
+  (t) => [
+    uniqueIndex("demonstrations_task_user").on(t.taskId, t.userId),
+    index("demonstrations_user").on(t.userId),
+    index("demonstrations_reviewer").on(t.reviewerId),
+  ],
 );
 
 /**

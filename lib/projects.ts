@@ -1,5 +1,5 @@
 // Projects: name, guidelines, K completions per task, R annotators per task, the gold and review
-// settings, the answering mode (ranking or pairwise) and the task order.
+// settings, the answering mode (ranking, pairwise or demonstration) and the task order.
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
@@ -28,6 +28,8 @@ export const projectSettingsSchema = z
     mode: z.enum(PROJECT_MODES),
     /** Which eligible task an annotator gets first (lib/labeling/task-order.ts). */
     taskOrder: z.enum(TASK_ORDERS),
+    /** Demonstration mode: show the task's completions as starting points (lib/demonstrations/). */
+    showCompletions: z.boolean(),
   })
   .strict();
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
@@ -61,7 +63,13 @@ export function createProject(db: Db, input: z.input<typeof newProjectSchema>): 
   const data = newProjectSchema.parse(input);
   if (getProjectByName(db, data.name)) throw new DuplicateProjectError(data.name);
   checkModeAndK(data);
-  return db.insert(projects).values(data).returning().get();
+  // A demonstration project asks one demonstration per prompt unless told otherwise (R is the count).
+  const redundancy = data.redundancy ?? (data.mode === "demonstration" ? 1 : undefined);
+  return db
+    .insert(projects)
+    .values({ ...data, ...(redundancy !== undefined && { redundancy }) })
+    .returning()
+    .get();
 }
 
 export function updateProject(db: Db, id: number, input: Partial<ProjectSettings>): Project | undefined {

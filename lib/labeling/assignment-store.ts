@@ -4,7 +4,7 @@
 // connection — are serialized and can never push a task past R.
 import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { assignments, projects, rankings, tasks } from "../../db/schema";
+import { assignments, demonstrations, projects, rankings, tasks } from "../../db/schema";
 import { pickGoldTask } from "../quality/gold-serving";
 import { chooseTask, type AssignmentInput, type TaskLoad } from "./assignment-rule";
 import { taskPrioritySql, uncertaintyGaps } from "./task-order";
@@ -50,6 +50,14 @@ export function readAssignmentInput(
     .where(and(eq(tasks.projectId, project.id), inScope))
     .groupBy(rankings.taskId)
     .all();
+  // A submitted demonstration (demonstration mode) takes a slot as a ranking does (as in tasks.load).
+  const demonstrationCounts = db
+    .select({ taskId: demonstrations.taskId, n: sql<number>`count(*)` })
+    .from(demonstrations)
+    .innerJoin(tasks, eq(tasks.id, demonstrations.taskId))
+    .where(and(eq(tasks.projectId, project.id), inScope, eq(demonstrations.status, "submitted")))
+    .groupBy(demonstrations.taskId)
+    .all();
   const active = db
     .select({ taskId: assignments.taskId, userId: assignments.userId, expiresAt: assignments.expiresAt })
     .from(assignments)
@@ -76,9 +84,9 @@ export function readAssignmentInput(
       { taskId: id, rankings: 0, active: [], extraRedundancy, ...(priorities ? { priority: priorities.get(id) ?? null } : {}) },
     ]),
   );
-  for (const r of rankingCounts) {
+  for (const r of [...rankingCounts, ...demonstrationCounts]) {
     const load = loads.get(r.taskId);
-    if (load) load.rankings = Number(r.n);
+    if (load) load.rankings += Number(r.n);
   }
   for (const a of active) loads.get(a.taskId)?.active.push({ userId: a.userId, expiresAt: a.expiresAt });
   return {
@@ -150,6 +158,7 @@ function eligibleAmongSql(projectId: number, ids: readonly number[], userId: num
       sql`, `,
     )}) AND t.gold IS NULL AND ${openToUser(userId, now)}
       AND (SELECT count(*) FROM rankings r WHERE r.task_id = t.id)
+        + (SELECT count(*) FROM demonstrations d WHERE d.task_id = t.id AND d.status = 'submitted')
         + (SELECT count(*) FROM assignments a WHERE a.task_id = t.id AND a.status = 'active' AND a.expires_at > ${now}) < ${redundancy} + t.extra_redundancy`;
 }
 

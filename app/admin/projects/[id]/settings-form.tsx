@@ -1,7 +1,7 @@
 "use client";
 
-// The project's settings: name, K, R, assignment timeout, the answering mode (ranking or
-// pairwise, which needs K = 2), the task order and the guidelines (markdown, with a preview),
+// The project's settings: name, K, R, assignment timeout, the answering mode (ranking,
+// pairwise, which needs K = 2, or demonstration, with or without the completions shown), the task order and the guidelines (markdown, with a preview),
 // saved through PATCH /api/projects/[id].
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -31,6 +31,7 @@ export function ProjectSettingsForm({ project }: { project: Project }) {
       assignmentTimeoutSeconds: Number(form.get("assignmentTimeoutSeconds")),
       mode: String(form.get("mode")),
       taskOrder: String(form.get("taskOrder")),
+      showCompletions: form.get("showCompletions") === "on",
     });
     setPending(false);
     if (!result.ok) return setError(result.error);
@@ -85,7 +86,12 @@ export function ProjectSettingsForm({ project }: { project: Project }) {
           <select name="mode" defaultValue={project.mode} className="rounded border border-slate-300 px-2 py-1">
             <option value="ranking">Ranking: order every completion</option>
             <option value="pairwise">Pairwise: A or B, with a strength (needs K = 2)</option>
+            <option value="demonstration">Demonstration: write the ideal answer (R = demonstrations per prompt)</option>
           </select>
+        </label>
+        <label className="flex items-center gap-2 self-end text-sm">
+          <input name="showCompletions" type="checkbox" defaultChecked={project.showCompletions} />
+          Demonstrations: show the model&apos;s completions as starting points
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Task order

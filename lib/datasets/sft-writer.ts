@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { Message } from "../../db/schema";
-import { jsonlChunks } from "./export";
+import { exportFileName, jsonlChunks } from "./export";
 import { sftRow } from "./sft-format";
 
 export interface SftExportOptions {
@@ -67,4 +67,9 @@ export function sftStream(db: Db, projectId: number, options: SftExportOptions =
       texts.return(undefined);
     },
   });
+}
+
+/** A download file name: `<project>-sft.jsonl`, safe for any filesystem. */
+export function sftFileName(projectName: string): string {
+  return exportFileName(projectName, { format: "rankings" }).replace(/-rankings\.jsonl$/, "-sft.jsonl");
 }

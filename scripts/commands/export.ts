@@ -5,6 +5,8 @@ import type { Writable } from "node:stream";
 import { databasePath, openDb } from "../../db/client";
 import { emptyExportMessage, exportRankingCounts } from "../../lib/datasets/empty-export";
 import { EXPORT_FORMATS, exportJson, jsonlChunks, type ExportFormat, type ExportOptions } from "../../lib/datasets/export";
+import { SFT_FORMAT } from "../../lib/datasets/sft-format";
+import { emptySftMessage, sftCounts, sftJson } from "../../lib/datasets/sft-writer";
 import { PAIR_MODES, type PairMode } from "../../lib/labeling/pairs";
 import { tempPathFor } from "../../lib/ml/io/atomic-write";
 import { getProjectByName } from "../../lib/projects";
@@ -18,6 +20,7 @@ export const command: Command = {
                      [--pairs all|best-vs-rest|adjacent] [--include-none-acceptable]
                      [--rankings every|reviewed|aggregated] [--aggregate borda|kemeny]
                      [--include-paused] [--out FILE]
+       palate export --project NAME --format sft [--only-accepted] [--out FILE]
 
 Writes the rankings of project NAME in $PALATE_DB as JSONL, to stdout or to FILE (written to
 a temp file and renamed, so FILE is never half-written). When there is nothing to write (no
@@ -39,6 +42,11 @@ Formats:
   openrlhf            OpenRLHF reward/DPO rows {chosen, rejected}, each the whole conversation
                       as messages ending with the completion (train with --apply_chat_template
                       --chosen_key chosen --rejected_key rejected, no --prompt_key).
+  sft                 the project's demonstrations (not rankings) as TRL's conversational SFT
+                      rows {"messages": [...prompt, {"role": "assistant", "content": answer}]},
+                      one per submitted demonstration, those a reviewer rejected left out
+                      (--only-accepted: only those a reviewer accepted). palate import
+                      --format sft reads it back.
 Every trl row carries prompt_id, task_id and ranking_id.
 
   --pairs MODE                 every format but rankings: all (every pair the order implies, default),
@@ -52,6 +60,7 @@ Every trl row carries prompt_id, task_id and ranking_id.
   --aggregate borda|kemeny     how --rankings aggregated combines a task's rankings (default borda)
   --include-paused             also export the rankings of annotators paused by their gold
                                accuracy (left out by default)
+  --only-accepted              sft only: only demonstrations a reviewer accepted
   --out FILE                   write to FILE instead of stdout`,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -62,11 +71,15 @@ Every trl row carries prompt_id, task_id and ranking_id.
       rankings: { type: "string" },
       aggregate: { type: "string" },
       "include-paused": { type: "boolean" },
+      "only-accepted": { type: "boolean" },
       out: { type: "string" },
     });
     const projectName = required(values.project, "project");
     const format = required(values.format, "format");
-    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: expected one of ${EXPORT_FORMATS.join(", ")}, got "${format}"`);
+    if (format === SFT_FORMAT) return exportSft(projectName, values);
+    if (values["only-accepted"]) throw new CliError("--only-accepted applies to --format sft only");
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+      throw new CliError(`--format: expected one of ${[...EXPORT_FORMATS, SFT_FORMAT].join(", ")}, got "${format}"`);
     const pairs = values.pairs ?? "all";
     if (!(PAIR_MODES as readonly string[]).includes(pairs)) throw new CliError(`--pairs: expected one of ${PAIR_MODES.join(", ")}, got "${pairs}"`);
     if (format === "rankings" && values.pairs !== undefined) throw new CliError("--pairs applies to the pair formats only (rankings keeps the whole order)");
@@ -126,6 +139,43 @@ Every trl row carries prompt_id, task_id and ranking_id.
     }
   },
 };
+
+/** palate export --format sft: the project's demonstrations (lib/datasets/sft-writer.ts); the ranking flags do not apply. */
+async function exportSft(projectName: string, values: Record<string, string | boolean | undefined>): Promise<number> {
+  for (const flag of ["pairs", "include-none-acceptable", "rankings", "aggregate", "include-paused"])
+    if (values[flag] !== undefined) throw new CliError(`--${flag} applies to the ranking formats only, not to sft`);
+  const db = openDb(databasePath());
+  try {
+    const project = getProjectByName(db, projectName);
+    if (!project) throw new CliError(`--project: no project named "${projectName}"`);
+    const options = { onlyAccepted: values["only-accepted"] === true };
+    const rest = sftJson(db, project.id, options);
+    const first = rest.next();
+    if (first.done) throw new CliError(emptySftMessage(project.name, options, sftCounts(db, project.id)));
+    const rows = (function* () {
+      yield first.value;
+      yield* rest;
+    })();
+    if (typeof values.out !== "string") {
+      await writeAll(process.stdout, rows);
+      return 0;
+    }
+    const out = resolve(values.out);
+    await mkdir(dirname(out), { recursive: true });
+    const tmp = tempPathFor(out);
+    try {
+      const written = await writeFileFrom(tmp, rows);
+      await rename(tmp, out);
+      console.error(`Wrote ${written} demonstrations to ${out}.`);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
 
 /** Counts the rows as they pass. */
 function counting(rows: Iterable<string>): { rows: Iterable<string>; count: () => number } {

@@ -3,6 +3,8 @@ import { databasePath, openDb } from "../../db/client";
 import { importFile, MAX_REPORTED_ERRORS } from "../../lib/datasets/import";
 import { ALL_IMPORT_FORMATS, isPromptFormat } from "../../lib/datasets/prompt-formats";
 import { importPromptFile } from "../../lib/datasets/prompt-import";
+import { SFT_FORMAT } from "../../lib/datasets/sft-format";
+import { importSftFile } from "../../lib/datasets/sft-import";
 import type { ImportFormat } from "../../lib/datasets/record";
 import { CliError, parseFlags, required, type Command } from "../cli";
 
@@ -10,7 +12,7 @@ export const command: Command = {
   name: "import",
   summary:
     "Import prompts, completions and rankings (palate, trl, oasst, rankings, hh or openrlhf JSONL), or prompts with reference answers (gsm8k, qa), into a project",
-  usage: `Usage: palate import --project NAME --format palate|trl|oasst|rankings|hh|openrlhf|gsm8k|qa FILE
+  usage: `Usage: palate import --project NAME --format palate|trl|oasst|rankings|hh|openrlhf|gsm8k|qa|sft FILE
 
 Imports a JSONL file into the project NAME of $PALATE_DB (default ./data/palate.db); the
 project is created with default settings when it does not exist. All or nothing: when any
@@ -51,19 +53,25 @@ samples completions for them, GRPO reads them with their references; metadata.re
   A line with the same prompt and reference as an earlier line, or as a prompt of the project,
   is skipped as a duplicate; the same prompt with another reference is an error.
 
+Demonstrations (a project created by this import is in demonstration mode):
+  sft     TRL's conversational SFT rows {"messages": [...]}: the last message is the assistant's
+          answer, the ones before it the prompt; optional "id" and "metadata". Each line becomes
+          a prompt, a task without completions and a submitted demonstration (review pending)
+          by imported@palate.local. palate export --format sft writes this format.
+
 Rankings that name no annotator belong to the disabled account imported@palate.local. Each
 annotator a rankings file names is an imported identity of its own, imported+<slug>@palate.local
 with the annotator's name (created on first import, reused by name after): disabled, no
 password, refused at sign-in; their rankings count like anyone's.
 
   --project NAME   the project to import into (created when missing)
-  --format FORMAT  palate, trl, oasst, rankings, hh, openrlhf, gsm8k or qa`,
+  --format FORMAT  palate, trl, oasst, rankings, hh, openrlhf, gsm8k, qa or sft`,
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { project: { type: "string" }, format: { type: "string" } }, true);
     const project = required(values.project, "project");
     const format = required(values.format, "format");
-    if (!(ALL_IMPORT_FORMATS as readonly string[]).includes(format))
-      throw new CliError(`--format: expected one of ${ALL_IMPORT_FORMATS.join(", ")}, got "${format}"`);
+    const formats = [...ALL_IMPORT_FORMATS, SFT_FORMAT];
+    if (!formats.includes(format)) throw new CliError(`--format: expected one of ${formats.join(", ")}, got "${format}"`);
     if (positionals.length !== 1)
       throw new CliError(positionals.length === 0 ? "FILE is required (see palate import --help)" : `expected one FILE, got ${positionals.length}`);
     const file = positionals[0];
@@ -71,8 +79,9 @@ password, refused at sign-in; their rankings count like anyone's.
 
     const db = openDb(databasePath());
     try {
+      const sftReport = format === SFT_FORMAT ? importSftFile(db, file, { projectName: project }) : undefined;
       const promptReport = isPromptFormat(format) ? importPromptFile(db, file, format, { projectName: project }) : undefined;
-      const result = promptReport ?? importFile(db, file, format as ImportFormat, { projectName: project });
+      const result = sftReport ?? promptReport ?? importFile(db, file, format as ImportFormat, { projectName: project });
       if (result.invalidLines > 0) {
         for (const e of result.errors) console.error(`${file}:${e.line}: ${e.message}`);
         const more = result.invalidLines - result.errors.length;
@@ -81,7 +90,8 @@ password, refused at sign-in; their rankings count like anyone's.
           `${result.invalidLines} invalid line${result.invalidLines === 1 ? "" : "s"} in ${file} (first: line ${result.errors[0].line}: ${result.errors[0].message}); nothing imported`,
         );
       }
-      if (promptReport)
+      if (sftReport) console.log(`Imported ${sftReport.imported.demonstrations} demonstrations (each a prompt with a task) into "${project}".`);
+      else if (promptReport)
         console.log(
           `Imported ${promptReport.imported.prompts} prompts with reference answers into "${project}" (${promptReport.duplicates} duplicate lines skipped).`,
         );

@@ -3,7 +3,8 @@
 // new one (see lib/labeling/assignment-rule.ts; a gold task looks like any other); 204 when
 // nothing is left for the caller; 403 {error, paused: {accuracy, answered, correct, threshold,
 // minAnswers}} when their gold accuracy paused them on the project (lib/quality/gold-match.ts)
-// until an admin unpauses them; 400 naming the field; 404 unknown project.
+// until an admin unpauses them; 400 naming the field; 404 unknown project; 409 a demonstration
+// project (its tasks come from /api/annotate/demonstrations/next).
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ANNOTATOR } from "@/lib/auth/roles";
@@ -27,6 +28,8 @@ export const POST = route(async (request: Request) => {
   const now = Date.now();
   const project = getProject(db, body.projectId);
   if (!project) return notFound(`project ${body.projectId} not found`);
+  if (project.mode === "demonstration")
+    return Response.json({ error: `project ${project.id} asks for demonstrations: POST /api/annotate/demonstrations/next` }, { status: 409 });
   const gold = goldStanding(db, project, user.id);
   if (gold.paused) {
     const percent = Math.round((gold.accuracy ?? 0) * 100);

@@ -1,7 +1,9 @@
 // GET /api/projects/[id]/export (admin, researcher): download the project's rankings as JSONL.
 //
 // Query parameters:
-// - format: trl | trl-conversational | rankings | hh | openrlhf (required)
+// - format: trl | trl-conversational | rankings | hh | openrlhf | sft (required; sft: the project's
+//   demonstrations as TRL's conversational SFT rows {messages}, lib/datasets/sft-writer.ts, with
+//   onlyAccepted=true for those a reviewer accepted; the ranking parameters do not apply to it)
 // - pairs: all | best-vs-rest | adjacent (every format but rankings; default all)
 // - includeNoneAcceptable: true | false | 1 | 0 | on (default false: rankings marked
 //   "none acceptable" are left out)
@@ -22,7 +24,9 @@ import { authorize } from "@/lib/auth/session";
 import { getDb } from "@/db/client";
 import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { emptyExportMessage, exportRankingCounts } from "@/lib/datasets/empty-export";
-import { EXPORT_FORMATS, exportFileName, exportStream } from "@/lib/datasets/export";
+import { EXPORT_FORMATS, exportFileName, exportStream, type ExportFormat } from "@/lib/datasets/export";
+import { SFT_FORMAT } from "@/lib/datasets/sft-format";
+import { emptySftMessage, sftCounts, sftFileName, sftStream } from "@/lib/datasets/sft-writer";
 import { PAIR_MODES, type PairMode } from "@/lib/labeling/pairs";
 import { getProject } from "@/lib/projects";
 import { AGGREGATION_METHODS, RANKING_CHOICES } from "@/lib/quality/counted-rankings";
@@ -31,7 +35,7 @@ export const dynamic = "force-dynamic";
 
 const querySchema = z
   .object({
-    format: z.enum(EXPORT_FORMATS),
+    format: z.enum([...EXPORT_FORMATS, SFT_FORMAT]),
     pairs: z.enum(PAIR_MODES as [PairMode, ...PairMode[]]).default("all"),
     includeNoneAcceptable: z
       .enum(["true", "false", "1", "0", "on", "off", ""])
@@ -41,6 +45,11 @@ const querySchema = z
     rankings: z.enum(RANKING_CHOICES).default("every"),
     aggregate: z.enum(AGGREGATION_METHODS).default("borda"),
     includePaused: z
+      .enum(["true", "false", "1", "0", "on", "off", ""])
+      .default("false")
+      .transform((v) => v === "true" || v === "1" || v === "on"),
+    // sft only: keep only demonstrations a reviewer accepted (lib/datasets/sft-writer.ts).
+    onlyAccepted: z
       .enum(["true", "false", "1", "0", "on", "off", ""])
       .default("false")
       .transform((v) => v === "true" || v === "1" || v === "on"),
@@ -56,14 +65,22 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   if (!project) return notFound("no such project");
   const options = parseQuery(request.url, querySchema);
   if (options instanceof Response) return options;
-  const filename = exportFileName(project.name, options);
+  const { format, onlyAccepted, ...rest } = options;
+  const sft = format === SFT_FORMAT;
+  const ranking = { ...rest, format: format as ExportFormat };
+  const filename = sft ? sftFileName(project.name) : exportFileName(project.name, ranking);
   // Read the first chunk before answering: an export with no row is an error, not an empty file.
-  const reader = exportStream(db, project.id, options).getReader();
+  const reader = (sft ? sftStream(db, project.id, { onlyAccepted }) : exportStream(db, project.id, ranking)).getReader();
   const first = await reader.read();
+  if (first.done && sft)
+    return Response.json(
+      { error: emptySftMessage(project.name, { onlyAccepted }, sftCounts(db, project.id)) },
+      { status: 409, headers: { "cache-control": "no-store" } },
+    );
   if (first.done) {
     const counts = exportRankingCounts(db, project.id);
     return Response.json(
-      { error: emptyExportMessage(project.name, options, counts, "query"), filters: options, rankings: counts },
+      { error: emptyExportMessage(project.name, ranking, counts, "query"), filters: options, rankings: counts },
       { status: 409, headers: { "cache-control": "no-store" } },
     );
   }

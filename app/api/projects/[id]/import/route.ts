@@ -5,7 +5,7 @@
 // checks itself first (lib/security/request-guard.ts: CSRF rules, a declared length over the cap)
 // and counts the bytes of a streamed upload against PALATE_IMPORT_MAX_BYTES (413 past it):
 // - the raw file as the body (any content type but multipart), with
-//   `?format=palate|trl|oasst|rankings|hh|openrlhf|gsm8k|qa` (lib/datasets/prompt-formats.ts
+//   `?format=palate|trl|oasst|rankings|hh|openrlhf|gsm8k|qa|sft` (lib/datasets/prompt-formats.ts
 //   ALL_IMPORT_FORMATS; gsm8k and qa import prompts with reference answers and no tasks,
 //   lib/datasets/prompt-import.ts)
 //   (from a browser: `fetch(url + "?format=trl", { method: "POST", body: file })`);
@@ -36,6 +36,8 @@ import { importFile } from "@/lib/datasets/import";
 import { importUploadsDir } from "@/lib/datasets/import-job";
 import { ALL_IMPORT_FORMATS as IMPORT_FORMATS, isPromptFormat, type PromptFormat } from "@/lib/datasets/prompt-formats";
 import { importPromptFile } from "@/lib/datasets/prompt-import";
+import { SFT_FORMAT } from "@/lib/datasets/sft-format";
+import { importSftFile } from "@/lib/datasets/sft-import";
 import { spoolMultipart, spoolToFile, UploadError, UploadTooLargeError } from "@/lib/datasets/upload";
 import { IMPORT_JOB_KIND } from "@/lib/jobs/kinds/import";
 import { enqueueJob } from "@/lib/jobs/queue";
@@ -46,7 +48,9 @@ import { guardRequest, refusalResponse } from "@/lib/security/request-guard";
 
 export const dynamic = "force-dynamic";
 
-const formatSchema = z.enum(IMPORT_FORMATS, { error: `expected one of ${IMPORT_FORMATS.join(", ")}` });
+// sft (TRL's conversational SFT rows → demonstrations, lib/datasets/sft-import.ts) is imported by the request whatever its size.
+const FORMATS = [...IMPORT_FORMATS, SFT_FORMAT] as const;
+const formatSchema = z.enum(FORMATS, { error: `expected one of ${FORMATS.join(", ")}` });
 
 /** Uploads up to this size are imported within the request; larger ones by a job. */
 function syncMaxBytes(): number {
@@ -54,10 +58,10 @@ function syncMaxBytes(): number {
   return Number.isFinite(n) && n >= 0 ? n : 256 * 1024;
 }
 
-function checkFormat(format: string | null): Response | (typeof IMPORT_FORMATS)[number] {
+function checkFormat(format: string | null): Response | (typeof FORMATS)[number] {
   const parsed = formatSchema.safeParse(format ?? undefined);
   if (parsed.success) return parsed.data;
-  return badRequest(format ? `expected one of ${IMPORT_FORMATS.join(", ")}, got "${format}"` : "missing field", "format");
+  return badRequest(format ? `expected one of ${FORMATS.join(", ")}, got "${format}"` : "missing field", "format");
 }
 
 export const POST = route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
@@ -101,6 +105,17 @@ export const POST = route(async (request: Request, { params }: { params: Promise
     }
     const checked = checkFormat(format);
     if (checked instanceof Response) return checked;
+
+    if (checked === SFT_FORMAT) {
+      const report = importSftFile(db, path, { projectId: id });
+      const answer = { imported: report.imported, errors: report.errors, invalidLines: report.invalidLines };
+      if (report.invalidLines === 0) return Response.json(answer);
+      const first = report.errors[0];
+      return Response.json(
+        { ...answer, error: `${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})` },
+        { status: 400 },
+      );
+    }
 
     if (bytes > syncMaxBytes()) {
       const job = enqueueJob(db, { kind: IMPORT_JOB_KIND, params: { projectId: id, format: checked, upload, bytes }, projectId: id, createdBy: user.id });

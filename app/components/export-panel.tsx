@@ -2,7 +2,8 @@
 
 // Builds the download link of GET /api/projects/[id]/export from the chosen format, pair mode and
 // which rankings count (every annotator's, the reviewed ones, or one aggregated per task; paused
-// annotators' left out unless asked for: lib/quality/counted-rankings.ts).
+// annotators' left out unless asked for: lib/quality/counted-rankings.ts), or, with format sft, the
+// project's demonstrations (only those accepted by review, when asked).
 // A click asks the route first: when there is nothing to export (409 "no rankings to export …")
 // the panel shows that message instead of downloading an empty file.
 import { useState, type MouseEvent } from "react";
@@ -13,6 +14,7 @@ const FORMATS = [
   ["rankings", "rankings — one line per ranking"],
   ["hh", "hh — Anthropic HH transcripts"],
   ["openrlhf", "openrlhf — OpenRLHF chosen/rejected conversations"],
+  ["sft", "sft — demonstrations as TRL conversational SFT messages"],
 ] as const;
 /** The pair modes as the export and snapshot forms offer them (lib/labeling/pairs.ts). */
 export const PAIRS = [
@@ -33,15 +35,21 @@ export function ExportPanel({ projectId }: { projectId: number }) {
   const [includeNone, setIncludeNone] = useState(false);
   const [counted, setCounted] = useState<string>("every");
   const [includePaused, setIncludePaused] = useState(false);
+  const [onlyAccepted, setOnlyAccepted] = useState(false);
+  const sft = format === "sft";
   const query = new URLSearchParams({ format });
-  if (format !== "rankings") query.set("pairs", pairs);
-  if (includeNone) query.set("includeNoneAcceptable", "true");
-  if (counted !== "every") {
+  if (sft) {
+    if (onlyAccepted) query.set("onlyAccepted", "true");
+  } else {
+    if (format !== "rankings") query.set("pairs", pairs);
+    if (includeNone) query.set("includeNoneAcceptable", "true");
+  }
+  if (!sft && counted !== "every") {
     const [rankings, aggregate] = counted.split("-");
     query.set("rankings", rankings);
     if (aggregate) query.set("aggregate", aggregate);
   }
-  if (includePaused) query.set("includePaused", "true");
+  if (!sft && includePaused) query.set("includePaused", "true");
   const href = `/api/projects/${projectId}/export?${query}`;
   const [checking, setChecking] = useState(false);
   // The error of the last click, shown only while the options are the ones it was about.
@@ -88,7 +96,7 @@ export function ExportPanel({ projectId }: { projectId: number }) {
         Pairs
         <select
           value={pairs}
-          disabled={format === "rankings"}
+          disabled={format === "rankings" || sft}
           onChange={(e) => setPairs(e.target.value)}
           className="rounded border border-slate-300 px-2 py-1 disabled:opacity-50"
         >
@@ -118,6 +126,12 @@ export function ExportPanel({ projectId }: { projectId: number }) {
         <input type="checkbox" checked={includeNone} onChange={(e) => setIncludeNone(e.target.checked)} />
         Include &ldquo;none acceptable&rdquo; rankings
       </label>
+      {sft && (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={onlyAccepted} onChange={(e) => setOnlyAccepted(e.target.checked)} data-testid="export-only-accepted" />
+          Only demonstrations accepted by review
+        </label>
+      )}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={includePaused} onChange={(e) => setIncludePaused(e.target.checked)} data-testid="export-include-paused" />
         Include paused annotators

@@ -14,7 +14,7 @@ const POLL_MS = 1000;
 
 interface ImportAnswer {
   /** `prompts` for the prompt formats (gsm8k, qa): prompts with reference answers, no tasks. */
-  imported?: { tasks: number; rankings: number; prompts?: number };
+  imported?: { tasks: number; rankings: number; prompts?: number; demonstrations?: number };
   duplicates?: number;
   errors?: { line: number; message: string }[];
   invalidLines?: number;
@@ -97,6 +97,7 @@ export function ImportForm({ projectId }: { projectId: number }) {
             <option value="openrlhf">openrlhf — OpenRLHF reward-dataset rows</option>
             <option value="gsm8k">gsm8k — GSM8K question + answer (prompts with reference answers)</option>
             <option value="qa">qa — prompt + answer (prompts with reference answers)</option>
+            <option value="sft">sft — TRL conversational messages (demonstrations)</option>
           </select>
         </label>
         <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
@@ -118,9 +119,11 @@ export function ImportForm({ projectId }: { projectId: number }) {
       )}
       {answer && !failed && answer.imported && (
         <p role="status" className="text-sm text-emerald-700" data-testid="import-result">
-          {answer.imported.prompts !== undefined
-            ? `Imported ${answer.imported.prompts} prompts with reference answers${answer.duplicates ? ` (${answer.duplicates} duplicate lines skipped)` : ""}.`
-            : `Imported ${answer.imported.tasks} tasks and ${answer.imported.rankings} rankings.`}
+          {answer.imported.demonstrations !== undefined
+            ? `Imported ${answer.imported.demonstrations} demonstrations.`
+            : answer.imported.prompts !== undefined
+              ? `Imported ${answer.imported.prompts} prompts with reference answers${answer.duplicates ? ` (${answer.duplicates} duplicate lines skipped)` : ""}.`
+              : `Imported ${answer.imported.tasks} tasks and ${answer.imported.rankings} rankings.`}
         </p>
       )}
       {answer && failed && (

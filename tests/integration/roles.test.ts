@@ -91,6 +91,8 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research/tasks/[id]": { kind: "page", allowed: STAFF, path: (ids) => `/research/tasks/${ids.task}` },
   "/research/projects/[id]/train-rm": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/train-rm` },
   "/research/projects/[id]/ppo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/ppo` },
+  "/research/projects/[id]/grpo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/grpo` },
+  "/research/projects/[id]/dpo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/dpo` },
   "/research/projects/[id]/quality": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/quality` },
   // Review pages: reviewers (a role annotators are given; see the gold-review HTTP test), researchers, admins.
   "/review": { kind: "page", allowed: STAFF, path: () => "/review" },
@@ -208,6 +210,27 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   },
   "/api/tasks/[id]/skip": { kind: "route", path: (ids) => `/api/tasks/${ids.task}/skip`, methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
   "/api/annotate/next": { kind: "route", path: () => "/api/annotate/next", methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
+  // Demonstrations: annotators write their own (a GET of none is a 404); reviewers, researchers and admins list and review them.
+  "/api/annotate/demonstrations/next": {
+    kind: "route",
+    path: () => "/api/annotate/demonstrations/next",
+    methods: { POST: { allowed: ANNOTATOR, body: PROBE } },
+  },
+  "/api/tasks/[id]/demonstration": {
+    kind: "route",
+    path: (ids) => `/api/tasks/${ids.task}/demonstration`,
+    methods: { GET: { allowed: ANNOTATOR }, PUT: { allowed: ANNOTATOR, body: PROBE }, POST: { allowed: ANNOTATOR, body: PROBE } },
+  },
+  "/api/projects/[id]/demonstrations": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/demonstrations`,
+    methods: { GET: { allowed: STAFF } },
+  },
+  "/api/projects/[id]/demonstrations/[demonstrationId]/review": {
+    kind: "route",
+    path: (ids) => `/api/projects/${ids.project}/demonstrations/1/review`,
+    methods: { POST: { allowed: STAFF, body: PROBE } },
+  },
   "/api/annotate/progress": {
     kind: "route",
     path: (ids) => `/api/annotate/progress?projectId=${ids.project}`,

@@ -4,9 +4,16 @@
 // its `eval_` counterpart). Names are TRL's, as the jobs log them.
 import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
 
+// The kinds' names (GRPO_JOB_KIND, DPO_JOB_KIND) written out: their job-params modules reach
+// server-only code, and this runs in the browser (tests/unit/grpo/app-views.test.ts keeps them equal).
+const GRPO_JOB_KIND = "grpo";
+const DPO_JOB_KIND = "dpo";
+
 export interface MetricGroup {
   title: string;
   metrics: readonly string[];
+  /** Every metric whose name starts with one of these joins the group too, after `metrics`, by name (GRPO's `rewards/<name>`, one per reward function). */
+  prefixes?: readonly string[];
 }
 
 export const JOB_METRIC_GROUPS: Readonly<Record<string, readonly MetricGroup[]>> = {
@@ -21,6 +28,26 @@ export const JOB_METRIC_GROUPS: Readonly<Record<string, readonly MetricGroup[]>>
     { title: "Losses", metrics: ["loss/policy_avg", "loss/value_avg"] },
     { title: "Clip fractions", metrics: ["policy/clipfrac_avg", "val/clipfrac_avg", "policy/approxkl_avg"] },
     { title: "Held-out win rate over the SFT model", metrics: ["eval_win_rate"] },
+  ],
+  // TRL's GRPOTrainer names (lib/ml/rl/train-grpo.ts GRPO_METRIC_NAMES); evaluations add eval_reward,
+  // eval_reward_reference, eval_rewards/<name>, eval_accuracy(_reference), eval_completion_length.
+  [GRPO_JOB_KIND]: [
+    { title: "Reward", metrics: ["reward", "eval_reward", "eval_reward_reference"] },
+    { title: "Reward functions", metrics: [], prefixes: ["rewards/", "eval_rewards/"] },
+    { title: "Reward spread", metrics: ["reward_std", "frac_reward_zero_std"] },
+    { title: "Held-out exact-answer accuracy", metrics: ["eval_accuracy", "eval_accuracy_reference"] },
+    { title: "KL", metrics: ["kl"] },
+    { title: "Completion length", metrics: ["completion_length", "eval_completion_length", "completions/clipped_ratio"] },
+    { title: "Clip ratio", metrics: ["clip_ratio"] },
+    { title: "Entropy", metrics: ["entropy"] },
+  ],
+  // TRL's DPOTrainer names (lib/ml/rl/train-dpo.ts DPO_METRIC_NAMES), held-out ones under eval_.
+  [DPO_JOB_KIND]: [
+    { title: "Loss", metrics: ["loss", "eval_loss"] },
+    { title: "Rewards", metrics: ["rewards/chosen", "rewards/rejected", "eval_rewards/chosen", "eval_rewards/rejected"] },
+    { title: "Margins", metrics: ["rewards/margins", "eval_rewards/margins"] },
+    { title: "Accuracies", metrics: ["rewards/accuracies", "eval_rewards/accuracies"] },
+    { title: "Log-probabilities", metrics: ["logps/chosen", "logps/rejected", "eval_logps/chosen", "eval_logps/rejected"] },
   ],
 };
 

@@ -3,9 +3,9 @@
 // A job's metrics as live line charts, value over step. Generic: generation, reward-model
 // training and PPO jobs all log points {step, name, value}; the page appends new points as it
 // polls. A kind may declare groups of metrics that share one chart (job-metric-groups.ts: PPO's
-// reward, KL, entropy, losses, clip fractions, win rate); they come first, each series in its
-// own colour, held-out ones (`eval_…`) dashed with each evaluation marked, and the
-// kind's other metrics wait behind "More metrics". Otherwise every metric gets a panel of its
+// reward, KL, entropy, losses, clip fractions, win rate; GRPO's reward functions, one series each);
+// they come first, each series in its own colour, held-out ones (`eval_…`) dashed with each
+// evaluation marked, and the kind's other metrics wait behind "More metrics". Otherwise every metric gets a panel of its
 // own, where a metric and its held-out counterpart (`loss` and `eval_loss`) share one chart, so
 // a researcher reads train against eval at a glance; loss, accuracy and margin come first.
 import { CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip, type ChartOptions } from "chart.js";
@@ -77,7 +77,10 @@ export function metricPanels(points: readonly MetricPoint[], groups: readonly Me
   const grouped: Panel[] = [];
   const taken = new Set<string>();
   for (const group of groups) {
-    const series = group.metrics.filter((name) => byName.has(name) && !taken.has(name)).map((name) => ({ name, data: byName.get(name)! }));
+    // The listed metrics in their order, then those of each prefix (`rewards/` → every reward function's), by name.
+    const prefixed = (group.prefixes ?? []).flatMap((prefix) => [...byName.keys()].filter((name) => name.startsWith(prefix)).sort());
+    const names = [...new Set([...group.metrics, ...prefixed])];
+    const series = names.filter((name) => byName.has(name) && !taken.has(name)).map((name) => ({ name, data: byName.get(name)! }));
     for (const s of series) taken.add(s.name);
     if (series.length > 0) grouped.push({ name: group.title, grouped: true, series });
   }
@@ -144,7 +147,7 @@ function GroupFigure({ panel }: { panel: Panel }) {
           {panel.series.map((s, j) => {
             const last = s.data[s.data.length - 1];
             return (
-              <span key={s.name} data-testid={`latest-${s.name}`} title={`step ${last.x}`}>
+              <span key={s.name} data-testid={`latest-${s.name}`} data-points={s.data.length} title={`step ${last.x}`}>
                 <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-full" style={{ backgroundColor: COLOURS[j % COLOURS.length] }} />
                 <span className="font-mono">{s.name}</span> {formatValue(last.y)}
               </span>
@@ -188,7 +191,7 @@ function MetricFigure({ panel, colour }: { panel: Panel; colour: string }) {
           {series.map((s) => {
             const last = s.data[s.data.length - 1];
             return (
-              <span key={s.name} className="ml-2" data-testid={`latest-${s.name}`}>
+              <span key={s.name} className="ml-2" data-testid={`latest-${s.name}`} data-points={s.data.length}>
                 {series.length > 1 ? `${s.name.startsWith(EVAL_PREFIX) ? "eval" : "train"} ` : ""}step {last.x}: {formatValue(last.y)}
               </span>
             );

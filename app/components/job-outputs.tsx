@@ -1,9 +1,11 @@
 // What a job published under a name (job_outputs), shown on its page and refreshed while it runs.
-// Each kind's known outputs have a view here (a PPO run's latest evaluation: the sample table);
+// Each kind's known outputs have a view here (a PPO or GRPO run's latest evaluation: the sample table);
 // any other output is shown as JSON.
 import type { ReactNode } from "react";
+import { parseGrpoEvaluation } from "@/lib/grpo/evaluation";
 import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
 import { parsePpoEvaluation } from "@/lib/ppo/evaluation";
+import { GrpoEvaluationView } from "./grpo-evaluation";
 import { PpoEvaluationView } from "./ppo-evaluation";
 
 interface OutputView {
@@ -19,6 +21,16 @@ const OUTPUT_VIEWS: Record<string, Record<string, OutputView>> = {
       render: (value) => {
         const evaluation = parsePpoEvaluation(value);
         return evaluation && <PpoEvaluationView evaluation={evaluation} />;
+      },
+    },
+  },
+  // GRPO_JOB_KIND (lib/grpo/job-params.ts reaches server-only code; this runs in the browser).
+  grpo: {
+    evaluation: {
+      title: "Latest evaluation",
+      render: (value) => {
+        const evaluation = parseGrpoEvaluation(value);
+        return evaluation && <GrpoEvaluationView evaluation={evaluation} />;
       },
     },
   },

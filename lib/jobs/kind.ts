@@ -2,6 +2,7 @@
 // reporting through a JobContext. Kinds that checkpoint say so and are resumed after a crash.
 import type { z } from "zod";
 import type { Db } from "../../db/client";
+import type { FieldIssue } from "../http";
 
 export class JobCancelledError extends Error {
   constructor() {
@@ -43,6 +44,8 @@ export interface JobKind<P = unknown> {
   /** The worker's lane (default "main"). */
   lane?: JobLane;
   params: z.ZodType<P>;
+  /** What the schema cannot check: the rows the parameters name exist and fit (issues name the field, `params.…`); run before the job is enqueued. */
+  check?(db: Db, params: P): FieldIssue[];
   /** True when the kind checkpoints, so an interrupted run is queued again rather than failed. */
   resumable: boolean;
   run(ctx: JobContext<P>): Promise<Record<string, unknown> | void>;

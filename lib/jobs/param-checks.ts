@@ -20,14 +20,14 @@ function modelFacts(db: Db, id: number): ModelFacts | undefined {
   return db.select({ id: models.id, name: models.name, kind: models.kind, source: models.source }).from(models).where(eq(models.id, id)).get();
 }
 
-function checkProject(db: Db, projectId: number, issues: FieldIssue[]): boolean {
+export function checkProject(db: Db, projectId: number, issues: FieldIssue[]): boolean {
   const found = db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get() !== undefined;
   if (!found) issues.push({ field: "params.projectId", message: "no such project" });
   return found;
 }
 
 /** A registered model that must exist; `want` says what it must be. */
-function checkModel(
+export function checkModel(
   db: Db,
   id: number,
   field: string,
@@ -48,7 +48,7 @@ function checkModel(
   return model;
 }
 
-function checkNameFree(db: Db, name: string | undefined, issues: FieldIssue[]): void {
+export function checkNameFree(db: Db, name: string | undefined, issues: FieldIssue[]): void {
   if (name === undefined) return;
   if (db.select({ id: models.id }).from(models).where(eq(models.name, name)).get())
     issues.push({ field: "params.name", message: `a model named "${name}" is already registered` });

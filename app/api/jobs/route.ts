@@ -1,7 +1,7 @@
 // GET /api/jobs?projectId=&kind=&limit=: the newest jobs (admin, researcher).
-// POST /api/jobs: start a job {kind, params} — "generate" (admin), "train-rm" and "score"
-// (admin, researcher; see JOB_START_ROLES). The parameters are checked against the kind's
-// schema, then against the database (project, model, prompts); a 400 names the field
+// POST /api/jobs: start a job {kind, params} — "generate" (admin), "train-rm", "score", "ppo",
+// "grpo" and "dpo" (admin, researcher; see JOB_START_ROLES). The parameters are checked against
+// the kind's schema, then against the database (project, model, prompts); a 400 names the field
 // ("params.modelId: no such model"); a kind the user's role may not start is a 403.
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";

@@ -3,11 +3,13 @@
 // engine loads only when a job runs.
 import { GRPO_JOB_KIND, grpoJobParamsSchema, type GrpoJobParams } from "../../grpo/job-params";
 import type { JobKind } from "../kind";
+import { checkGrpoParams } from "../../grpo/param-checks";
 
 export const grpoJobKind: JobKind<GrpoJobParams> = {
   kind: GRPO_JOB_KIND,
   title: "GRPO",
   params: grpoJobParamsSchema,
+  check: (db, params) => checkGrpoParams(db, params),
   resumable: true,
   async run(ctx) {
     const { runGrpo } = await import("../../grpo/run-grpo");

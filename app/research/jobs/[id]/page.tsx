@@ -7,6 +7,8 @@ import { parseId } from "@/lib/http";
 import { getJobDetail, mayCancelJob } from "@/lib/jobs/views";
 import { modelOfJob } from "@/lib/models/registry";
 import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
+import { GRPO_JOB_KIND } from "@/lib/grpo/job-params";
+import { DPO_JOB_KIND } from "@/lib/dpo/job-params";
 import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
 import { headToHeadJobModels, nextRoundSource, ppoJobModels } from "@/lib/ppo/views";
 import { JobLive } from "@/app/components/job-live";
@@ -28,7 +30,11 @@ export default async function JobPage({ params }: Props) {
   const produced = job.status === "succeeded" ? modelOfJob(db, job.id) : undefined;
   // The models the parameters name, where a kind names more than one.
   const models =
-    job.kind === PPO_JOB_KIND ? ppoJobModels(db, job.params) : job.kind === GENERATE_JOB_KIND ? (headToHeadJobModels(db, job.params) ?? undefined) : undefined;
+    job.kind === PPO_JOB_KIND || job.kind === GRPO_JOB_KIND || job.kind === DPO_JOB_KIND
+      ? ppoJobModels(db, job.params)
+      : job.kind === GENERATE_JOB_KIND
+        ? (headToHeadJobModels(db, job.params) ?? undefined)
+        : undefined;
   // A PPO run's policy can start the project's next round.
   const nextRound = produced && job.kind === PPO_JOB_KIND ? nextRoundSource(db, produced) : null;
   const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;

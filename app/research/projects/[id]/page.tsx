@@ -152,6 +152,22 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           </DataTable>
         </section>
       )}
+      <section className="flex flex-col gap-2" aria-label="GRPO and DPO">
+        <div className="flex flex-wrap items-center gap-4">
+          <h2 className="text-lg font-medium">GRPO and DPO</h2>
+          <Link href={`/research/projects/${id}/grpo`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
+            Run GRPO
+          </Link>
+          <Link href={`/research/projects/${id}/dpo`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
+            Run DPO
+          </Link>
+        </div>
+        <p className="max-w-3xl text-sm text-slate-600">
+          GRPO: the policy samples a group of answers per prompt, scored by rule reward functions (accuracy against the prompts&apos; reference answers, the
+          think-then-answer format, length) and optionally a reward model — DeepSeek-R1&apos;s RL step. DPO: the policy learns this project&apos;s rankings
+          directly, without a reward model.
+        </p>
+      </section>
       <section className="flex flex-col gap-2" aria-label="Rounds">
         <h2 className="text-lg font-medium">Rounds</h2>
         <p className="max-w-3xl text-sm text-slate-600">

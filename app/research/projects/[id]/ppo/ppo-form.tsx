@@ -3,14 +3,14 @@
 // The PPO form: the policy to start from (default: this project's newest PPO policy, else the SFT
 // model), the reward model (default: the project's newest), an optional KL reference, round and
 // registry name, and every setting of PpoConfig with its default and help text (the fields come
-// from the schema: config-fields.ts) → POST /api/jobs {kind: "ppo"} → the job page. A 400 is
-// shown next to the fields it names.
-import { useRouter } from "next/navigation";
+// from the schema: config-fields.ts, shown by config-form-fields.tsx) → POST /api/jobs
+// {kind: "ppo"} → the job page (use-job-request.ts). A 400 is shown next to the fields it names.
 import { useMemo, useState } from "react";
-import { callApi, type ApiIssue } from "@/app/components/api-client";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
+import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
+import { FieldError } from "@/app/components/field-issues";
+import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
-import { FieldError, issueText } from "@/app/components/field-issues";
 
 const input = "rounded border border-slate-300 px-2 py-1";
 const MODEL_FIELDS = ["policyModelId", "rewardModelId", "referenceModelId", "round", "name"] as const;
@@ -35,116 +35,29 @@ export function PpoForm({
   /** Every PpoConfig setting, derived from its schema. */
   fields: ConfigFieldSpec[];
 }) {
-  const router = useRouter();
-  const [issues, setIssues] = useState<ApiIssue[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
   const [policyId, setPolicyId] = useState<number | null>(defaultPolicyId);
   const [sizes, setSizes] = useState(() => ({
     totalEpisodes: Number(fields.find((f) => f.key === "totalEpisodes")?.default),
     batchSize: Number(fields.find((f) => f.key === "batchSize")?.default),
   }));
-
-  const sections = useMemo(() => {
-    const bySection = new Map<string, ConfigFieldSpec[]>();
-    for (const f of fields) bySection.set(f.section, [...(bySection.get(f.section) ?? []), f]);
-    return [...bySection];
-  }, [fields]);
-  const named = useMemo(() => new Set([...MODEL_FIELDS.map((k) => `params.${k}`), ...fields.map((f) => `params.config.${f.key}`)]), [fields]);
+  const named = useMemo(() => new Set([...MODEL_FIELDS.map((k) => `params.${k}`), ...configIssueFields(fields)]), [fields]);
+  const { issues, error, pending, start } = useJobRequest("ppo", named);
   const policy = policies.find((p) => p.id === policyId);
   const iterations = Number.isFinite(sizes.totalEpisodes / sizes.batchSize) && sizes.batchSize > 0 ? Math.floor(sizes.totalEpisodes / sizes.batchSize) : null;
 
-  const issueFor = (field: string) => issueText(issues, field);
   const fieldError = (field: string) => <FieldError issues={issues} field={field} />;
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const text = (key: string) => String(data.get(key) ?? "").trim();
-    const config: Record<string, number | boolean | string> = {};
-    for (const f of fields) {
-      if (f.kind === "bool") config[f.key] = data.get(f.key) === "on";
-      else if (f.kind === "enum") config[f.key] = text(f.key);
-      else config[f.key] = Number(text(f.key));
-    }
+    const config = readConfig(data, fields);
     const params: Record<string, unknown> = { projectId, policyModelId: Number(text("policyModelId")), rewardModelId: Number(text("rewardModelId")), config };
     if (text("referenceModelId")) params.referenceModelId = Number(text("referenceModelId"));
     if (text("round")) params.round = Number(text("round"));
     if (text("name")) params.name = text("name");
-    setPending(true);
-    setError(null);
-    setIssues([]);
-    const res = await callApi<{ job: { id: number } }>("/api/jobs", "POST", { kind: "ppo", params });
-    if (res.ok) {
-      router.push(`/research/jobs/${res.data.job.id}`);
-      return;
-    }
-    setPending(false);
-    setIssues(res.issues);
-    // Issues shown beside a field are not repeated; the rest go in the summary line.
-    const rest = res.issues.filter((i) => !named.has(i.field));
-    setError(
-      res.issues.length === 0
-        ? res.error
-        : rest.length > 0
-          ? rest.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")
-          : "Please correct the fields marked below.",
-    );
+    await start(params);
   }
-
-  const renderField = (f: ConfigFieldSpec) => {
-    const field = `params.config.${f.key}`;
-    const helpId = `help-${f.key}`;
-    const invalid = issueFor(field) ? true : undefined;
-    if (f.kind === "bool") {
-      return (
-        <div key={f.key} className="flex flex-col gap-1 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="checkbox" name={f.key} defaultChecked={f.default === true} aria-describedby={helpId} aria-invalid={invalid} />
-            {f.label}
-          </label>
-          <span id={helpId} className="text-xs text-slate-500">
-            {f.help} Default: {f.default ? "on" : "off"}.
-          </span>
-          {fieldError(field)}
-        </div>
-      );
-    }
-    return (
-      <div key={f.key} className="flex flex-col gap-1 text-sm">
-        <label className="flex flex-col gap-1">
-          {f.label}
-          {f.kind === "enum" ? (
-            <select name={f.key} defaultValue={String(f.default)} aria-describedby={helpId} aria-invalid={invalid} className={`${input} w-40`}>
-              {(f.options ?? []).map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input
-              name={f.key}
-              type="number"
-              step={f.kind === "int" ? 1 : "any"}
-              min={f.min}
-              max={f.max}
-              defaultValue={String(f.default)}
-              required
-              aria-describedby={helpId}
-              aria-invalid={invalid}
-              onChange={f.key === "totalEpisodes" || f.key === "batchSize" ? (e) => setSizes((s) => ({ ...s, [f.key]: Number(e.target.value) })) : undefined}
-              className={`${input} w-40`}
-            />
-          )}
-        </label>
-        <span id={helpId} className="text-xs text-slate-500">
-          {f.help} Default: {String(f.default)}.
-        </span>
-        {fieldError(field)}
-      </div>
-    );
-  };
 
   return (
     <form onSubmit={onSubmit} aria-label="Run PPO" className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-4">
@@ -247,12 +160,13 @@ export function PpoForm({
         </div>
       </div>
 
-      {sections.map(([section, list]) => (
-        <fieldset key={section} className="flex flex-col gap-2 border-t border-slate-100 pt-3">
-          <legend className="text-sm font-medium">{section}</legend>
-          <div className="grid gap-x-6 gap-y-4 sm:grid-cols-2 lg:grid-cols-3">{list.map(renderField)}</div>
-        </fieldset>
-      ))}
+      <ConfigFieldSections
+        fields={fields}
+        issues={issues}
+        onValueChange={(key, value) => {
+          if (key === "totalEpisodes" || key === "batchSize") setSizes((s) => ({ ...s, [key]: value }));
+        }}
+      />
 
       <div className="flex flex-wrap items-center gap-3">
         <button

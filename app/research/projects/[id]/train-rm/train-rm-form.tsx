@@ -15,6 +15,7 @@ import type { TrainRmJobParams } from "@/lib/reward/job-params";
 import { expectedHeldOut, suggestedValidationFraction } from "@/lib/reward/held-out";
 import type { TrainingSetSize } from "@/lib/reward/training-set-size";
 import { FieldError, issueText } from "@/app/components/field-issues";
+import { RANKINGS_SOURCE_FIELDS, RankingsSourceFields, readRankingsSource } from "@/app/components/rankings-source-fields";
 
 type RoundsChoice = TrainRmJobParams["rounds"];
 const DEFAULT_ROUNDS: RoundsChoice = "all";
@@ -91,16 +92,7 @@ export function TrainRmForm({
   const heldOut = fraction.trim() !== "" && parsedFraction >= 0 && parsedFraction < 1 ? expectedHeldOut(size.prompts, size.pairs, parsedFraction) : null;
 
   const issueFor = (field: string) => issueText(issues, field);
-  const named = new Set([
-    "params.baseModelId",
-    "params.name",
-    "params.rounds",
-    "params.rankings",
-    "params.aggregate",
-    "params.includePaused",
-    "params.snapshot",
-    ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`),
-  ]);
+  const named = new Set(["params.baseModelId", "params.name", ...RANKINGS_SOURCE_FIELDS, ...[...BASIC, ...ADVANCED].map((f) => `params.config.${f.key}`)]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -111,15 +103,8 @@ export function TrainRmForm({
       else config[f.key] = Number(String(data.get(f.key) ?? "").trim());
     }
     const name = String(data.get("name") ?? "").trim();
-    const rounds = String(data.get("rounds") ?? DEFAULT_ROUNDS) as RoundsChoice;
-    const selection = String(data.get("rankings") ?? "every");
-    const [rankings, aggregate] = selection.startsWith("aggregated-") ? ["aggregated", selection.slice("aggregated-".length)] : [selection, "borda"];
-    const includePaused = data.get("includePaused") === "on";
     const baseModelId = Number(data.get("baseModelId"));
-    // A snapshot's rankings were chosen when it was taken: no round or selection goes with it.
-    const params = snapshot
-      ? { projectId, baseModelId, ...(name ? { name } : {}), snapshot, config }
-      : { projectId, baseModelId, ...(name ? { name } : {}), rounds, rankings, aggregate, includePaused, config };
+    const params = { projectId, baseModelId, ...(name ? { name } : {}), ...readRankingsSource(data, snapshot), config };
     setPending(true);
     setError(null);
     setIssues([]);
@@ -232,73 +217,16 @@ export function TrainRmForm({
         {fieldError("params.name")}
       </div>
 
-      {snapshots.length > 0 && (
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Dataset
-            <select
-              name="snapshot"
-              className={`${input} max-w-md`}
-              value={snapshot}
-              onChange={(e) => setSnapshot(e.target.value)}
-              aria-describedby="help-snapshot"
-            >
-              <option value="">the project&apos;s rankings now</option>
-              {snapshots.map((s) => (
-                <option key={s.name} value={s.name}>{`snapshot ${s.name} (${s.rankings} rankings, ${s.hash.slice(0, 12)}…)`}</option>
-              ))}
-            </select>
-          </label>
-          <span id="help-snapshot" className="text-xs text-slate-500">
-            A snapshot is a frozen, hashed export: the model learns its rankings and is evaluated on its test split (the validation fraction is not used), and
-            its lineage records the snapshot&apos;s hash.
-          </span>
-          {fieldError("params.snapshot")}
-        </div>
-      )}
-
-      <div className="flex flex-col gap-1 text-sm">
-        <label className="flex flex-col gap-1">
-          Rankings from
-          <select
-            name="rounds"
-            className={`${input} max-w-md`}
-            value={rounds}
-            disabled={snapshot !== ""}
-            onChange={(e) => setRounds(e.target.value as RoundsChoice)}
-            aria-describedby="help-rounds"
-          >
-            <option value="all">{latestRound > 1 ? `every round (1–${latestRound})` : "every round"}</option>
-            <option value="latest">{`the latest round only (round ${latestRound})`}</option>
-          </select>
-        </label>
-        <span id="help-rounds" className="text-xs text-slate-500">
-          Which rounds of this project&apos;s loop the reward model learns from: every round&apos;s rankings, or only those of the latest round&apos;s tasks
-          (sampled from the newest policy). Default: every round.
-        </span>
-        {fieldError("params.rounds")}
-      </div>
-
-      <div className="flex flex-col gap-1 text-sm">
-        <label className="flex flex-col gap-1">
-          Which rankings count
-          <select name="rankings" className={`${input} max-w-md`} defaultValue="every" disabled={snapshot !== ""} aria-describedby="help-rankings">
-            <option value="every">every annotator&apos;s ranking</option>
-            <option value="reviewed">the reviewed ranking where a task has one</option>
-            <option value="aggregated-borda">one ranking per task, aggregated (Borda)</option>
-            <option value="aggregated-kemeny">one ranking per task, aggregated (Kemeny)</option>
-          </select>
-        </label>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="includePaused" disabled={snapshot !== ""} />
-          include annotators paused by their gold accuracy
-        </label>
-        <span id="help-rankings" className="text-xs text-slate-500">
-          Reviewed: a reviewer&apos;s final ranking replaces the task&apos;s annotators&apos; rankings. Aggregated: Borda sums each completion&apos;s places;
-          Kemeny finds the ranking closest to all of them. Paused annotators&apos; rankings are left out unless included.
-        </span>
-        {fieldError("params.rankings")}
-      </div>
+      <RankingsSourceFields
+        snapshots={snapshots}
+        snapshot={snapshot}
+        onSnapshot={setSnapshot}
+        rounds={rounds}
+        onRounds={setRounds}
+        latestRound={latestRound}
+        learner="the reward model"
+        issues={issues}
+      />
 
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-sm font-medium">Training</legend>

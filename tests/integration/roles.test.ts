@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignments, projects, rankings, tasks, users } from "@/db/schema";
+import { assignments, demonstrations, projects, rankings, tasks, users } from "@/db/schema";
 import { createSnapshot } from "@/lib/datasets/snapshot";
 import { DEMO_PROJECT } from "@/lib/demo/seed";
 import { requestAssignment } from "@/lib/labeling/assignment-store";
@@ -210,7 +210,7 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   },
   "/api/tasks/[id]/skip": { kind: "route", path: (ids) => `/api/tasks/${ids.task}/skip`, methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
   "/api/annotate/next": { kind: "route", path: () => "/api/annotate/next", methods: { POST: { allowed: ANNOTATOR, body: PROBE } } },
-  // Demonstrations: annotators write their own (a GET of none is a 404); reviewers, researchers and admins list and review them.
+  // Demonstrations: annotators write their own (annotator1 has a draft of the task); reviewers, researchers and admins list and review them.
   "/api/annotate/demonstrations/next": {
     kind: "route",
     path: () => "/api/annotate/demonstrations/next",
@@ -321,6 +321,8 @@ describe("the role matrix", () => {
       const rankingId = insertRanking(db, { taskId: firstTask.id, userId: a1, assignmentId: first.assignment.id, groups: completionIds.map((id) => [id]) });
       db.update(assignments).set({ status: "submitted", closedAt: Date.now() }).where(eq(assignments.id, first.assignment.id)).run();
       const open = requestAssignment(db, project.id, a1)!;
+      // annotator1's draft demonstration of the task they hold, for GET /api/tasks/[id]/demonstration.
+      db.insert(demonstrations).values({ taskId: open.assignment.taskId, userId: a1, assignmentId: open.assignment.id, text: "matrix probe" }).run();
       const job = enqueueJob(db, { kind: "generate", params: { projectId: project.id, modelId: 1, prompts: ["matrix probe"] }, projectId: project.id });
       const rewardModel = registerModel(db, {
         name: "matrix-rm",
@@ -458,7 +460,14 @@ describe("the role matrix", () => {
     // Research jobs of their own routes (tests/integration/ppo/next-round-route.test.ts).
     // Reviewing (a final ranking, a send-back) is researchers' work too (tests/integration/gold-review-http.test.ts).
     // Dataset snapshots (freezing an export, as they may download one) are researchers' work too (tests/integration/snapshots-http.test.ts).
-    const researchJobs = new Set(["/api/projects/[id]/rounds", "/api/models/[id]/score", "/api/projects/[id]/review/[taskId]", "/api/projects/[id]/snapshots"]);
+    // Reviewing demonstrations too (tests/integration/demonstrations/demonstrations-http.test.ts).
+    const researchJobs = new Set([
+      "/api/projects/[id]/rounds",
+      "/api/models/[id]/score",
+      "/api/projects/[id]/review/[taskId]",
+      "/api/projects/[id]/snapshots",
+      "/api/projects/[id]/demonstrations/[demonstrationId]/review",
+    ]);
     for (const [template, spec] of Object.entries(MATRIX)) {
       if (spec === "exempt" || spec.kind !== "route" || researchJobs.has(template)) continue;
       for (const [method, m] of Object.entries(spec.methods)) {

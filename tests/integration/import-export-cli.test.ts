@@ -239,7 +239,7 @@ describe("acceptance 5: malformed imports", () => {
     ];
     expect(runs.map((r) => [r.status, r.stderr.trim()])).toEqual([
       [1, `palate import: ${join(target.dir, "nope.jsonl")}: no such file`],
-      [1, 'palate import: --format: expected one of palate, trl, oasst, rankings, hh, openrlhf, got "csv"'],
+      [1, 'palate import: --format: expected one of palate, trl, oasst, rankings, hh, openrlhf, gsm8k, qa, sft, got "csv"'],
       [1, "palate import: --project is required"],
       [1, 'palate export: --project: no project named "missing"'],
       [1, "palate export: --pairs applies to the pair formats only (rankings keeps the whole order)"],

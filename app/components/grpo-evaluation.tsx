@@ -32,7 +32,7 @@ export function GrpoEvaluationView({ evaluation }: { evaluation: GrpoEvaluation 
       </dl>
       {n > 0 && (
         <div className="max-h-[36rem] overflow-y-auto rounded-lg border border-slate-200 bg-white p-2">
-          <DataTable testId="grpo-samples" headers={["Prompt", "Answer", "Reference model", "Reward", "Policy", "Reward"]}>
+          <DataTable testId="grpo-samples" headers={["Prompt", "Reference answer", "Reference model's completion", "Reward", "Policy's completion", "Reward"]}>
             {evaluation.samples.map((s, i) => (
               <tr key={i} className="border-t border-slate-100 align-top [&>td]:py-1.5" data-testid="grpo-sample">
                 <td className="max-w-56 whitespace-pre-wrap break-words pr-3">{s.prompt}</td>

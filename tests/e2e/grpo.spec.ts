@@ -94,6 +94,7 @@ test("the researcher starts GRPO with the accuracy and format rewards and watche
     ["Evaluation prompts", "4"],
   ]);
   await expect(form.getByTestId("grpo-iterations")).toHaveText("400 iterations of 8 completions (2 prompts × 4)");
+  await page.screenshot({ path: test.info().outputPath("grpo-form.png"), fullPage: true });
 
   // A setting the schema refuses comes back beside its field, and nothing starts.
   await fill(form, [["Completions per prompt (G)", "3"]]);
@@ -140,6 +141,8 @@ test("the researcher starts GRPO with the accuracy and format rewards and watche
   await expect(evaluation.getByTestId("eval-rewards-format")).toBeVisible();
   // Held-out curves join the reward functions' chart.
   await expect(rewardFunctions.getByTestId("latest-eval_rewards/accuracy")).toBeVisible();
+
+  await page.screenshot({ path: test.info().outputPath("grpo-job.png"), fullPage: true });
 
   // Cancel: the run stops (its checkpoint kept to resume from).
   await page.getByRole("button", { name: "Cancel" }).click();

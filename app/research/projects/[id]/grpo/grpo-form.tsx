@@ -193,7 +193,7 @@ export function GrpoForm({
           function&apos;s curve without its reward, a negative one makes it a penalty. Default: accuracy alone, as in R1-Zero.
         </span>
         {fieldError("params.rewards")}
-        <div className="grid gap-4 md:grid-cols-3">
+        <div className="grid items-start gap-4 md:grid-cols-3">
           {rewardFunctions.map((f) => {
             const on = chosen.includes(f.name);
             const index = sent.indexOf(f.name);

@@ -1,7 +1,8 @@
 // Issue 13 acceptance 5 (first half): an annotator writes a demonstration. They open the
 // demonstration task of a demonstration project, start from one of the model's completions, type
 // markdown and see it rendered in the preview (raw HTML shown as text), reload and find the draft
-// (saved on the server), submit with Ctrl+Enter; the admin exports it as sft from the project page.
+// (saved on the server), submit with Ctrl+Enter; the admin exports it as sft from the project page,
+// accepts it on the review page, and the accepted-only export has it.
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { demonstrations } from "@/db/schema";
@@ -95,5 +96,16 @@ test("an annotator writes a demonstration with a live preview, the draft survive
   await panel.getByTestId("export-only-accepted").check();
   await link.click();
   await expect(admin.getByTestId("export-error")).toContainText("no demonstrations to export");
+
+  // The admin accepts it on the project's review page; the accepted-only export then has it.
+  await admin.goto(`${app.url}/review/${projectId}`);
+  const card = admin.getByTestId("demonstration-card");
+  await expect(card.locator("strong")).toHaveText("12");
+  await card.getByRole("button", { name: "Accept" }).click();
+  await expect(card).toHaveAttribute("data-review", "accepted");
+  expect(app.db.select().from(demonstrations).where(eq(demonstrations.taskId, taskId)).get()!.review).toBe("accepted");
+  const accepted = await admin.request.get(`${app.url}/api/projects/${projectId}/export?format=sft&onlyAccepted=true`);
+  expect(accepted.status()).toBe(200);
+  expect((await accepted.text()).trim().split("\n")).toHaveLength(1);
   await adminContext.close();
 });

@@ -1,4 +1,5 @@
 // A project's review queue (lib/quality/review-rule.ts): open tasks first, lowest agreement first.
+// A demonstration project's page lists its demonstrations to accept or reject instead.
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
@@ -11,6 +12,7 @@ import { reviewCandidatesStatistic } from "@/lib/stats/project-statistics";
 import { DataTable } from "@/app/components/data-table";
 import { servedStatistic } from "@/app/components/served-statistics";
 import { StatisticsAge } from "@/app/components/statistics-age";
+import { DemonstrationReview } from "./demonstration-review";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +28,19 @@ export default async function ReviewQueuePage({ params }: { params: Promise<{ pr
   const db = getDb();
   const project = id === undefined ? undefined : getProject(db, id);
   if (!project) notFound();
+  if (project.mode === "demonstration")
+    return (
+      <div className="flex flex-col gap-4">
+        <p className="text-sm">
+          <Link href="/review" className="text-indigo-700 underline">
+            Review
+          </Link>{" "}
+          / {project.name}
+        </p>
+        <h1 className="text-xl font-semibold">Demonstrations · {project.name}</h1>
+        <DemonstrationReview projectId={project.id} />
+      </div>
+    );
   // A large project's candidates come from the statistics cache; the reviewers' decisions are read live.
   const served = servedStatistic(project.id, reviewCandidatesStatistic);
   const queue = served?.value ? reviewQueueFrom(db, project, served.value) : [];

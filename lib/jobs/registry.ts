@@ -10,6 +10,7 @@ import { importJobKind } from "./kinds/import";
 import { ppoJobKind } from "./kinds/ppo";
 import { projectStatsJobKind } from "./kinds/project-stats";
 import { scoreJobKind } from "./kinds/score";
+import { sftJobKind } from "./kinds/sft";
 import { snapshotJobKind } from "./kinds/snapshot";
 import { trainRmJobKind } from "./kinds/train-rm";
 
@@ -26,6 +27,7 @@ const builtIn: AnyJobKind[] = [
   snapshotJobKind,
   dpoJobKind,
   grpoJobKind,
+  sftJobKind,
 ];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;

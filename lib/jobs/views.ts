@@ -10,6 +10,8 @@ import { DPO_JOB_KIND, dpoRequestParamsSchema } from "../dpo/job-params";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../generation/job-params";
 import { GRPO_JOB_KIND, grpoRequestParamsSchema } from "../grpo/job-params";
 import { PPO_JOB_KIND, ppoRequestParamsSchema } from "../ppo/job-params";
+import { SFT_JOB_KIND, sftRequestParamsSchema } from "../sft/job-params";
+import { checkSftParams } from "../sft/param-checks";
 import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, scoreJobParamsSchema, trainRmRequestParamsSchema } from "../reward/job-params";
 import type { FieldIssue } from "../http";
 import { promptPreview } from "../labeling/browse";
@@ -31,6 +33,7 @@ const KIND_TITLES: Record<string, string> = {
   snapshot: "Snapshot",
   [DPO_JOB_KIND]: "DPO",
   [GRPO_JOB_KIND]: "GRPO",
+  [SFT_JOB_KIND]: "SFT",
 };
 
 export function jobKindTitle(kind: string): string {
@@ -210,6 +213,7 @@ export const newJobSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal(PPO_JOB_KIND), params: ppoRequestParamsSchema }).strict(),
   z.object({ kind: z.literal(GRPO_JOB_KIND), params: grpoRequestParamsSchema }).strict(),
   z.object({ kind: z.literal(DPO_JOB_KIND), params: dpoRequestParamsSchema }).strict(),
+  z.object({ kind: z.literal(SFT_JOB_KIND), params: sftRequestParamsSchema }).strict(),
 ]);
 export type NewJobRequest = z.infer<typeof newJobSchema>;
 
@@ -221,6 +225,7 @@ export const JOB_START_ROLES: Record<NewJobRequest["kind"], readonly Role[]> = {
   [PPO_JOB_KIND]: ["admin", "researcher"],
   [GRPO_JOB_KIND]: ["admin", "researcher"],
   [DPO_JOB_KIND]: ["admin", "researcher"],
+  [SFT_JOB_KIND]: ["admin", "researcher"],
 };
 
 export function mayStartJob(role: Role, kind: NewJobRequest["kind"]): boolean {
@@ -261,5 +266,7 @@ function checkJobRequest(db: Db, request: NewJobRequest): FieldIssue[] {
       return grpoJobKind.check?.(db, request.params) ?? [];
     case DPO_JOB_KIND:
       return dpoJobKind.check?.(db, request.params) ?? [];
+    case SFT_JOB_KIND:
+      return checkSftParams(db, request.params);
   }
 }

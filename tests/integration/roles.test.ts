@@ -93,6 +93,7 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research/projects/[id]/ppo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/ppo` },
   "/research/projects/[id]/grpo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/grpo` },
   "/research/projects/[id]/dpo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/dpo` },
+  "/research/projects/[id]/sft": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/sft` },
   "/research/projects/[id]/quality": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/quality` },
   // Review pages: reviewers (a role annotators are given; see the gold-review HTTP test), researchers, admins.
   "/review": { kind: "page", allowed: STAFF, path: () => "/review" },

@@ -152,6 +152,17 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           </DataTable>
         </section>
       )}
+      <section className="flex flex-col gap-2" aria-label="SFT">
+        <div className="flex flex-wrap items-center gap-4">
+          <h2 className="text-lg font-medium">SFT</h2>
+          <Link href={`/research/projects/${id}/sft`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
+            Run SFT
+          </Link>
+        </div>
+        <p className="max-w-3xl text-sm text-slate-600">
+          Supervised fine-tuning on this project&apos;s demonstrations, with a held-out loss and exact-answer check.
+        </p>
+      </section>
       <section className="flex flex-col gap-2" aria-label="GRPO and DPO">
         <div className="flex flex-wrap items-center gap-4">
           <h2 className="text-lg font-medium">GRPO and DPO</h2>

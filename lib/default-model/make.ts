@@ -16,7 +16,7 @@ import { renderModelCard, type MakeReport } from "./card";
 import type { DefaultModelConfig } from "./config";
 import { buildPretrainingCorpus } from "./corpus";
 import { evalQa } from "./eval-qa";
-import { qaFacts, sftExamples, sftMessages } from "./sft-data";
+import { qaFacts, repeatedSftExamples, sftMessages } from "./sft-data";
 import { encodeDemonstration, trainSft } from "./sft-train";
 
 export const MODEL_CARD_FILE = "MODEL_CARD.md";
@@ -109,7 +109,7 @@ export async function makeDefaultModel(o: MakeDefaultModelOptions): Promise<Make
 
   // 3. SFT.
   const facts = qaFacts({ definitions: c.sft.definitions });
-  const examples = sftExamples(facts);
+  const examples = repeatedSftExamples(facts, c.sft.repeats);
   const sequences = examples.map((e) => encodeDemonstration(tokenizer, sftMessages(e)));
   const sftTokens = sequences.reduce((n, s) => n + s.ids.length, 0);
   const answerTokens = sequences.reduce((n, s) => n + s.mask.reduce((a, b) => a + b, 0), 0);

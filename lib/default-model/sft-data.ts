@@ -320,6 +320,21 @@ export function sftExamples(facts: readonly QaFact[] = qaFacts(), o: SftExamples
   return out;
 }
 
+/**
+ * The training demonstrations with some categories taught more than once: sftExamples of every
+ * fact, then, for each category with `repeats[category]` = R > 1, R − 1 more passes over that
+ * category's facts, pass r drawing its forms with seed r (so the repeats are not copies: each
+ * pass spreads a fact's forms over its templates anew). The SFT shuffles them together.
+ */
+export function repeatedSftExamples(facts: readonly QaFact[], repeats: Readonly<Partial<Record<QaCategory, number>>> = {}): QaExample[] {
+  const out = sftExamples(facts);
+  for (const category of QA_CATEGORIES) {
+    const of = facts.filter((f) => f.category === category);
+    for (let r = 1; r < (repeats[category] ?? 1); r++) out.push(...sftExamples(of, { seed: r }));
+  }
+  return out;
+}
+
 function exampleOf(f: QaFact, question: string, heldOut: boolean): QaExample {
   return {
     category: f.category,

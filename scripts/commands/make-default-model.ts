@@ -2,6 +2,7 @@ import { SingleBar } from "cli-progress";
 import { DEFAULT_MODEL_CONFIG, TINY_MODEL_CONFIG, type DefaultModelConfig } from "../../lib/default-model/config";
 import { formatEvalTable } from "../../lib/default-model/eval-qa";
 import { makeDefaultModel, type Stage } from "../../lib/default-model/make";
+import { QA_CATEGORIES, type QaCategory } from "../../lib/default-model/sft-data";
 import { CliError, numberFlag, parseFlags, type Command } from "../cli";
 
 const STAGE_LABELS: Record<Stage, string> = {
@@ -32,6 +33,7 @@ The pretraining checkpoint (optimizer state included) stays in --work-dir.
   --resume             continue pretraining from the checkpoint in --work-dir
   --pretrain-steps N   override the pretraining steps (default ${DEFAULT_MODEL_CONFIG.pretrain.steps})
   --sft-steps N        override the SFT steps (default ${DEFAULT_MODEL_CONFIG.sft.steps})
+  --sft-repeats C=N,…  teach category C in N passes (e.g. arithmetic=3; default once each)
   --tiny               a tiny configuration for smoke tests (seconds)`,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -41,6 +43,7 @@ The pretraining checkpoint (optimizer state included) stays in --work-dir.
       resume: { type: "boolean" },
       "pretrain-steps": { type: "string" },
       "sft-steps": { type: "string" },
+      "sft-repeats": { type: "string" },
       tiny: { type: "boolean" },
     });
     const steps = (flag: "pretrain-steps" | "sft-steps", fallback: number) => {
@@ -52,7 +55,7 @@ The pretraining checkpoint (optimizer state included) stays in --work-dir.
     const config: DefaultModelConfig = {
       ...preset,
       pretrain: { ...preset.pretrain, steps: steps("pretrain-steps", preset.pretrain.steps) },
-      sft: { ...preset.sft, steps: steps("sft-steps", preset.sft.steps) },
+      sft: { ...preset.sft, steps: steps("sft-steps", preset.sft.steps), ...(values["sft-repeats"] ? { repeats: parseRepeats(values["sft-repeats"]) } : {}) },
     };
 
     let bar: SingleBar | null = null;
@@ -94,3 +97,17 @@ The pretraining checkpoint (optimizer state included) stays in --work-dir.
     }
   },
 };
+
+/** "arithmetic=3,definition=2" → { arithmetic: 3, definition: 2 }. */
+function parseRepeats(text: string): Partial<Record<QaCategory, number>> {
+  const out: Partial<Record<QaCategory, number>> = {};
+  for (const part of text.split(",").map((s) => s.trim())) {
+    const [category, n] = part.split("=").map((s) => s.trim());
+    if (!(QA_CATEGORIES as readonly string[]).includes(category))
+      throw new CliError(`--sft-repeats: unknown category "${category}" (one of ${QA_CATEGORIES.join(", ")})`);
+    const count = Number(n);
+    if (!Number.isInteger(count) || count < 1) throw new CliError(`--sft-repeats: ${category} needs a whole number of passes ≥ 1, got "${n ?? ""}"`);
+    out[category as QaCategory] = count;
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import {
   evalQuestions,
   fillTemplate,
   qaFacts,
+  repeatedSftExamples,
   sftExamples,
   sftMessages,
   TEMPLATES,
@@ -209,5 +210,24 @@ describe("answer forms", () => {
       expect(q.form).toBe("sentence");
       expect(q.answer).toBe(factOf(q.category, q.subject).forms.sentence);
     }
+  });
+});
+
+describe("repeatedSftExamples", () => {
+  it("teaches a category R times, each pass with forms drawn anew, the others once", () => {
+    const arithmetic = facts.filter((f) => f.category === "arithmetic");
+    const once = sftExamples(facts);
+    const thrice = repeatedSftExamples(facts, { arithmetic: 3 });
+    const count = (xs: typeof once, category: QaFact["category"]) => xs.filter((e) => e.category === category).length;
+    expect(count(thrice, "arithmetic")).toBe(3 * count(once, "arithmetic"));
+    for (const c of QA_CATEGORIES.filter((c) => c !== "arithmetic")) expect(count(thrice, c)).toBe(count(once, c));
+    // The first pass is sftExamples itself; later passes are not copies of it.
+    expect(thrice.slice(0, once.length)).toEqual(once);
+    const passes = [1, 2].map((r) => thrice.slice(once.length + (r - 1) * arithmetic.length * 3, once.length + r * arithmetic.length * 3));
+    for (const pass of passes) {
+      expect(pass.every((e) => e.category === "arithmetic" && !e.heldOut)).toBe(true);
+      expect(pass.map((e) => e.form)).not.toEqual(once.filter((e) => e.category === "arithmetic").map((e) => e.form));
+    }
+    expect(repeatedSftExamples(facts)).toEqual(once);
   });
 });

@@ -22,6 +22,8 @@ import { HeldOutAccuracyView } from "@/app/components/held-out-accuracy";
 import { RoundsTable } from "./rounds-table";
 import { ScoreButton } from "./score-button";
 import { SnapshotPanel } from "./snapshot-panel";
+import { RecipeView } from "./recipe-view";
+import { readProjectRecipes } from "@/lib/recipes/recipe-store";
 import { dataDir, listSnapshots } from "@/lib/datasets/snapshot-store";
 
 export const dynamic = "force-dynamic";
@@ -68,6 +70,10 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
         </Link>
         <StatisticsAge served={served} />
         {stats && <ProjectQuality stats={stats} />}
+      </section>
+      <section className="flex flex-col gap-2" aria-label="Recipe" data-testid="recipe">
+        <h2 className="text-lg font-medium">Recipe</h2>
+        <RecipeView recipes={readProjectRecipes(db, id)} projectId={id} />
       </section>
       <section className="flex flex-col gap-2" aria-label="Reward models">
         <div className="flex flex-wrap items-center gap-4">

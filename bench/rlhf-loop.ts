@@ -13,6 +13,7 @@
 //   KL         PPO's last-iteration objective/kl and its held-out eval_kl
 //
 //   npx tsx bench/rlhf-loop.ts --oracle brevity                       (capital + arithmetic prompts)
+//   npx tsx bench/rlhf-loop.ts --oracle brevity --method dpo --kl-coef 0.1 [--dpo="--epochs 2 …"]
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
 //     [--sft DIR] [--tasks 360] [--k 4] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
 //
@@ -48,6 +49,8 @@ const { values } = parseArgs({
     "kl-coef": { type: "string", default: "0.05,0" },
     samples: { type: "string", default: "4" },
     k: { type: "string", default: "4" },
+    method: { type: "string", default: "ppo" },
+    dpo: { type: "string", default: "" },
     work: { type: "string" },
     ppo: { type: "string", default: "" },
     "rm-flags": { type: "string", default: "--validation-fraction 0.2" },
@@ -69,6 +72,9 @@ const BETAS = values["kl-coef"]!.split(",").map(Number);
 const SAMPLES = Number(values.samples);
 /** Completions per task: the K of InstructGPT's rankings (4 to 9). */
 const K = Number(values.k);
+/** ppo: reward model, then PPO once per --kl-coef; dpo: DPO on the rankings once per --kl-coef (DPO's β), no reward model. */
+const METHOD = values.method!;
+if (METHOD !== "ppo" && METHOD !== "dpo") throw new Error(`--method: ppo or dpo, got ${METHOD}`);
 const PROJECT = `loop-${ORACLE}`;
 /** The SFT model: the embedded default-sft, or --sft DIR (registered as sft-candidate, e.g. to try a rebuilt one). */
 const SFT_NAME = values.sft ? "sft-candidate" : "default-sft";
@@ -134,7 +140,7 @@ async function main() {
   const sim = JSON.parse(readFileSync(join(WORK, "simulate.json"), "utf8")) as Record<string, unknown>;
 
   const rmDir = join(WORK, "rm");
-  if (!existsSync(join(rmDir, "metrics.json"))) {
+  if (METHOD === "ppo" && !existsSync(join(rmDir, "metrics.json"))) {
     const t0 = performance.now();
     const rm = await palate([
       "train-rm",
@@ -151,19 +157,41 @@ async function main() {
     timings.train_rm_s = seconds(t0);
     log(`reward model: ${JSON.stringify(rm)}`);
   }
-  const rmMetrics = JSON.parse(readFileSync(join(rmDir, "metrics.json"), "utf8")) as Record<string, unknown>;
-
-  // Held out: the prompts the reward model held out (PPO holds them out too).
-  const heldOutKeys = new Set((JSON.parse(readFileSync(join(rmDir, "split.json"), "utf8")) as { eval: string[] }).eval);
+  const rmMetrics =
+    METHOD === "ppo" ? (JSON.parse(readFileSync(join(rmDir, "metrics.json"), "utf8")) as Record<string, unknown>) : { eval_accuracy: null, eval_pairs: null };
   const project = getProjectByName(db, PROJECT)!;
-  const heldOut = loadProjectPrompts(db, project.id).filter((p) => heldOutKeys.has(p.promptKey));
+  const prompts = loadProjectPrompts(db, project.id);
+  // Held out: the prompts the reward model held out (PPO holds them out too), or those DPO held out.
+  const heldOutOf = (splitDir: string) => {
+    const keys = new Set((JSON.parse(readFileSync(join(splitDir, "split.json"), "utf8")) as { eval: string[] }).eval);
+    return prompts.filter((p) => keys.has(p.promptKey));
+  };
   const sftDir = modelDir(getModelByName(db, SFT_NAME)!);
   const sftQa = await cachedEvalQa(sftDir, join(WORK, "eval-qa-sft.json"));
 
   const results: Record<string, unknown>[] = [];
   for (const beta of BETAS) {
-    const out = join(WORK, `ppo-beta-${beta}`);
-    if (!existsSync(join(out, "metrics.json"))) {
+    const out = join(WORK, `${METHOD}-beta-${beta}`);
+    if (METHOD === "dpo" && !existsSync(join(out, "metrics.json"))) {
+      const t0 = performance.now();
+      const dpo = await palate([
+        "dpo",
+        "--project",
+        PROJECT,
+        "--policy",
+        SFT_NAME,
+        "--out",
+        out,
+        "--name",
+        `dpo-${ORACLE}-beta-${beta}`,
+        "--beta",
+        String(beta),
+        ...values.dpo!.split(" ").filter(Boolean),
+      ]);
+      timings[`dpo_beta_${beta}_s`] = seconds(t0);
+      log(`dpo β=${beta}: ${JSON.stringify(dpo)} in ${timings[`dpo_beta_${beta}_s`]} s`);
+    }
+    if (METHOD === "ppo" && !existsSync(join(out, "metrics.json"))) {
       const t0 = performance.now();
       const ppo = await palate([
         "ppo",
@@ -188,10 +216,11 @@ async function main() {
       log(`ppo β=${beta}: ${JSON.stringify(ppo)} in ${timings[`ppo_beta_${beta}_s`]} s`);
     }
     const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
-      last: Record<string, number>;
-      evaluation: Record<string, number> | null;
+      last?: Record<string, number>;
+      evaluation?: Record<string, number> | null;
       train_seconds: number;
     };
+    const heldOut = heldOutOf(METHOD === "ppo" ? rmDir : out);
     const winRate = await headToHead(
       out,
       sftDir,
@@ -215,8 +244,9 @@ async function main() {
       rm_eval_pairs: rmMetrics.eval_pairs,
       held_out_prompts: heldOut.length,
       ...winRate,
-      ppo_train_seconds: Math.round(summary.train_seconds),
-      mean_kl_last_iteration: summary.last["objective/kl"],
+      method: METHOD,
+      train_seconds: Math.round(summary.train_seconds),
+      mean_kl_last_iteration: summary.last?.["objective/kl"] ?? null,
       held_out_eval_kl: summary.evaluation ? (summary.evaluation as Record<string, number>).kl : null,
       held_out_scores: summary.evaluation
         ? [(summary.evaluation as Record<string, number>).scores_reference, (summary.evaluation as Record<string, number>).scores]

@@ -4,11 +4,11 @@
 // lib/ml/rl/train-dpo.ts; its output directory is its checkpoint, so an interrupted job resumes
 // from the last checkpoint.
 import { dirname, join } from "node:path";
-import type { Db } from "../../db/client";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
-import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
+import { modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";
+import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
 import type { DpoJobParams } from "./job-params";
 import { loadDpoTrainingSet } from "./training-set";
@@ -22,23 +22,6 @@ export interface DpoJobResult extends Record<string, unknown> {
   metrics: Record<string, number>;
 }
 
-interface ModelRef {
-  dir: string;
-  row: ModelRow | null;
-  label: string;
-}
-
-function resolvePolicy(db: Db, id: number | undefined, dir: string | undefined, field: string): ModelRef {
-  if (dir !== undefined) return { dir, row: null, label: dir };
-  const row = id === undefined ? undefined : getModelRow(db, id);
-  if (!row) throw new Error(`params.${field}: model ${id} does not exist`);
-  if (row.source !== "palate") throw new Error(`params.${field}: ${row.name} is an endpoint; DPO needs a Palate model directory`);
-  if (row.kind === "reward") throw new Error(`params.${field}: ${row.name} is a reward model, not a policy`);
-  return { dir: modelDir(row), row, label: row.name };
-}
-
-const refView = (ref: ModelRef) => (ref.row ? { id: ref.row.id, name: ref.row.name } : { dir: ref.dir });
-
 /** The default registry name of a job's policy: dpo-<project slug>-<job id>. */
 export function defaultDpoPolicyName(projectName: string, jobId: number): string {
   return `dpo-${nameSlug(projectName)}-${jobId}`;
@@ -48,15 +31,14 @@ export async function runDpo(ctx: JobContext<DpoJobParams>): Promise<DpoJobResul
   const { db, params } = ctx;
   const project = getProject(db, params.projectId);
   if (!project) throw new Error(`params.projectId: project ${params.projectId} does not exist`);
-  const policy = resolvePolicy(db, params.policyModelId, params.policyDir, "policyModelId");
-  const reference = params.referenceModelId !== undefined ? resolvePolicy(db, params.referenceModelId, undefined, "referenceModelId") : policy;
-  const policyLineage = policy.row?.metadata?.lineage as Record<string, unknown> | undefined;
+  const policy = resolveModelRef(db, params.policyModelId, params.policyDir, "policyModelId", "DPO", "policy");
+  const reference =
+    params.referenceModelId !== undefined ? resolveModelRef(db, params.referenceModelId, undefined, "referenceModelId", "DPO", "policy") : policy;
   // The SFT model at the root: the starting policy's, or the starting policy itself.
-  const sftModel = (policyLineage?.sftModel as Record<string, unknown> | undefined) ?? refView(policy);
+  const sftModel = rootSftModel(policy);
 
   const name = params.name ?? defaultDpoPolicyName(project.name, ctx.jobId);
-  const existing = getModelByName(db, name);
-  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+  const existing = modelOfThisJob(db, name, ctx.jobId);
 
   const snapshotPath =
     params.snapshotDir ?? (params.snapshot !== undefined ? snapshotDir(dirname(dirname(ctx.artifactDir)), project.id, params.snapshot) : null);

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
-import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
+import { modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";
+import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
 import { promptText } from "../datasets/prompt-text";
 import { answerMatches } from "../rewards/match";
@@ -25,24 +26,9 @@ export interface GrpoJobResult extends Record<string, unknown> {
   metrics: Record<string, number>;
 }
 
-/** A model a GRPO job names: a registry row, or (CLI) a bare directory. */
-interface ModelRef {
-  dir: string;
-  row: ModelRow | null;
-  label: string;
+function resolveRef(db: Db, id: number | undefined, dir: string | undefined, field: string, want: "policy" | "reward") {
+  return resolveModelRef(db, id, dir, field, "GRPO", want);
 }
-
-function resolveRef(db: Db, id: number | undefined, dir: string | undefined, field: string, want: "policy" | "reward"): ModelRef {
-  if (dir !== undefined) return { dir, row: null, label: dir };
-  const row = id === undefined ? undefined : getModelRow(db, id);
-  if (!row) throw new Error(`params.${field}: model ${id} does not exist`);
-  if (row.source !== "palate") throw new Error(`params.${field}: ${row.name} is an endpoint; GRPO needs a Palate model directory`);
-  if (want === "reward" && row.kind !== "reward") throw new Error(`params.${field}: ${row.name} is not a reward model`);
-  if (want === "policy" && row.kind === "reward") throw new Error(`params.${field}: ${row.name} is a reward model, not a policy`);
-  return { dir: modelDir(row), row, label: row.name };
-}
-
-const refView = (ref: ModelRef) => (ref.row ? { id: ref.row.id, name: ref.row.name } : { dir: ref.dir });
 
 /** The default registry name of a job's policy: grpo-<project slug>-<job id>. */
 export function defaultGrpoPolicyName(projectName: string, jobId: number): string {
@@ -59,12 +45,10 @@ export async function runGrpo(ctx: JobContext<GrpoJobParams>): Promise<GrpoJobRe
     params.rewardModelId !== undefined || params.rewardDir !== undefined
       ? resolveRef(db, params.rewardModelId, params.rewardDir, "rewardModelId", "reward")
       : null;
-  const lineage = policy.row?.metadata?.lineage as Record<string, unknown> | undefined;
-  const sftModel = (lineage?.sftModel as Record<string, unknown> | undefined) ?? refView(policy);
+  const sftModel = rootSftModel(policy);
 
   const name = params.name ?? defaultGrpoPolicyName(project.name, ctx.jobId);
-  const existing = getModelByName(db, name);
-  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+  const existing = modelOfThisJob(db, name, ctx.jobId);
 
   // The rewards: the rule functions of the spec, plus the reward model's score (trainGrpo adds it, × rewardModelWeight).
   const rules = combineRewards(params.rewards);

@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
-import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
+import { lineageOf, modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";
+import { nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
 import { getProject } from "../projects";
 import type { PpoJobParams } from "./job-params";
 import { snapshotDir } from "../datasets/snapshot-store";
@@ -22,26 +23,8 @@ export interface PpoJobResult extends Record<string, unknown> {
   metrics: Record<string, number>;
 }
 
-/** A model a PPO job names: a registry row, or (CLI) a bare directory. */
-interface ModelRef {
-  dir: string;
-  row: ModelRow | null;
-  label: string;
-}
-
-function resolveRef(db: Db, id: number | undefined, dir: string | undefined, field: string, want: "policy" | "reward"): ModelRef {
-  if (dir !== undefined) return { dir, row: null, label: dir };
-  const row = id === undefined ? undefined : getModelRow(db, id);
-  if (!row) throw new Error(`params.${field}: model ${id} does not exist`);
-  if (row.source !== "palate") throw new Error(`params.${field}: ${row.name} is an endpoint; PPO needs a Palate model directory`);
-  if (want === "reward" && row.kind !== "reward") throw new Error(`params.${field}: ${row.name} is not a reward model`);
-  if (want === "policy" && row.kind === "reward") throw new Error(`params.${field}: ${row.name} is a reward model, not a policy`);
-  return { dir: modelDir(row), row, label: row.name };
-}
-
-function lineageOf(row: ModelRow | null): Record<string, unknown> | null {
-  const lineage = row?.metadata?.lineage;
-  return lineage && typeof lineage === "object" ? (lineage as Record<string, unknown>) : null;
+function resolveRef(db: Db, id: number | undefined, dir: string | undefined, field: string, want: "policy" | "reward") {
+  return resolveModelRef(db, id, dir, field, "PPO", want);
 }
 
 /** The round a policy belongs to: its lineage's round, 0 for a model no PPO run produced (the SFT model). */
@@ -55,8 +38,6 @@ export function defaultPolicyName(projectName: string, jobId: number): string {
   return `ppo-${nameSlug(projectName)}-${jobId}`;
 }
 
-const refView = (ref: ModelRef) => (ref.row ? { id: ref.row.id, name: ref.row.name } : { dir: ref.dir });
-
 export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResult> {
   const { db, params } = ctx;
   const project = getProject(db, params.projectId);
@@ -65,12 +46,11 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
   const reward = resolveRef(db, params.rewardModelId, params.rewardDir, "rewardModelId", "reward");
   const reference = params.referenceModelId !== undefined ? resolveRef(db, params.referenceModelId, undefined, "referenceModelId", "policy") : policy;
   // The SFT model at the root of the loop: the starting policy's, or the starting policy itself.
-  const sftModel = (lineageOf(policy.row)?.sftModel as Record<string, unknown> | undefined) ?? refView(policy);
+  const sftModel = rootSftModel(policy);
   const round = params.round ?? roundOfPolicy(policy.row) + 1;
 
   const name = params.name ?? defaultPolicyName(project.name, ctx.jobId);
-  const existing = getModelByName(db, name);
-  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+  const existing = modelOfThisJob(db, name, ctx.jobId);
 
   // A dataset snapshot's prompts (by name among the project's, under the data dir of this job's folder; or, CLI, a snapshot folder), else the project's.
   const snapshotPath =

@@ -8,7 +8,8 @@ import type { Db } from "../../db/client";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
-import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
+import { lineageOf, modelOfThisJob, refView, resolveModelRef, type ModelRef } from "../models/model-ref";
+import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
 import type { SftJobParams } from "./job-params";
 import {
@@ -31,22 +32,9 @@ export interface SftJobResult extends Record<string, unknown> {
   metrics: Record<string, number>;
 }
 
-interface ModelRef {
-  dir: string;
-  row: ModelRow | null;
-  label: string;
-}
-
 function resolveBase(db: Db, params: SftJobParams): ModelRef {
-  if (params.baseDir !== undefined) return { dir: params.baseDir, row: null, label: params.baseDir };
-  const row = params.baseModelId === undefined ? undefined : getModelRow(db, params.baseModelId);
-  if (!row) throw new Error(`params.baseModelId: model ${params.baseModelId} does not exist`);
-  if (row.source !== "palate") throw new Error(`params.baseModelId: ${row.name} is an endpoint; SFT needs a Palate model directory`);
-  if (row.kind === "reward") throw new Error(`params.baseModelId: ${row.name} is a reward model, not a language model`);
-  return { dir: modelDir(row), row, label: row.name };
+  return resolveModelRef(db, params.baseModelId, params.baseDir, "baseModelId", "SFT", "language model");
 }
-
-const refView = (ref: ModelRef) => (ref.row ? { id: ref.row.id, name: ref.row.name } : { dir: ref.dir });
 
 /** The default registry name of a job's model: sft-<project slug>-<job id>. */
 export function defaultSftModelName(projectName: string, jobId: number): string {
@@ -59,8 +47,7 @@ export async function runSft(ctx: JobContext<SftJobParams>): Promise<SftJobResul
   if (!project) throw new Error(`params.projectId: project ${params.projectId} does not exist`);
   const base = resolveBase(db, params);
   const name = params.name ?? defaultSftModelName(project.name, ctx.jobId);
-  const existing = getModelByName(db, name);
-  if (existing && existing.jobId !== ctx.jobId) throw new Error(`params.name: a model named "${name}" is already registered`);
+  const existing = modelOfThisJob(db, name, ctx.jobId);
 
   const snapshotPath =
     params.snapshotDir ?? (params.snapshot !== undefined ? snapshotDir(dirname(dirname(ctx.artifactDir)), project.id, params.snapshot) : null);
@@ -102,7 +89,7 @@ export async function runSft(ctx: JobContext<SftJobParams>): Promise<SftJobResul
 
   const metrics = result.metrics;
   const s = result.summary;
-  const baseLineage = base.row?.metadata?.lineage as Record<string, unknown> | undefined;
+  const baseLineage = lineageOf(base.row);
   const model =
     existing !== undefined
       ? toView(existing)

@@ -9,7 +9,7 @@
 import { useMemo, useState } from "react";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
-import { FieldError } from "@/app/components/field-issues";
+import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow } from "@/app/components/job-form-fields";
 import {
   RANKINGS_SOURCE_FIELDS,
   RankingsSourceFields,
@@ -21,7 +21,6 @@ import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 import type { TrainingSetSize } from "@/lib/reward/training-set-size";
 
-const input = "rounded border border-slate-300 px-2 py-1";
 const MODEL_FIELDS = ["policyModelId", "referenceModelId", "name"] as const;
 
 function policyLabel(m: PpoModelOption): string {
@@ -56,8 +55,6 @@ export function DpoForm({
   const policy = policies.find((p) => p.id === policyId);
   const size = sizes[rounds];
 
-  const fieldError = (field: string) => <FieldError issues={issues} field={field} />;
-
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -76,64 +73,28 @@ export function DpoForm({
   return (
     <form onSubmit={onSubmit} aria-label="Run DPO" className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-4">
       <div className="grid gap-4 md:grid-cols-2">
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Start policy
-            <select
-              name="policyModelId"
-              required
-              className={input}
-              defaultValue={defaultPolicyId ?? ""}
-              onChange={(e) => setPolicyId(Number(e.target.value))}
-              aria-describedby="help-policy"
-            >
-              {policies.length === 0 && <option value="">No Palate policy models registered</option>}
-              {policies.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {policyLabel(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span id="help-policy" className="text-xs text-slate-500">
-            The policy DPO trains, from its weights: usually the SFT model whose completions were ranked.
-          </span>
-          {fieldError("params.policyModelId")}
-        </div>
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Reference (optional)
-            <select name="referenceModelId" className={input} defaultValue="" aria-describedby="help-reference">
-              <option value="">the start policy{policy ? ` (${policy.name})` : ""}</option>
-              {policies.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {policyLabel(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span id="help-reference" className="text-xs text-slate-500">
-            The frozen model the implicit reward β·(log π − log π_ref) is measured against; its log-probabilities are computed once. Default: the start policy.
-          </span>
-          {fieldError("params.referenceModelId")}
-        </div>
-        <div className="flex flex-col gap-1 text-sm md:col-span-2">
-          <label className="flex flex-col gap-1">
-            Name (optional)
-            <input
-              name="name"
-              type="text"
-              maxLength={200}
-              className={`${input} max-w-md`}
-              placeholder="default: dpo-<project>-<job id>"
-              aria-describedby="help-name"
-            />
-          </label>
-          <span id="help-name" className="text-xs text-slate-500">
-            The registry name of the trained policy; letters, digits and . _ - @ : / + only.
-          </span>
-          {fieldError("params.name")}
-        </div>
+        <StartPolicyField
+          policies={policies}
+          defaultPolicyId={defaultPolicyId}
+          onChange={setPolicyId}
+          optionLabel={policyLabel}
+          issues={issues}
+          help={<>The policy DPO trains, from its weights: usually the SFT model whose completions were ranked.</>}
+        />
+        <ReferenceField
+          label="Reference (optional)"
+          policies={policies}
+          policy={policy}
+          optionLabel={policyLabel}
+          issues={issues}
+          help={
+            <>
+              The frozen model the implicit reward β·(log π − log π_ref) is measured against; its log-probabilities are computed once. Default: the start
+              policy.
+            </>
+          }
+        />
+        <RegistryNameField defaultName="dpo-<project>-<job id>" what="trained policy" issues={issues} className="md:col-span-2" />
       </div>
 
       <fieldset className="flex flex-col gap-3 border-t border-slate-100 pt-3">
@@ -157,20 +118,7 @@ export function DpoForm({
 
       <ConfigFieldSections fields={fields} issues={issues} />
 
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending || policies.length === 0}
-          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-        >
-          {pending ? "Starting…" : "Start DPO"}
-        </button>
-        {error && (
-          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
-            {error}
-          </p>
-        )}
-      </div>
+      <SubmitRow label="Start DPO" pending={pending} disabled={policies.length === 0} error={error} />
     </form>
   );
 }

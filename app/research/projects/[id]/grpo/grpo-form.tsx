@@ -12,6 +12,7 @@ import type { ApiIssue } from "@/app/components/api-client";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
 import { FieldError } from "@/app/components/field-issues";
+import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow } from "@/app/components/job-form-fields";
 import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
@@ -107,31 +108,19 @@ export function GrpoForm({
   return (
     <form onSubmit={onSubmit} aria-label="Run GRPO" className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-4">
       <div className="grid gap-4 md:grid-cols-2">
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Start policy
-            <select
-              name="policyModelId"
-              required
-              className={input}
-              defaultValue={defaultPolicyId ?? ""}
-              onChange={(e) => setPolicyId(Number(e.target.value))}
-              aria-describedby="help-policy"
-            >
-              {policies.length === 0 && <option value="">No Palate policy models registered</option>}
-              {policies.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {policyLabel(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span id="help-policy" className="text-xs text-slate-500">
-            The policy GRPO trains, from its weights: the SFT model (or a cold-start SFT model) for R1, a base model for R1-Zero, or an earlier run&apos;s
-            policy.
-          </span>
-          {fieldError("params.policyModelId")}
-        </div>
+        <StartPolicyField
+          policies={policies}
+          defaultPolicyId={defaultPolicyId}
+          onChange={setPolicyId}
+          optionLabel={policyLabel}
+          issues={issues}
+          help={
+            <>
+              The policy GRPO trains, from its weights: the SFT model (or a cold-start SFT model) for R1, a base model for R1-Zero, or an earlier run&apos;s
+              policy.
+            </>
+          }
+        />
         <div className="flex flex-col gap-1 text-sm">
           <label className="flex flex-col gap-1">
             Reward model (optional)
@@ -150,40 +139,15 @@ export function GrpoForm({
           </span>
           {fieldError("params.rewardModelId")}
         </div>
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            KL reference (optional)
-            <select name="referenceModelId" className={input} defaultValue="" aria-describedby="help-reference">
-              <option value="">the start policy{policy ? ` (${policy.name})` : ""}</option>
-              {policies.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {policyLabel(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span id="help-reference" className="text-xs text-slate-500">
-            The frozen policy the β-weighted KL keeps the policy near (not run when β = 0). Default: the start policy.
-          </span>
-          {fieldError("params.referenceModelId")}
-        </div>
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Name (optional)
-            <input
-              name="name"
-              type="text"
-              maxLength={200}
-              className={`${input} max-w-md`}
-              placeholder="default: grpo-<project>-<job id>"
-              aria-describedby="help-name"
-            />
-          </label>
-          <span id="help-name" className="text-xs text-slate-500">
-            The registry name of the trained policy; letters, digits and . _ - @ : / + only.
-          </span>
-          {fieldError("params.name")}
-        </div>
+        <ReferenceField
+          label="KL reference (optional)"
+          policies={policies}
+          policy={policy}
+          optionLabel={policyLabel}
+          issues={issues}
+          help={<>The frozen policy the β-weighted KL keeps the policy near (not run when β = 0). Default: the start policy.</>}
+        />
+        <RegistryNameField defaultName="grpo-<project>-<job id>" what="trained policy" issues={issues} />
       </div>
 
       <fieldset className="flex flex-col gap-3 border-t border-slate-100 pt-3" aria-describedby="help-rewards">
@@ -291,14 +255,7 @@ export function GrpoForm({
         }}
       />
 
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending || policies.length === 0 || chosen.length === 0}
-          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-        >
-          {pending ? "Starting…" : "Start GRPO"}
-        </button>
+      <SubmitRow label="Start GRPO" pending={pending} disabled={policies.length === 0 || chosen.length === 0} error={error}>
         {iterations !== null && (
           <span className="text-sm text-slate-600" data-testid="grpo-iterations">
             {`${iterations} iteration${iterations === 1 ? "" : "s"} of ${sizes.batchSize} completions`}
@@ -306,12 +263,7 @@ export function GrpoForm({
           </span>
         )}
         {chosen.length === 0 && <span className="text-sm text-amber-700">Choose at least one reward function.</span>}
-        {error && (
-          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
-            {error}
-          </p>
-        )}
-      </div>
+      </SubmitRow>
     </form>
   );
 }

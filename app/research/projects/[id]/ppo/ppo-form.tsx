@@ -9,6 +9,7 @@ import { useMemo, useState } from "react";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
 import { FieldError } from "@/app/components/field-issues";
+import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow } from "@/app/components/job-form-fields";
 import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
@@ -62,31 +63,19 @@ export function PpoForm({
   return (
     <form onSubmit={onSubmit} aria-label="Run PPO" className="flex flex-col gap-5 rounded-lg border border-slate-200 bg-white p-4">
       <div className="grid gap-4 md:grid-cols-2">
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Start policy
-            <select
-              name="policyModelId"
-              required
-              className={input}
-              defaultValue={defaultPolicyId ?? ""}
-              onChange={(e) => setPolicyId(Number(e.target.value))}
-              aria-describedby="help-policy"
-            >
-              {policies.length === 0 && <option value="">No Palate policy models registered</option>}
-              {policies.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {policyLabel(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span id="help-policy" className="text-xs text-slate-500">
-            The policy PPO trains, from its weights: the SFT model in round 1, the last round&apos;s policy after that. Default: this project&apos;s newest PPO
-            policy, else the SFT model.
-          </span>
-          {fieldError("params.policyModelId")}
-        </div>
+        <StartPolicyField
+          policies={policies}
+          defaultPolicyId={defaultPolicyId}
+          onChange={setPolicyId}
+          optionLabel={policyLabel}
+          issues={issues}
+          help={
+            <>
+              The policy PPO trains, from its weights: the SFT model in round 1, the last round&apos;s policy after that. Default: this project&apos;s newest
+              PPO policy, else the SFT model.
+            </>
+          }
+        />
         <div className="flex flex-col gap-1 text-sm">
           <label className="flex flex-col gap-1">
             Reward model
@@ -104,23 +93,14 @@ export function PpoForm({
           </span>
           {fieldError("params.rewardModelId")}
         </div>
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            KL reference (optional)
-            <select name="referenceModelId" className={input} defaultValue="" aria-describedby="help-reference">
-              <option value="">the start policy{policy ? ` (${policy.name})` : ""}</option>
-              {policies.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {policyLabel(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span id="help-reference" className="text-xs text-slate-500">
-            The frozen policy the per-token KL penalty keeps the policy near. Default: the start policy, so each round stays near where it started.
-          </span>
-          {fieldError("params.referenceModelId")}
-        </div>
+        <ReferenceField
+          label="KL reference (optional)"
+          policies={policies}
+          policy={policy}
+          optionLabel={policyLabel}
+          issues={issues}
+          help={<>The frozen policy the per-token KL penalty keeps the policy near. Default: the start policy, so each round stays near where it started.</>}
+        />
         <div className="flex flex-col gap-1 text-sm">
           <label className="flex flex-col gap-1">
             Round (optional)
@@ -141,23 +121,7 @@ export function PpoForm({
           </span>
           {fieldError("params.round")}
         </div>
-        <div className="flex flex-col gap-1 text-sm md:col-span-2">
-          <label className="flex flex-col gap-1">
-            Name (optional)
-            <input
-              name="name"
-              type="text"
-              maxLength={200}
-              className={`${input} max-w-md`}
-              placeholder="default: ppo-<project>-<job id>"
-              aria-describedby="help-name"
-            />
-          </label>
-          <span id="help-name" className="text-xs text-slate-500">
-            The registry name of the trained policy; letters, digits and . _ - @ : / + only.
-          </span>
-          {fieldError("params.name")}
-        </div>
+        <RegistryNameField defaultName="ppo-<project>-<job id>" what="trained policy" issues={issues} className="md:col-span-2" />
       </div>
 
       <ConfigFieldSections
@@ -168,25 +132,13 @@ export function PpoForm({
         }}
       />
 
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending || policies.length === 0 || rewardModels.length === 0}
-          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-        >
-          {pending ? "Starting…" : "Start PPO"}
-        </button>
+      <SubmitRow label="Start PPO" pending={pending} disabled={policies.length === 0 || rewardModels.length === 0} error={error}>
         {iterations !== null && (
           <span className="text-sm text-slate-600" data-testid="ppo-iterations">
             {iterations} iteration{iterations === 1 ? "" : "s"} of {sizes.batchSize} episode{sizes.batchSize === 1 ? "" : "s"}
           </span>
         )}
-        {error && (
-          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
-            {error}
-          </p>
-        )}
-      </div>
+      </SubmitRow>
     </form>
   );
 }

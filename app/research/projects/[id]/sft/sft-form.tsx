@@ -9,6 +9,7 @@ import { useMemo, useState } from "react";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
 import { FieldError } from "@/app/components/field-issues";
+import { RegistryNameField, SubmitRow } from "@/app/components/job-form-fields";
 import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
@@ -82,16 +83,7 @@ export function SftForm({
           </span>
           {fieldError("params.baseModelId")}
         </div>
-        <div className="flex flex-col gap-1 text-sm">
-          <label className="flex flex-col gap-1">
-            Name (optional)
-            <input name="name" type="text" maxLength={200} className={input} placeholder="default: sft-<project>-<job id>" aria-describedby="help-name" />
-          </label>
-          <span id="help-name" className="text-xs text-slate-500">
-            The registry name of the fine-tuned model; letters, digits and . _ - @ : / + only.
-          </span>
-          {fieldError("params.name")}
-        </div>
+        <RegistryNameField defaultName="sft-<project>-<job id>" what="fine-tuned model" issues={issues} inputClassName={input} />
       </div>
 
       <fieldset className="flex flex-col gap-2 border-t border-slate-100 pt-3 text-sm">
@@ -133,20 +125,7 @@ export function SftForm({
 
       <ConfigFieldSections fields={fields} issues={issues} />
 
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending || models.length === 0}
-          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-        >
-          {pending ? "Starting…" : "Start SFT"}
-        </button>
-        {error && (
-          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
-            {error}
-          </p>
-        )}
-      </div>
+      <SubmitRow label="Start SFT" pending={pending} disabled={models.length === 0} error={error} />
     </form>
   );
 }

@@ -15,6 +15,7 @@ import type { TrainRmJobParams } from "@/lib/reward/job-params";
 import { expectedHeldOut, suggestedValidationFraction } from "@/lib/reward/held-out";
 import type { TrainingSetSize } from "@/lib/reward/training-set-size";
 import { FieldError, issueText } from "@/app/components/field-issues";
+import { RegistryNameField, SubmitRow } from "@/app/components/job-form-fields";
 import { RANKINGS_SOURCE_FIELDS, RankingsSourceFields, readRankingsSource } from "@/app/components/rankings-source-fields";
 
 type RoundsChoice = TrainRmJobParams["rounds"];
@@ -199,23 +200,7 @@ export function TrainRmForm({
         </span>
         {fieldError("params.baseModelId")}
       </div>
-      <div className="flex flex-col gap-1 text-sm">
-        <label className="flex flex-col gap-1">
-          Name (optional)
-          <input
-            name="name"
-            type="text"
-            maxLength={200}
-            className={`${input} max-w-md`}
-            placeholder="default: rm-<project>-<job id>"
-            aria-describedby="help-name"
-          />
-        </label>
-        <span id="help-name" className="text-xs text-slate-500">
-          The registry name of the trained model; letters, digits and . _ - @ : / + only.
-        </span>
-        {fieldError("params.name")}
-      </div>
+      <RegistryNameField defaultName="rm-<project>-<job id>" what="trained model" issues={issues} />
 
       <RankingsSourceFields
         snapshots={snapshots}
@@ -238,20 +223,7 @@ export function TrainRmForm({
         <div className="mt-2 flex flex-wrap items-start gap-4">{ADVANCED.map(renderField)}</div>
       </details>
 
-      <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending || bases.length === 0}
-          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-        >
-          {pending ? "Starting…" : "Start training"}
-        </button>
-        {error && (
-          <p role="alert" className="text-sm text-red-700" data-testid="form-error">
-            {error}
-          </p>
-        )}
-      </div>
+      <SubmitRow label="Start training" pending={pending} disabled={bases.length === 0} error={error} className="flex items-center gap-3" />
     </form>
   );
 }

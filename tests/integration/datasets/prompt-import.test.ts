@@ -239,7 +239,7 @@ describe("palate import --format gsm8k|qa", () => {
 
     const unknown = await palateInProcess(temp.path, ["import", "--project", "Math", "--format", "gsm9k", good]);
     expect(unknown.status).not.toBe(0);
-    expect(unknown.stderr).toMatch(/--format: expected one of palate, trl, oasst, rankings, hh, openrlhf, gsm8k, qa, got "gsm9k"/);
+    expect(unknown.stderr).toMatch(/--format: expected one of palate, trl, oasst, rankings, hh, openrlhf, gsm8k, qa, sft, got "gsm9k"/);
   });
 });
 

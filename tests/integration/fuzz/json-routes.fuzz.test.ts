@@ -19,10 +19,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignments, projects, users } from "@/db/schema";
 import { IMPORT_FORMATS, type ImportFormat } from "@/lib/datasets/record";
 import { DEMO_PROJECT } from "@/lib/demo/seed";
+import { requestDemonstrationTask, saveDemonstrationDraft, submitDemonstration } from "@/lib/demonstrations/demonstration-store";
 import { requestAssignment } from "@/lib/labeling/assignment-store";
 import { insertRanking } from "@/lib/labeling/save-ranking";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { registerModel } from "@/lib/models/registry";
+import { createProject } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { projectRoot } from "@/scripts/server";
 import { Client, startTestApp, type TestApp } from "@/tests/helpers/app";
 import { snapshotDb, snapshotDiff, type DbSnapshot } from "@/tests/helpers/db-snapshot";
@@ -54,6 +57,10 @@ interface Ids {
   openCompletions: number[];
   /** A PPO policy of the project (round 1), for the next round. */
   policy: number;
+  /** A project of mode demonstration; annotator1's task there (with a draft); annotator2's submitted demonstration. */
+  demoProject: number;
+  demoTask: number;
+  demonstration: number;
 }
 
 interface BodySpec {
@@ -93,6 +100,14 @@ const BODIES: Record<string, BodySpec> = {
   "POST /api/projects/[id]/gold": { as: "admin", body: (ids) => ({ lines: [{ task_id: ids.tasks, first: 0 }] }) },
   "POST /api/projects/[id]/gold/unpause": { as: "admin", body: (ids) => ({ userId: ids.users }) },
   "POST /api/projects/[id]/snapshots": { as: "researcher", body: () => ({ name: "fuzz-v1", testShare: 0.2, license: "cc-by-4.0" }) },
+  "POST /api/annotate/demonstrations/next": { as: "annotator", body: (ids) => ({ projectId: ids.demoProject }) },
+  "PUT /api/tasks/[id]/demonstration": { as: "annotator", body: () => ({ text: "A *draft*." }), path: (ids) => `/api/tasks/${ids.demoTask}/demonstration` },
+  "POST /api/tasks/[id]/demonstration": { as: "annotator", body: () => ({ text: "The answer." }), path: (ids) => `/api/tasks/${ids.demoTask}/demonstration` },
+  "POST /api/projects/[id]/demonstrations/[demonstrationId]/review": {
+    as: "admin",
+    body: () => ({ decision: "accepted", comment: "good" }),
+    path: (ids) => `/api/projects/${ids.demoProject}/demonstrations/${ids.demonstration}/review`,
+  },
   "POST /api/projects/[id]/review/[taskId]": {
     as: "admin",
     body: () => ({ action: "send_back", addedRankings: 1, comment: "more opinions" }),
@@ -207,7 +222,20 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
         projectId: project.id,
         metadata: { lineage: { round: 1 } },
       });
+      // A demonstration project: annotator1 holds a task with a draft, annotator2 submitted the other.
+      const demoProject = createProject(db, { name: "fuzz-demos", mode: "demonstration" }).id;
+      for (const q of ["What is 7 + 5?", "What is 2 + 2?"])
+        insertTask(db, demoProject, { messages: [{ role: "user", content: q }], completions: [{ text: "12" }, { text: "4" }] });
+      const demoTask = requestDemonstrationTask(db, demoProject, a1)!.assignment.taskId;
+      saveDemonstrationDraft(db, demoTask, a1, "Draft.");
+      const a2 = uid("annotator2@palate.local");
+      const otherTask = requestDemonstrationTask(db, demoProject, a2)!.assignment.taskId;
+      const submitted = submitDemonstration(db, otherTask, a2, "4.");
+      if (!submitted.ok) throw new Error(submitted.error);
       ids = {
+        demoProject,
+        demoTask,
+        demonstration: submitted.demonstration.id,
         projects: project.id,
         tasks: open.assignment.taskId,
         users: uid("annotator2@palate.local"),

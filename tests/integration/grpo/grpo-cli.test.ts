@@ -27,8 +27,11 @@ const jsonl = (path: string) =>
     .map((l) => JSON.parse(l) as Record<string, number>);
 
 // 20 prompts with a reference (16 train, 4 held out at validation fraction 0.2) and 3 without
-// (left out: the accuracy reward needs a reference). 30 iterations of 2 prompts × 4 completions.
-const ITERATIONS = 30;
+// (left out: the accuracy reward needs a reference). ITERATIONS iterations of 2 prompts × 4
+// completions: enough that the run cannot finish between the poll seeing step 7 and the SIGINT.
+const ITERATIONS = 120;
+const EVAL_EVERY = 40;
+const EVAL_ITERATIONS = Array.from({ length: ITERATIONS / EVAL_EVERY }, (_, i) => EVAL_EVERY * (i + 1));
 const FLAGS = [
   "--total-episodes",
   String(8 * ITERATIONS),
@@ -43,7 +46,7 @@ const FLAGS = [
   "--validation-fraction",
   "0.2",
   "--eval-every",
-  "10",
+  String(EVAL_EVERY),
   "--checkpoint-every",
   "3",
   "--seed",
@@ -141,7 +144,7 @@ describe("palate grpo", () => {
     }
     expect(its.map((l) => l.episode)).toEqual(Array.from({ length: ITERATIONS }, (_, i) => 8 * (i + 1)));
     const evals = lines.filter((l) => "eval_reward" in l);
-    expect(evals.map((l) => l.iteration)).toEqual([10, 20, 30]);
+    expect(evals.map((l) => l.iteration)).toEqual(EVAL_ITERATIONS);
     for (const name of ["eval_reward", "eval_reward_reference", "eval_rewards/accuracy", "eval_rewards/format", "eval_accuracy", "eval_accuracy_reference"])
       expect(Number.isFinite(evals[2][name]), name).toBe(true);
     // The job's metric table holds the resumed job's points from the checkpoint on, each once.
@@ -151,7 +154,7 @@ describe("palate grpo", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { iteration: number; samples: { prompt: string; answer: string | null }[] });
-    expect(evaluations.map((e) => e.iteration)).toEqual([10, 20, 30]);
+    expect(evaluations.map((e) => e.iteration)).toEqual(EVAL_ITERATIONS);
     expect(evaluations[2].samples).toHaveLength(4);
     for (const s of evaluations[2].samples) {
       const [, a, b] = /What is (\d+) \+ (\d+)\?/.exec(s.prompt)!;

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { stepProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";
 import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
@@ -56,15 +57,8 @@ export async function runDpo(ctx: JobContext<DpoJobParams>): Promise<DpoJobResul
     examples: set.examples,
     ...(set.heldOutPromptKeys ? { heldOutPromptKeys: set.heldOutPromptKeys } : {}),
     config: params.config,
-    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
-    overwrite: params.overwrite === true && ctx.attempt === 1,
-    signal: ctx.signal,
-    onMetrics: (step, values) => ctx.metrics(step, values),
-    onProgress: (p) => {
-      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at step ${p.resumedFrom}.`);
-      ctx.progress(p.step / Math.max(1, p.totalSteps), `step ${p.step}/${p.totalSteps} · epoch ${p.epoch}`);
-    },
-    onLog: (text) => ctx.log(text),
+    ...trainerJobHooks(ctx),
+    onProgress: stepProgress(ctx),
   });
   if (result.cancelled) throw new JobCancelledError();
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { iterationProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";
 import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
@@ -90,16 +91,9 @@ export async function runGrpo(ctx: JobContext<GrpoJobParams>): Promise<GrpoJobRe
     },
     rewardSpec: JSON.stringify({ rules: rules.rules, rewardModel: rewardModel ? refView(rewardModel) : null }),
     config: params.config,
-    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
-    overwrite: params.overwrite === true && ctx.attempt === 1,
-    signal: ctx.signal,
-    onMetrics: (iteration, values) => ctx.metrics(iteration, values),
-    onProgress: (p) => {
-      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at iteration ${p.resumedFrom}.`);
-      ctx.progress(p.iteration / Math.max(1, p.totalIterations), `iteration ${p.iteration}/${p.totalIterations}`);
-    },
+    ...trainerJobHooks(ctx),
+    onProgress: iterationProgress(ctx),
     onEvaluation: (evaluation) => ctx.output("evaluation", evaluation),
-    onLog: (text) => ctx.log(text),
   });
   if (result.cancelled) throw new JobCancelledError();
 

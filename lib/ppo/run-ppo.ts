@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { iterationProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { lineageOf, modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";
 import { nameSlug, registerModel, registryPath, toView, type ModelRow } from "../models/registry";
 import { getProject } from "../projects";
@@ -76,16 +77,9 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
     prompts: split.train.map((p) => p.messages),
     evalPrompts: split.eval.map((p) => p.messages),
     config: params.config,
-    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
-    overwrite: params.overwrite === true && ctx.attempt === 1,
-    signal: ctx.signal,
-    onMetrics: (iteration, values) => ctx.metrics(iteration, values),
-    onProgress: (p) => {
-      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at iteration ${p.resumedFrom}.`);
-      ctx.progress(p.iteration / Math.max(1, p.totalIterations), `iteration ${p.iteration}/${p.totalIterations}`);
-    },
+    ...trainerJobHooks(ctx),
+    onProgress: iterationProgress(ctx),
     onEvaluation: (evaluation) => ctx.output("evaluation", evaluation),
-    onLog: (text) => ctx.log(text),
   });
   if (result.cancelled) throw new JobCancelledError();
 

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { stepProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
 import type { TrainRmJobParams } from "./job-params";
@@ -126,15 +127,8 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
     examples: set.examples,
     config: params.config,
     ...(fromSnapshot ? { heldOutPromptKeys: fromSnapshot.heldOutPromptKeys } : {}),
-    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
-    overwrite: params.overwrite === true && ctx.attempt === 1,
-    onMetrics: (step, values) => ctx.metrics(step, values),
-    onProgress: (p) => {
-      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at step ${p.resumedFrom}.`);
-      ctx.progress(p.step / Math.max(1, p.totalSteps), `step ${p.step}/${p.totalSteps} · epoch ${p.epoch}`);
-    },
-    onLog: (text) => ctx.log(text),
-    signal: ctx.signal,
+    ...trainerJobHooks(ctx),
+    onProgress: stepProgress(ctx),
   });
   if (result.cancelled) throw new JobCancelledError();
 

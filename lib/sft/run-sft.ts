@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { stepProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { lineageOf, modelOfThisJob, refView, resolveModelRef, type ModelRef } from "../models/model-ref";
 import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
@@ -75,15 +76,8 @@ export async function runSft(ctx: JobContext<SftJobParams>): Promise<SftJobResul
     train: set.train,
     eval: set.eval,
     config: cfg,
-    // Only the first attempt replaces what is there; a resumed attempt continues its own checkpoint.
-    overwrite: params.overwrite === true && ctx.attempt === 1,
-    signal: ctx.signal,
-    onMetrics: (step, values) => ctx.metrics(step, values),
-    onProgress: (p) => {
-      if (p.resumedFrom !== undefined) ctx.log(`Resumed from the checkpoint at step ${p.resumedFrom}.`);
-      ctx.progress(p.step / Math.max(1, p.totalSteps), `step ${p.step}/${p.totalSteps} · epoch ${p.epoch}`);
-    },
-    onLog: (text) => ctx.log(text),
+    ...trainerJobHooks(ctx),
+    onProgress: stepProgress(ctx),
   });
   if (result.cancelled) throw new JobCancelledError();
 

@@ -69,7 +69,7 @@ async function openProject(page: Page) {
 test("the researcher starts GRPO with the accuracy and format rewards and watches both curves grow, then cancels the run", async ({ page }) => {
   test.setTimeout(150_000);
   await openProject(page);
-  await page.getByRole("link", { name: "Run GRPO" }).click();
+  await page.getByRole("region", { name: "GRPO and DPO" }).getByRole("link", { name: "Run GRPO" }).click();
   await page.waitForURL(new RegExp(`/research/projects/${projectId}/grpo$`));
   await expect(page.getByTestId("grpo-prompt-counts")).toHaveText(`${PROMPTS} distinct prompts, ${PROMPTS} with a reference answer.`);
 
@@ -152,7 +152,7 @@ test("the researcher starts GRPO with the accuracy and format rewards and watche
 
 test("the Run DPO form offers the reward model's rankings selection and shows a refused setting beside its field", async ({ page }) => {
   await openProject(page);
-  await page.getByRole("link", { name: "Run DPO" }).click();
+  await page.getByRole("region", { name: "GRPO and DPO" }).getByRole("link", { name: "Run DPO" }).click();
   await page.waitForURL(new RegExp(`/research/projects/${projectId}/dpo$`));
   const form = page.getByRole("form", { name: "Run DPO" });
   await expect(form.locator('select[name="rankings"] option:checked')).toHaveText("every annotator's ranking");

@@ -107,7 +107,7 @@ test("the researcher runs PPO from the UI, watches its charts and samples, finds
   await expect(round1.getByTestId("round-reward-model")).toContainText(new RegExp(`${RM}\\s*\\d+\\.\\d% on \\d+ held-out pairs?`));
   await expect(round1.getByTestId("round-policy")).toHaveText("—");
 
-  await page.getByRole("link", { name: "Run PPO" }).click();
+  await page.getByRole("region", { name: "PPO policies" }).getByRole("link", { name: "Run PPO" }).click();
   await page.waitForURL(new RegExp(`/research/projects/${projectId}/ppo$`));
   const form = page.getByRole("form", { name: "Run PPO" });
   // (A label wrapping a select takes in its options' text, so the selects are found by name.)
@@ -201,7 +201,7 @@ test("the researcher runs PPO from the UI, watches its charts and samples, finds
   await expect(round2.getByTestId("round-head-to-head")).toHaveText(`${POLICY} vs ${SFT}: no pairs ranked yet`);
 
   // The next reward model can learn from every round's rankings or the latest round's only.
-  await page.getByRole("link", { name: "Train reward model" }).click();
+  await page.getByRole("region", { name: "Reward models" }).getByRole("link", { name: "Train reward model" }).click();
   const train = page.getByRole("form", { name: "Train reward model" });
   await expect(train.locator('select[name="baseModelId"] option:checked')).toHaveText(`${SFT} (this project's SFT model)`);
   const rounds = train.locator('select[name="rounds"]');

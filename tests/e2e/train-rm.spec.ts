@@ -87,7 +87,7 @@ test("the researcher trains a reward model from the UI, watches its curves grow,
   await page.waitForURL(/\/research$/);
   await page.goto(`${app.url}/research/projects/${projectId}`);
   await expect(page.getByTestId("reward-models")).toContainText("No reward model trained on this project yet.");
-  await page.getByRole("link", { name: "Train reward model" }).click();
+  await page.getByRole("region", { name: "Reward models" }).getByRole("link", { name: "Train reward model" }).click();
   await page.waitForURL(new RegExp(`/research/projects/${projectId}/train-rm$`));
 
   const form = page.getByRole("form", { name: "Train reward model" });

@@ -278,18 +278,8 @@ export async function trainSupervised(o: TrainSftOptions): Promise<TrainSftResul
     steps: opt.step,
     total_steps: totalSteps,
     rows_per_epoch: rowsPerEpoch,
-    last:
-      metricsLog
-        .entries()
-        .filter((l) => "grad_norm" in l)
-        .at(-1) ?? null,
-    evaluation:
-      lastEval ??
-      metricsLog
-        .entries()
-        .filter((l) => "eval_loss" in l)
-        .at(-1) ??
-      null,
+    last: metricsLog.lastWith("grad_norm"),
+    evaluation: lastEval ?? metricsLog.lastWith("eval_loss"),
     train_examples: trainSeqs.length,
     eval_examples: evalSeqs.length,
     train_prompts: trainPrompts.length,

@@ -406,18 +406,8 @@ export async function trainDpo(o: TrainDpoOptions): Promise<TrainDpoResult> {
       steps: opt.step,
       total_steps: totalSteps,
       epochs: cfg.epochs,
-      last:
-        metricsLog
-          .entries()
-          .filter((l) => "rewards/margins" in l)
-          .at(-1) ?? null,
-      evaluation:
-        lastEval ??
-        metricsLog
-          .entries()
-          .filter((l) => "eval_loss" in l)
-          .at(-1) ??
-        null,
+      last: metricsLog.lastWith("rewards/margins"),
+      evaluation: lastEval ?? metricsLog.lastWith("eval_loss"),
       train_pairs: trainEncoded.length,
       eval_pairs: evalEncoded.length,
       train_prompts: trainPrompts.size,

@@ -466,11 +466,7 @@ export async function trainGrpo(o: TrainGrpoOptions): Promise<TrainGrpoResult> {
     iterations: iteration,
     total_iterations: totalIterations,
     episodes: iteration * cfg.batchSize,
-    last:
-      metricsLog
-        .entries()
-        .filter((l) => "reward" in l)
-        .at(-1) ?? null,
+    last: metricsLog.lastWith("reward"),
     evaluation: evalLog.last(),
     config: cfg,
     shape: { prompt_length: P, completion_length: R },

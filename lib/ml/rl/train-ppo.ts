@@ -472,11 +472,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     iterations: iteration,
     total_iterations: totalIterations,
     episodes: iteration * cfg.batchSize,
-    last:
-      metricsLog
-        .entries()
-        .filter((l) => "objective/scores" in l)
-        .at(-1) ?? null,
+    last: metricsLog.lastWith("objective/scores"),
     evaluation: evalLog.last(),
     config: cfg,
     shape: { prompt_length: P, response_length: R },

@@ -70,6 +70,15 @@ export class MetricsLog {
     return this.lines.length;
   }
 
+  /** The last logged point that has `key` (a step's metric, an evaluation's), parsed; null when none. */
+  lastWith(key: string): Record<string, number> | null {
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      const point = JSON.parse(this.lines[i]) as Record<string, number>;
+      if (key in point) return point;
+    }
+    return null;
+  }
+
   /** The logged points, parsed (counter included under its key). */
   entries(): Record<string, number>[] {
     return this.lines.map((l) => JSON.parse(l) as Record<string, number>);

@@ -46,4 +46,14 @@ describe("MetricsLog", () => {
     expect(MetricsLog.open(path, 0, { indexKey: "iteration" }).length).toBe(0);
     expect(log.entries()).toEqual([{ iteration: 1, "objective/kl": 0.5 }]);
   });
+
+  it("lastWith finds the last point that has a key: a step's metric or an evaluation's", () => {
+    const log = MetricsLog.open(join(root, "d", METRICS_LOG_FILE), null);
+    log.record(1, { loss: 3 });
+    log.record(1, { eval_loss: 2.5 });
+    log.record(2, { loss: 2 });
+    expect(log.lastWith("loss")).toEqual({ step: 2, loss: 2 });
+    expect(log.lastWith("eval_loss")).toEqual({ step: 1, eval_loss: 2.5 });
+    expect(log.lastWith("reward")).toBeNull();
+  });
 });

@@ -35,11 +35,16 @@ export async function runForegroundJob(db: Db, input: ForegroundJob, onStart?: (
     if (row) bar.update(Math.round(row.progress * total), { message: row.message ?? "" });
   };
   const poll = setInterval(update, 250);
-  const onSigint = () => requestCancel(db, job.id);
+  // The request is recorded (the jobs page shows it) and the run is stopped at once, not at its next heartbeat.
+  const ctrlC = new AbortController();
+  const onSigint = () => {
+    requestCancel(db, job.id);
+    ctrlC.abort();
+  };
   process.once("SIGINT", onSigint);
   let status: string;
   try {
-    status = await runJob(db, job.id, { dataDir: process.env.PALATE_DATA_DIR ?? dirname(databasePath()) });
+    status = await runJob(db, job.id, { dataDir: process.env.PALATE_DATA_DIR ?? dirname(databasePath()), cancel: ctrlC.signal });
   } finally {
     clearInterval(poll);
     process.removeListener("SIGINT", onSigint);

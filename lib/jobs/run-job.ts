@@ -22,6 +22,8 @@ export interface RunJobOptions {
   maxBusyRetries?: number;
   /** The first wait before resuming after SQLITE_BUSY; doubles after each (default 500 ms, capped at 15 s). */
   busyBackoffMs?: number;
+  /** Cancels at once when aborted (a foreground job's Ctrl-C), not at the next heartbeat's read of the request. */
+  cancel?: AbortSignal;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -54,6 +56,11 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
     }, 1);
   };
   const timer = setInterval(beat, options.heartbeatMs ?? 1000);
+  const cancelNow = () => {
+    if (!controller.signal.aborted) controller.abort();
+  };
+  if (options.cancel?.aborted) cancelNow();
+  else options.cancel?.addEventListener("abort", cancelNow, { once: true });
   const artifactDir = join(options.dataDir, "jobs", String(jobId));
   mkdirSync(artifactDir, { recursive: true });
   let lastProgressWrite = 0;
@@ -145,6 +152,7 @@ export async function runJob(db: Db, jobId: number, options: RunJobOptions): Pro
     return "failed";
   } finally {
     clearInterval(timer);
+    options.cancel?.removeEventListener("abort", cancelNow);
     if (!flushEvents()) for (const e of pendingEvents) console.error(`[job ${jobId}] (not logged: the database stayed locked) ${e.text}`);
   }
 }

@@ -5,7 +5,7 @@
 // the kept answers as demonstrations for review, by the imported "best-of-n" identity, all in one
 // transaction.
 import { asc, eq } from "drizzle-orm";
-import type { Connection } from "../../db/client";
+import type { Connection, Db } from "../../db/client";
 import { prompts, type Message } from "../../db/schema";
 import { ensureImportedIdentities } from "../datasets/imported-annotator";
 import { sftRow } from "../datasets/sft-format";
@@ -17,7 +17,7 @@ import type { BestOfNChoice, BestOfNPrompt } from "./sample-and-score";
 export const BEST_OF_N_ANNOTATOR = "best-of-n";
 
 /** Every distinct prompt of the project once (its first row's id), with its reference answer; `referencesOnly`: those with one. */
-export function bestOfNPrompts(db: Connection, projectId: number, options: { referencesOnly: boolean; limit?: number }): BestOfNPrompt[] {
+export function bestOfNPrompts(db: Db, projectId: number, options: { referencesOnly: boolean; limit?: number }): BestOfNPrompt[] {
   const byKey = new Map<string, BestOfNPrompt>();
   for (const row of db
     .select({ id: prompts.id, messages: prompts.messages, metadata: prompts.metadata })

@@ -28,10 +28,21 @@ export interface BestOfNOptions {
   /** Keep the best answer only when it scores at least this (null: keep every prompt's best). */
   threshold: number | null;
   sampling: { temperature: number; topP: number; topK: number; maxTokens: number; seed: number };
-  /** Prompts per sampling call (each gives n rows). */
+  /** Prompts per sampling call (each gives n rows); default promptsPerBatchOf(n). */
   promptsPerBatch?: number;
+  /**
+   * The index of the first prompt to sample (a resumed job's prompts done so far, a multiple of the
+   * batch size): each batch's seed follows from its first prompt's index, so a resumed run samples
+   * what an uninterrupted one would have.
+   */
+  from?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called with each batch's choices once scored, before the next batch is sampled; throwing stops the run (a job's cancellation). */
+  onChunk?: (choices: BestOfNChoice[], done: number, total: number) => void | Promise<void>;
 }
+
+/** Prompts per sampling call by default: about 64 rows. */
+export const promptsPerBatchOf = (n: number) => Math.max(1, Math.floor(64 / n));
 
 export interface BestOfNChoice {
   prompt: BestOfNPrompt;
@@ -45,10 +56,10 @@ export async function sampleAndScore(o: BestOfNOptions): Promise<BestOfNChoice[]
   const rules: CombinedReward | null = o.by.kind === "rules" ? combineRewards(o.by.spec) : null;
   const scorer = o.by.kind === "reward-model" ? await RewardScorer.load(o.by.dir) : null;
   const policy = await PalateModel.load(o.policyDir);
-  const perBatch = Math.max(1, o.promptsPerBatch ?? Math.max(1, Math.floor(64 / o.n)));
+  const perBatch = Math.max(1, o.promptsPerBatch ?? promptsPerBatchOf(o.n));
   const out: BestOfNChoice[] = [];
   try {
-    for (let start = 0; start < o.prompts.length; start += perBatch) {
+    for (let start = o.from ?? 0; start < o.prompts.length; start += perBatch) {
       const chunk = o.prompts.slice(start, start + perBatch);
       const rows = chunk.flatMap((p) => Array.from({ length: o.n }, () => policy.encodeMessages(p.messages)));
       const completions = await policy.sample(rows, { ...o.sampling, stop: [], seed: o.sampling.seed + start * o.n });
@@ -58,7 +69,7 @@ export async function sampleAndScore(o: BestOfNOptions): Promise<BestOfNChoice[]
             { batchSize: 32 },
           )
         : null;
-      chunk.forEach((prompt, p) => {
+      const choices = chunk.map((prompt, p): BestOfNChoice => {
         const answers = completions.slice(p * o.n, (p + 1) * o.n).map((c, j): ScoredAnswer => {
           const i = p * o.n + j;
           const score = rmScores
@@ -67,9 +78,12 @@ export async function sampleAndScore(o: BestOfNOptions): Promise<BestOfNChoice[]
                 .reward;
           return { text: c.text, score };
         });
-        out.push({ prompt, answers, best: bestAnswer(answers, o.threshold) });
+        return { prompt, answers, best: bestAnswer(answers, o.threshold) };
       });
-      o.onProgress?.(Math.min(o.prompts.length, start + perBatch), o.prompts.length);
+      out.push(...choices);
+      const done = Math.min(o.prompts.length, start + perBatch);
+      o.onProgress?.(done, o.prompts.length);
+      await o.onChunk?.(choices, done, o.prompts.length);
     }
   } finally {
     await policy.close();

@@ -40,17 +40,55 @@ export interface BestOfNCounts {
 }
 
 export function bestOfNCounts(perPrompt: readonly (readonly ScoredAnswer[])[], threshold: number | null): BestOfNCounts {
-  const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
-  const bests = perPrompt.map((answers) => bestAnswer(answers, threshold));
-  const valid = (answers: readonly ScoredAnswer[]) => answers.filter((a) => a.text.trim() !== "" && Number.isFinite(a.score));
+  return tallyCounts(
+    perPrompt.reduce((t, answers) => addToTally(t, answers, threshold), EMPTY_TALLY),
+    threshold,
+  );
+}
+
+/**
+ * The counts' running sums, prompt by prompt: what a job that writes as it goes (and resumes after
+ * an interruption) keeps instead of every answer. Summed in prompt order, so the means equal
+ * bestOfNCounts' over the same prompts exactly. Plain numbers, so it is stored as JSON.
+ */
+export interface BestOfNTally {
+  prompts: number;
+  kept: number;
+  bestSum: number;
+  bests: number;
+  scoreSum: number;
+  scores: number;
+  /** Sum over prompts of the share of its answers at or above the threshold. */
+  passSum: number;
+}
+
+export const EMPTY_TALLY: BestOfNTally = Object.freeze({ prompts: 0, kept: 0, bestSum: 0, bests: 0, scoreSum: 0, scores: 0, passSum: 0 });
+
+const valid = (answers: readonly ScoredAnswer[]) => answers.filter((a) => a.text.trim() !== "" && Number.isFinite(a.score));
+
+/** The tally with one more prompt's answers. */
+export function addToTally(t: BestOfNTally, answers: readonly ScoredAnswer[], threshold: number | null): BestOfNTally {
+  const best = bestAnswer(answers, threshold);
+  const ok = valid(answers);
+  let scoreSum = t.scoreSum;
+  for (const a of ok) scoreSum += a.score;
   return {
-    prompts: perPrompt.length,
-    kept: bests.filter((b) => b?.kept).length,
-    meanBestScore: mean(bests.filter((b): b is BestAnswer => b !== null).map((b) => b.score)),
-    meanScore: mean(perPrompt.flatMap((answers) => valid(answers).map((a) => a.score))),
-    passRate:
-      threshold === null
-        ? null
-        : mean(perPrompt.map((answers) => (answers.length === 0 ? 0 : valid(answers).filter((a) => a.score >= threshold).length / answers.length))),
+    prompts: t.prompts + 1,
+    kept: t.kept + (best?.kept ? 1 : 0),
+    bestSum: best ? t.bestSum + best.score : t.bestSum,
+    bests: t.bests + (best ? 1 : 0),
+    scoreSum,
+    scores: t.scores + ok.length,
+    passSum: t.passSum + (threshold === null || answers.length === 0 ? 0 : ok.filter((a) => a.score >= threshold).length / answers.length),
+  };
+}
+
+export function tallyCounts(t: BestOfNTally, threshold: number | null): BestOfNCounts {
+  return {
+    prompts: t.prompts,
+    kept: t.kept,
+    meanBestScore: t.bests === 0 ? null : t.bestSum / t.bests,
+    meanScore: t.scores === 0 ? null : t.scoreSum / t.scores,
+    passRate: threshold === null || t.prompts === 0 ? null : t.passSum / t.prompts,
   };
 }

@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobKind } from "./kind";
+import { bestOfNJobKind } from "./kinds/best-of-n";
 import { dpoJobKind } from "./kinds/dpo";
 import { generateJobKind } from "./kinds/generate";
 import { grpoJobKind } from "./kinds/grpo";
@@ -28,6 +29,7 @@ const builtIn: AnyJobKind[] = [
   dpoJobKind,
   grpoJobKind,
   sftJobKind,
+  bestOfNJobKind,
 ];
 const kinds = new Map<string, AnyJobKind>(builtIn.map((k) => [k.kind, k]));
 let extraLoaded = false;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client";
 import { jobs, models, projects, prompts, users, type JobStatus } from "../../db/schema";
 import type { Role } from "../../db/schema";
+import { BEST_OF_N_JOB_KIND, bestOfNRequestParamsSchema } from "../best-of-n/job-params";
 import { DPO_JOB_KIND, dpoRequestParamsSchema } from "../dpo/job-params";
 import { GENERATE_JOB_KIND, generateJobParamsSchema } from "../generation/job-params";
 import { GRPO_JOB_KIND, grpoRequestParamsSchema } from "../grpo/job-params";
@@ -16,6 +17,7 @@ import { SCORE_JOB_KIND, TRAIN_RM_JOB_KIND, scoreJobParamsSchema, trainRmRequest
 import type { FieldIssue } from "../http";
 import { promptPreview } from "../labeling/browse";
 import { checkGenerateParams, checkPpoParams, checkScoreParams, checkTrainRmParams } from "./param-checks";
+import { bestOfNJobKind } from "./kinds/best-of-n";
 import { dpoJobKind } from "./kinds/dpo";
 import { grpoJobKind } from "./kinds/grpo";
 import { IMPORT_JOB_KIND } from "./kinds/import";
@@ -34,6 +36,7 @@ const KIND_TITLES: Record<string, string> = {
   [DPO_JOB_KIND]: "DPO",
   [GRPO_JOB_KIND]: "GRPO",
   [SFT_JOB_KIND]: "SFT",
+  [BEST_OF_N_JOB_KIND]: "Best-of-n",
 };
 
 export function jobKindTitle(kind: string): string {
@@ -214,6 +217,7 @@ export const newJobSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal(GRPO_JOB_KIND), params: grpoRequestParamsSchema }).strict(),
   z.object({ kind: z.literal(DPO_JOB_KIND), params: dpoRequestParamsSchema }).strict(),
   z.object({ kind: z.literal(SFT_JOB_KIND), params: sftRequestParamsSchema }).strict(),
+  z.object({ kind: z.literal(BEST_OF_N_JOB_KIND), params: bestOfNRequestParamsSchema }).strict(),
 ]);
 export type NewJobRequest = z.infer<typeof newJobSchema>;
 
@@ -226,6 +230,7 @@ export const JOB_START_ROLES: Record<NewJobRequest["kind"], readonly Role[]> = {
   [GRPO_JOB_KIND]: ["admin", "researcher"],
   [DPO_JOB_KIND]: ["admin", "researcher"],
   [SFT_JOB_KIND]: ["admin", "researcher"],
+  [BEST_OF_N_JOB_KIND]: ["admin", "researcher"],
 };
 
 export function mayStartJob(role: Role, kind: NewJobRequest["kind"]): boolean {
@@ -268,5 +273,7 @@ function checkJobRequest(db: Db, request: NewJobRequest): FieldIssue[] {
       return dpoJobKind.check?.(db, request.params) ?? [];
     case SFT_JOB_KIND:
       return checkSftParams(db, request.params);
+    case BEST_OF_N_JOB_KIND:
+      return bestOfNJobKind.check?.(db, request.params) ?? [];
   }
 }

@@ -1,51 +1,68 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { SingleBar } from "cli-progress";
 import { databasePath, openDb, type Connection } from "../../db/client";
-import { bestOfNPrompts, demonstrationTarget, insertKeptDemonstrations, keptSftLines } from "../../lib/best-of-n/project";
-import type { BestOfNScorer } from "../../lib/best-of-n/sample-and-score";
-import { bestOfNCounts } from "../../lib/best-of-n/select";
-import { REFERENCE_REWARDS } from "../../lib/grpo/prompts";
-import { ensureDefaultModel, getModelByName, modelDir } from "../../lib/models/registry";
+import { BEST_OF_N_JOB_KIND, bestOfNJobParamsSchema } from "../../lib/best-of-n/job-params";
+import { checkBestOfNParams } from "../../lib/best-of-n/param-checks";
+import { demonstrationTarget } from "../../lib/best-of-n/project";
+import type { BestOfNJobResult } from "../../lib/best-of-n/run-best-of-n";
+import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { parseRewardSpec, RewardSpecError } from "../../lib/rewards/spec";
 import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
+import { runForegroundJob } from "../foreground-job";
 
 const isModelDir = (dir: string) => existsSync(join(dir, "config.json")) && statSync(dir).isDirectory();
 
-/** The policy: a registered policy's directory, or a model directory. */
-function policyDir(db: Connection, value: string): string {
+/** The policy: a registered policy ({policyModelId}), or a model directory ({policyDir}). */
+function policyOf(db: Connection, value: string): { policyModelId: number } | { policyDir: string } {
   const row = getModelByName(db, value);
   if (row) {
     if (row.source !== "palate") throw new CliError(`--policy: ${row.name} is an endpoint; best-of-n samples from a Palate model directory`);
     if (row.kind === "reward") throw new CliError(`--policy: ${row.name} is a reward model, which does not generate text`);
-    return modelDir(row);
+    return { policyModelId: row.id };
   }
-  if (isModelDir(resolve(value))) return resolve(value);
+  if (isModelDir(resolve(value))) return { policyDir: resolve(value) };
   throw new CliError(`--policy: "${value}" is neither a registered model nor a model directory`);
 }
 
-/** --by: a registered reward model or a reward-model directory, else a rule spec. */
-function scorerOf(db: Connection, value: string): BestOfNScorer {
+/** --by: a registered reward model ({rewardModelId}) or a reward-model directory ({rewardDir}), else a rule spec ({rules}). */
+function scorerOf(db: Connection, value: string): { rewardModelId: number } | { rewardDir: string } | { rules: string } {
   const row = getModelByName(db, value);
   if (row) {
     if (row.kind !== "reward" || row.source !== "palate")
       throw new CliError(`--by: ${row.name} is not a reward model (give a reward model or reward functions such as accuracy,format)`);
-    return { kind: "reward-model", dir: modelDir(row), label: row.name };
+    return { rewardModelId: row.id };
   }
-  if (isModelDir(resolve(value))) return { kind: "reward-model", dir: resolve(value), label: resolve(value) };
+  if (isModelDir(resolve(value))) return { rewardDir: resolve(value) };
   try {
     parseRewardSpec(value);
   } catch (err) {
     if (err instanceof RewardSpecError) throw new CliError(`--by: "${value}" is not a reward model, and not reward functions: ${err.message}`);
     throw err;
   }
-  return { kind: "rules", spec: value };
+  return { rules: value };
 }
+
+/** The flag a parameter comes from, for naming it in errors. */
+const FLAG_OF: Record<string, string> = {
+  projectId: "project",
+  policyModelId: "policy",
+  policyDir: "policy",
+  rewardModelId: "by",
+  rewardDir: "by",
+  rules: "by",
+  maxPrompts: "max-prompts",
+  topP: "top-p",
+  topK: "top-k",
+  maxTokens: "max-tokens",
+  asDemonstrations: "as-demonstrations",
+  intoProjectId: "into",
+};
 
 export const command: Command = {
   name: "best-of-n",
-  summary: "Rejection sampling: N answers per prompt from a policy, the best by a reward model or rules kept as an SFT file (and demonstrations)",
+  summary:
+    "Rejection sampling: N answers per prompt from a policy, the best by a reward model or rules kept as an SFT file and optionally as demonstrations (a job, run here)",
   usage: `Usage: palate best-of-n --project NAME --policy MODEL --n 8 --by RM|RULES --out FILE.jsonl
                        [--threshold X] [--as-demonstrations [--into PROJECT]] [options]
 
@@ -55,8 +72,11 @@ name or directory, as palate score) or by rule reward functions (lib/rewards' sp
 accuracy,format=0.5, given each prompt's reference answer) — and keeps the best when it scores at
 least --threshold. The kept answers are written as a TRL conversational SFT file (one
 {"messages": [...], "metadata": {"score", "by", "n", "sample", "policy", "prompt_id", "reference"}}
-per line), which palate sft trains on (--file) or mixes in (--mix FILE:RATIO). The last line
-printed is JSON: prompts, kept, mean_best_score, mean_score, pass_rate.
+per line), which palate sft trains on (--file) or mixes in (--mix FILE:RATIO). It runs as a job
+in this process: the jobs page shows it with its figures (per batch: mean_best_score, mean_score,
+pass_rate with a threshold; kept so far), the file is written in the job's directory and copied to
+--out, and Ctrl-C cancels it. The last line printed is JSON: job, prompts, kept, mean_best_score,
+mean_score, pass_rate, out.
 
   --project NAME          the project whose prompts to answer
   --policy MODEL          the model to sample from: a registered policy or a directory
@@ -118,64 +138,69 @@ printed is JSON: prompts, kept, mean_best_score, mean_score, pass_rate.
       const project = getProjectByName(db, projectName);
       if (!project) throw new CliError(`--project: no project named "${projectName}"`);
       ensureDefaultModel(db);
-      const policy = policyDir(db, policyArg);
+      const policy = policyOf(db, policyArg);
       const by = scorerOf(db, byArg);
+      // --into names a demonstration project, created when missing (as an import creates one), before the job runs.
       const target = values["as-demonstrations"] ? demonstrationTarget(db, project, values.into) : null;
       if (target && "error" in target) throw new CliError(`--as-demonstrations: ${target.error}`);
-      const needsReference = by.kind === "rules" && parseRewardSpec(by.spec).some((t) => REFERENCE_REWARDS.includes(t.name));
-      const prompts = bestOfNPrompts(db, project.id, { referencesOnly: needsReference, limit: maxPrompts });
-      if (prompts.length === 0)
-        throw new CliError(
-          needsReference
-            ? `--by: ${byArg} compares answers with reference answers, and project "${project.name}" has no prompt with one (import prompts with the gsm8k or qa format)`
-            : `--project: project "${project.name}" has no prompts`,
-        );
-      const byLabel = by.kind === "rules" ? by.spec : by.label;
-      console.log(
-        `Best of ${n} for ${prompts.length} prompts of "${project.name}" from ${policyArg}, scored by ${byLabel}${threshold !== null ? `, kept at ≥ ${threshold}` : ""}.`,
-      );
-
-      const { sampleAndScore } = await import("../../lib/best-of-n/sample-and-score");
-      const bar = process.stderr.isTTY ? new SingleBar({ format: "best-of-n |{bar}| {value}/{total} prompts", hideCursor: true }) : null;
-      bar?.start(prompts.length, 0);
-      let choices;
-      try {
-        choices = await sampleAndScore({
-          policyDir: policy,
-          prompts,
-          n,
-          by,
-          threshold,
-          sampling: { temperature, topP, topK, maxTokens, seed },
-          onProgress: (done) => bar?.update(done),
-        });
-      } finally {
-        bar?.stop();
+      const params = bestOfNJobParamsSchema.safeParse({
+        projectId: project.id,
+        ...policy,
+        ...by,
+        policyLabel: policyArg,
+        n,
+        ...(threshold !== null ? { threshold } : {}),
+        ...(maxPrompts !== undefined ? { maxPrompts } : {}),
+        temperature,
+        topP,
+        topK,
+        maxTokens,
+        seed,
+        asDemonstrations: values["as-demonstrations"] === true,
+        ...(target && target.id !== project.id ? { intoProjectId: target.id } : {}),
+      });
+      if (!params.success) {
+        const issue = params.error.issues[0];
+        const field = String(issue.path[0]);
+        throw new CliError(`--${FLAG_OF[field] ?? field}: ${issue.message}`);
       }
-      const lines = keptSftLines(choices, { by: byLabel, n, policy: policyArg });
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, lines.map((l) => l + "\n").join(""));
-      const counts = bestOfNCounts(
-        choices.map((c) => c.answers),
-        threshold,
+      const issues = checkBestOfNParams(db, params.data);
+      if (issues.length > 0) {
+        const field = issues[0].field.replace(/^params\./, "");
+        throw new CliError(`--${FLAG_OF[field] ?? field}: ${issues[0].message}`);
+      }
+
+      const done = await runForegroundJob(
+        db,
+        { kind: BEST_OF_N_JOB_KIND, params: params.data as unknown as Record<string, unknown>, projectId: project.id },
+        (job) =>
+          console.log(
+            `Job ${job.id}: best of ${n} for the prompts of "${project.name}" from ${policyArg}, scored by ${byArg}${threshold !== null ? `, kept at ≥ ${threshold}` : ""}.`,
+          ),
       );
-      const inserted = target && !("error" in target) ? insertKeptDemonstrations(db, choices, project, target) : null;
+      const result = done.result as BestOfNJobResult;
+      // The job writes into its own directory (the app serves it from there); --out gets a copy.
+      mkdirSync(dirname(out), { recursive: true });
+      copyFileSync(result.file, out);
       const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
       console.log(
-        `${counts.prompts} prompts, ${counts.kept} kept (written to ${out}) · mean best score ${fmt(counts.meanBestScore)} · mean score ${fmt(counts.meanScore)}` +
-          (counts.passRate !== null ? ` · pass rate ${fmt(counts.passRate)}` : "") +
-          (inserted && target && !("error" in target) ? ` · ${inserted.demonstrations} demonstrations inserted into "${target.name}" for review` : "") +
+        `${result.prompts} prompts, ${result.kept} kept (written to ${out}) · mean best score ${fmt(result.mean_best_score)} · mean score ${fmt(result.mean_score)}` +
+          (result.pass_rate !== null ? ` · pass rate ${fmt(result.pass_rate)}` : "") +
+          (result.demonstrations !== undefined && target && !("error" in target)
+            ? ` · ${result.demonstrations} demonstrations inserted into "${target.name}" for review`
+            : "") +
           ".",
       );
       console.log(
         JSON.stringify({
-          prompts: counts.prompts,
-          kept: counts.kept,
-          mean_best_score: counts.meanBestScore,
-          mean_score: counts.meanScore,
-          pass_rate: counts.passRate,
+          job: done.id,
+          prompts: result.prompts,
+          kept: result.kept,
+          mean_best_score: result.mean_best_score,
+          mean_score: result.mean_score,
+          pass_rate: result.pass_rate,
           out,
-          ...(inserted ? { demonstrations: inserted.demonstrations, into: inserted.projectId } : {}),
+          ...(result.demonstrations !== undefined ? { demonstrations: result.demonstrations, into: result.into } : {}),
         }),
       );
       return 0;

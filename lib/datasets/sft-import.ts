@@ -11,6 +11,7 @@ import { ImportError, MAX_REPORTED_ERRORS, PROGRESS_EVERY, type ImportProgress, 
 import { ensureImportedAnnotator } from "./imported-annotator";
 import { fileLines, type Line } from "./lines";
 import { parseSftLine, type SftRecord } from "./sft-format";
+import { refreshAfterBulkWrite } from "../stats/refresh-after-write";
 
 export interface SftImportCounts {
   prompts: number;
@@ -96,6 +97,8 @@ export function importSftFile(db: Connection, path: string, project: ProjectRef,
     { behavior: "immediate" },
   );
   options.onProgress?.("insert", read, bytes);
+  // As importFile does: a large project's statistics (its demonstration counts among them) are queued for the worker now.
+  if (result.imported.demonstrations > 0) refreshAfterBulkWrite(db, result.projectId);
   return { ...result, errors: [], invalidLines: 0 };
 }
 

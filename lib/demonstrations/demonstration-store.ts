@@ -15,6 +15,7 @@ import {
   type Assignment,
   type RequestedAssignment,
 } from "../labeling/assignment-store";
+import { raiseProjectVersion } from "../stats/change-stamp";
 
 export type Demonstration = typeof demonstrations.$inferSelect;
 
@@ -140,7 +141,7 @@ function openAssignment(
   tx: Db,
   taskId: number,
   userId: number,
-): { ok: true; assignment: Assignment; own: Demonstration | undefined } | Extract<DemonstrationResult, { ok: false }> {
+): { ok: true; assignment: Assignment; own: Demonstration | undefined; projectId: number } | Extract<DemonstrationResult, { ok: false }> {
   const task = taskContext(tx, taskId);
   if (!task) return { ok: false, status: 404, error: `task ${taskId} not found` };
   if (task.mode !== "demonstration")
@@ -148,7 +149,7 @@ function openAssignment(
   const assignment = findAssignment(tx, taskId, userId);
   if (!assignment) return { ok: false, status: 403, error: `task ${taskId} is not assigned to you` };
   if (assignment.status === "skipped") return { ok: false, status: 409, error: `you skipped task ${taskId}` };
-  return { ok: true, assignment, own: ownDemonstration(tx, taskId, userId) };
+  return { ok: true, assignment, own: ownDemonstration(tx, taskId, userId), projectId: task.projectId };
 }
 
 /** Saves the caller's draft of a task assigned to them (also after their assignment expired: their words are kept). */
@@ -164,6 +165,8 @@ export function saveDemonstrationDraft(db: Db, taskId: number, userId: number, t
         .onConflictDoUpdate({ target: [demonstrations.taskId, demonstrations.userId], set: { text, updatedAt: now, assignmentId: open.assignment.id } })
         .returning()
         .get();
+      // A new draft adds to the statistics' draft count; later autosaves change no figure (change-stamp.ts).
+      if (open.own === undefined) raiseProjectVersion(tx, open.projectId);
       return { ok: true, demonstration: row, created: open.own === undefined };
     },
     { behavior: "immediate" },

@@ -14,6 +14,12 @@
 // - a change of a user's email, name, role or disabled flag, or a user deleted: every project's
 //   (users are global; statistics show names and emails).
 //
+// - a demonstration inserted, changed or deleted as submitted, or submitted (migration 0013; its
+//   review is a change of a submitted row). A draft's autosaves raise nothing (they come every few
+//   seconds while an annotator types and change no figure); its first save, which adds one to the
+//   demonstration statistics' draft count, is raised by its writer with raiseProjectVersion
+//   (lib/demonstrations/demonstration-store.ts saveDemonstrationDraft), in the same transaction.
+//
 // Rows deleted by a cascade fire the same triggers. So an unchanged stamp means the project's
 // data is the same, and a change in another project leaves it alone: the stamp is what a view
 // compares on every visit (one primary-key lookup) and also what the refresh job compares before
@@ -47,6 +53,14 @@ export function changeStamp(db: Db, projectId: number): string | undefined {
 /** Whether a stamp is that of a project without a version row. */
 export function isUnversioned(stamp: string): boolean {
   return stamp.includes(`@${UNVERSIONED}`);
+}
+
+/**
+ * Raises the project's version by hand, for a write that changes a statistic but that no trigger
+ * sees (a demonstration's first draft, see the header); call it in the write's transaction.
+ */
+export function raiseProjectVersion(db: Db, projectId: number): void {
+  db.run(sql`UPDATE project_versions SET version = version + 1 WHERE project_id = ${projectId}`);
 }
 
 /** Gives an existing project without a version row one (the migration and the triggers normally have); no-op otherwise. */

@@ -3,6 +3,7 @@
 // once instead of serving the cache (small projects show figures the moment a ranking lands).
 // The refresh job (lib/jobs/kinds/project-stats.ts) recomputes every one of them.
 import type { Db } from "../../db/client";
+import { demonstrationStats, type DemonstrationStats } from "../demonstrations/demonstration-stats";
 import { projectStats, type ProjectStats } from "../labeling/project-stats";
 import { taskFilterOptions, type TaskFilterOptions } from "../labeling/task-filter-query";
 import { getProject } from "../projects";
@@ -64,9 +65,21 @@ export const reviewCandidatesStatistic: ProjectStatistic<ReviewCandidate[]> = {
   },
 };
 
+/**
+ * Demonstrations by state and annotator, answer lengths and prompts covered (the project pages and
+ * the stats route, where the project collects demonstrations or has some). Aggregate queries over
+ * the project's demonstrations, a few ms at thousands of tasks.
+ */
+export const demonstrationStatsStatistic: ProjectStatistic<DemonstrationStats> = {
+  name: "demonstrations",
+  inlineMaxTasks: 5000,
+  compute: demonstrationStats,
+};
+
 /** Every statistic the refresh job keeps current, the project pages' first (each is written as soon as it is done). */
 export const PROJECT_STATISTICS: readonly ProjectStatistic[] = [
   projectStatsStatistic,
+  demonstrationStatsStatistic,
   taskFilterOptionsStatistic,
   roundsStatistic,
   reviewCandidatesStatistic,

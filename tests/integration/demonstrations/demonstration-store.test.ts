@@ -1,7 +1,7 @@
 // Demonstrations on a real SQLite file (migration 0013 applied by openDb): the assignment rule hands
 // a demonstration task to R annotators (R defaults to 1 in demonstration mode), a draft is kept
 // server-side and found again, a submit closes the assignment and fills the task's slot (tasks.load,
-// by trigger), drafts do not raise the project's version but a submit and a review do, prompts
+// by trigger), a draft's autosaves do not raise the project's version but its first save, a submit and a review do, prompts
 // without a task get one, a reviewer accepts or rejects, and the sft export / import round trip.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -73,8 +73,11 @@ describe("demonstration tasks", () => {
     // The second annotator gets nothing while the first holds the only slot.
     expect(requestDemonstrationTask(db, projectId, ann[1], T0)).toBeNull();
 
-    const stampBefore = changeStamp(db, projectId);
+    // The first save of a draft raises the version (the statistics count drafts); the autosaves after it do not.
+    const stampAssigned = changeStamp(db, projectId);
     expect(saveDemonstrationDraft(db, taskId, ann[0], "7 + 5 = **1", T0 + 1)).toMatchObject({ ok: true, created: true });
+    const stampBefore = changeStamp(db, projectId);
+    expect(stampBefore).not.toBe(stampAssigned);
     expect(saveDemonstrationDraft(db, taskId, ann[0], "7 + 5 = **12**", T0 + 2)).toMatchObject({ ok: true, created: false });
     expect(changeStamp(db, projectId)).toBe(stampBefore);
     // A reload: the held assignment comes back with the draft.

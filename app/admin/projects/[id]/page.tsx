@@ -11,6 +11,10 @@ import { StatisticsAge } from "@/app/components/statistics-age";
 import { TaskTable } from "@/app/components/task-table";
 import { ExportPanel } from "@/app/components/export-panel";
 import { goldTaskCount } from "@/lib/quality/gold-store";
+import { showsDemonstrations } from "@/lib/demonstrations/demonstration-stats";
+import { demonstrationStatsStatistic } from "@/lib/stats/project-statistics";
+import { DemonstrationStatsView } from "@/app/components/demonstration-stats-view";
+import { servedStatistic } from "@/app/components/served-statistics";
 import { GoldReviewForm } from "./gold-review-form";
 import { ImportForm } from "./import-form";
 import { QualityQuestionsForm } from "./quality-questions-form";
@@ -32,6 +36,7 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
   // A whole number from 0 (task-filter.ts); anything else (1.5, 1e300, -1, text) falls back to the first page.
   const { offset } = parseTaskQuery({ offset: (await searchParams).offset }).query;
   const page = listProjectTasks(db, id, { offset, limit: 50 });
+  const demonstrations = servedStatistic(id, demonstrationStatsStatistic);
   return (
     <div className="flex flex-col gap-8">
       <AdminNav current="/admin/projects" />
@@ -66,6 +71,11 @@ export default async function AdminProjectPage({ params, searchParams }: Props) 
         <StatisticsAge served={served} />
         {stats && <ProjectQuality stats={stats} />}
       </Section>
+      {demonstrations && showsDemonstrations(project.mode, demonstrations.value) && (
+        <Section title="Demonstrations">
+          {demonstrations.value ? <DemonstrationStatsView stats={demonstrations.value} /> : <StatisticsAge served={demonstrations} />}
+        </Section>
+      )}
       <Section title="Tasks">
         <TaskTable page={page} taskHref="/research/tasks/" pageHref={`/admin/projects/${id}`} />
       </Section>

@@ -8,7 +8,9 @@ import { listModels } from "@/lib/models/registry";
 import { ppoPolicyInfo, projectPpoPolicies } from "@/lib/ppo/views";
 import { projectScoredModels } from "@/lib/reward/scores";
 import { withRoundModels } from "@/lib/rounds/rounds";
-import { roundsStatistic, taskFilterOptionsStatistic } from "@/lib/stats/project-statistics";
+import { demonstrationStatsStatistic, roundsStatistic, taskFilterOptionsStatistic } from "@/lib/stats/project-statistics";
+import { showsDemonstrations } from "@/lib/demonstrations/demonstration-stats";
+import { DemonstrationStatsView } from "@/app/components/demonstration-stats-view";
 import { servedStatistic } from "@/app/components/served-statistics";
 import { ExportPanel } from "@/app/components/export-panel";
 import { DataTable } from "@/app/components/data-table";
@@ -47,6 +49,7 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
   // The rounds' counts and the filters' options read every row of the project: from the statistics cache when it is large.
   const rounds = withRoundModels(db, id, servedStatistic(id, roundsStatistic)?.value ?? []);
   const filterOptions = servedStatistic(id, taskFilterOptionsStatistic)?.value ?? { models: [], rounds: [] };
+  const demonstrations = servedStatistic(id, demonstrationStatsStatistic);
   const refName = (ref: { id: number; name: string } | { dir: string } | null) => (ref === null ? "—" : "dir" in ref ? ref.dir : ref.name);
   return (
     <div className="flex flex-col gap-6">
@@ -71,6 +74,12 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
         <StatisticsAge served={served} />
         {stats && <ProjectQuality stats={stats} />}
       </section>
+      {demonstrations && showsDemonstrations(project.mode, demonstrations.value) && (
+        <section className="flex flex-col gap-2" aria-label="Demonstrations">
+          <h2 className="text-lg font-medium">Demonstrations</h2>
+          {demonstrations.value ? <DemonstrationStatsView stats={demonstrations.value} /> : <StatisticsAge served={demonstrations} />}
+        </section>
+      )}
       <section className="flex flex-col gap-2" aria-label="Recipe" data-testid="recipe">
         <h2 className="text-lg font-medium">Recipe</h2>
         <RecipeView recipes={readProjectRecipes(db, id)} projectId={id} />

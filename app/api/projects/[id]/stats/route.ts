@@ -4,13 +4,15 @@
 // ("current", "refreshing", "stale") and `refreshJobId`. While a large project's figures are
 // computed for the first time: 202 {status: "computing", refreshJobId} with Retry-After, unless
 // ?wait=SECONDS (at most 60) lets the request wait for them (computed here when no worker takes
-// the job).
+// the job). `demonstrations` (lib/demonstrations/demonstration-stats.ts): counts by state and
+// annotator, answer lengths and prompts covered, served the same way (null while a large project's
+// are first computed).
 import { STAFF } from "@/lib/auth/roles";
 import { authorize } from "@/lib/auth/session";
 import { z } from "zod";
 import { notFound, parseId, parseQuery, route } from "@/lib/http";
 import { computingResponse, servedForRoute, waitQuery, withProjectRow } from "@/app/components/served-statistics";
-import { projectStatsStatistic } from "@/lib/stats/project-statistics";
+import { demonstrationStatsStatistic, projectStatsStatistic } from "@/lib/stats/project-statistics";
 
 export const dynamic = "force-dynamic";
 
@@ -29,5 +31,7 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   if (!found) return notFound("no such project");
   if (found.served.value === undefined) return computingResponse(found.served);
   const { value, computedAt, checkedAt, freshness, jobId } = found.served;
-  return Response.json({ ...value, computedAt, checkedAt, freshness, refreshJobId: jobId });
+  // Computed from the same data version as the figures above when both are current (one refresh job computes both).
+  const demonstrations = (await servedForRoute(id, demonstrationStatsStatistic, query.wait))?.value ?? null;
+  return Response.json({ ...value, demonstrations, computedAt, checkedAt, freshness, refreshJobId: jobId });
 });

@@ -5,7 +5,7 @@
 //
 // Pure: the manifest (less its card) and the project's guidelines in, the text out. Every string in
 // the front matter is written as a JSON string, which YAML reads as a double-quoted scalar.
-import type { SnapshotFile, SnapshotManifest } from "./snapshot-manifest";
+import { SFT_SNAPSHOT_FORMATS, type SnapshotFile, type SnapshotManifest } from "./snapshot-manifest";
 
 /** Hugging Face's size categories, by the number of rows: [upper bound (exclusive), label]. */
 const SIZE_CATEGORIES: [number, string][] = [
@@ -42,7 +42,13 @@ const FORMAT_DESCRIPTIONS: Record<string, string> = {
     "One row per ranking: the prompt's messages, the completions (`id`, `text`, `model`, answers to the project's questions), `groups` (completion ids, best first, ties sharing a group), the annotator's id, flags, `none_acceptable`, comment and time spent.",
   hh: "Anthropic HH: `chosen` and `rejected` as whole `\\n\\nHuman: … \\n\\nAssistant: …` transcripts, one row per pair.",
   openrlhf: "OpenRLHF's reward-dataset keys, one row per pair.",
+  sft: "TRL's conversational SFT format (`messages`: the prompt's messages, then the annotator's answer as the last, assistant message), one row per demonstration a reviewer accepted.",
+  "sft-unreviewed":
+    "The same SFT format, one row per demonstration submitted but not reviewed yet (rejected ones are in no file): add it to `sft` to train on every demonstration not rejected.",
 };
+
+/** Whether a file holds demonstrations (the sft formats) rather than rankings or pairs. */
+const isSftFile = (f: SnapshotFile) => (SFT_SNAPSHOT_FORMATS as readonly string[]).includes(f.format);
 
 export interface DatasetCardInput {
   manifest: Omit<SnapshotManifest, "card">;
@@ -66,18 +72,21 @@ export function cardRows(files: readonly SnapshotFile[]): number {
 /** The YAML front matter, between `---` lines. */
 export function cardFrontMatter(manifest: Omit<SnapshotManifest, "card">): string {
   const q = (s: string) => JSON.stringify(s);
+  const demonstrations = manifest.files.some(isSftFile);
+  const rankings = manifest.files.some((f) => !isSftFile(f));
   const lines = [
     "---",
     `license: ${q(manifest.license)}`,
     `pretty_name: ${q(`${manifest.project.name} (${manifest.name})`)}`,
     "task_categories:",
     "- text-generation",
-    "- reinforcement-learning",
+    ...(rankings ? ["- reinforcement-learning"] : []),
     "tags:",
     "- rlhf",
-    "- preference",
+    ...(rankings ? ["- preference"] : []),
     "- human-feedback",
-    "- reward-modeling",
+    ...(rankings ? ["- reward-modeling"] : []),
+    ...(demonstrations ? ["- sft", "- demonstrations"] : []),
     "- palate",
     "size_categories:",
     `- ${q(sizeCategory(cardRows(manifest.files)))}`,
@@ -135,49 +144,75 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
+/** What the card says of the demonstrations: how they were written and reviewed, and which file holds which. */
+function demonstrationsParagraph(demos: NonNullable<SnapshotManifest["stats"]["demonstrations"]>, files: readonly SnapshotFile[]): string[] {
+  const rowsOf = (format: string) => files.filter((f) => f.format === format).reduce((n, f) => n + f.rows, 0);
+  return [
+    `Annotators also wrote the ideal answer to a prompt (a demonstration), which a reviewer accepted or rejected. ` +
+      `This snapshot holds ${plural(demos.accepted + demos.unreviewed, "demonstration")} of ${plural(demos.prompts, "prompt")} ` +
+      `by ${plural(demos.annotators, "annotator")}, in TRL's conversational SFT format (one \`{"messages": [...]}\` row each, the last message the answer): ` +
+      `${plural(rowsOf("sft"), "accepted demonstration")} in \`sft/\`` +
+      (demos.unreviewed > 0 ? ` and ${plural(rowsOf("sft-unreviewed"), "demonstration")} not reviewed yet in \`sft-unreviewed/\`` : "") +
+      `. ${plural(demos.rejected, "rejected demonstration")} and every draft are left out.`,
+  ];
+}
+
 /** The whole card: front matter, then the prose. */
 export function datasetCard({ manifest, guidelines }: DatasetCardInput): string {
   const { stats, split } = manifest;
   const a = stats.agreement;
   const out: string[] = [cardFrontMatter(manifest)];
+  const demos = stats.demonstrations;
+  // A snapshot of a demonstration project has no ranking file: nothing to say of rankings or their agreement.
+  const rankings = manifest.files.some((f) => !isSftFile(f));
+  const what = [
+    rankings ? "Human preference rankings" : null,
+    demos ? (rankings ? "demonstrations" : "Demonstrations (ideal answers written by annotators)") : null,
+  ]
+    .filter((x) => x !== null)
+    .join(" and ");
   out.push(`# ${manifest.project.name}: ${manifest.name}`, "");
   out.push(
-    `Human preference rankings collected with Palate (a human-preference labeling and RLHF tool) in the project "${manifest.project.name}", ` +
+    `${what} collected with Palate (a human-preference labeling and RLHF tool) in the project "${manifest.project.name}", ` +
       `frozen as the snapshot \`${manifest.name}\` on ${manifest.created_at.slice(0, 10)}. ` +
       `Content hash (SHA-256): \`${manifest.hash}\`.`,
     "",
   );
 
   out.push("## How the data was collected", "");
-  out.push(
-    `Annotators saw a prompt and several completions of it and ranked the completions best first, ` +
-      `tying those they could not tell apart, flagging harmful, wrong or off-topic ones, and marking a task ` +
-      `"none acceptable" when no completion was. ` +
-      `This snapshot holds ${plural(stats.rankings, "ranking")} of ${plural(stats.tasks, "task")} ` +
-      `(${plural(stats.prompts, "prompt")}) by ${plural(stats.annotators, "annotator")}, ` +
-      `which imply ${plural(stats.pairs, "preference pair")} in the \`trl\` format.`,
-    "",
-  );
+  if (rankings)
+    out.push(
+      `Annotators saw a prompt and several completions of it and ranked the completions best first, ` +
+        `tying those they could not tell apart, flagging harmful, wrong or off-topic ones, and marking a task ` +
+        `"none acceptable" when no completion was. ` +
+        `This snapshot holds ${plural(stats.rankings, "ranking")} of ${plural(stats.tasks, "task")} ` +
+        `(${plural(stats.prompts, "prompt")}) by ${plural(stats.annotators, "annotator")}, ` +
+        `which imply ${plural(stats.pairs, "preference pair")} in the \`trl\` format.`,
+      "",
+    );
+  if (demos) out.push(...demonstrationsParagraph(demos, manifest.files), "");
   if (stats.models.length > 0) out.push(`Completions came from: ${stats.models.map((m) => `\`${m}\``).join(", ")}.`, "");
   const summary = guidelinesSummary(guidelines);
   if (summary.length > 0) out.push("The annotators' guidelines:", "", ...summary.map((l) => (l ? `> ${l}` : ">")), "");
 
-  out.push("## Agreement", "");
-  out.push(
-    `- Pairwise agreement (share of completion pairs two annotators of the same task both ordered, ordered the same way — better, worse or tied): ` +
-      (a.pairwise.rate === null
-        ? "n/a (no task ranked by two annotators)"
-        : `${pct(a.pairwise.rate)} of ${plural(a.pairwise.total, "pair")} over ${plural(a.pairwise.sharedTasks, "shared task")}`),
-    `- Krippendorff's α, ordinal (a unit is one completion, an annotator's value its rank): ${estimate(a.alphaOrdinal)}`,
-    `- Krippendorff's α, interval: ${estimate(a.alphaInterval)}`,
-    `- Kendall's τ-b, mean over pairs of annotators of one task: ${estimate(a.kendallTauB)}`,
-    "",
-    "Intervals are 95% percentile bootstrap intervals over tasks.",
-    "",
-  );
+  if (rankings)
+    out.push(
+      "## Agreement",
+      "",
+      `- Pairwise agreement (share of completion pairs two annotators of the same task both ordered, ordered the same way — better, worse or tied): ` +
+        (a.pairwise.rate === null
+          ? "n/a (no task ranked by two annotators)"
+          : `${pct(a.pairwise.rate)} of ${plural(a.pairwise.total, "pair")} over ${plural(a.pairwise.sharedTasks, "shared task")}`),
+      `- Krippendorff's α, ordinal (a unit is one completion, an annotator's value its rank): ${estimate(a.alphaOrdinal)}`,
+      `- Krippendorff's α, interval: ${estimate(a.alphaInterval)}`,
+      `- Kendall's τ-b, mean over pairs of annotators of one task: ${estimate(a.kendallTauB)}`,
+      "",
+      "Intervals are 95% percentile bootstrap intervals over tasks.",
+      "",
+    );
 
   out.push("## Filters", "");
-  out.push("The export options the files were written with:", "");
+  out.push(`The export options the ${demos ? "ranking and pair " : ""}files were written with${demos ? " (the demonstrations take none of them)" : ""}:`, "");
   for (const [key, value] of Object.entries(manifest.filters)) out.push(`- \`${key}\`: \`${JSON.stringify(value)}\``);
   out.push("");
 

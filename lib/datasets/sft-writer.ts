@@ -15,19 +15,38 @@ export interface SftExportOptions {
 
 const BATCH = 1000;
 
-/** The export's rows as JSON texts (no newline), one per demonstration. */
-export function* sftJson(db: Db, projectId: number, options: SftExportOptions = {}): Generator<string> {
-  const review = options.onlyAccepted ? sql`AND d.review = 'accepted'` : sql`AND d.review <> 'rejected'`;
+/**
+ * Which submitted demonstrations a reading takes: every one but those a reviewer rejected (the
+ * export's default), those a reviewer accepted, or those no reviewer has decided on yet (a
+ * snapshot writes these apart from the accepted ones, lib/datasets/snapshot.ts).
+ */
+export type SftReviewSelection = "not-rejected" | "accepted" | "pending";
+
+/** One exported demonstration: its row's JSON text (no newline), with the prompt and annotator it came from. */
+export interface SftEntry {
+  promptId: number;
+  userId: number;
+  json: string;
+}
+
+/** The project's submitted demonstrations of `review` as export rows, in id order. */
+export function* sftEntries(db: Db, projectId: number, review: SftReviewSelection): Generator<SftEntry> {
+  const which = review === "accepted" ? sql`AND d.review = 'accepted'` : review === "pending" ? sql`AND d.review = 'pending'` : sql`AND d.review <> 'rejected'`;
   for (let after = 0; ;) {
-    const rows = db.all<{ id: number; messages: string; text: string }>(sql`
-      SELECT d.id AS id, p.messages AS messages, d.text AS text
+    const rows = db.all<{ id: number; promptId: number; userId: number; messages: string; text: string }>(sql`
+      SELECT d.id AS id, t.prompt_id AS promptId, d.user_id AS userId, p.messages AS messages, d.text AS text
       FROM demonstrations d JOIN tasks t ON t.id = d.task_id JOIN prompts p ON p.id = t.prompt_id
-      WHERE t.project_id = ${projectId} AND d.status = 'submitted' ${review} AND d.id > ${after}
+      WHERE t.project_id = ${projectId} AND d.status = 'submitted' ${which} AND d.id > ${after}
       ORDER BY d.id LIMIT ${BATCH}`);
-    for (const row of rows) yield JSON.stringify(sftRow(JSON.parse(row.messages) as Message[], row.text));
+    for (const row of rows) yield { promptId: row.promptId, userId: row.userId, json: JSON.stringify(sftRow(JSON.parse(row.messages) as Message[], row.text)) };
     if (rows.length < BATCH) return;
     after = rows[rows.length - 1].id;
   }
+}
+
+/** The export's rows as JSON texts (no newline), one per demonstration. */
+export function* sftJson(db: Db, projectId: number, options: SftExportOptions = {}): Generator<string> {
+  for (const entry of sftEntries(db, projectId, options.onlyAccepted ? "accepted" : "not-rejected")) yield entry.json;
 }
 
 export interface SftCounts {

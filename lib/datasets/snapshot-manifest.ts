@@ -9,7 +9,8 @@
 //    "files": [{"path": "trl/train.jsonl", "format": "trl", "split": "train",
 //               "rows": 120, "bytes": 40960, "sha256": "<sha256>"}, ...],
 //    "card": {"path": "README.md", "bytes": 2048, "sha256": "<sha256>"},
-//    "stats": {...},                              // what the dataset card reports
+//    "stats": {...},                              // what the dataset card reports (with
+//                                                 // `demonstrations` when sft files are written)
 //    "source": {"data_version": 1714564800123}}   // the project's data version it was read at (when
 //                                                 // the database keeps one): same version, same data
 //
@@ -22,6 +23,13 @@ import { z } from "zod";
 import { SPLITS } from "./snapshot-split";
 
 export const MANIFEST_FILE = "snapshot.json";
+
+/**
+ * The formats of a snapshot's demonstrations (lib/datasets/snapshot.ts): `sft` the accepted ones,
+ * `sft-unreviewed` those submitted and not reviewed yet; both TRL conversational SFT rows.
+ */
+export const SFT_SNAPSHOT_FORMATS = ["sft", "sft-unreviewed"] as const;
+export type SftSnapshotFormat = (typeof SFT_SNAPSHOT_FORMATS)[number];
 export const CARD_FILE = "README.md";
 
 /** A snapshot name: a folder name on every filesystem, and a URL segment without escaping. */
@@ -50,6 +58,16 @@ export const snapshotStatsSchema = z.object({
   /** Rows of the default pair format (trl): the pairs a reward model trains on. */
   pairs: z.number().int().min(0),
   models: z.array(z.string()),
+  /** The demonstrations written (absent when none is): rows of `sft` and `sft-unreviewed`, rejected ones left out, and the prompts and annotators of those written. */
+  demonstrations: z
+    .object({
+      accepted: z.number().int().min(0),
+      unreviewed: z.number().int().min(0),
+      rejected: z.number().int().min(0),
+      prompts: z.number().int().min(0),
+      annotators: z.number().int().min(0),
+    })
+    .optional(),
   agreement: z.object({
     /** Pairwise agreement (lib/labeling/stats.ts) over completion pairs two annotators both ordered. */
     pairwise: z.object({ rate: z.number().nullable(), agreed: z.number(), total: z.number(), sharedTasks: z.number() }),

@@ -3,6 +3,13 @@
 // each file's rows, bytes and SHA-256, the filters, the content hash) and a Hugging Face dataset
 // card (README.md).
 //
+// A project's demonstrations are frozen beside its rankings, in TRL's conversational SFT format
+// (sft-writer.ts, the export's writer): `sft/` holds those a reviewer accepted, `sft-unreviewed/`
+// those submitted and not reviewed yet (the rankings' files hold unreviewed rankings too; a reader
+// chooses whether to take these), split by prompt like every other file. Rejected ones and drafts
+// are never written; the ranking filters do not apply to them. A project with demonstrations and no
+// rankings gives a snapshot of the sft files alone.
+//
 // - Consistent: every format is read inside one read transaction, so the files agree with each
 //   other even while annotators keep ranking (WAL: the writers are not blocked).
 // - Content-addressed: the hash covers the data files only (snapshot-manifest.ts), so the same
@@ -30,9 +37,20 @@ import { agreementReport } from "../labeling/stats";
 import type { Project } from "../projects";
 import { rankingAgreementReport } from "../quality/ranking-agreement";
 import { datasetCard, DEFAULT_LICENSE, LICENSE_PATTERN } from "./dataset-card";
+import { sftCounts, sftEntries, type SftReviewSelection } from "./sft-writer";
 import { EXPORT_FORMATS, exportOptionsSchema, exportRows, type ExportFormat } from "./export";
 import type { RankingsRow } from "./rankings-writer";
-import { CARD_FILE, MANIFEST_FILE, snapshotHash, snapshotNameSchema, type SnapshotFile, type SnapshotManifest, type SnapshotStats } from "./snapshot-manifest";
+import {
+  CARD_FILE,
+  MANIFEST_FILE,
+  SFT_SNAPSHOT_FORMATS,
+  snapshotHash,
+  snapshotNameSchema,
+  type SnapshotFile,
+  type SnapshotManifest,
+  type SnapshotStats,
+  type SftSnapshotFormat,
+} from "./snapshot-manifest";
 import { DEFAULT_TEST_SHARE, messagesKey, promptSplit, rowPromptText, SPLITS, type Split } from "./snapshot-split";
 import { projectSnapshotsDir, readManifest, snapshotDir } from "./snapshot-store";
 import { snapshotTempName, type SnapshotWriter } from "./snapshot-sweep";
@@ -73,13 +91,13 @@ export class SnapshotExistsError extends Error {
   }
 }
 
-/** Nothing to freeze: the filters leave no ranking. */
+/** Nothing to freeze: the filters leave no ranking, and the project has no demonstration to write. */
 export class EmptySnapshotError extends Error {}
 
 /** Where a snapshot being written stands (createSnapshot's `onProgress`). */
 export interface SnapshotProgress {
   /** The format being written, and how many formats are done before it. */
-  format: ExportFormat;
+  format: SnapshotFormat;
   formatsDone: number;
   formats: number;
   /** Rows written to this format's files so far, and the rows it is expected to have (an estimate until the format is done). */
@@ -112,6 +130,15 @@ export const PROGRESS_EVERY_ROWS = 2000;
  * files in EXPORT_FORMATS order whatever the writing order.
  */
 const WRITE_ORDER: readonly ExportFormat[] = ["rankings", ...EXPORT_FORMATS.filter((f) => f !== "rankings")];
+
+/** Every format a snapshot may hold, in the manifest's order: the export's ranking formats, then the demonstrations'. */
+export const SNAPSHOT_FORMATS = [...EXPORT_FORMATS, ...SFT_SNAPSHOT_FORMATS] as const;
+export type SnapshotFormat = (typeof SNAPSHOT_FORMATS)[number];
+
+/** The demonstrations each sft format of a snapshot holds (see the header). */
+const SFT_REVIEWS: Record<SftSnapshotFormat, SftReviewSelection> = { sft: "accepted", "sft-unreviewed": "pending" };
+
+const isSftFormat = (format: SnapshotFormat): format is SftSnapshotFormat => Object.hasOwn(SFT_REVIEWS, format);
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -232,51 +259,77 @@ function writeFormats(
     let pairRows: number | undefined;
     let totalRows = 0;
     let formatsDone = 0;
-    const report = (format: ExportFormat, rows: number, done: boolean) => {
+    // The demonstrations to write: each sft format that has some (counted once, for the order and the progress).
+    const demos = sftCounts(tx, projectId);
+    const sftRows: Record<SftSnapshotFormat, number> = { sft: demos.accepted, "sft-unreviewed": demos.submitted - demos.accepted - demos.rejected };
+    const sftFormats = SFT_SNAPSHOT_FORMATS.filter((f) => sftRows[f] > 0);
+    // A project without any ranking (a demonstration project) writes no empty ranking formats.
+    const rankingFormats = sftFormats.length > 0 && projectRankingCount(tx, projectId, 1) === 0 ? [] : WRITE_ORDER;
+    const order: readonly SnapshotFormat[] = [...rankingFormats, ...sftFormats];
+    const demoAnnotators = new Set<number>();
+    const demoPrompts = new Set<number>();
+    let rankingsEmpty = false;
+    const report = (format: SnapshotFormat, rows: number, done: boolean) => {
       if (!onProgress) return;
-      const expectedRows = format === "rankings" ? expectedRankings : (pairRows ?? expectedPairs);
+      const expectedRows = isSftFormat(format) ? sftRows[format] : format === "rankings" ? expectedRankings : (pairRows ?? expectedPairs);
       const within = done ? 1 : expectedRows > 0 ? Math.min(0.99, rows / expectedRows) : 0;
       onProgress({
         format,
         formatsDone,
-        formats: WRITE_ORDER.length,
+        formats: order.length,
         rows,
         expectedRows: Math.max(expectedRows, rows),
         totalRows,
         filesWritten: files.length,
-        fraction: (0.95 * (formatsDone + within)) / WRITE_ORDER.length,
+        fraction: (0.95 * (formatsDone + within)) / order.length,
       });
     };
-    for (const format of WRITE_ORDER) {
+    for (const format of order) {
+      if (rankingsEmpty && !isSftFormat(format)) {
+        // The filters left no ranking, so no pair either: the demonstrations alone are written.
+        formatsDone++;
+        continue;
+      }
       mkdirSync(join(dir, format));
       const writers = Object.fromEntries(SPLITS.map((s) => [s, new FileWriter(join(dir, format, `${s}.jsonl`))])) as Record<Split, FileWriter>;
       let rows = 0;
       try {
         report(format, 0, false);
-        for (const row of exportRows(tx, projectId, { ...filters, format })) {
-          writers[splitOf(row, format)].line(JSON.stringify(row) + "\n");
-          rows++;
-          totalRows++;
-          if (rows % PROGRESS_EVERY_ROWS === 0) report(format, rows, false);
-          if (format === "trl") pairs++;
-          if (format === "rankings") {
-            const r = row as RankingsRow;
-            rankingRows++;
-            expectedPairs += rankingPairs(r.groups, filters.pairs).length;
-            tasks.add(r.task_id);
-            promptIds.add(r.prompt_id);
-            for (const c of r.completions) if (c.model) models.add(c.model);
-            // Reviewed and aggregated rankings stand for several annotators: neither counted as one nor compared.
-            if (typeof r.annotator_id === "number" && (r.source === "annotator" || r.source === "imported")) {
-              annotators.add(r.annotator_id);
-              records.push({
-                rankingId: r.ranking_id,
-                taskId: r.task_id,
-                userId: r.annotator_id,
-                groups: r.groups,
-                noneAcceptable: r.none_acceptable,
-                secondsSpent: r.seconds_spent,
-              });
+        if (isSftFormat(format)) {
+          for (const entry of sftEntries(tx, projectId, SFT_REVIEWS[format])) {
+            writers[splitOf({ prompt_id: entry.promptId }, format)].line(entry.json + "\n");
+            rows++;
+            totalRows++;
+            demoPrompts.add(entry.promptId);
+            demoAnnotators.add(entry.userId);
+            if (rows % PROGRESS_EVERY_ROWS === 0) report(format, rows, false);
+          }
+        } else {
+          for (const row of exportRows(tx, projectId, { ...filters, format })) {
+            writers[splitOf(row, format)].line(JSON.stringify(row) + "\n");
+            rows++;
+            totalRows++;
+            if (rows % PROGRESS_EVERY_ROWS === 0) report(format, rows, false);
+            if (format === "trl") pairs++;
+            if (format === "rankings") {
+              const r = row as RankingsRow;
+              rankingRows++;
+              expectedPairs += rankingPairs(r.groups, filters.pairs).length;
+              tasks.add(r.task_id);
+              promptIds.add(r.prompt_id);
+              for (const c of r.completions) if (c.model) models.add(c.model);
+              // Reviewed and aggregated rankings stand for several annotators: neither counted as one nor compared.
+              if (typeof r.annotator_id === "number" && (r.source === "annotator" || r.source === "imported")) {
+                annotators.add(r.annotator_id);
+                records.push({
+                  rankingId: r.ranking_id,
+                  taskId: r.task_id,
+                  userId: r.annotator_id,
+                  groups: r.groups,
+                  noneAcceptable: r.none_acceptable,
+                  secondsSpent: r.seconds_spent,
+                });
+              }
             }
           }
         }
@@ -287,24 +340,51 @@ function writeFormats(
           if (w.rows === 0) unlinkSync(w.path);
           else files.push({ path: `${format}/${split}.jsonl`, format, split, rows: w.rows, bytes: w.bytes, sha256 });
         }
+        // A format that wrote nothing (every pair of equal texts, say) leaves no empty folder.
+        if (SPLITS.every((split) => writers[split].rows === 0)) rmSync(join(dir, format), { recursive: true, force: true });
       }
       if (format === "rankings") {
-        if (rankingRows === 0) throw new EmptySnapshotError("no rankings to snapshot: the project has none, or the filters leave none");
+        if (rankingRows === 0) {
+          if (sftFormats.length === 0)
+            throw new EmptySnapshotError(
+              "nothing to snapshot: no rankings (the project has none, or the filters leave none) and no submitted demonstration that a reviewer did not reject",
+            );
+          rankingsEmpty = true;
+        }
         expectedRankings = rankingRows;
-      } else pairRows ??= rows;
+      } else if (!isSftFormat(format)) pairRows ??= rows;
       formatsDone++;
       report(format, rows, true);
     }
-    // The manifest's order (and the card's): EXPORT_FORMATS, train before test.
-    files.sort((a, b) => EXPORT_FORMATS.indexOf(a.format as ExportFormat) - EXPORT_FORMATS.indexOf(b.format as ExportFormat));
+    // The manifest's order (and the card's): SNAPSHOT_FORMATS, train before test.
+    files.sort((a, b) => SNAPSHOT_FORMATS.indexOf(a.format as SnapshotFormat) - SNAPSHOT_FORMATS.indexOf(b.format as SnapshotFormat));
 
     const pairwise = agreementReport(records).overall;
     const quality = rankingAgreementReport(records);
     const counts = { train: 0, test: 0 };
-    for (const id of promptIds) counts[splitOfPrompt.get(id) ?? "train"]++;
+    for (const id of new Set([...promptIds, ...demoPrompts])) counts[splitOfPrompt.get(id) ?? "train"]++;
+    const rowsOf = (format: SftSnapshotFormat) => files.filter((f) => f.format === format).reduce((n, f) => n + f.rows, 0);
     return {
       files,
-      stats: { rankings: rankingRows, tasks: tasks.size, prompts: promptIds.size, annotators: annotators.size, pairs, models: [...models].sort() },
+      stats: {
+        rankings: rankingRows,
+        tasks: tasks.size,
+        prompts: promptIds.size,
+        annotators: annotators.size,
+        pairs,
+        models: [...models].sort(),
+        ...(sftFormats.length > 0
+          ? {
+              demonstrations: {
+                accepted: rowsOf("sft"),
+                unreviewed: rowsOf("sft-unreviewed"),
+                rejected: demos.rejected,
+                prompts: demoPrompts.size,
+                annotators: demoAnnotators.size,
+              },
+            }
+          : {}),
+      },
       agreement: {
         pairwise: { rate: pairwise.rate, agreed: pairwise.agreed, total: pairwise.total, sharedTasks: pairwise.sharedTasks },
         alphaOrdinal: quality.alpha.ordinal,
@@ -332,7 +412,7 @@ function collision(finalDir: string, name: string, hash: string): CreateSnapshot
 /**
  * Freezes `project`'s export as the snapshot `request.name` under `dataDir`. Resolves to the
  * manifest ("created", or "exists" for the same data under that name); throws
- * SnapshotExistsError (the name holds other data), EmptySnapshotError (no ranking), or a ZodError
+ * SnapshotExistsError (the name holds other data), EmptySnapshotError (no ranking and no demonstration), or a ZodError
  * (a bad request field).
  */
 export function createSnapshot(

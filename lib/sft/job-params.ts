@@ -27,7 +27,10 @@ const sftFields = z
     outDir: z.string().trim().min(1).optional(),
     /** Replace what outDir holds instead of resuming it (CLI `--overwrite`). */
     overwrite: z.boolean().optional(),
-    /** Which of the project's demonstrations: every submitted one but those a reviewer rejected, or accepted ones only. */
+    /**
+     * Which of the project's demonstrations: every submitted one but those a reviewer rejected, or
+     * accepted ones only. With a snapshot: its `sft` and `sft-unreviewed` files, or `sft` alone.
+     */
     demonstrations: z.enum(DEMONSTRATION_SELECTIONS).default("submitted"),
     /** Learn from a dataset snapshot of the project (its name) instead; its test split is held out. */
     snapshot: snapshotNameSchema.optional(),
@@ -49,11 +52,11 @@ export const sftJobParamsSchema = sftFields.superRefine((p, ctx) => {
     ctx.addIssue({ code: "custom", path: ["baseModelId"], message: "give exactly one of baseModelId and baseDir" });
   const sources = [p.snapshot, p.snapshotDir, p.file].filter((s) => s !== undefined).length;
   if (sources > 1) ctx.addIssue({ code: "custom", path: ["snapshot"], message: "give at most one of snapshot, snapshotDir and file" });
-  if (sources > 0 && p.demonstrations !== "submitted")
+  if (p.file !== undefined && p.demonstrations !== "submitted")
     ctx.addIssue({
       code: "custom",
       path: ["demonstrations"],
-      message: "chooses among the project's demonstrations; a file or a snapshot is learned from whole",
+      message: "chooses among the project's or a snapshot's demonstrations; a file is learned from whole",
     });
   const sum = p.mix.reduce((a, m) => a + m.ratio, 0);
   if (sum >= 1)

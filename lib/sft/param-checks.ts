@@ -7,7 +7,9 @@ import { dataDir, findSnapshot } from "../datasets/snapshot-store";
 import { sftCounts } from "../datasets/sft-writer";
 import type { FieldIssue } from "../http";
 import { checkModel, checkNameFree, checkProject } from "../jobs/param-checks";
+import type { SftSnapshotFormat } from "../datasets/snapshot-manifest";
 import type { SftJobParams } from "./job-params";
+import { snapshotSftFormats, snapshotWithoutDemonstrations } from "./snapshot-selection";
 
 export function checkSftParams(
   db: Db,
@@ -22,8 +24,8 @@ export function checkSftParams(
   if (params.snapshot !== undefined) {
     const manifest = findSnapshot(data, params.projectId, params.snapshot);
     if (!manifest) issues.push({ field: "params.snapshot", message: `this project has no snapshot named "${params.snapshot}"` });
-    else if (!manifest.files.some((f) => f.format === "sft"))
-      issues.push({ field: "params.snapshot", message: `snapshot ${params.snapshot} has no sft files (it was taken of rankings only)` });
+    else if (!manifest.files.some((f) => snapshotSftFormats(params.demonstrations).includes(f.format as SftSnapshotFormat)))
+      issues.push({ field: "params.snapshot", message: snapshotWithoutDemonstrations(manifest, params.demonstrations) });
   } else if (params.file === undefined && params.snapshotDir === undefined) {
     const counts = sftCounts(db, params.projectId);
     const usable = params.demonstrations === "accepted" ? counts.accepted : counts.submitted - counts.rejected;

@@ -56,7 +56,7 @@ export async function runSft(ctx: JobContext<SftJobParams>): Promise<SftJobResul
     params.file !== undefined
       ? fileDemonstrations(params.file)
       : snapshotPath !== null
-        ? snapshotDemonstrations(snapshotPath)
+        ? snapshotDemonstrations(snapshotPath, params.demonstrations)
         : projectDemonstrations(db, project.id, params.demonstrations);
   if (primary.examples.length === 0)
     throw new Error(`${primary.source.kind === "demonstrations" ? `project "${project.name}"` : primary.description} has no demonstrations to learn from`);

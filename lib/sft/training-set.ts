@@ -3,7 +3,8 @@
 // - the primary source: the project's submitted demonstrations (those a reviewer rejected left
 //   out; `accepted`: only those a reviewer accepted), or a TRL conversational SFT file
 //   (`{"messages": [...]}` per line, lib/datasets/sft-format.ts: the last message is the answer),
-//   or a dataset snapshot's `sft` files (its test split held out);
+//   or a dataset snapshot's demonstrations (its test split held out): its `sft` files (accepted
+//   ones) and, unless `accepted`, its `sft-unreviewed` files (lib/datasets/snapshot.ts);
 // - mixed-in files (`--mix FILE:RATIO`, mix.ts), e.g. best-of-n's kept answers.
 //
 // Each demonstration carries its prompt's reference answer when there is one (the project
@@ -24,13 +25,19 @@ import type { ChatMessage } from "../ml/tokenizer";
 import { referenceOf } from "../rewards/reference";
 import type { DemonstrationSelection } from "./job-params";
 import { mixExamples, type MixCount } from "./mix";
+import { snapshotSftFormats, snapshotWithoutDemonstrations } from "./snapshot-selection";
 import type { SftExample } from "./train-sft";
 
 /** What the lineage records of the primary source. */
 export type SftSource =
   | { kind: "demonstrations"; selection: DemonstrationSelection; demonstrations: number; hash: string }
   | { kind: "file"; file: string; rows: number; hash: string }
-  | { kind: "snapshot"; snapshot: { name: string; project: { id: number; name: string }; hash: string; created_at: string }; rows: number };
+  | {
+      kind: "snapshot";
+      snapshot: { name: string; project: { id: number; name: string }; hash: string; created_at: string };
+      selection: DemonstrationSelection;
+      rows: number;
+    };
 
 export interface SourceData {
   examples: SftExample[];
@@ -103,11 +110,15 @@ export function fileDemonstrations(path: string): SourceData {
   };
 }
 
-/** A snapshot folder's `sft` files: its train split to learn from, its test split held out. */
-export function snapshotDemonstrations(dir: string): SourceData {
+/**
+ * A snapshot folder's demonstrations of `selection` (its sft files, and its sft-unreviewed files
+ * unless `accepted`): its train split to learn from, its test split held out.
+ */
+export function snapshotDemonstrations(dir: string, selection: DemonstrationSelection = "submitted"): SourceData {
   const manifest: SnapshotManifest = readManifest(dir);
-  const files = manifest.files.filter((f) => f.format === "sft");
-  if (files.length === 0) throw new Error(`snapshot ${manifest.name} has no sft files (it was taken of rankings only)`);
+  const formats: readonly string[] = snapshotSftFormats(selection);
+  const files = manifest.files.filter((f) => formats.includes(f.format));
+  if (files.length === 0) throw new Error(snapshotWithoutDemonstrations(manifest, selection));
   const examples: SftExample[] = [];
   const heldOut = new Set<string>();
   for (const f of files) {
@@ -122,8 +133,8 @@ export function snapshotDemonstrations(dir: string): SourceData {
   return {
     examples,
     heldOutKeys: [...heldOut],
-    source: { kind: "snapshot", snapshot: { name, project, hash, created_at }, rows: examples.length },
-    description: `snapshot ${name} of "${project.name}" (hash ${hash.slice(0, 12)}…), its test split held out: ${examples.length} demonstrations`,
+    source: { kind: "snapshot", snapshot: { name, project, hash, created_at }, selection, rows: examples.length },
+    description: `snapshot ${name} of "${project.name}" (hash ${hash.slice(0, 12)}…), its test split held out: ${examples.length} ${selection === "accepted" ? "accepted" : "submitted (not rejected)"} demonstrations`,
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from "../../lib/datasets/snapshot";
 import { progressMessage } from "../../lib/datasets/snapshot-job";
 import { DEFAULT_TEST_SHARE } from "../../lib/datasets/snapshot-split";
+import type { SnapshotManifest } from "../../lib/datasets/snapshot-manifest";
 import { dataDir } from "../../lib/datasets/snapshot-store";
 import { getProjectByName } from "../../lib/projects";
 import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
@@ -27,6 +28,8 @@ export const command: Command = {
 Writes every export format (${EXPORT_FORMATS.join(", ")}) of project NAME's rankings, split
 train/test by prompt, into <data dir>/snapshots/<project id>/<name>/ (the data dir is
 $PALATE_DATA_DIR, else the folder of $PALATE_DB): <format>/train.jsonl and <format>/test.jsonl,
+with the project's demonstrations as TRL conversational SFT rows (sft/: accepted by review;
+sft-unreviewed/: submitted, not reviewed yet; rejected ones and drafts are left out),
 snapshot.json (each file's rows, bytes and SHA-256, the filters, the content hash) and README.md
 (a Hugging Face dataset card). The files are read-only and the folder appears whole or not at
 all. A snapshot is never overwritten: a name already taken by other data fails (the same data
@@ -78,7 +81,7 @@ ${configFlagHelp(filterShape, snapshotFiltersSchema.parse({}))}`,
       const { manifest, dir, status } = result;
       console.error(
         status === "created"
-          ? `Snapshot ${manifest.name} of "${project.name}": ${manifest.files.length} files, ${manifest.stats.rankings} rankings, ${manifest.stats.pairs} pairs, in ${dir}.`
+          ? `Snapshot ${manifest.name} of "${project.name}": ${manifest.files.length} files, ${manifest.stats.rankings} rankings, ${manifest.stats.pairs} pairs${demonstrationsNote(manifest)}, in ${dir}.`
           : `Snapshot ${manifest.name} of "${project.name}" already exists with the same data (${dir}).`,
       );
       console.log(
@@ -91,6 +94,7 @@ ${configFlagHelp(filterShape, snapshotFiltersSchema.parse({}))}`,
           files: manifest.files.map((f) => ({ path: f.path, rows: f.rows, sha256: f.sha256 })),
           rankings: manifest.stats.rankings,
           pairs: manifest.stats.pairs,
+          ...(manifest.stats.demonstrations ? { demonstrations: manifest.stats.demonstrations } : {}),
         }),
       );
       return 0;
@@ -104,6 +108,12 @@ ${configFlagHelp(filterShape, snapshotFiltersSchema.parse({}))}`,
  * Progress on stderr while the snapshot is written (synchronously, in this process): a bar redrawn
  * as rows go by on a terminal, else one line per format done (logs, pipes).
  */
+/** ", 12 accepted and 3 unreviewed demonstrations" when the snapshot holds some. */
+function demonstrationsNote(manifest: SnapshotManifest): string {
+  const d = manifest.stats.demonstrations;
+  return d ? `, ${d.accepted} accepted and ${d.unreviewed} unreviewed demonstrations` : "";
+}
+
 function progressPrinter(): { update(p: SnapshotProgress): void; stop(): void } {
   if (process.stderr.isTTY) {
     const bar = new SingleBar({ format: "{bar} {percentage}% | {message}", hideCursor: true, stream: process.stderr, synchronousUpdate: true });

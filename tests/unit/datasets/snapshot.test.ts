@@ -1,6 +1,8 @@
 // Snapshots on a real SQLite file and a real data folder: the same data gives the same hashes,
 // a changed ranking changes them, a taken name is never overwritten, the split keeps prompts
-// apart, and the dataset card's front matter is YAML with the right size category and splits.
+// apart, and the dataset card's front matter is YAML with the right size category and splits. A
+// project's demonstrations are written as sft files (accepted, and unreviewed apart), split the same
+// way, carded, and read back as an SFT run's data.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,12 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Connection } from "@/db/client";
-import { users } from "@/db/schema";
+import { demonstrations, users } from "@/db/schema";
 import { cardFrontMatter, sizeCategory } from "@/lib/datasets/dataset-card";
 import { EXPORT_FORMATS } from "@/lib/datasets/export";
 import { createSnapshot, EmptySnapshotError, snapshotFiltersSchema, SnapshotExistsError } from "@/lib/datasets/snapshot";
 import { snapshotHash } from "@/lib/datasets/snapshot-manifest";
 import { hhTranscript } from "@/lib/datasets/hh-transcript";
+import { sftEntries, sftJson } from "@/lib/datasets/sft-writer";
+import { snapshotDemonstrations, sftTrainingSet } from "@/lib/sft/training-set";
 import { promptText } from "@/lib/datasets/prompt-text";
 import { promptSplit, rowPromptText } from "@/lib/datasets/snapshot-split";
 import type { Message } from "@/db/schema";
@@ -186,6 +190,119 @@ describe("createSnapshot", () => {
     expect(snapshotFilePath(dir, manifest, "trl/train.jsonl")).toBe(join(dir, "trl", "train.jsonl"));
     for (const bad of ["../v1/README.md", "/etc/passwd", "trl/../README.md", "trl", "other.txt"]) expect(snapshotFilePath(dir, manifest, bad)).toBeNull();
     expect(existsSync(join(dir, "..", "v1"))).toBe(true);
+  });
+});
+
+/** Demonstrations on the first `n` prompts of `on` (a project), reviewed in turn: accepted, accepted, pending, rejected, and a draft every fifth. */
+function demonstrate(on: Project, n: number, offset = 0) {
+  const taskIds = db.$client.prepare("select id from tasks where project_id = ? order by id").pluck().all(on.id) as number[];
+  const reviews = ["accepted", "accepted", "pending", "rejected"] as const;
+  taskIds.slice(0, n).forEach((taskId, i) => {
+    const draft = (i + offset) % 5 === 4;
+    db.insert(demonstrations)
+      .values({
+        taskId,
+        userId: annotators[i % 2],
+        text: `Ideal answer ${i}`,
+        status: draft ? "draft" : "submitted",
+        review: draft ? "pending" : reviews[i % 4],
+        submittedAt: draft ? null : 1,
+      })
+      .run();
+  });
+}
+
+const lines = (path: string) =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
+
+describe("createSnapshot with demonstrations", () => {
+  it("writes the accepted demonstrations as sft/, the unreviewed as sft-unreviewed/, split like the rankings, listed, hashed and carded", async () => {
+    seed(40);
+    demonstrate(project, 40);
+    const { dir, manifest } = createSnapshot(db, project, { name: "v1", testShare: 0.5 }, data);
+    // The export's writer, accepted only: the same rows, whichever split each landed in.
+    const accepted = [...sftJson(db, project.id, { onlyAccepted: true })];
+    const pending = [...sftEntries(db, project.id, "pending")].map((e) => e.json);
+    expect(accepted.length).toBe(16); // of 40: 32 submitted (8 drafts), a quarter rejected, a quarter pending
+    expect(pending.length).toBe(8);
+    const sft = manifest.files.filter((f) => f.format === "sft");
+    expect(sft.map((f) => f.path)).toEqual(["sft/train.jsonl", "sft/test.jsonl"]);
+    expect(sft.reduce((n, f) => n + f.rows, 0)).toBe(16);
+    const written = sft.flatMap((f) => lines(join(dir, f.path)));
+    expect([...written].sort()).toEqual([...accepted].sort());
+    for (const f of sft) expect(lines(join(dir, f.path))).toHaveLength(f.rows);
+    const unreviewed = manifest.files.filter((f) => f.format === "sft-unreviewed");
+    expect(unreviewed.flatMap((f) => lines(join(dir, f.path))).sort()).toEqual([...pending].sort());
+    // The manifest's order: the ranking formats, then the demonstrations'.
+    expect([...new Set(manifest.files.map((f) => f.format))]).toEqual([...EXPORT_FORMATS, "sft", "sft-unreviewed"]);
+    expect(manifest.stats.demonstrations).toEqual({ accepted: 16, unreviewed: 8, rejected: 8, prompts: 24, annotators: 2 });
+    expect(manifest.stats.rankings).toBe(120);
+    // A prompt's demonstrations are on the side its rankings are on.
+    for (const split of ["train", "test"] as const) {
+      const rankingPrompts = new Set(
+        lines(join(dir, "rankings", `${split}.jsonl`)).map((l) => (JSON.parse(l) as { prompt: { content: string }[] }).prompt.at(-1)!.content),
+      );
+      for (const l of lines(join(dir, "sft", `${split}.jsonl`)))
+        expect(rankingPrompts.has((JSON.parse(l) as { messages: { content: string }[] }).messages[0].content)).toBe(true);
+    }
+    await expect(verifySnapshot(dir)).resolves.toMatchObject({ hash: manifest.hash });
+
+    const card = readFileSync(join(dir, "README.md"), "utf8");
+    const front = yaml.load(card.slice(4, card.indexOf("\n---\n", 4))) as { configs: { config_name: string }[]; tags: string[] };
+    expect(front.configs.map((c) => c.config_name)).toEqual(["trl", "trl-conversational", "rankings", "hh", "openrlhf", "sft", "sft-unreviewed"]);
+    expect(front.tags).toEqual(expect.arrayContaining(["preference", "sft"]));
+    expect(card).toContain("| sft | train | sft/train.jsonl | " + sft[0].rows + " |");
+    expect(card).toMatch(/- `sft`: TRL's conversational SFT format/);
+    expect(card).toContain("24 demonstrations of 24 prompts by 2 annotators");
+    expect(card).toContain("16 accepted demonstrations in `sft/` and 8 demonstrations not reviewed yet in `sft-unreviewed/`. 8 rejected demonstrations");
+  });
+
+  it("snapshots a demonstration project (no rankings) as its sft files alone, and refuses one with nothing but rejected demonstrations", () => {
+    const demos = createProject(db, { name: "Demos", mode: "demonstration" });
+    for (let i = 0; i < 10; i++) insertTask(db, demos.id, { messages: [{ role: "user", content: `Explain ${i}.` }], completions: [] });
+    demonstrate(demos, 10);
+    const { dir, manifest } = createSnapshot(db, demos, { name: "v1", testShare: 0.3 }, data);
+    expect([...new Set(manifest.files.map((f) => f.format))]).toEqual(["sft", "sft-unreviewed"]);
+    expect(readdirSync(dir).sort()).toEqual(["README.md", "sft", "sft-unreviewed", "snapshot.json"]);
+    expect(manifest.stats).toMatchObject({ rankings: 0, pairs: 0, demonstrations: { accepted: 4, unreviewed: 2, rejected: 2 } });
+    expect(manifest.split.train_prompts + manifest.split.test_prompts).toBe(6);
+    const card = readFileSync(join(dir, "README.md"), "utf8");
+    expect(card).toMatch(/^# Demos: v1\n\nDemonstrations \(ideal answers written by annotators\) collected with Palate/m);
+    expect(card).not.toContain("## Agreement");
+    expect(card).toContain('ds = load_dataset("json", data_files={');
+    expect(card).toContain('"sft/');
+
+    const rejectedOnly = createProject(db, { name: "Rejected", mode: "demonstration" });
+    const task = insertTask(db, rejectedOnly.id, { messages: [{ role: "user", content: "No?" }], completions: [] });
+    db.insert(demonstrations).values({ taskId: task.taskId, userId: annotators[0], text: "no", status: "submitted", review: "rejected" }).run();
+    expect(() => createSnapshot(db, rejectedOnly, { name: "v1" }, data)).toThrow(/nothing to snapshot/);
+    expect(readdirSync(projectSnapshotsDir(data, rejectedOnly.id))).toEqual([]);
+  });
+
+  it("is what palate sft --snapshot reads: accepted and unreviewed by default, accepted only when asked, its test split held out", () => {
+    const demos = createProject(db, { name: "Demos", mode: "demonstration" });
+    for (let i = 0; i < 20; i++) insertTask(db, demos.id, { messages: [{ role: "user", content: `Explain ${i}.` }], completions: [] });
+    demonstrate(demos, 20);
+    const { dir, manifest } = createSnapshot(db, demos, { name: "v1", testShare: 0.4 }, data);
+    const rowsOf = (formats: string[], split?: string) =>
+      manifest.files.filter((f) => formats.includes(f.format) && (split === undefined || f.split === split)).reduce((n, f) => n + f.rows, 0);
+    const every = snapshotDemonstrations(dir);
+    expect(every.examples).toHaveLength(rowsOf(["sft", "sft-unreviewed"]));
+    expect(every.heldOutKeys).toHaveLength(rowsOf(["sft", "sft-unreviewed"], "test"));
+    expect(every.source).toMatchObject({ kind: "snapshot", selection: "submitted", rows: 12 });
+    const accepted = snapshotDemonstrations(dir, "accepted");
+    expect(accepted.examples.map((e) => e.answer).sort()).toEqual(
+      manifest.files
+        .filter((f) => f.format === "sft")
+        .flatMap((f) => lines(join(dir, f.path)).map((l) => (JSON.parse(l) as { messages: { content: string }[] }).messages[1].content))
+        .sort(),
+    );
+    expect(accepted.examples).toHaveLength(8);
+    const set = sftTrainingSet(accepted, [], 0.2, 1);
+    expect(set.train.length + set.eval.length).toBe(8);
+    expect(set.eval).toHaveLength(rowsOf(["sft"], "test"));
   });
 });
 

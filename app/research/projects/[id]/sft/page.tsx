@@ -17,7 +17,7 @@ export default async function RunSftPage({ params }: Props) {
   const { db, id, project, options, jobs } = await loadTrainingPage(params, "sft", SFT_JOB_KIND);
   const fields = configFieldSpecs(sftRunConfigObject.shape, DEFAULT_SFT_RUN_CONFIG, { labels: SFT_FIELD_LABELS, sections: SFT_FIELD_SECTIONS });
   const snapshots = listSnapshots(dataDir(), id)
-    .filter((s) => s.files.some((f) => f.format === "sft"))
+    .filter((s) => s.files.some((f) => f.format === "sft" || f.format === "sft-unreviewed"))
     .map((s) => ({ name: s.name, hash: s.hash }));
   return (
     <TrainingPageShell

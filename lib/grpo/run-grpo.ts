@@ -66,6 +66,7 @@ export async function runGrpo(ctx: JobContext<GrpoJobParams>): Promise<GrpoJobRe
     `GRPO on "${project.name}": policy ${policy.label}, reference ${reference.label}, rewards ${spec}` +
       (rewardModel ? ` + ${params.config.rewardModelWeight} × reward model ${rewardModel.label}` : "") +
       `; ${split.train.length} training prompts, ${split.eval.length} held out` +
+      (split.by === "metadata" ? " (by the prompts' metadata.split)" : "") +
       (split.withoutReference > 0 ? ` (${split.withoutReference} without a reference answer left out)` : "") +
       ".",
   );

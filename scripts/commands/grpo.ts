@@ -37,7 +37,9 @@ completion's advantage is its reward against its group's mean (divided by the gr
 deviation, see --scale-rewards); the clipped objective with a k3 KL penalty to the frozen
 reference (β = --beta; 0 never runs the reference) updates the policy. No value model. Prompts come from the project with their reference answers (metadata.reference,
 set by the gsm8k and qa imports); with the accuracy reward only prompts that have one are used.
-A seeded share is held out: the policy and the reference answer them greedily at each
+A seeded share is held out (--validation-fraction; or, when the project's prompts carry
+metadata.split, those marked "test" — a dataset's own test side), and the policy and the
+reference answer the held-out prompts greedily at each
 evaluation (mean reward, each function's mean, exact-answer accuracy, a sample table). The
 policy is saved at DIR in the Hugging Face GPT2LMHeadModel layout (usable by generate, serve
 and eval-qa) and registered as a policy with its lineage (method grpo). DIR is also the

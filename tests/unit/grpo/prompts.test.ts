@@ -29,6 +29,7 @@ describe("GRPO prompts", () => {
       promptKey: JSON.stringify([{ role: "user", content: "What is 0 + 1?" }]),
       messages: [{ role: "user", content: "What is 0 + 1?" }],
       reference: "1",
+      split: null,
     });
     expect(all.find((p) => p.messages[0].content === "Name a colour.")!.reference).toBeNull();
     expect(all.find((p) => p.messages[0].content === "Say hi.")!.reference).toBeNull();
@@ -49,6 +50,26 @@ describe("GRPO prompts", () => {
     const every = splitGrpoPrompts(all, false, 0.25, 1);
     expect(every.train.length + every.eval.length).toBe(13);
     expect(every.withoutReference).toBe(0);
+  });
+
+  it("keeps a dataset's own split: prompts marked test (validation, eval) are held out whatever the fraction", () => {
+    const other = createProject(temp.db, { name: "gsm" }).id;
+    const add = (content: string, metadata: Record<string, unknown>) =>
+      insertTask(temp.db, other, { messages: [{ role: "user", content }], completions: [], promptMetadata: metadata });
+    for (let i = 0; i < 6; i++) add(`q${i}`, { reference: String(i), split: "train" });
+    add("t1", { reference: "1", split: "test" });
+    add("t2", { reference: "2", split: "Validation" });
+    add("t3", { reference: "3" }); // no split named: trains
+    add("q0", { reference: "0", split: "test" }); // in both files: held out, never trained on
+    const all = loadGrpoPrompts(temp.db, other);
+    const split = splitGrpoPrompts(all, true, 0.5, 7);
+    expect(split.by).toBe("metadata");
+    expect(split.eval.map((p) => p.messages[0].content)).toEqual(["q0", "t1", "t2"]);
+    expect(split.train.map((p) => p.messages[0].content)).toEqual(["q1", "q2", "q3", "q4", "q5", "t3"]);
+    expect(splitGrpoPrompts(all, true, 0.1, 1).eval).toEqual(split.eval);
+    expect(splitGrpoPrompts(loadGrpoPrompts(temp.db, projectId), true, 0.25, 1).by).toBe("fraction");
+    add("bad", { reference: "9", split: "dev" });
+    expect(() => loadGrpoPrompts(temp.db, other)).toThrow(/prompt \d+: metadata.split is "dev"; use "train" or "test"/);
   });
 
   it("job parameters: reward terms checked, one policy source, the app's schema without directories", () => {

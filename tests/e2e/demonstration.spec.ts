@@ -2,7 +2,8 @@
 // demonstration task of a demonstration project, start from one of the model's completions, type
 // markdown and see it rendered in the preview (raw HTML shown as text), reload and find the draft
 // (saved on the server), submit with Ctrl+Enter; the admin exports it as sft from the project page,
-// accepts it on the review page, and the accepted-only export has it.
+// accepts it on the review page, and the accepted-only export has it. The project pages' statistics
+// count it, awaiting review and then accepted.
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { demonstrations } from "@/db/schema";
@@ -73,6 +74,11 @@ test("an annotator writes a demonstration with a live preview, the draft survive
   await signIn(admin, app.url, "admin@palate.local");
   await admin.waitForURL(/\/admin/);
   await admin.goto(`${app.url}/admin/projects/${projectId}`);
+  // The project's statistics have a demonstrations section: one awaiting review, of one prompt.
+  const demoStats = admin.getByTestId("demonstration-stats");
+  await expect(demoStats.getByTestId("demonstrations-pending").locator("dd")).toHaveText("1");
+  await expect(demoStats.getByTestId("demonstrations-accepted").locator("dd")).toHaveText("0");
+  await expect(demoStats.getByTestId("demonstration-annotator-table")).toContainText("annotator1@palate.local");
   const panel = admin.getByTestId("export-panel");
   await panel.locator("select").first().selectOption("sft");
   const link = admin.getByTestId("export-link");
@@ -107,5 +113,9 @@ test("an annotator writes a demonstration with a live preview, the draft survive
   const accepted = await admin.request.get(`${app.url}/api/projects/${projectId}/export?format=sft&onlyAccepted=true`);
   expect(accepted.status()).toBe(200);
   expect((await accepted.text()).trim().split("\n")).toHaveLength(1);
+  // The research project page's statistics count it as accepted, its prompt covered.
+  await admin.goto(`${app.url}/research/projects/${projectId}`);
+  await expect(admin.getByTestId("demonstrations-accepted").locator("dd")).toHaveText("1");
+  await expect(admin.getByTestId("demonstrations-prompts").locator("dd").first()).toHaveText("1 / 1");
   await adminContext.close();
 });

@@ -1,6 +1,7 @@
 // The snapshot routes over real HTTP on the built app: POST/GET /api/projects/[id]/snapshots and
 // GET …/snapshots/[name]/files/[...path] — roles, creation, the same data twice, a taken name with
-// other data, and downloads that serve only the manifest's files.
+// other data, and downloads that serve only the manifest's files; a demonstration project's snapshot
+// holds its accepted demonstrations as sft files, named in the card and served like the others.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -8,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connection } from "@/db/client";
 import { DEMO_PROJECT } from "@/lib/demo/seed";
 import type { SnapshotManifest } from "@/lib/datasets/snapshot-manifest";
+import { demonstrations } from "@/db/schema";
+import { sftJson } from "@/lib/datasets/sft-writer";
 import { insertRanking } from "@/lib/labeling/save-ranking";
-import { getProjectByName } from "@/lib/projects";
+import { createProject, getProjectByName } from "@/lib/projects";
+import { insertTask } from "@/lib/tasks";
 import { Client, startTestApp, type TestApp } from "./../helpers/app";
 
 let app: TestApp;
@@ -18,6 +22,7 @@ let researcher: Client;
 let annotator: Client;
 let anonymous: Client;
 let projectId: number;
+let demoProjectId: number;
 
 /** Each of the project's first `tasks` tasks ranked by annotators 1 and 2 (the second reversed on every third task). */
 function rankTasks(db: Connection, id: number, tasks: number, from = 0) {
@@ -37,6 +42,16 @@ beforeAll(async () => {
   app = await startTestApp((db) => {
     projectId = getProjectByName(db, DEMO_PROJECT)!.id;
     rankTasks(db, projectId, 12);
+    // A demonstration project: 12 prompts, each with one demonstration, reviewed in turn accepted, accepted, rejected, pending.
+    demoProjectId = createProject(db, { name: "Ideal answers", mode: "demonstration" }).id;
+    const author = db.$client.prepare("select id from users where email = 'annotator1@palate.local'").pluck().get() as number;
+    for (let i = 0; i < 12; i++) {
+      const { taskId } = insertTask(db, demoProjectId, { messages: [{ role: "user", content: `Explain ${i}.` }], completions: [] });
+      const review = (["accepted", "accepted", "rejected", "pending"] as const)[i % 4];
+      db.insert(demonstrations)
+        .values({ taskId, userId: author, text: `Answer ${i}.`, status: "submitted", review, submittedAt: 1 })
+        .run();
+    }
   });
   [admin, researcher, annotator] = await Promise.all([
     new Client(app.url).signIn("admin@palate.local"),
@@ -115,6 +130,39 @@ describe("the snapshot routes", () => {
     expect(data.status).toBe(200);
     expect(data.headers.get("content-disposition")).toBe('attachment; filename="v1-trl-train.jsonl"');
     expect(sha256(new Uint8Array(await data.arrayBuffer()))).toBe(file.sha256);
+  });
+
+  it("snapshot a demonstration project as sft files (accepted) and sft-unreviewed files, carded and served byte for byte", async () => {
+    const demoBase = `/api/projects/${demoProjectId}/snapshots`;
+    const created = await admin.fetch(demoBase, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "v1", testShare: 0.3 }),
+    });
+    expect(created.status).toBe(201);
+    const { snapshot } = (await created.json()) as { snapshot: SnapshotManifest };
+    expect(snapshot.stats).toMatchObject({ rankings: 0, demonstrations: { accepted: 6, unreviewed: 3, rejected: 3, prompts: 9, annotators: 1 } });
+    expect([...new Set(snapshot.files.map((f) => f.format))]).toEqual(["sft", "sft-unreviewed"]);
+    const sft = snapshot.files.filter((f) => f.format === "sft");
+    expect(sft.reduce((n, f) => n + f.rows, 0)).toBe(6);
+
+    const card = await (await researcher.fetch(`${demoBase}/v1/files/README.md`)).text();
+    expect(card).toContain("- `sft`: TRL's conversational SFT format");
+    expect(card).toContain("6 accepted demonstrations in `sft/`");
+    for (const f of sft) expect(card).toContain(`| sft | ${f.split} | ${f.path} | ${f.rows} |`);
+
+    // Served as the manifest hashed it; the rows are the export's (accepted only), whichever split each is in.
+    const served: string[] = [];
+    for (const f of sft) {
+      const res = await researcher.fetch(`${demoBase}/v1/files/${f.path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-disposition")).toBe(`attachment; filename="v1-sft-${f.split}.jsonl"`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(sha256(bytes)).toBe(f.sha256);
+      served.push(...new TextDecoder().decode(bytes).trimEnd().split("\n"));
+    }
+    expect(served.sort()).toEqual([...sftJson(app.db, demoProjectId, { onlyAccepted: true })].sort());
+    expect((await annotator.fetch(`${demoBase}/v1/files/sft/train.jsonl`)).status).toBe(403);
   });
 
   it("refuse any path the manifest does not list: traversal, other files, unknown snapshots and projects", async () => {

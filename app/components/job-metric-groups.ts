@@ -2,6 +2,7 @@
 // group (its series in this order, the sparse held-out ones marked) and every other metric it logs
 // in the generic panels after them; a kind not listed gets only the generic panels (a metric with
 // its `eval_` counterpart). Names are TRL's, as the jobs log them.
+import { BEST_OF_N_JOB_KIND } from "@/lib/best-of-n/job-params";
 import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
 
 // The kinds' names (GRPO_JOB_KIND, DPO_JOB_KIND) written out: their job-params modules reach
@@ -48,6 +49,12 @@ export const JOB_METRIC_GROUPS: Readonly<Record<string, readonly MetricGroup[]>>
     { title: "Margins", metrics: ["rewards/margins", "eval_rewards/margins"] },
     { title: "Accuracies", metrics: ["rewards/accuracies", "eval_rewards/accuracies"] },
     { title: "Log-probabilities", metrics: ["logps/chosen", "logps/rejected", "eval_logps/chosen", "eval_logps/rejected"] },
+  ],
+  // lib/best-of-n/run-best-of-n.ts: each batch's figures (step = prompts done), kept counted so far.
+  [BEST_OF_N_JOB_KIND]: [
+    { title: "Scores", metrics: ["mean_best_score", "mean_score"] },
+    { title: "Pass rate", metrics: ["pass_rate"] },
+    { title: "Kept so far", metrics: ["kept"] },
   ],
 };
 

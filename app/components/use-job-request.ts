@@ -7,7 +7,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi, type ApiIssue } from "./api-client";
 
-export function useJobRequest(kind: string, shownFields: ReadonlySet<string>) {
+/** `hrefOf`: where to go once the job is queued (default its job page; the best-of-n page follows its run itself). */
+export function useJobRequest(kind: string, shownFields: ReadonlySet<string>, hrefOf: (jobId: number) => string = (id) => `/research/jobs/${id}`) {
   const router = useRouter();
   const [issues, setIssues] = useState<ApiIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +20,7 @@ export function useJobRequest(kind: string, shownFields: ReadonlySet<string>) {
     setIssues([]);
     const res = await callApi<{ job: { id: number } }>("/api/jobs", "POST", { kind, params });
     if (res.ok) {
-      router.push(`/research/jobs/${res.data.job.id}`);
+      router.push(hrefOf(res.data.job.id));
       return;
     }
     setPending(false);

@@ -5,6 +5,8 @@ import { STAFF } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { parseId } from "@/lib/http";
 import { getJobDetail, mayCancelJob } from "@/lib/jobs/views";
+import { jobDownload } from "@/lib/jobs/job-download";
+import { dataDir } from "@/lib/datasets/snapshot-store";
 import { modelOfJob } from "@/lib/models/registry";
 import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
 import { GRPO_JOB_KIND } from "@/lib/grpo/job-params";
@@ -37,6 +39,8 @@ export default async function JobPage({ params }: Props) {
         : undefined;
   // A PPO run's policy can start the project's next round.
   const nextRound = produced && job.kind === PPO_JOB_KIND ? nextRoundSource(db, produced) : null;
+  // The file a finished job produced (a best-of-n run's kept answers), to download.
+  const download = jobDownload(dataDir(), job);
   const projectHref = job.projectId === null ? null : user.role === "admin" ? `/admin/projects/${job.projectId}` : `/research/projects/${job.projectId}`;
   return (
     <div className="flex flex-col gap-6">
@@ -47,6 +51,11 @@ export default async function JobPage({ params }: Props) {
         <h1 className="text-xl font-semibold" data-testid="job-title">
           {`Job #${job.id}: ${job.title}`}
         </h1>
+        {!("missing" in download) && (
+          <a href={`/api/jobs/${job.id}/download`} className="text-sm text-indigo-700 underline" data-testid="job-download" download>
+            {`Download ${download.filename}`}
+          </a>
+        )}
       </div>
       <JobLive
         initial={detail}

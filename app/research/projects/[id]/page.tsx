@@ -173,9 +173,13 @@ export default async function ResearchProjectPage({ params, searchParams }: Prop
           <Link href={`/research/projects/${id}/sft`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
             Run SFT
           </Link>
+          <Link href={`/research/projects/${id}/best-of-n`} className="rounded bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700">
+            Run best-of-n
+          </Link>
         </div>
         <p className="max-w-3xl text-sm text-slate-600">
-          Supervised fine-tuning on this project&apos;s demonstrations, with a held-out loss and exact-answer check.
+          Supervised fine-tuning on this project&apos;s demonstrations, with a held-out loss and exact-answer check. Best-of-n: a policy&apos;s best of N
+          answers per prompt, by a reward model or reward functions, kept as an SFT file (and, if you like, as demonstrations) — rejection sampling.
         </p>
       </section>
       <section className="flex flex-col gap-2" aria-label="GRPO and DPO">

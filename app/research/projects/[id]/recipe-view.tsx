@@ -22,7 +22,7 @@ function howToRun(key: RecipeStepKey, projectId: number): { href: string; label:
     case "grpo-final":
       return page("grpo", "Run GRPO");
     case "rejection-sampling":
-      return { command: "palate best-of-n --policy GRPO-POLICY --by accuracy,format --out kept.jsonl" };
+      return page("best-of-n", "Run best-of-n");
     case "dpo":
       return page("dpo", "Run DPO");
   }

@@ -87,6 +87,7 @@ const researchPages = (ids: Ids): Visit[] => [
   { path: `/research/projects/${ids.project}/grpo`, name: "grpo" },
   { path: `/research/projects/${ids.project}/dpo`, name: "dpo" },
   { path: `/research/projects/${ids.project}/sft`, name: "sft" },
+  { path: `/research/projects/${ids.project}/best-of-n`, name: "best-of-n" },
   { path: `/research/projects/${ids.project}/disagreements`, name: "disagreements" },
   { path: `/research/projects/${ids.project}/quality`, name: "quality" },
   { path: `/research/projects/${ids.project}/leaderboard`, name: "leaderboard" },

@@ -2,11 +2,14 @@
 // reward functions (accuracy and format) and watches both reward functions' curves gain points on
 // the job page while it runs, with the time left, the latest evaluation's sample table, and
 // Cancel. Also the Run DPO form: its rankings selection and a 400 shown beside the field it names.
+// And best-of-n from the project page: refusals beside their fields, the run followed on the page
+// (its status and curves), its kept answers downloaded.
 //
 // The app runs with its real worker (a child process per job). The setup: a tiny chat GPT-2
 // (tests/unit/ml/rl/reward-fixtures.ts) registered as the SFT model, and a project of arithmetic
 // prompts that carry reference answers (metadata.reference, as the gsm8k and qa imports write it).
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { GRPO_JOB_KIND } from "@/lib/grpo/job-params";
 import { getJob } from "@/lib/jobs/queue";
@@ -163,4 +166,54 @@ test("the Run DPO form offers the reward model's rankings selection and shows a 
   await form.getByRole("button", { name: "Start DPO" }).click();
   await expect(form.locator('[data-field="params.config.labelSmoothing"]')).toContainText("IPO takes none");
   await expect(page).toHaveURL(new RegExp(`/research/projects/${projectId}/dpo$`));
+});
+
+test("the researcher runs best-of-n from the project page, follows the run's curves and downloads the kept answers", async ({ page }) => {
+  test.setTimeout(120_000);
+  await openProject(page);
+  await page.getByRole("region", { name: "SFT" }).getByRole("link", { name: "Run best-of-n" }).click();
+  await page.waitForURL(new RegExp(`/research/projects/${projectId}/best-of-n$`));
+  await expect(page.getByTestId("best-of-n-prompt-counts")).toHaveText(`${PROMPTS} distinct prompts, ${PROMPTS} with a reference answer.`);
+  const form = page.getByRole("form", { name: "Run best-of-n" });
+  await form.locator('select[name="policyModelId"]').selectOption(String(sftId));
+  const rules = form.locator('input[name="rules"]');
+  await expect(rules).toHaveValue("accuracy");
+
+  // A rule spec that does not parse, and demonstrations into a ranking project: each refused beside its field, nothing started.
+  await rules.fill("bogus");
+  await form.getByRole("button", { name: "Start best-of-n" }).click();
+  await expect(form.locator('[data-field="params.rules"]')).toContainText('unknown reward function "bogus"');
+  await rules.fill("length(budget=3,ramp=10)");
+  await form.getByLabel(/Also insert the kept answers as demonstrations/).check();
+  await form.getByRole("button", { name: "Start best-of-n" }).click();
+  await expect(form.locator('[data-field="params.intoProjectId"]')).toContainText("is a ranking project");
+  await expect(page).toHaveURL(new RegExp(`/research/projects/${projectId}/best-of-n$`));
+  await form.getByLabel(/Also insert the kept answers as demonstrations/).uncheck();
+
+  await fill(form, [
+    ["Answers per prompt (N)", "4"],
+    ["Threshold (optional)", "-0.05"],
+    ["Max new tokens", "4"],
+  ]);
+  await form.getByRole("button", { name: "Start best-of-n" }).click();
+  // The page follows the run: its status, its curves, then the kept file to download.
+  await page.waitForURL(new RegExp(`/research/projects/${projectId}/best-of-n\\?job=\\d+$`));
+  const jobId = Number(new URL(page.url()).searchParams.get("job"));
+  // The form below is ready for the next run.
+  await expect(form.getByRole("button", { name: "Start best-of-n" })).toBeEnabled();
+  const run = page.getByRole("region", { name: "This run" });
+  await expect(run.getByTestId("job-status")).toHaveText("succeeded", { timeout: 90_000 });
+  await expect(run.getByRole("figure", { name: "metrics Scores", exact: true })).toBeVisible();
+  await expect(run.getByRole("figure", { name: "metrics Pass rate", exact: true })).toBeVisible();
+  const link = run.getByTestId("best-of-n-download").getByRole("link", { name: "Download the kept answers" });
+  await expect(link).toBeVisible({ timeout: 10_000 });
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  expect(download.suggestedFilename()).toBe(`best-of-n-${jobId}-kept.jsonl`);
+  const kept = (getJob(app.db, jobId)!.result as { kept: number }).kept;
+  const lines = readFileSync(await download.path(), "utf8")
+    .split("\n")
+    .filter(Boolean);
+  expect(lines).toHaveLength(kept);
+  for (const line of lines) expect(JSON.parse(line)).toMatchObject({ metadata: { by: "length(budget=3,ramp=10)", n: 4, policy: SFT } });
+  await page.screenshot({ path: test.info().outputPath("best-of-n-run.png"), fullPage: true });
 });

@@ -85,9 +85,9 @@ describe("the recipe section of a research project's page", () => {
     expect(reward).toContain("rm-round-1");
     expect(reward).toContain("round 1");
     expect(reward).toContain("71.0%");
-    // Empty steps: the PPO page, and the best-of-n command for rejection sampling.
+    // Empty steps: the PPO page, and the best-of-n page for rejection sampling.
     expect(section(html, "recipe-step-ppo")).toContain(`href="/research/projects/${projectId}/ppo"`);
-    expect(section(html, "recipe-step-rejection-sampling")).toContain("palate best-of-n");
+    expect(section(html, "recipe-step-rejection-sampling")).toContain(`href="/research/projects/${projectId}/best-of-n"`);
     expect(html).not.toContain("grpo-elsewhere");
   });
 });

@@ -6,7 +6,7 @@
 // A page or route that is not listed here fails the test, so none can be forgotten.
 // Then: an annotator guessing ids never reads another annotator's rankings or a task that is
 // not assigned to them.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import { createSnapshot } from "@/lib/datasets/snapshot";
 import { DEMO_PROJECT } from "@/lib/demo/seed";
 import { requestAssignment } from "@/lib/labeling/assignment-store";
 import { insertRanking } from "@/lib/labeling/save-ranking";
-import { enqueueJob, getJob, requestCancel } from "@/lib/jobs/queue";
+import { enqueueClaimedJob, enqueueJob, finishJob, getJob, requestCancel } from "@/lib/jobs/queue";
 import { registerModel } from "@/lib/models/registry";
 import { projectRoot } from "@/scripts/server";
 import { Client, startTestApp, type TestApp } from "../helpers/app";
@@ -48,6 +48,8 @@ interface Ids {
   rankedTask: number;
   /** A queued job (never run: no worker here). */
   job: number;
+  /** A finished best-of-n job with its kept answers, for the download route. */
+  bestOfNJob: number;
   /** A registered reward model of the project (with the metadata a train-rm job writes). */
   rewardModel: number;
 }
@@ -94,6 +96,7 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
   "/research/projects/[id]/grpo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/grpo` },
   "/research/projects/[id]/dpo": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/dpo` },
   "/research/projects/[id]/sft": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/sft` },
+  "/research/projects/[id]/best-of-n": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/best-of-n` },
   "/research/projects/[id]/quality": { kind: "page", allowed: STAFF, path: (ids) => `/research/projects/${ids.project}/quality` },
   // Review pages: reviewers (a role annotators are given; see the gold-review HTTP test), researchers, admins.
   "/review": { kind: "page", allowed: STAFF, path: () => "/review" },
@@ -256,6 +259,8 @@ const MATRIX: Record<string, PageSpec | RouteSpec | "exempt"> = {
     methods: { GET: { allowed: STAFF }, POST: { allowed: STAFF, body: PROBE } },
   },
   "/api/jobs/[id]": { kind: "route", path: (ids) => `/api/jobs/${ids.job}`, methods: { GET: { allowed: STAFF } } },
+  // A job's file to download: a finished best-of-n run's kept answers.
+  "/api/jobs/[id]/download": { kind: "route", path: (ids) => `/api/jobs/${ids.bestOfNJob}/download`, methods: { GET: { allowed: STAFF } } },
   // The admin's probe cancels the queued generate job (harmless: it never runs here); researchers
   // may cancel only the kinds they may start (checked below).
   "/api/jobs/[id]/cancel": { kind: "route", path: (ids) => `/api/jobs/${ids.job}/cancel`, methods: { POST: { allowed: ADMIN, body: PROBE } } },
@@ -347,6 +352,11 @@ describe("the role matrix", () => {
       });
       // A dataset snapshot "v1" (of annotator1's ranking) in the app's data folder, for the file download route.
       createSnapshot(db, project, { name: "v1" }, dirname(db.$client.name));
+      // A finished best-of-n run and its kept answers in the job's directory, for the download route.
+      const bestOfN = enqueueClaimedJob(db, { kind: "best-of-n", params: { projectId: project.id }, projectId: project.id });
+      finishJob(db, bestOfN.id, { status: "succeeded", result: { kept: 0 } });
+      mkdirSync(join(dirname(db.$client.name), "jobs", String(bestOfN.id)), { recursive: true });
+      writeFileSync(join(dirname(db.$client.name), "jobs", String(bestOfN.id), "kept.jsonl"), "");
       ids = {
         project: project.id,
         task: open.assignment.taskId,
@@ -354,6 +364,7 @@ describe("the role matrix", () => {
         ranking: rankingId,
         rankedTask: firstTask.id,
         job: job.id,
+        bestOfNJob: bestOfN.id,
         rewardModel: rewardModel.id,
       };
     });

@@ -15,6 +15,23 @@ export function importUploadsDir(dataDir: string): string {
   return join(dataDir, "imports");
 }
 
+/**
+ * The job's upload, moved from <data>/imports into the job's own directory on its first run (a
+ * rerun finds it there). Every format's import job starts here.
+ */
+export function takeUpload(ctx: JobContext<ImportJobParams>): string {
+  // runJob puts the job's directory at <data>/jobs/<id>.
+  const dataDir = dirname(dirname(ctx.artifactDir));
+  const file = join(ctx.artifactDir, "upload.jsonl");
+  const spooled = join(importUploadsDir(dataDir), ctx.params.upload);
+  if (!existsSync(file)) {
+    if (!existsSync(spooled)) throw new ImportError(`the uploaded file ${ctx.params.upload} is gone`);
+    mkdirSync(ctx.artifactDir, { recursive: true });
+    renameSync(spooled, file);
+  }
+  return file;
+}
+
 export async function runImportJob(ctx: JobContext<ImportJobParams & { format: ImportFormat }>): Promise<Record<string, unknown>> {
   const { params } = ctx;
   if (!("$client" in ctx.db)) throw new Error("the import job needs its own database connection");
@@ -27,16 +44,7 @@ export async function runImportJob(ctx: JobContext<ImportJobParams & { format: I
     return done.value as Record<string, unknown>;
   }
 
-  // runJob puts the job's directory at <data>/jobs/<id>.
-  const dataDir = dirname(dirname(ctx.artifactDir));
-  const file = join(ctx.artifactDir, "upload.jsonl");
-  const spooled = join(importUploadsDir(dataDir), params.upload);
-  if (!existsSync(file)) {
-    if (!existsSync(spooled)) throw new ImportError(`the uploaded file ${params.upload} is gone`);
-    mkdirSync(ctx.artifactDir, { recursive: true });
-    renameSync(spooled, file);
-  }
-
+  const file = takeUpload(ctx);
   const total = Math.max(1, params.bytes);
   ctx.progress(0, "reading the file");
   let finished = false;

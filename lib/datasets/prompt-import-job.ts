@@ -5,14 +5,13 @@
 // records the output `imported`, so a rerun after it never imports twice; a rerun before it
 // starts the file again. A bad line fails the job with the first line and field, writes nothing,
 // and publishes every bad line as the output `errors`.
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { rmSync } from "node:fs";
 import type { Connection } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import type { ImportJobParams } from "../jobs/kinds/import";
 import { jobOutputsOf, setJobOutput } from "../jobs/queue";
 import { ImportError } from "./import";
-import { importUploadsDir } from "./import-job";
+import { takeUpload } from "./import-job";
 import type { PromptFormat } from "./prompt-formats";
 import { importPromptFile } from "./prompt-import";
 
@@ -23,16 +22,7 @@ export async function runPromptImportJob(ctx: JobContext<ImportJobParams & { for
   const done = jobOutputsOf(ctx.db, ctx.jobId).imported;
   if (done) return done.value as Record<string, unknown>;
 
-  // runJob puts the job's directory at <data>/jobs/<id>.
-  const dataDir = dirname(dirname(ctx.artifactDir));
-  const file = join(ctx.artifactDir, "upload.jsonl");
-  const spooled = join(importUploadsDir(dataDir), params.upload);
-  if (!existsSync(file)) {
-    if (!existsSync(spooled)) throw new ImportError(`the uploaded file ${params.upload} is gone`);
-    mkdirSync(ctx.artifactDir, { recursive: true });
-    renameSync(spooled, file);
-  }
-
+  const file = takeUpload(ctx);
   const total = Math.max(1, params.bytes);
   ctx.progress(0, "reading the file");
   let finished = false;

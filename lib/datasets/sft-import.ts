@@ -1,13 +1,16 @@
 // Importing TRL's conversational SFT JSONL (sft-format.ts) as demonstrations, all or nothing:
 // 1. Every line is read and checked without writing; the first MAX_REPORTED_ERRORS errors are
-//    kept, each naming its line and field. Any invalid line → nothing is written.
+//    kept, each naming its line and field. Any invalid line → nothing is written. A job
+//    (sft-import-job.ts) may stop here between batches when it is cancelled.
 // 2. One transaction: the project (created by name when missing, in demonstration mode), then per
 //    line a prompt, a task without completions and a submitted demonstration (review pending) by
 //    the imported annotator (imported-annotator.ts). The demonstration fills the task's slot, so
-//    with R = 1 the imported prompts are not handed out again.
+//    with R = 1 the imported prompts are not handed out again. A job records there that it
+//    imported (`inTransaction`), so a rerun after it never imports twice.
+// The request imports small files this way; larger ones go to the import job (same code).
 import type { Connection, Db } from "../../db/client";
 import { createProject, getProject, getProjectByName } from "../projects";
-import { ImportError, MAX_REPORTED_ERRORS, PROGRESS_EVERY, type ImportProgress, type LineError, type ProjectRef } from "./import";
+import { ImportError, MAX_REPORTED_ERRORS, PROGRESS_EVERY, STAGE_BATCH_LINES, type ImportProgress, type LineError, type ProjectRef } from "./import";
 import { ensureImportedAnnotator } from "./imported-annotator";
 import { fileLines, type Line } from "./lines";
 import { parseSftLine, type SftRecord } from "./sft-format";
@@ -26,6 +29,14 @@ export interface SftImportReport {
   errors: LineError[];
   invalidLines: number;
   projectId?: number;
+}
+
+export interface SftImportOptions {
+  onProgress?: ImportProgress;
+  /** Called every STAGE_BATCH_LINES lines of the first pass and once before writing: a job throws here when it was cancelled. */
+  betweenBatches?: () => void;
+  /** Runs inside the transaction, after the demonstrations are written (a job records there that it imported). */
+  inTransaction?: (tx: Db, imported: SftImportCounts & { projectId: number }) => void;
 }
 
 const NOTHING: SftImportCounts = { prompts: 0, tasks: 0, rankings: 0, demonstrations: 0 };
@@ -47,7 +58,7 @@ function parseLine(line: Line): { record: SftRecord } | { error: string } | null
  * lists the invalid lines otherwise. Throws (having written nothing) when a write fails or the
  * project id does not exist.
  */
-export function importSftFile(db: Connection, path: string, project: ProjectRef, options: { onProgress?: ImportProgress } = {}): SftImportReport {
+export function importSftFile(db: Connection, path: string, project: ProjectRef, options: SftImportOptions = {}): SftImportReport {
   const errors: LineError[] = [];
   let invalidLines = 0;
   let read = 0;
@@ -60,9 +71,12 @@ export function importSftFile(db: Connection, path: string, project: ProjectRef,
     }
     read = line.line;
     bytes += (line.text?.length ?? 0) + 1;
+    if (read % STAGE_BATCH_LINES === 0) options.betweenBatches?.();
     if (options.onProgress && read % PROGRESS_EVERY === 0) options.onProgress("validate", read, bytes);
   }
+  options.onProgress?.("validate", read, bytes);
   if (invalidLines > 0) return { imported: NOTHING, errors, invalidLines };
+  options.betweenBatches?.();
 
   const result = db.transaction(
     (tx) => {
@@ -92,7 +106,9 @@ export function importSftFile(db: Connection, path: string, project: ProjectRef,
         insertDemonstration.run(taskId, annotator, record.demonstration, now);
         n++;
       }
-      return { imported: { prompts: n, tasks: n, rankings: 0, demonstrations: n }, projectId };
+      const imported = { prompts: n, tasks: n, rankings: 0, demonstrations: n };
+      options.inTransaction?.(tx, { ...imported, projectId });
+      return { imported, projectId };
     },
     { behavior: "immediate" },
   );

@@ -1,7 +1,9 @@
 // Large imports over real HTTP become jobs: POST /api/projects/[id]/import answers 202 with the
 // job at once, the worker imports the file in its child process while the server keeps answering,
 // and a bad line at the end of a big file fails the job naming the line and the field, with
-// every table as it was (the staging tables dropped, the upload deleted).
+// every table as it was (the staging tables dropped, the upload deleted). The sft format
+// (demonstrations) takes the same way: a large file is imported by the job, a bad line fails it
+// naming the line, with nothing imported.
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -17,10 +19,12 @@ let app: TestApp;
 let worker: ChildProcess;
 let admin: Client;
 let projectId: number;
+let demoProjectId: number;
 
 beforeAll(async () => {
   app = await startTestApp((db) => {
     projectId = createProject(db, { name: "Big uploads" }).id;
+    demoProjectId = createProject(db, { name: "Big demonstrations", mode: "demonstration" }).id;
   });
   worker = startWorker({ dbPath: app.dbPath, quiet: true });
   admin = await new Client(app.url).signIn("admin@palate.local");
@@ -38,6 +42,20 @@ const trlLines = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `${tag} question ${i}?`, chosen: `good answer ${i}`, rejected: `bad answer ${i}` }) + "\n").join(
     "",
   );
+
+/** TRL conversational SFT rows; every third prompt with a reference answer. */
+const sftLines = (n: number, tag: string) =>
+  Array.from(
+    { length: n },
+    (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: "user", content: `${tag}: what is ${i} + ${i}?` },
+          { role: "assistant", content: `${i} + ${i} = **${2 * i}**.` },
+        ],
+        ...(i % 3 === 0 && { metadata: { reference: String(2 * i) } }),
+      }) + "\n",
+  ).join("");
 
 /** Row counts of every table but the job queue's own (the import job itself adds rows there). */
 function tableCounts(db: Connection): Record<string, number> {
@@ -128,6 +146,58 @@ describe("a large import through the API", () => {
     expect(done.job.status).toBe("failed");
     expect(done.job.error).toBe("1 invalid line(s), nothing imported (first: line 20001: rejected: expected string, got number)");
     expect(done.outputs.errors.value).toEqual({ errors: [{ line: 20001, message: "rejected: expected string, got number" }], invalidLines: 1 });
+    expect(tableCounts(app.db)).toEqual(before);
+    expect(uploadsLeft()).toEqual([]);
+  }, 240_000);
+
+  it("a large sft file is imported by the job: its demonstrations, their prompts' references, the upload gone", async () => {
+    const body = sftLines(5000, "big");
+    expect(body.length).toBeGreaterThan(256 * 1024); // above the synchronous size: a job
+    const res = await admin.fetch(`/api/projects/${demoProjectId}/import?format=sft`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson" },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const { job } = (await res.json()) as { job: JobView };
+    expect(job).toMatchObject({ kind: "import", status: "queued", projectId: demoProjectId });
+    const done = await waitForEnd(job.id);
+    expect(done.job.error).toBeNull();
+    expect(done.job.status).toBe("succeeded");
+    expect(done.job.result).toEqual({ projectId: demoProjectId, prompts: 5000, tasks: 5000, rankings: 0, demonstrations: 5000 });
+    expect(done.job.progress).toBe(1);
+    const q = app.db.$client.prepare(
+      `select count(*) as n, sum(d.source = 'imported' and d.status = 'submitted') as imported, sum(json_extract(p.metadata, '$.reference') is not null) as refs
+       from demonstrations d join tasks t on t.id = d.task_id join prompts p on p.id = t.prompt_id where t.project_id = ?`,
+    );
+    expect(q.get(demoProjectId)).toEqual({ n: 5000, imported: 5000, refs: 1667 });
+    expect(uploadsLeft()).toEqual([]);
+    // The job's answer is what the request's would have been: an export gives the file back.
+    const exported = await admin.fetch(`/api/projects/${demoProjectId}/export?format=sft`);
+    expect(exported.status).toBe(200);
+    expect(await exported.text()).toBe(body);
+  }, 240_000);
+
+  it("a bad line at the end of a large sft file fails the job naming the line and the field, and changes no table", async () => {
+    const before = tableCounts(app.db);
+    const bad = JSON.stringify({
+      messages: [
+        { role: "user", content: "last?" },
+        { role: "user", content: "no answer" },
+      ],
+    });
+    const res = await admin.fetch(`/api/projects/${demoProjectId}/import?format=sft`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson" },
+      body: sftLines(5000, "doomed") + bad + "\n",
+    });
+    expect(res.status).toBe(202);
+    const { job } = (await res.json()) as { job: JobView };
+    const done = await waitForEnd(job.id);
+    expect(done.job.status).toBe("failed");
+    const message = 'messages[1].role: the last message is the demonstration: expected "assistant", got "user"';
+    expect(done.job.error).toBe(`1 invalid line(s), nothing imported (first: line 5001: ${message})`);
+    expect(done.outputs.errors.value).toEqual({ errors: [{ line: 5001, message }], invalidLines: 1 });
     expect(tableCounts(app.db)).toEqual(before);
     expect(uploadsLeft()).toEqual([]);
   }, 240_000);

@@ -33,8 +33,14 @@ async function followJob(id: number, onUpdate: (job: JobView) => void): Promise<
     onUpdate(detail.job);
     const { status, result, error } = detail.job;
     if (status === "succeeded") {
-      const r = result as { tasks?: number; rankings?: number; prompts?: number; duplicates?: number } | null;
-      return { ok: true, answer: { imported: { tasks: r?.tasks ?? 0, rankings: r?.rankings ?? 0, prompts: r?.prompts }, duplicates: r?.duplicates } };
+      const r = result as { tasks?: number; rankings?: number; prompts?: number; demonstrations?: number; duplicates?: number } | null;
+      return {
+        ok: true,
+        answer: {
+          imported: { tasks: r?.tasks ?? 0, rankings: r?.rankings ?? 0, prompts: r?.prompts, demonstrations: r?.demonstrations },
+          duplicates: r?.duplicates,
+        },
+      };
     }
     if (status === "failed" || status === "cancelled") {
       const bad = detail.outputs.errors?.value as { errors?: ImportAnswer["errors"]; invalidLines?: number } | undefined;

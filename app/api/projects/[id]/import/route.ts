@@ -19,6 +19,7 @@
 // Answers (JSON):
 // - 200 {imported: {tasks, rankings}, errors: [], invalidLines: 0}; for gsm8k and qa
 //   {imported: {prompts, tasks: 0, rankings: 0}, duplicates, errors: [], invalidLines: 0}
+//   and for sft {imported: {prompts, tasks, rankings: 0, demonstrations}, errors: [], invalidLines: 0}
 // - 202 {job: {id, status, …}} for a large file: follow it at GET /api/jobs/[id] (it fails with
 //   the first bad line in `error`, and every bad line in its output `errors`, writing nothing)
 // - 400 {imported: {tasks: 0, rankings: 0}, errors: [{line, message}, …first 100], invalidLines, error}
@@ -48,7 +49,7 @@ import { guardRequest, refusalResponse } from "@/lib/security/request-guard";
 
 export const dynamic = "force-dynamic";
 
-// sft (TRL's conversational SFT rows → demonstrations, lib/datasets/sft-import.ts) is imported by the request whatever its size.
+// sft: TRL's conversational SFT rows → demonstrations (lib/datasets/sft-import.ts); a large file goes to the same import job.
 const FORMATS = [...IMPORT_FORMATS, SFT_FORMAT] as const;
 const formatSchema = z.enum(FORMATS, { error: `expected one of ${FORMATS.join(", ")}` });
 
@@ -106,6 +107,12 @@ export const POST = route(async (request: Request, { params }: { params: Promise
     const checked = checkFormat(format);
     if (checked instanceof Response) return checked;
 
+    if (bytes > syncMaxBytes()) {
+      const job = enqueueJob(db, { kind: IMPORT_JOB_KIND, params: { projectId: id, format: checked, upload, bytes }, projectId: id, createdBy: user.id });
+      handedToJob = true;
+      return Response.json({ job: getJobView(db, job.id) }, { status: 202 });
+    }
+
     if (checked === SFT_FORMAT) {
       const report = importSftFile(db, path, { projectId: id });
       const answer = { imported: report.imported, errors: report.errors, invalidLines: report.invalidLines };
@@ -115,12 +122,6 @@ export const POST = route(async (request: Request, { params }: { params: Promise
         { ...answer, error: `${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})` },
         { status: 400 },
       );
-    }
-
-    if (bytes > syncMaxBytes()) {
-      const job = enqueueJob(db, { kind: IMPORT_JOB_KIND, params: { projectId: id, format: checked, upload, bytes }, projectId: id, createdBy: user.id });
-      handedToJob = true;
-      return Response.json({ job: getJobView(db, job.id) }, { status: 202 });
     }
 
     const prompts = isPromptFormat(checked) ? importPromptFile(db, path, checked, { projectId: id }) : undefined;

@@ -3,7 +3,8 @@
 //   {"messages": [{"role": "user", "content": "What is 7 + 5?"}, {"role": "assistant", "content": "7 + 5 = **12**."}]}
 //
 // The last message is the assistant's demonstration; the messages before it (at least one) are
-// the prompt. Export (sft-writer.ts) writes exactly this; import (sft-import.ts) reads it back,
+// the prompt. Export (sft-writer.ts) writes exactly this, plus `"metadata": {"reference": …}`
+// when the prompt has a reference answer; import (sft-import.ts) reads it back,
 // each line a prompt with a task and a submitted demonstration by the imported annotator.
 // Optional on import: `id` (string or number, the prompt's external id) and `metadata` (an
 // object kept with the prompt). Unknown fields are errors, so a misspelt field is caught.
@@ -59,7 +60,13 @@ export function parseSftLine(value: unknown): { record: SftRecord } | { error: s
   };
 }
 
-/** A demonstration as TRL's conversational SFT row: the prompt's messages, then the answer as the assistant's. */
-export function sftRow(prompt: readonly Message[], answer: string): { messages: Message[] } {
-  return { messages: [...prompt, { role: "assistant", content: answer }] };
+/**
+ * A demonstration as TRL's conversational SFT row: the prompt's messages, then the answer as the
+ * assistant's; with `"metadata": {"reference": …}` when the prompt has a reference answer, so an
+ * SFT run on an export or a snapshot can check exact answers (import reads it back into the
+ * prompt's metadata). The prompt's other metadata stays behind: a row carries what training reads.
+ */
+export function sftRow(prompt: readonly Message[], answer: string, reference?: string | null): { messages: Message[]; metadata?: { reference: string } } {
+  const messages = [...prompt, { role: "assistant" as const, content: answer }];
+  return reference == null ? { messages } : { messages, metadata: { reference } };
 }

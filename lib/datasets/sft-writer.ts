@@ -1,10 +1,13 @@
 // Exporting a project's demonstrations as TRL's conversational SFT JSONL (sft-format.ts): one row
 // per submitted demonstration, in id order, read in batches (keyset by id) so a large project
-// streams. Demonstrations a reviewer rejected are left out; `onlyAccepted` keeps only the ones a
-// reviewer accepted.
+// streams. A prompt's reference answer (metadata.reference) rides along as the row's
+// `metadata.reference` (sftRow), so an SFT run on the file can check exact answers.
+// Demonstrations a reviewer rejected are left out; `onlyAccepted` keeps only the ones a reviewer
+// accepted.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { Message } from "../../db/schema";
+import { referenceOf } from "../rewards/reference";
 import { exportFileName, jsonlChunks } from "./export";
 import { sftRow } from "./sft-format";
 
@@ -33,12 +36,15 @@ export interface SftEntry {
 export function* sftEntries(db: Db, projectId: number, review: SftReviewSelection): Generator<SftEntry> {
   const which = review === "accepted" ? sql`AND d.review = 'accepted'` : review === "pending" ? sql`AND d.review = 'pending'` : sql`AND d.review <> 'rejected'`;
   for (let after = 0; ;) {
-    const rows = db.all<{ id: number; promptId: number; userId: number; messages: string; text: string }>(sql`
-      SELECT d.id AS id, t.prompt_id AS promptId, d.user_id AS userId, p.messages AS messages, d.text AS text
+    const rows = db.all<{ id: number; promptId: number; userId: number; messages: string; metadata: string | null; text: string }>(sql`
+      SELECT d.id AS id, t.prompt_id AS promptId, d.user_id AS userId, p.messages AS messages, p.metadata AS metadata, d.text AS text
       FROM demonstrations d JOIN tasks t ON t.id = d.task_id JOIN prompts p ON p.id = t.prompt_id
       WHERE t.project_id = ${projectId} AND d.status = 'submitted' ${which} AND d.id > ${after}
       ORDER BY d.id LIMIT ${BATCH}`);
-    for (const row of rows) yield { promptId: row.promptId, userId: row.userId, json: JSON.stringify(sftRow(JSON.parse(row.messages) as Message[], row.text)) };
+    for (const row of rows) {
+      const reference = row.metadata === null ? null : referenceOf(JSON.parse(row.metadata));
+      yield { promptId: row.promptId, userId: row.userId, json: JSON.stringify(sftRow(JSON.parse(row.messages) as Message[], row.text, reference)) };
+    }
     if (rows.length < BATCH) return;
     after = rows[rows.length - 1].id;
   }

@@ -2,8 +2,9 @@
 //
 // Query parameters:
 // - format: trl | trl-conversational | rankings | hh | openrlhf | sft (required; sft: the project's
-//   demonstrations as TRL's conversational SFT rows {messages}, lib/datasets/sft-writer.ts, with
-//   onlyAccepted=true for those a reviewer accepted; the ranking parameters do not apply to it)
+//   demonstrations as TRL's conversational SFT rows {messages, metadata: {reference} when the
+//   prompt has one}, lib/datasets/sft-writer.ts, with onlyAccepted=true for those a reviewer
+//   accepted; the ranking parameters do not apply to it)
 // - pairs: all | best-vs-rest | adjacent (every format but rankings; default all)
 // - includeNoneAcceptable: true | false | 1 | 0 | on (default false: rankings marked
 //   "none acceptable" are left out)

@@ -69,6 +69,8 @@ interface BodySpec {
   body: (ids: Ids) => Record<string, unknown>;
   /** The path when a parameter must differ from the default id. */
   path?: (ids: Ids) => string;
+  /** Other valid bodies, fuzzed each on its own the same way (POST /api/jobs: one per job kind whose parameters differ). */
+  variants?: Record<string, (ids: Ids) => Record<string, unknown>>;
 }
 
 /** Keyed `METHOD /api/template`. */
@@ -82,7 +84,16 @@ const BODIES: Record<string, BodySpec> = {
     body: () => ({ questions: [{ kind: "rating", key: "helpful", prompt: "How helpful?", required: false, min: 1, max: 5, minLabel: "", maxLabel: "" }] }),
   },
   "POST /api/projects/[id]/rounds": { as: "researcher", body: (ids) => ({ policyModelId: ids.policy, mixPrevious: false, sampling: { temperature: 0.7 } }) },
-  "POST /api/jobs": { as: "researcher", body: (ids) => ({ kind: "score", params: { projectId: ids.projects, modelId: ids.models } }) },
+  "POST /api/jobs": {
+    as: "researcher",
+    body: (ids) => ({ kind: "score", params: { projectId: ids.projects, modelId: ids.models } }),
+    variants: {
+      "best-of-n": (ids) => ({
+        kind: "best-of-n",
+        params: { projectId: ids.demoProject, policyModelId: ids.policy, rules: "format", n: 2, maxPrompts: 2, asDemonstrations: true },
+      }),
+    },
+  },
   "POST /api/jobs/[id]/cancel": { as: "admin", body: () => ({}) },
   "POST /api/models": {
     as: "admin",
@@ -289,28 +300,32 @@ describe("JSON write routes under fuzzing (real HTTP, real database)", () => {
       const spec = BODIES[`${method} ${template}`];
       const path = spec.path ? spec.path(ids) : fillPath(template, ids);
       const client = clients[spec.as];
-      const key = `${method} ${template}`;
-      const seen: Record<number, number> = (statuses[key] = {});
-      let first: number | undefined;
-      let before = snapshotDb(app.dbPath);
-      const valid = spec.body(ids);
-      await fc.assert(
-        fc.asyncProperty(bodies(valid), async (body) => {
-          const status = await send(client, method, path, body.text, before, `${key} ${body.how}`);
-          seen[status] = (seen[status] ?? 0) + 1;
-          first ??= status;
-          // An accepted write changes the database: the next request is compared with what it left.
-          if (status < 400) before = snapshotDb(app.dbPath);
-        }),
-        // The valid body itself goes first, then the generated ones.
-        { numRuns: runs(50), examples: [[new Body(JSON.stringify(valid), "valid")]] },
-      );
-      validAnswers[key] = first;
+      for (const [variant, makeBody] of [["", spec.body] as const, ...Object.entries(spec.variants ?? {})]) {
+        const key = `${method} ${template}${variant && ` (${variant})`}`;
+        const seen: Record<number, number> = (statuses[key] = {});
+        let first: number | undefined;
+        let before = snapshotDb(app.dbPath);
+        const valid = makeBody(ids);
+        await fc.assert(
+          fc.asyncProperty(bodies(valid), async (body) => {
+            const status = await send(client, method, path, body.text, before, `${key} ${body.how}`);
+            seen[status] = (seen[status] ?? 0) + 1;
+            first ??= status;
+            // An accepted write changes the database: the next request is compared with what it left.
+            if (status < 400) before = snapshotDb(app.dbPath);
+          }),
+          // The valid body itself goes first, then the generated ones.
+          { numRuns: runs(50), examples: [[new Body(JSON.stringify(valid), "valid")]] },
+        );
+        validAnswers[key] = first;
+      }
     }
     // Every route saw refusals (the fuzzing reached its validation), and statuses are reported for the record.
     const neverRefused = Object.entries(statuses).filter(([, s]) => !Object.keys(s).some((code) => Number(code) >= 400));
     expect(neverRefused, JSON.stringify(statuses)).toEqual([]);
     console.log(`fuzzed JSON routes, answers by status: ${JSON.stringify(statuses)}; the valid bodies answered ${JSON.stringify(validAnswers)}`);
+    // The best-of-n body passes every check (the fuzzing starts past them): 201, a queued job.
+    expect(validAnswers["POST /api/jobs (best-of-n)"]).toBe(201);
   });
 
   it("the import route: a fuzzed file answers 200 or a JSON 400, and a rejected file changes nothing", async () => {

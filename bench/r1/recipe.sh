@@ -9,8 +9,10 @@
 #      training templates (2,523 qa prompts with reference answers); GRPO holds out a seeded 10%
 #   1. R1-Zero's idea from default-sft: GRPO with the accuracy reward alone
 #   1b. the same from default-base (no SFT at all)
-#   2. cold start: ≤ 500 <think>…</think><answer>…</answer> demonstrations (palate cold-start-data),
-#      minus any that asks a prompt GRPO holds out; SFT of default-sft on them
+#   2. cold start: ≤ 500 <think>…</think><answer>…</answer> demonstrations (palate cold-start-data
+#      --style equation: the step-by-step style is too long a computation for the 1.9M-parameter
+#      model), minus any that asks a prompt GRPO holds out; SFT of default-sft on them, 10 epochs
+#      (at 3 the model learns the tags but not to copy the thought's result into <answer>)
 #   3. GRPO from the cold-start model with accuracy + format
 #   4. rejection sampling: best-of-8 of step 3's model by accuracy + format on the training prompts,
 #      kept when both rewards are 1
@@ -33,16 +35,18 @@ $P grpo --project arith --policy default-sft --rewards accuracy --out "$W/grpo-z
 $P grpo --project arith --policy models/default-base --rewards accuracy --out "$W/grpo-zero-base" --name r1-zero-from-base \
   --num-generations 8 --batch-size 256 --learning-rate 1e-4 --temperature 0.7 --total-episodes 16384 --eval-every 16 --eval-prompts 252
 
-$P cold-start-data --out "$W/cold-start-all.jsonl" --count 500
+$P cold-start-data --out "$W/cold-start-all.jsonl" --count 500 --style equation
 npx tsx bench/r1/held-out-prompts.ts --project arith --out "$W/held-out.jsonl" --filter "$W/cold-start-all.jsonl" --filtered-out "$W/cold-start.jsonl"
-$P sft --project arith --base default-sft --file "$W/cold-start.jsonl" --out "$W/cold-start-sft" --name r1-cold-start-sft
+$P sft --project arith --base default-sft --file "$W/cold-start.jsonl" --out "$W/cold-start-sft" --name r1-cold-start-sft \
+  --epochs 10 --eval-max-new-tokens 48
 
-$P grpo --project arith --policy r1-cold-start-sft --rewards accuracy,format --out "$W/grpo-r1" --name r1-grpo-accuracy-format $GRPO --max-completion-length 64
+$P grpo --project arith --policy r1-cold-start-sft --rewards accuracy,format --out "$W/grpo-r1" --name r1-grpo-accuracy-format $GRPO --max-completion-length 48
 
-$P best-of-n --project arith --policy r1-grpo-accuracy-format --n 8 --by accuracy,format --threshold 2 --max-tokens 64 --out "$W/kept.jsonl"
+$P best-of-n --project arith --policy r1-grpo-accuracy-format --n 8 --by accuracy,format --threshold 2 --max-tokens 48 --temperature 0.7 --out "$W/kept.jsonl"
 npx tsx bench/r1/held-out-prompts.ts --project arith --filter "$W/kept.jsonl" --filtered-out "$W/kept-train.jsonl"
 npx tsx bench/r1/default-demonstrations.ts --out "$W/general.jsonl" --categories capital,continent,language,currency,definition
-$P sft --project arith --base default-sft --file "$W/general.jsonl" --mix "$W/kept-train.jsonl:0.25" --out "$W/distilled-sft" --name r1-distilled-sft
+$P sft --project arith --base default-sft --file "$W/general.jsonl" --mix "$W/kept-train.jsonl:0.25" --out "$W/distilled-sft" --name r1-distilled-sft \
+  --eval-max-new-tokens 48
 
 MODELS="models/default-sft $W/grpo-zero $W/cold-start-sft $W/grpo-r1 $W/distilled-sft"
 npx tsx bench/r1/arithmetic-accuracy.ts $MODELS --qa "$W/held-out.jsonl"

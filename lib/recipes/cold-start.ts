@@ -139,8 +139,23 @@ function productChain(a: number, b: number): string {
   }
 }
 
-/** The reasoning inside `<think>`: short steps, each true, ending on the result. */
-export function reasoningOf(f: ArithmeticFact): string {
+/**
+ * How the reasoning is written out:
+ *   steps     short true steps by tens and near tens, ending on the result (the default)
+ *   equation  the question restated as its equation, "17 + 8 = 25." — the sentence form of the
+ *             default SFT data, so a model built on default-sft thinks in the form it knows best
+ * Measured on the 1.9M-parameter default model (a cold start of default-sft on 447 demonstrations,
+ * 10 epochs; at 3 it learns the tags but not yet to copy the thought's result into <answer>):
+ * greedy exact answers on all 841 facts asked "Calculate {x}." — steps 34.4%, equation 49.8%,
+ * default-sft 43.3%. The steps are too long a computation for a model of this size.
+ */
+export type ReasoningStyle = "steps" | "equation";
+
+export const REASONING_STYLES: readonly ReasoningStyle[] = ["steps", "equation"];
+
+/** The reasoning inside `<think>`: short steps, each true, ending on the result (or the equation alone). */
+export function reasoningOf(f: ArithmeticFact, style: ReasoningStyle = "steps"): string {
+  if (style === "equation") return `${subjectOf(f)} = ${f.result}.`;
   if (f.op === "*") return `${productChain(f.a, f.b)}.`;
   const head = subjectOf(f);
   // Adding: start from the larger number (a + b = b + a), so the steps stay few.
@@ -150,8 +165,8 @@ export function reasoningOf(f: ArithmeticFact): string {
 }
 
 /** The demonstration's answer: the reasoning in `<think>`, the number alone in `<answer>`. */
-export function coldStartAnswer(f: ArithmeticFact): string {
-  return `<think>${reasoningOf(f)}</think><answer>${f.result}</answer>`;
+export function coldStartAnswer(f: ArithmeticFact, style: ReasoningStyle = "steps"): string {
+  return `<think>${reasoningOf(f, style)}</think><answer>${f.result}</answer>`;
 }
 
 export interface ColdStartOptions {
@@ -159,6 +174,8 @@ export interface ColdStartOptions {
   count?: number;
   /** The seed of which facts are taught and in which template (default 0). */
   seed?: number;
+  /** How the reasoning is written (default "steps"); the facts and templates do not depend on it. */
+  style?: ReasoningStyle;
 }
 
 export interface ColdStartDemonstration {
@@ -196,7 +213,7 @@ export function coldStartDemonstrations(o: ColdStartOptions = {}): ColdStartDemo
   return rng.shuffle(chosen).map((fact, i) => {
     // Templates in turn over the shuffled facts: each one asked about as often as the others.
     const question = fillTemplate(templates[i % templates.length], subjectOf(fact));
-    return { fact, question, answer: coldStartAnswer(fact) };
+    return { fact, question, answer: coldStartAnswer(fact, o.style) };
   });
 }
 

@@ -1,12 +1,21 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { coldStartDemonstrations, coldStartSftLine, heldOutArithmetic, heldOutQaLine, HELD_OUT_FRACTION, MAX_COLD_START } from "../../lib/recipes/cold-start";
+import {
+  coldStartDemonstrations,
+  coldStartSftLine,
+  heldOutArithmetic,
+  heldOutQaLine,
+  HELD_OUT_FRACTION,
+  MAX_COLD_START,
+  REASONING_STYLES,
+  type ReasoningStyle,
+} from "../../lib/recipes/cold-start";
 import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
 
 export const command: Command = {
   name: "cold-start-data",
   summary: "Write R1-style cold-start demonstrations (<think>…</think><answer>…</answer> arithmetic) as a TRL SFT file",
-  usage: `Usage: palate cold-start-data --out FILE.jsonl [--count N] [--seed S] [--held-out FILE.jsonl]
+  usage: `Usage: palate cold-start-data --out FILE.jsonl [--count N] [--seed S] [--style steps|equation] [--held-out FILE.jsonl]
 
 Writes DeepSeek-R1's "cold start" in miniature: at most ${MAX_COLD_START} written-out demonstrations of the
 default model's arithmetic (a + b and a - b with a, b ≤ 20, a ≥ b for -, a * b with a, b ≤ 12),
@@ -21,12 +30,16 @@ later GRPO evaluation on facts the cold start never taught. The last line printe
   --out FILE.jsonl        where to write the demonstrations
   --count N               how many demonstrations, 1 to ${MAX_COLD_START} (default ${MAX_COLD_START})
   --seed S                which facts are taught and in which template (default 0)
+  --style steps|equation  steps: short true steps by tens ("17 + 8: 17 + 3 = 20, 20 + 5 = 25.");
+                          equation: the question restated as its equation ("17 + 8 = 25."), the
+                          form the default SFT data answers in (default steps)
   --held-out FILE.jsonl   also write the held-out facts as qa prompts (palate import --format qa)`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       out: { type: "string" },
       count: { type: "string" },
       seed: { type: "string" },
+      style: { type: "string" },
       "held-out": { type: "string" },
     });
     const out = resolve(required(values.out, "out"));
@@ -36,7 +49,10 @@ later GRPO evaluation on facts the cold start never taught. The last line printe
     const seed = numberFlag(values.seed, "seed", 0);
     if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed: expected an integer of at least 0, got ${values.seed}`);
 
-    const demonstrations = coldStartDemonstrations({ count, seed });
+    const style = (values.style ?? "steps") as ReasoningStyle;
+    if (!REASONING_STYLES.includes(style)) throw new CliError(`--style: expected ${REASONING_STYLES.join(" or ")}, got "${values.style}"`);
+
+    const demonstrations = coldStartDemonstrations({ count, seed, style });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, demonstrations.map((d) => JSON.stringify(coldStartSftLine(d)) + "\n").join(""));
     const counts = { "+": 0, "-": 0, "*": 0 };
@@ -58,6 +74,7 @@ later GRPO evaluation on facts the cold start never taught. The last line printe
         demonstrations: demonstrations.length,
         by_operation: counts,
         seed,
+        style,
         held_out: heldOut.length,
         ...(heldOutPath ? { held_out_file: heldOutPath } : {}),
       }),

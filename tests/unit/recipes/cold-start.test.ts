@@ -84,6 +84,8 @@ describe("the reasoning", () => {
     expect(reasoningOf({ a: 7, op: "*", b: 8, result: 56 })).toBe("7 * 8 = 7 * 10 - 7 * 2 = 70 - 14 = 56.");
     expect(reasoningOf({ a: 12, op: "*", b: 11, result: 132 })).toBe("12 * 11 = 12 * 10 + 12 * 1 = 120 + 12 = 132.");
     expect(reasoningOf({ a: 3, op: "+", b: 4, result: 7 })).toBe("3 + 4 = 7.");
+    expect(coldStartAnswer({ a: 17, op: "+", b: 8, result: 25 }, "equation")).toBe("<think>17 + 8 = 25.</think><answer>25</answer>");
+    expect(reasoningOf({ a: 7, op: "*", b: 8, result: 56 }, "equation")).toBe("7 * 8 = 56.");
   });
 });
 
@@ -107,6 +109,12 @@ describe("coldStartDemonstrations", () => {
     expect(coldStartDemonstrations({ seed: 3 })).toEqual(coldStartDemonstrations({ seed: 3 }));
     const other = coldStartDemonstrations({ seed: 4 }).map((d) => d.question);
     expect(other).not.toEqual(coldStartDemonstrations({ seed: 3 }).map((d) => d.question));
+  });
+
+  it("the equation style asks the same facts in the same templates, only the reasoning differs", () => {
+    const eq = coldStartDemonstrations({ style: "equation" });
+    expect(eq.map((d) => d.question)).toEqual(demos.map((d) => d.question));
+    for (const d of eq) expect(d.answer).toBe(`<think>${subjectOf(d.fact)} = ${d.fact.result}.</think><answer>${d.fact.result}</answer>`);
   });
 
   it("never teaches a held-out fact, whatever the seed", () => {

@@ -49,5 +49,8 @@ $P sft --project arith --base default-sft --file "$W/general.jsonl" --mix "$W/ke
   --eval-max-new-tokens 48
 
 MODELS="models/default-sft $W/grpo-zero $W/cold-start-sft $W/grpo-r1 $W/distilled-sft"
-npx tsx bench/r1/arithmetic-accuracy.ts $MODELS --qa "$W/held-out.jsonl"
-for m in $MODELS; do $P eval-qa --model "$m" | tail -1; done
+npx tsx bench/r1/arithmetic-accuracy.ts $MODELS --qa "$W/held-out.jsonl" | tee "$W/arithmetic.jsonl"
+for m in $MODELS; do $P eval-qa --model "$m" | tail -1; done | tee "$W/eval-qa.jsonl"
+npx tsx bench/r1/card.ts --arithmetic "$W/arithmetic.jsonl" --eval-qa "$W/eval-qa.jsonl" \
+  --labels "SFT (default-sft),1. GRPO accuracy (R1-Zero's idea),2. cold-start SFT,3. GRPO accuracy + format,4–5. best-of-8 → SFT of default-sft" \
+  $(for m in $W/grpo-zero $W/cold-start-sft $W/grpo-r1 $W/distilled-sft; do echo --out "$m/RECIPE_CARD.md"; done)

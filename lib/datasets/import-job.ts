@@ -2,11 +2,11 @@
 // project, reporting progress, stopping between batches when cancelled.
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Connection } from "../../db/client";
+import type { Connection, Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import type { ImportJobParams } from "../jobs/kinds/import";
 import { jobOutputsOf, setJobOutput } from "../jobs/queue";
-import { importFile, ImportError } from "./import";
+import { importFile, ImportError, type ImportProgress } from "./import";
 import { ImportStaging } from "./import-staging";
 import type { ImportFormat } from "./record";
 
@@ -30,6 +30,32 @@ export function takeUpload(ctx: JobContext<ImportJobParams>): string {
     renameSync(spooled, file);
   }
   return file;
+}
+
+/**
+ * The hooks a two-pass line import (prompt and sft files) takes in a job: cancellation between
+ * batches, progress (reading up to 95% by bytes, then the write), and the "imported" output
+ * recorded in the write's own transaction, so a rerun never imports twice.
+ */
+export function twoPassImportHooks(ctx: JobContext<ImportJobParams>) {
+  const total = Math.max(1, ctx.params.bytes);
+  const onProgress: ImportProgress = (pass, lines, bytes) =>
+    pass === "validate"
+      ? ctx.progress(Math.min(0.95, (0.95 * bytes) / total), `read ${lines.toLocaleString("en")} lines`)
+      : ctx.progress(1, `imported ${lines.toLocaleString("en")} lines`);
+  return {
+    betweenBatches: () => ctx.throwIfCancelled(),
+    onProgress,
+    inTransaction: (tx: Db, imported: unknown) => setJobOutput(tx, ctx.jobId, "imported", imported),
+  };
+}
+
+/** Fails the job when the file had invalid lines (nothing was imported): every error in the "errors" output, the first in the message. */
+export function failOnInvalidLines(ctx: JobContext<ImportJobParams>, report: { invalidLines: number; errors: { line: number; message: string }[] }): void {
+  if (report.invalidLines === 0) return;
+  ctx.output("errors", { errors: report.errors, invalidLines: report.invalidLines });
+  const first = report.errors[0];
+  throw new ImportError(`${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})`);
 }
 
 export async function runImportJob(ctx: JobContext<ImportJobParams & { format: ImportFormat }>): Promise<Record<string, unknown>> {

@@ -9,9 +9,8 @@ import { rmSync } from "node:fs";
 import type { Connection } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
 import type { ImportJobParams } from "../jobs/kinds/import";
-import { jobOutputsOf, setJobOutput } from "../jobs/queue";
-import { ImportError } from "./import";
-import { takeUpload } from "./import-job";
+import { jobOutputsOf } from "../jobs/queue";
+import { failOnInvalidLines, takeUpload, twoPassImportHooks } from "./import-job";
 import type { PromptFormat } from "./prompt-formats";
 import { importPromptFile } from "./prompt-import";
 
@@ -23,30 +22,12 @@ export async function runPromptImportJob(ctx: JobContext<ImportJobParams & { for
   if (done) return done.value as Record<string, unknown>;
 
   const file = takeUpload(ctx);
-  const total = Math.max(1, params.bytes);
   ctx.progress(0, "reading the file");
   let finished = false;
   try {
-    const report = importPromptFile(
-      db,
-      file,
-      params.format,
-      { projectId: params.projectId },
-      {
-        betweenBatches: () => ctx.throwIfCancelled(),
-        onProgress: (pass, lines, bytes) =>
-          pass === "validate"
-            ? ctx.progress(Math.min(0.95, (0.95 * bytes) / total), `read ${lines.toLocaleString("en")} lines`)
-            : ctx.progress(1, `imported ${lines.toLocaleString("en")} lines`),
-        inTransaction: (tx, imported) => setJobOutput(tx, ctx.jobId, "imported", imported),
-      },
-    );
+    const report = importPromptFile(db, file, params.format, { projectId: params.projectId }, twoPassImportHooks(ctx));
     finished = true;
-    if (report.invalidLines > 0) {
-      ctx.output("errors", { errors: report.errors, invalidLines: report.invalidLines });
-      const first = report.errors[0];
-      throw new ImportError(`${report.invalidLines} invalid line(s), nothing imported (first: line ${first.line}: ${first.message})`);
-    }
+    failOnInvalidLines(ctx, report);
     ctx.log(`Imported ${report.imported.prompts} prompts with reference answers (${report.duplicates} duplicates skipped).`);
     return { projectId: report.projectId, ...report.imported, duplicates: report.duplicates };
   } finally {

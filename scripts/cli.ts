@@ -1,5 +1,6 @@
 // Shared pieces of the CLI: the command shape, argument parsing and failure reporting.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { MAX_THREADS } from "../lib/jobs/threads";
 
 export interface Command {
   /** The word after `palate`. */
@@ -38,4 +39,12 @@ export function numberFlag(value: string | undefined, flag: string, fallback: nu
 export function required<T>(value: T | undefined, flag: string): T {
   if (value === undefined || value === "") throw new CliError(`--${flag} is required`);
   return value;
+}
+
+/** `--threads N`: onnxruntime threads per operator of a training job (lib/jobs/threads.ts); undefined when not given. */
+export function threadsFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new CliError(`--threads: expected a whole number from 1 to ${MAX_THREADS}, got "${value}"`);
+  return n;
 }

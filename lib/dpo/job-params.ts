@@ -8,6 +8,7 @@ import { z } from "zod";
 import { snapshotNameSchema } from "../datasets/snapshot-manifest";
 import { modelNameSchema } from "../models/model-name";
 import { dpoConfigSchema } from "../ml/rl/dpo-config";
+import { threadsSchema } from "../jobs/threads";
 import { AGGREGATION_METHODS, RANKING_CHOICES } from "../quality/counted-rankings";
 
 export const DPO_JOB_KIND = "dpo";
@@ -42,6 +43,8 @@ const dpoFields = z
     /** Learn from the rankings of annotators paused by their gold accuracy too (left out by default). */
     includePaused: z.boolean().default(false),
     config: dpoConfigSchema.default(dpoConfigSchema.parse({})),
+    /** onnxruntime threads per operator (lib/jobs/threads.ts); default 1. */
+    threads: threadsSchema.optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@
 // policy, the reference, the project, the pairs' source, the config). The loop is
 // lib/ml/rl/train-dpo.ts; its output directory is its checkpoint, so an interrupted job resumes
 // from the last checkpoint.
+import { jobThreads } from "../jobs/threads";
 import { dirname, join } from "node:path";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
@@ -58,6 +59,7 @@ export async function runDpo(ctx: JobContext<DpoJobParams>): Promise<DpoJobResul
     ...(set.heldOutPromptKeys ? { heldOutPromptKeys: set.heldOutPromptKeys } : {}),
     config: params.config,
     ...trainerJobHooks(ctx),
+    intraOpNumThreads: jobThreads(params.threads),
     onProgress: stepProgress(ctx),
   });
   if (result.cancelled) throw new JobCancelledError();

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { modelNameSchema } from "../models/model-name";
 import { grpoConfigSchema } from "../ml/rl/grpo-config";
 import { rewardTermsSchema } from "../rewards/spec";
+import { threadsSchema } from "../jobs/threads";
 
 export const GRPO_JOB_KIND = "grpo";
 
@@ -24,6 +25,8 @@ const common = {
   /** Registry name of the trained policy; default `grpo-<project>-<job id>`. */
   name: modelNameSchema.optional(),
   config: grpoConfigSchema.default(grpoConfigSchema.parse({})),
+  /** onnxruntime threads per operator (lib/jobs/threads.ts); default 1. */
+  threads: threadsSchema.optional(),
 };
 
 export const grpoJobParamsSchema = z

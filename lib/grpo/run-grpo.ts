@@ -2,6 +2,7 @@
 // optionally a reward model's score), then the policy registered (kind "policy") with its lineage
 // (method "grpo"). The loop is lib/ml/rl/train-grpo.ts; its output directory is its checkpoint,
 // so an interrupted job resumes from the last checkpoint.
+import { jobThreads } from "../jobs/threads";
 import { join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
@@ -82,6 +83,7 @@ export async function runGrpo(ctx: JobContext<GrpoJobParams>): Promise<GrpoJobRe
     referenceDir: reference.dir,
     rewardModelDir: rewardModel?.dir ?? null,
     outDir,
+    intraOpNumThreads: jobThreads(params.threads),
     prompts: split.train.map((p) => p.messages),
     evalPrompts: split.eval.map((p) => p.messages),
     evalAnswers: split.eval.map((p) => p.reference),

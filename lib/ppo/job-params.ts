@@ -9,6 +9,7 @@ import { z } from "zod";
 import { snapshotNameSchema } from "../datasets/snapshot-manifest";
 import { modelNameSchema } from "../models/model-name";
 import { ppoConfigSchema } from "../ml/rl/ppo-config";
+import { threadsSchema } from "../jobs/threads";
 
 export const PPO_JOB_KIND = "ppo";
 
@@ -43,6 +44,8 @@ export const ppoJobParamsSchema = z
     /** CLI only: a snapshot folder (anywhere on disk) whose prompts to learn from. */
     snapshotDir: z.string().trim().min(1).optional(),
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
+    /** onnxruntime threads per operator (lib/jobs/threads.ts); default 1. */
+    threads: threadsSchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -66,6 +69,8 @@ export const ppoRequestParamsSchema = z
     name: modelNameSchema.optional(),
     snapshot: snapshotNameSchema.optional(),
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
+    /** onnxruntime threads per operator (lib/jobs/threads.ts); default 1. */
+    threads: threadsSchema.optional(),
   })
   .strict();
 export type PpoRequestParams = z.infer<typeof ppoRequestParamsSchema>;

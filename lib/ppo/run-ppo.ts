@@ -1,6 +1,7 @@
 // The "ppo" job: PPO of a policy against a frozen reward model on a project's prompts, then the
 // policy registered (kind "policy") with its lineage. The loop is lib/ml/rl/train-ppo.ts; its
 // output directory is its checkpoint, so an interrupted job resumes from the last checkpoint.
+import { jobThreads } from "../jobs/threads";
 import { dirname, join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
@@ -74,6 +75,7 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
     referenceDir: reference.dir,
     rewardModelDir: reward.dir,
     outDir,
+    intraOpNumThreads: jobThreads(params.threads),
     prompts: split.train.map((p) => p.messages),
     evalPrompts: split.eval.map((p) => p.messages),
     config: params.config,

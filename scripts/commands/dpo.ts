@@ -7,7 +7,7 @@ import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
 import { dataDir } from "../../lib/datasets/snapshot-store";
-import { CliError, parseFlags, required, type Command } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -58,6 +58,8 @@ current step and saves a checkpoint. The last line printed is JSON with the fina
                               --aggregate borda|kemeny (default borda)
   --include-paused            also learn from annotators paused by their gold accuracy
   --overwrite                 replace what DIR holds instead of resuming it
+  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
+                              up to the machine's cores: faster)
 ${configFlagHelp(dpoConfigObject.shape, DEFAULT_DPO_CONFIG)}`,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -73,11 +75,13 @@ ${configFlagHelp(dpoConfigObject.shape, DEFAULT_DPO_CONFIG)}`,
       aggregate: { type: "string" },
       "include-paused": { type: "boolean" },
       overwrite: { type: "boolean" },
+      threads: { type: "string" },
       ...configFlagOptions(dpoConfigObject.shape),
     });
     const projectName = values.snapshot === undefined ? required(values.project, "project") : values.project;
     const policyArg = required(values.policy, "policy");
     const out = resolve(required(values.out, "out"));
+    const threads = threadsFlag(values.threads);
     const config = parseConfigFlags(dpoConfigSchema, configFromFlags(dpoConfigObject.shape, values));
     const trlFile = values.trl !== undefined ? resolve(values.trl) : undefined;
     if (trlFile !== undefined && !existsSync(trlFile)) throw new CliError(`--trl: no file ${trlFile}`);
@@ -102,6 +106,7 @@ ${configFlagHelp(dpoConfigObject.shape, DEFAULT_DPO_CONFIG)}`,
         ...(referenceModelId !== undefined ? { referenceModelId } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         ...(values.rounds !== undefined ? { rounds: values.rounds } : {}),
         ...(values.rankings !== undefined ? { rankings: values.rankings } : {}),
         ...(values.aggregate !== undefined ? { aggregate: values.aggregate } : {}),

@@ -7,7 +7,7 @@ import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { describeRewardFunctions } from "../../lib/rewards/registry";
 import { RewardSpecError, parseRewardSpec } from "../../lib/rewards/spec";
-import { CliError, parseFlags, required, type Command } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -55,6 +55,8 @@ the final metrics.
   --out DIR                   output model directory
   --name NAME                 registry name (default grpo-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it
+  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
+                              up to the machine's cores: faster)
 
 Reward functions:
 ${describeRewardFunctions()
@@ -73,6 +75,7 @@ ${configFlagHelp(grpoConfigObject.shape, DEFAULT_GRPO_CONFIG, 34)}`,
       out: { type: "string" },
       name: { type: "string" },
       overwrite: { type: "boolean" },
+      threads: { type: "string" },
       ...configFlagOptions(grpoConfigObject.shape),
     });
     const projectName = required(values.project, "project");
@@ -85,6 +88,7 @@ ${configFlagHelp(grpoConfigObject.shape, DEFAULT_GRPO_CONFIG, 34)}`,
       throw err;
     }
     const out = resolve(required(values.out, "out"));
+    const threads = threadsFlag(values.threads);
     const config = parseConfigFlags(grpoConfigSchema, configFromFlags(grpoConfigObject.shape, values));
 
     const db = openDb(databasePath());
@@ -109,6 +113,7 @@ ${configFlagHelp(grpoConfigObject.shape, DEFAULT_GRPO_CONFIG, 34)}`,
         ...(referenceModelId !== undefined ? { referenceModelId } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         outDir: out,
         config,
       });

@@ -7,7 +7,7 @@ import { PPO_JOB_KIND, ppoJobParamsSchema } from "../../lib/ppo/job-params";
 import { getProjectByName } from "../../lib/projects";
 import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
 import { dataDir } from "../../lib/datasets/snapshot-store";
-import { CliError, numberFlag, parseFlags, required, type Command } from "../cli";
+import { CliError, numberFlag, parseFlags, required, type Command, threadsFlag } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -52,6 +52,8 @@ checkpoint. The last line printed is JSON with the final metrics.
   --name NAME                 registry name (default ppo-<project>-<job id>)
   --round N                   the loop's round (default: one more than the starting policy's)
   --overwrite                 replace what DIR holds instead of resuming it
+  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
+                              up to the machine's cores: faster)
 ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -63,6 +65,7 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
       name: { type: "string" },
       round: { type: "string" },
       overwrite: { type: "boolean" },
+      threads: { type: "string" },
       snapshot: { type: "string" },
       ...configFlagOptions(ppoConfigObject.shape),
     });
@@ -70,6 +73,7 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
     const policyArg = required(values.policy, "policy");
     const rewardArg = required(values.reward, "reward");
     const out = resolve(required(values.out, "out"));
+    const threads = threadsFlag(values.threads);
     const config = parseConfigFlags(ppoConfigSchema, configFromFlags(ppoConfigObject.shape, values));
 
     const db = openDb(databasePath());
@@ -95,6 +99,7 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
         ...(values.round !== undefined ? { round: numberFlag(values.round, "round", 1) } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         outDir: out,
         config,
         ...(snapshot ? snapshot.param : {}),

@@ -198,5 +198,7 @@ describe("palate grpo", () => {
     );
     expect(await bad(["--rewards", "accuracy", "--scale-rewards", "sometimes"])).toMatch(/--scale-rewards/);
     expect(await bad(["--rewards", "accuracy", "--reward-model", "tiny-sft"])).toMatch(/--reward-model: tiny-sft is not a reward model/);
+    expect(await bad(["--rewards", "accuracy", "--threads", "0"])).toMatch(/--threads: expected a whole number from 1 to 64, got "0"/);
+    expect(await bad(["--rewards", "accuracy", "--threads", "1.5"])).toMatch(/--threads: expected a whole number/);
   });
 });

@@ -15,7 +15,7 @@
 //   npx tsx bench/rlhf-loop.ts --oracle brevity                       (capital + arithmetic prompts)
 //   npx tsx bench/rlhf-loop.ts --oracle brevity --method dpo --kl-coef 0.1 [--dpo="--epochs 2 …"]
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
-//     [--sft DIR] [--tasks 360] [--k 4] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
+//     [--sft DIR] [--tasks 360] [--templates one|every] [--k 4] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
 //
 // Every step is kept in --work (default tmp/rlhf-loop-<oracle>) and skipped when its output is
 // there, so a run can be continued or a β added. The app must be built (`npx next build`).
@@ -43,6 +43,7 @@ const { values } = parseArgs({
   options: {
     oracle: { type: "string", default: "brevity" },
     categories: { type: "string", default: "capital,arithmetic" },
+    templates: { type: "string", default: "one" },
     tasks: { type: "string", default: "360" },
     noise: { type: "string" },
     annotators: { type: "string", default: "3" },
@@ -63,6 +64,9 @@ const oracle = getOracle(ORACLE);
 if (!oracle) throw new Error(`--oracle: unknown oracle ${ORACLE}`);
 const CATEGORIES = values.categories!.split(",").map((s) => s.trim()) as DemoQuestionCategory[];
 const TASKS = Number(values.tasks);
+/** one: each fact once, in one training template (the held-out prompts ask facts no training prompt asks); every: each fact in every training template. */
+const TEMPLATES = values.templates as "one" | "every";
+if (TEMPLATES !== "one" && TEMPLATES !== "every") throw new Error(`--templates: one or every, got ${values.templates}`);
 // Noise giving ~80% agreement with the oracle on these temperature-1 samples of default-sft
 // (`npx tsx bench/simulate-noise-table.ts --preset loop`: brevity 9.2; correctness 1/ln 4 ≈ 0.72
 // whatever the samples, its scores being 0 or 1).
@@ -114,7 +118,7 @@ async function main() {
     await seedDemo(db, []); // the accounts (simulate signs in as annotators and an admin)
     const project = createProject(db, { name: PROJECT, completionsPerTask: K, redundancy: Number(values.annotators) });
     const sft = values.sft ? registerModel(db, { name: SFT_NAME, kind: "policy", source: "palate", path: resolve(values.sft) }) : ensureDefaultModel(db)!;
-    const prompts = demoQuestions(TASKS, { seed: 7, categories: CATEGORIES });
+    const prompts = demoQuestions(TASKS, { seed: 7, categories: CATEGORIES, templates: TEMPLATES });
     const params = generateJobParamsSchema.parse({
       projectId: project.id,
       modelId: sft.id,

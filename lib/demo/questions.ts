@@ -11,6 +11,11 @@ export interface DemoQuestionOptions {
   seed?: number;
   /** Default both. */
   categories?: readonly DemoQuestionCategory[];
+  /**
+   * one (default): each subject once, in one training template drawn at random; every: each
+   * subject in every training template (the same fact asked several ways, as the SFT data asks it).
+   */
+  templates?: "one" | "every";
 }
 
 function arithmeticSubjects(): string[] {
@@ -21,7 +26,7 @@ function arithmeticSubjects(): string[] {
   return out;
 }
 
-/** `n` distinct questions, the categories interleaved (at most every subject once). */
+/** `n` distinct questions, the categories interleaved (at most every subject once, or once per template with `templates: "every"`). */
 export function demoQuestions(n: number, options: DemoQuestionOptions = {}): string[] {
   const rng = new Random(options.seed ?? 0);
   const shuffle = <T>(xs: T[]): T[] => {
@@ -43,7 +48,8 @@ export function demoQuestions(n: number, options: DemoQuestionOptions = {}): str
     const k = Math.floor(i / pools.length);
     if (pools.every((p) => Math.floor(i / pools.length) >= p.subjects.length)) break;
     if (k >= pool.subjects.length) continue;
-    out.push(fillTemplate(pool.templates[Math.floor(rng.uniform() * pool.templates.length)], pool.subjects[k]));
+    if (options.templates === "every") for (const t of pool.templates) out.push(fillTemplate(t, pool.subjects[k]));
+    else out.push(fillTemplate(pool.templates[Math.floor(rng.uniform() * pool.templates.length)], pool.subjects[k]));
   }
-  return out;
+  return out.slice(0, n);
 }

@@ -125,6 +125,8 @@ describe("GRPO and DPO job requests over HTTP", () => {
       [grpo({ name: "taken" }), "params.name", /already registered/],
       [grpo({ policyDir: "/tmp/x" }), "params.policyDir"],
       [grpo({ outDir: "/tmp/x" }), "params.outDir"],
+      [grpo({ threads: 0 }), "params.threads"],
+      [grpo({ threads: 1.5 }), "params.threads"],
     ];
     for (const [params, field, message] of cases) {
       const res = await researcher.json("/api/jobs", "POST", { kind: "grpo", params });
@@ -153,6 +155,7 @@ describe("GRPO and DPO job requests over HTTP", () => {
       [dpo({ name: "taken" }), "params.name"],
       [dpo({ trlFile: "/tmp/pairs.jsonl" }), "params.trlFile"],
       [dpo({ policyModelId: undefined }), "params.policyModelId"],
+      [dpo({ threads: 65 }), "params.threads"],
     ];
     for (const [params, field, message] of cases) {
       const res = await researcher.json("/api/jobs", "POST", { kind: "dpo", params });

@@ -9,7 +9,7 @@
 import { useMemo, useState } from "react";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
-import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow } from "@/app/components/job-form-fields";
+import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow, ThreadsField } from "@/app/components/job-form-fields";
 import {
   RANKINGS_SOURCE_FIELDS,
   RankingsSourceFields,
@@ -67,6 +67,7 @@ export function DpoForm({
     };
     if (text("referenceModelId")) params.referenceModelId = Number(text("referenceModelId"));
     if (text("name")) params.name = text("name");
+    if (text("threads")) params.threads = Number(text("threads"));
     await start(params);
   }
 
@@ -95,6 +96,7 @@ export function DpoForm({
           }
         />
         <RegistryNameField defaultName="dpo-<project>-<job id>" what="trained policy" issues={issues} className="md:col-span-2" />
+        <ThreadsField issues={issues} />
       </div>
 
       <fieldset className="flex flex-col gap-3 border-t border-slate-100 pt-3">

@@ -12,7 +12,7 @@ import type { ApiIssue } from "@/app/components/api-client";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
 import { FieldError } from "@/app/components/field-issues";
-import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow } from "@/app/components/job-form-fields";
+import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow, ThreadsField } from "@/app/components/job-form-fields";
 import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
@@ -101,6 +101,7 @@ export function GrpoForm({
     if (text("rewardModelId")) params.rewardModelId = Number(text("rewardModelId"));
     if (text("referenceModelId")) params.referenceModelId = Number(text("referenceModelId"));
     if (text("name")) params.name = text("name");
+    if (text("threads")) params.threads = Number(text("threads"));
     setSent(rewards.map((r) => r.name));
     await start(params);
   }
@@ -148,6 +149,7 @@ export function GrpoForm({
           help={<>The frozen policy the β-weighted KL keeps the policy near (not run when β = 0). Default: the start policy.</>}
         />
         <RegistryNameField defaultName="grpo-<project>-<job id>" what="trained policy" issues={issues} />
+        <ThreadsField issues={issues} />
       </div>
 
       <fieldset className="flex flex-col gap-3 border-t border-slate-100 pt-3" aria-describedby="help-rewards">

@@ -9,7 +9,7 @@ import { useMemo, useState } from "react";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
 import { FieldError } from "@/app/components/field-issues";
-import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow } from "@/app/components/job-form-fields";
+import { ReferenceField, RegistryNameField, StartPolicyField, SubmitRow, ThreadsField } from "@/app/components/job-form-fields";
 import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
@@ -57,6 +57,7 @@ export function PpoForm({
     if (text("referenceModelId")) params.referenceModelId = Number(text("referenceModelId"));
     if (text("round")) params.round = Number(text("round"));
     if (text("name")) params.name = text("name");
+    if (text("threads")) params.threads = Number(text("threads"));
     await start(params);
   }
 
@@ -122,6 +123,7 @@ export function PpoForm({
           {fieldError("params.round")}
         </div>
         <RegistryNameField defaultName="ppo-<project>-<job id>" what="trained policy" issues={issues} className="md:col-span-2" />
+        <ThreadsField issues={issues} />
       </div>
 
       <ConfigFieldSections

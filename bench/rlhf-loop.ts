@@ -35,6 +35,7 @@ import { runJob } from "../lib/jobs/run-job";
 import { ensureDefaultModel, getModelByName, modelDir, registerModel } from "../lib/models/registry";
 import { createProject, getProjectByName } from "../lib/projects";
 import { loadProjectPrompts } from "../lib/ppo/prompts";
+import { RewardScorer } from "../lib/ml/rl/reward-scorer";
 import { wilsonInterval } from "../lib/rounds/rounds";
 import { getOracle } from "../lib/simulate/oracles";
 import { freePort, startApp } from "../scripts/server";
@@ -173,6 +174,12 @@ async function main() {
   const sftDir = modelDir(getModelByName(db, SFT_NAME)!);
   const sftQa = await cachedEvalQa(sftDir, join(WORK, "eval-qa-sft.json"));
 
+  // The reward model against the noise-free oracle on the tasks of the prompts it held out: the
+  // share of the pairs the oracle orders that it orders the same way (annotator pairs, in
+  // eval_accuracy, include the noise and, with a strict ranking, pairs the oracle ties).
+  const rmOracle = METHOD === "ppo" ? await rewardModelOracleAccuracy(db.$client, project.id, heldOutOf(rmDir), rmDir) : null;
+  if (rmOracle) log(`reward model on held-out oracle pairs: ${JSON.stringify(rmOracle)}`);
+
   const results: Record<string, unknown>[] = [];
   for (const beta of BETAS) {
     const out = join(WORK, `${METHOD}-beta-${beta}`);
@@ -246,6 +253,7 @@ async function main() {
       annotator_agreement: sim.agreement,
       rm_eval_accuracy: rmMetrics.eval_accuracy,
       rm_eval_pairs: rmMetrics.eval_pairs,
+      rm_oracle_accuracy: rmOracle,
       held_out_prompts: heldOut.length,
       ...winRate,
       method: METHOD,
@@ -270,6 +278,53 @@ async function cachedEvalQa(dir: string, file: string): Promise<EvalQaSummary> {
   const result = await evalQa(dir);
   writeFileSync(file, JSON.stringify(result.summary));
   return result.summary;
+}
+
+/** The reward model's accuracy on the held-out pairs the noise-free oracle orders, with its Wilson interval. */
+async function rewardModelOracleAccuracy(
+  sqlite: ReturnType<typeof openDb>["$client"],
+  projectId: number,
+  heldOut: { promptKey: string; messages: { role: "system" | "user" | "assistant"; content: string }[] }[],
+  rmDir: string,
+) {
+  const keys = new Map(heldOut.map((p) => [p.promptKey, p.messages]));
+  const rows = sqlite
+    .prepare(
+      "SELECT p.messages AS messages, c.task_id AS task, c.text AS text FROM completions c JOIN tasks t ON t.id = c.task_id JOIN prompts p ON p.id = t.prompt_id WHERE t.project_id = ? ORDER BY c.task_id, c.id",
+    )
+    .all(projectId) as { messages: string; task: number; text: string }[];
+  const tasks = new Map<number, { messages: { role: "system" | "user" | "assistant"; content: string }[]; texts: string[] }>();
+  for (const r of rows) {
+    const key = JSON.stringify((JSON.parse(r.messages) as { role: string; content: string }[]).map((m) => ({ role: m.role, content: m.content })));
+    const messages = keys.get(key);
+    if (!messages) continue;
+    if (!tasks.has(r.task)) tasks.set(r.task, { messages, texts: [] });
+    tasks.get(r.task)!.texts.push(r.text);
+  }
+  const scorer = await RewardScorer.load(rmDir);
+  const all = [...tasks.values()];
+  const scores = await scorer.score(all.flatMap((t) => t.texts.map((completion) => ({ prompt: t.messages, completion }))));
+  let at = 0;
+  let agreed = 0;
+  let pairs = 0;
+  for (const t of all) {
+    const rm = scores.slice(at, at + t.texts.length);
+    at += t.texts.length;
+    const truth = t.texts.map((text) => oracle!.score(t.messages, text));
+    for (let a = 0; a < truth.length; a++)
+      for (let b = 0; b < truth.length; b++)
+        if (truth[a] > truth[b]) {
+          pairs++;
+          if (rm[a] > rm[b]) agreed++;
+        }
+  }
+  const interval = wilsonInterval(agreed, pairs);
+  return {
+    accuracy: pairs > 0 ? Math.round((agreed / pairs) * 1000) / 1000 : null,
+    interval: interval ? interval.map((x) => Math.round(x * 1000) / 1000) : null,
+    pairs,
+    tasks: all.length,
+  };
 }
 
 /** The oracle's verdict on every cross pair of SAMPLES policy answers and SAMPLES SFT answers per held-out prompt. */

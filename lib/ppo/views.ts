@@ -168,6 +168,14 @@ export function ppoJobModels(db: Db, params: Record<string, unknown>): JobModelR
   ]);
 }
 
+/** The models a best-of-n job names: the policy that samples and, when it scores by one, the reward model. */
+export function bestOfNJobModels(db: Db, params: Record<string, unknown>): JobModelRef[] {
+  return namedModels(db, [
+    ["Policy", params.policyModelId],
+    ["Reward model", params.rewardModelId],
+  ]);
+}
+
 /**
  * The models a generation job of a later round names: the model it samples from and the one mixed
  * in head to head (lib/rounds/next-round.ts); null for a generation job without a model to compare.

@@ -3,6 +3,7 @@ import { enqueueJob } from "@/lib/jobs/queue";
 import { DEFAULT_MODEL_NAME, registerModel, type NewModel } from "@/lib/models/registry";
 import { createProject } from "@/lib/projects";
 import {
+  bestOfNJobModels,
   headToHeadJobModels,
   nextRoundSource,
   policyRound,
@@ -191,6 +192,21 @@ describe("a PPO job's models", () => {
     ]);
     // CLI runs name directories: nothing to link.
     expect(ppoJobModels(temp.db, { projectId: project.id, policyDir: "/p", rewardDir: "/r" })).toEqual([]);
+  });
+});
+
+describe("a best-of-n job's models", () => {
+  it("names the policy and, when it scores by one, the reward model", () => {
+    const sft = palate(DEFAULT_MODEL_NAME, "policy");
+    const project = createProject(temp.db, { name: "Capitals" });
+    const rm = palate("rm", "reward", { projectId: project.id });
+    expect(bestOfNJobModels(temp.db, { projectId: project.id, policyModelId: sft.id, rewardModelId: rm.id, n: 4 })).toEqual([
+      { role: "Policy", id: sft.id, name: DEFAULT_MODEL_NAME, exists: true },
+      { role: "Reward model", id: rm.id, name: "rm", exists: true },
+    ]);
+    expect(bestOfNJobModels(temp.db, { projectId: project.id, policyModelId: sft.id, rules: "accuracy" })).toEqual([
+      { role: "Policy", id: sft.id, name: DEFAULT_MODEL_NAME, exists: true },
+    ]);
   });
 });
 

@@ -12,7 +12,8 @@ import { PPO_JOB_KIND } from "@/lib/ppo/job-params";
 import { GRPO_JOB_KIND } from "@/lib/grpo/job-params";
 import { DPO_JOB_KIND } from "@/lib/dpo/job-params";
 import { GENERATE_JOB_KIND } from "@/lib/generation/job-params";
-import { headToHeadJobModels, nextRoundSource, ppoJobModels } from "@/lib/ppo/views";
+import { bestOfNJobModels, headToHeadJobModels, nextRoundSource, ppoJobModels } from "@/lib/ppo/views";
+import { BEST_OF_N_JOB_KIND } from "@/lib/best-of-n/job-params";
 import { JobLive } from "@/app/components/job-live";
 import { StartNextRound } from "@/app/components/start-next-round";
 import { RewardJobSummary } from "@/app/components/reward-job-summary";
@@ -34,9 +35,11 @@ export default async function JobPage({ params }: Props) {
   const models =
     job.kind === PPO_JOB_KIND || job.kind === GRPO_JOB_KIND || job.kind === DPO_JOB_KIND
       ? ppoJobModels(db, job.params)
-      : job.kind === GENERATE_JOB_KIND
-        ? (headToHeadJobModels(db, job.params) ?? undefined)
-        : undefined;
+      : job.kind === BEST_OF_N_JOB_KIND
+        ? bestOfNJobModels(db, job.params)
+        : job.kind === GENERATE_JOB_KIND
+          ? (headToHeadJobModels(db, job.params) ?? undefined)
+          : undefined;
   // A PPO run's policy can start the project's next round.
   const nextRound = produced && job.kind === PPO_JOB_KIND ? nextRoundSource(db, produced) : null;
   // The file a finished job produced (a best-of-n run's kept answers), to download.

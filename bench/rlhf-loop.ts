@@ -37,7 +37,9 @@ import { createProject, getProjectByName } from "../lib/projects";
 import { loadProjectPrompts } from "../lib/ppo/prompts";
 import { RewardScorer } from "../lib/ml/rl/reward-scorer";
 import { wilsonInterval } from "../lib/rounds/rounds";
+import { addAgreement, pairAgreement, type PairAgreement } from "../lib/simulate/agreement";
 import { getOracle } from "../lib/simulate/oracles";
+import { oracleOrder } from "../lib/simulate/plackett-luce";
 import { freePort, startApp } from "../scripts/server";
 
 const { values } = parseArgs({
@@ -305,19 +307,15 @@ async function rewardModelOracleAccuracy(
   const all = [...tasks.values()];
   const scores = await scorer.score(all.flatMap((t) => t.texts.map((completion) => ({ prompt: t.messages, completion }))));
   let at = 0;
-  let agreed = 0;
-  let pairs = 0;
+  let total: PairAgreement = { pairs: 0, agreed: 0 };
   for (const t of all) {
     const rm = scores.slice(at, at + t.texts.length);
     at += t.texts.length;
+    // The reward model's order as a ranking (equal scores tied), checked pair by pair against the oracle as the annotators are.
     const truth = t.texts.map((text) => oracle!.score(t.messages, text));
-    for (let a = 0; a < truth.length; a++)
-      for (let b = 0; b < truth.length; b++)
-        if (truth[a] > truth[b]) {
-          pairs++;
-          if (rm[a] > rm[b]) agreed++;
-        }
+    total = addAgreement(total, pairAgreement(truth, oracleOrder(rm)));
   }
+  const { agreed, pairs } = total;
   const interval = wilsonInterval(agreed, pairs);
   return {
     accuracy: pairs > 0 ? Math.round((agreed / pairs) * 1000) / 1000 : null,

@@ -3,10 +3,10 @@
 // policy, the reference, the project, the pairs' source, the config). The loop is
 // lib/ml/rl/train-dpo.ts; its output directory is its checkpoint, so an interrupted job resumes
 // from the last checkpoint.
-import { jobThreads } from "../jobs/threads";
 import { dirname, join } from "node:path";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
+import { jobThreads } from "../jobs/threads";
 import { JobCancelledError } from "../jobs/kind";
 import { stepProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";

@@ -2,10 +2,10 @@
 // optionally a reward model's score), then the policy registered (kind "policy") with its lineage
 // (method "grpo"). The loop is lib/ml/rl/train-grpo.ts; its output directory is its checkpoint,
 // so an interrupted job resumes from the last checkpoint.
-import { jobThreads } from "../jobs/threads";
 import { join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
+import { jobThreads } from "../jobs/threads";
 import { JobCancelledError } from "../jobs/kind";
 import { iterationProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";

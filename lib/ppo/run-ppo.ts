@@ -1,10 +1,10 @@
 // The "ppo" job: PPO of a policy against a frozen reward model on a project's prompts, then the
 // policy registered (kind "policy") with its lineage. The loop is lib/ml/rl/train-ppo.ts; its
 // output directory is its checkpoint, so an interrupted job resumes from the last checkpoint.
-import { jobThreads } from "../jobs/threads";
 import { dirname, join } from "node:path";
 import type { Db } from "../../db/client";
 import type { JobContext } from "../jobs/kind";
+import { jobThreads } from "../jobs/threads";
 import { JobCancelledError } from "../jobs/kind";
 import { iterationProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { lineageOf, modelOfThisJob, refView, resolveModelRef, rootSftModel } from "../models/model-ref";

@@ -38,6 +38,12 @@ export interface Oracle {
    * submitted with "none acceptable"). Absent: never.
    */
   noneAcceptable?(prompt: PromptMessages, scores: readonly number[]): boolean;
+  /**
+   * The scores this oracle gives when they are verdicts (correctness: [1, 0]), so that an
+   * annotator may judge each completion and tie equal verdicts (judgement.ts). Absent: a taste,
+   * ranked with Plackett–Luce noise only.
+   */
+  verdicts?: readonly number[];
 }
 
 /** The question: the last user message (or "" when there is none). */
@@ -162,6 +168,7 @@ function correctnessChecker(prompt: PromptMessages): ((completion: string) => bo
 export const correctness: Oracle = {
   name: "correctness",
   description: "the right answer first (capitals, arithmetic): 1 right, 0 wrong",
+  verdicts: [1, 0],
   score(prompt, completion) {
     const check = correctnessChecker(prompt);
     return check && check(completion) ? 1 : 0;

@@ -6,6 +6,7 @@ import type { Message } from "../../db/schema";
 import { addAgreement, agreementRate, pairAgreement, type PairAgreement } from "./agreement";
 import { AppClient, HttpError, SignInError } from "./client";
 import type { Oracle } from "./oracles";
+import { sampleJudgement } from "./judgement";
 import { mixSeed, mulberry32, samplePlackettLuce, tieIdentical } from "./plackett-luce";
 
 export interface SimulationOptions {
@@ -15,6 +16,11 @@ export interface SimulationOptions {
   oracle: Oracle;
   /** β: utilities are score / β; 0 = the noise-free order with ties. */
   noise: number;
+  /**
+   * Judged rankings instead (an oracle with verdicts only): each completion misjudged with this
+   * probability, equal judgements tied (judgement.ts). `noise` is then unused.
+   */
+  judgeError?: number;
   /** At most this many rankings in total, across all annotators (default: until the queue is empty). */
   maxRankings?: number;
   seed?: number;
@@ -37,6 +43,8 @@ export interface SimulationResult {
   project: string;
   oracle: string;
   noise: number;
+  /** The judged rankings' error rate, when they were judged (null: Plackett–Luce). */
+  judgeError: number | null;
   annotators: number;
   /** Rankings submitted (created) in this run, all annotators together. */
   rankings: number;
@@ -107,6 +115,11 @@ async function signInAnnotators(o: SimulationOptions): Promise<AppClient[]> {
 export async function runSimulation(o: SimulationOptions): Promise<SimulationResult> {
   if (!Number.isInteger(o.annotators) || o.annotators < 1) throw new SimulationError("--annotators: expected a whole number ≥ 1");
   if (!(o.noise >= 0) || !Number.isFinite(o.noise)) throw new SimulationError("--noise: expected a number ≥ 0");
+  const verdicts = o.oracle.verdicts;
+  if (o.judgeError !== undefined) {
+    if (!(o.judgeError >= 0 && o.judgeError < 0.5)) throw new SimulationError("--judge-error: expected a probability ≥ 0 and < 0.5");
+    if (!verdicts) throw new SimulationError(`--judge-error: the ${o.oracle.name} oracle's scores are not verdicts to judge; use --noise`);
+  }
   const started = Date.now();
   const clients = await signInAnnotators(o);
 
@@ -142,12 +155,14 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       }
       const { assignment, task } = next.body;
       const scores = task.completions.map((c) => o.oracle.score(task.messages, c.text));
-      const sampled = samplePlackettLuce(scores, o.noise, mulberry32(mixSeed(seed, index, task.id)));
+      const random = mulberry32(mixSeed(seed, index, task.id));
+      // Judged: the annotator's verdicts decide the order, the ties and "none acceptable".
+      const judgement = o.judgeError !== undefined ? sampleJudgement(scores, verdicts!, o.judgeError, random) : undefined;
       const groups = tieIdentical(
-        sampled,
+        judgement ? judgement.groups : samplePlackettLuce(scores, o.noise, random),
         task.completions.map((c) => c.text),
       );
-      const none = o.oracle.noneAcceptable?.(task.messages, scores) ?? false;
+      const none = o.oracle.noneAcceptable?.(task.messages, judgement ? judgement.judged : scores) ?? false;
       // A pairwise task (lib/labeling/pairwise.ts) takes a strength: "better" for an order, a tie
       // otherwise; "both bad" is a tie.
       const pairwise = (task as { pairwise?: boolean }).pairwise === true;
@@ -178,6 +193,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     project: o.project,
     oracle: o.oracle.name,
     noise: o.noise,
+    judgeError: o.judgeError ?? null,
     annotators: o.annotators,
     rankings,
     tasks: taskIds.size,

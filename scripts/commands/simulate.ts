@@ -8,8 +8,8 @@ const DEFAULT_URL = "http://127.0.0.1:3000";
 export const command: Command = {
   name: "simulate",
   summary: "Simulated annotators rank a project's queue over the app's HTTP API, by an oracle with Plackett–Luce noise",
-  usage: `Usage: palate simulate --project NAME --annotators N --oracle NAME [--noise BETA]
-                      [--tasks M] [--seed S] [--url URL] [options]
+  usage: `Usage: palate simulate --project NAME --annotators N --oracle NAME
+                      [--noise BETA | --judge-error E] [--tasks M] [--seed S] [--url URL] [options]
 
 Signs in as N annotator accounts (sim1@palate.local … simN@palate.local, created through the
 admin API when missing) and works through the project's queue over the app's real HTTP API,
@@ -20,7 +20,7 @@ noise, so a completion comes first with probability softmax(u)_i; higher BETA is
 always tied, in the place of the better-placed copy, as a person would submit them. With
 the correctness oracle a ranking is marked "none acceptable" when the question is recognised and every completion is wrong.
 
-The last stdout line is a JSON object: {project, oracle, noise, annotators, rankings, tasks
+The last stdout line is a JSON object: {project, oracle, noise, judgeError, annotators, rankings, tasks
 (distinct), pairs (oracle-ordered pairs judged), agreement, noneAcceptable, seconds}.
 agreement is the share of those pairs ranked the oracle's way (a submitted tie counts as
 disagreement; null without pairs): the agreement ceiling of the data produced.
@@ -32,6 +32,14 @@ ${Object.values(ORACLES)
   .map((o) => `                            ${o.name}: ${o.description}`)
   .join("\n")}
   --noise BETA            Plackett–Luce temperature β ≥ 0 (default 0: noise-free)
+  --judge-error E         judged rankings instead, for an oracle whose scores are verdicts
+                          (correctness): each completion is judged on its own, misjudged
+                          with probability E (0 ≤ E < 0.5), and the completions judged alike
+                          are tied, as a person checking answers ranks them (two right
+                          answers tie). An oracle-ordered pair agrees with probability
+                          (1 − E)²: E 0.1 gives 81%, and 99% of the pairs it orders are the
+                          right way round, where Plackett–Luce noise orders the answers the
+                          oracle ties at random. "None acceptable" follows the judgements.
   --tasks M               stop after M rankings in total, all annotators together
                           (default: until the queue has nothing left for any of them)
   --seed S                seed of the noise (default 0); a ranking's noise depends on the
@@ -65,6 +73,7 @@ temperature 1 (bench/rlhf-loop.ts's 360 tasks).`,
       annotators: { type: "string" },
       oracle: { type: "string" },
       noise: { type: "string" },
+      "judge-error": { type: "string" },
       tasks: { type: "string" },
       seed: { type: "string" },
       url: { type: "string" },
@@ -81,6 +90,12 @@ temperature 1 (bench/rlhf-loop.ts's 360 tasks).`,
     if (!oracle) throw new CliError(`--oracle: unknown oracle "${oracleName}" (oracles: ${oracleNames().join(", ")})`);
     const noise = numberFlag(values.noise, "noise", 0);
     if (noise < 0) throw new CliError(`--noise: expected a number ≥ 0, got "${values.noise}"`);
+    const judgeError = values["judge-error"] === undefined ? undefined : numberFlag(values["judge-error"], "judge-error", 0);
+    if (judgeError !== undefined && values.noise !== undefined) throw new CliError("--judge-error and --noise: give one of them, not both");
+    if (judgeError !== undefined && !(judgeError >= 0 && judgeError < 0.5))
+      throw new CliError(`--judge-error: expected a probability ≥ 0 and < 0.5, got "${values["judge-error"]}"`);
+    if (judgeError !== undefined && !oracle.verdicts)
+      throw new CliError(`--judge-error: the ${oracle.name} oracle's scores are not verdicts to judge; use --noise`);
     const maxRankings = values.tasks === undefined ? undefined : numberFlag(values.tasks, "tasks", 0);
     if (maxRankings !== undefined && (!Number.isInteger(maxRankings) || maxRankings < 0))
       throw new CliError(`--tasks: expected a whole number ≥ 0, got "${values.tasks}"`);
@@ -115,6 +130,7 @@ temperature 1 (bench/rlhf-loop.ts's 360 tasks).`,
         annotators,
         oracle,
         noise,
+        judgeError,
         maxRankings,
         seed,
         prefix: values.prefix,

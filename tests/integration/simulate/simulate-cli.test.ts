@@ -3,12 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PROJECT, demoTasks } from "@/lib/demo/seed";
 import { createProject } from "@/lib/projects";
+import { correctness } from "@/lib/simulate/oracles";
 import { insertTask } from "@/lib/tasks";
 import { freePort, startTestApp, type TestApp } from "../../helpers/app";
 import { lastJson, palate, palateInProcess } from "../../helpers/cli";
 
 /** A second project with the demo's tasks, for --tasks. */
 const LIMITED = "Simulate: a limited run";
+/** A third, for judged rankings (--judge-error). */
+const JUDGED = "Simulate: judged rankings";
 
 describe("palate simulate", () => {
   let app: TestApp;
@@ -16,6 +19,8 @@ describe("palate simulate", () => {
     app = await startTestApp((db) => {
       const project = createProject(db, { name: LIMITED, completionsPerTask: 4, redundancy: 3 });
       for (const task of demoTasks()) insertTask(db, project.id, task);
+      const judged = createProject(db, { name: JUDGED, completionsPerTask: 4, redundancy: 1 });
+      for (const task of demoTasks()) insertTask(db, judged.id, task);
     });
   });
   afterAll(async () => {
@@ -86,6 +91,36 @@ describe("palate simulate", () => {
     expect(n.n).toBe(5);
   });
 
+  it("--judge-error 0 submits the correctness verdicts as they are: right answers tied above wrong ones", async () => {
+    const run = await palateInProcess(null, ["simulate", "--project", JUDGED, "--annotators", "1", "--oracle", "correctness", "--judge-error", "0", "--url", app.url]);
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result).toMatchObject({ project: JUDGED, judgeError: 0, rankings: 24, agreement: 1 });
+    const rows = app.db.$client
+      .prepare(
+        "SELECT r.groups AS groups, r.none_acceptable AS none, p.messages AS messages, r.task_id AS task FROM rankings r " +
+          "JOIN tasks t ON t.id = r.task_id JOIN projects j ON j.id = t.project_id JOIN prompts p ON p.id = t.prompt_id WHERE j.name = ?",
+      )
+      .all(JUDGED) as { groups: string; none: number; messages: string; task: number }[];
+    expect(rows).toHaveLength(24);
+    let tiedGroups = 0;
+    for (const row of rows) {
+      const texts = new Map(
+        (app.db.$client.prepare("SELECT id, text FROM completions WHERE task_id = ?").all(row.task) as { id: number; text: string }[]).map((c) => [c.id, c.text]),
+      );
+      const messages = JSON.parse(row.messages) as { role: "user"; content: string }[];
+      const verdicts = (JSON.parse(row.groups) as number[][]).map((g) => g.map((id) => correctness.score(messages, texts.get(id)!)));
+      // Each group holds one verdict, groups best first; none acceptable exactly when no answer to a
+      // question correctness recognises is right (error 0: the judgements are the verdicts).
+      for (const g of verdicts) expect(new Set(g).size).toBe(1);
+      expect(verdicts.map((g) => g[0])).toEqual([...verdicts.map((g) => g[0])].sort((a, b) => b - a));
+      expect(row.none === 1).toBe(correctness.noneAcceptable!(messages, verdicts.flat()));
+      if (row.none === 1) expect(verdicts).toEqual([[0, 0, 0, 0]]);
+      if (verdicts.some((g) => g.length > 1)) tiedGroups++;
+    }
+    expect(tiedGroups).toBeGreaterThan(0);
+  });
+
   it("fails naming the flag: unknown project, unknown oracle, unreachable app, wrong password", async () => {
     const base = ["simulate", "--annotators", "1", "--url", app.url];
     const project = await palateInProcess(null, [...base, "--project", "Nope", "--oracle", "correctness"]);
@@ -104,5 +139,15 @@ describe("palate simulate", () => {
     const password = await palateInProcess(null, [...base, "--project", DEMO_PROJECT, "--oracle", "correctness", "--password", "not-it"]);
     expect(password.status).toBe(1);
     expect(password.stderr).toMatch(/sign-in as sim1@palate\.local failed/);
+
+    const taste = await palateInProcess(null, [...base, "--project", DEMO_PROJECT, "--oracle", "brevity", "--judge-error", "0.1"]);
+    expect(taste.status).toBe(1);
+    expect(taste.stderr).toMatch(/--judge-error: the brevity oracle's scores are not verdicts/);
+    const high = await palateInProcess(null, [...base, "--project", DEMO_PROJECT, "--oracle", "correctness", "--judge-error", "0.5"]);
+    expect(high.status).toBe(1);
+    expect(high.stderr).toMatch(/--judge-error: expected a probability ≥ 0 and < 0\.5/);
+    const both = await palateInProcess(null, [...base, "--project", DEMO_PROJECT, "--oracle", "correctness", "--judge-error", "0.1", "--noise", "1"]);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toMatch(/--judge-error and --noise/);
   });
 });

@@ -6,7 +6,7 @@
 // reward model held out (which PPO never trained on either):
 //
 //   win rate   the noise-free oracle compares `--samples` answers of the PPO policy with as
-//              many of the SFT model's (all cross pairs, both sampled at temperature 1);
+//              many of the SFT model's (all cross pairs, both sampled at --eval-temperature, 1);
 //              policy wins / non-tied pairs, with a Wilson 95% interval
 //   eval-qa    held-out-template accuracy per category, policy vs SFT: the categories PPO did
 //              not train on may drop by at most 3 points
@@ -15,7 +15,7 @@
 //   npx tsx bench/rlhf-loop.ts --oracle brevity                       (capital + arithmetic prompts)
 //   npx tsx bench/rlhf-loop.ts --oracle brevity --method dpo --kl-coef 0.1 [--dpo="--epochs 2 …"]
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
-//     [--sft DIR] [--tasks 360] [--templates one|every] [--k 4] [--noise X] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
+//     [--sft DIR] [--tasks 360] [--templates one|every] [--k 4] [--noise X | --judge-error E] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
 //
 // Every step is kept in --work (default tmp/rlhf-loop-<oracle>) and skipped when its output is
 // there, so a run can be continued or a β added. The app must be built (`npx next build`).
@@ -49,9 +49,11 @@ const { values } = parseArgs({
     templates: { type: "string", default: "one" },
     tasks: { type: "string", default: "360" },
     noise: { type: "string" },
+    "judge-error": { type: "string" },
     annotators: { type: "string", default: "3" },
     "kl-coef": { type: "string", default: "0.05,0" },
     samples: { type: "string", default: "4" },
+    "eval-temperature": { type: "string", default: "1" },
     k: { type: "string", default: "4" },
     method: { type: "string", default: "ppo" },
     dpo: { type: "string", default: "" },
@@ -74,9 +76,14 @@ if (TEMPLATES !== "one" && TEMPLATES !== "every") throw new Error(`--templates: 
 // (`npx tsx bench/simulate-noise-table.ts --preset loop`: brevity 9.2; correctness 1/ln 4 ≈ 0.72
 // whatever the samples, its scores being 0 or 1).
 const NOISE = values.noise ?? (ORACLE === "brevity" ? "9.2" : "0.72");
+/** Judged rankings instead of Plackett–Luce (an oracle with verdicts: correctness): each answer misjudged with this probability, equal judgements tied. */
+const JUDGE_ERROR = values["judge-error"];
 const WORK = resolve(values.work ?? `tmp/rlhf-loop-${ORACLE}`);
 const BETAS = values["kl-coef"]!.split(",").map(Number);
 const SAMPLES = Number(values.samples);
+/** The temperature both models answer the held-out prompts at for the win rate (PPO trains at 0.7 by default). */
+const EVAL_TEMPERATURE = Number(values["eval-temperature"]);
+if (!(EVAL_TEMPERATURE > 0)) throw new Error(`--eval-temperature: a number > 0, got ${values["eval-temperature"]}`);
 /** Completions per task: the K of InstructGPT's rankings (4 to 9). */
 const K = Number(values.k);
 /** ppo: reward model, then PPO once per --kl-coef; dpo: DPO on the rankings once per --kl-coef (DPO's β), no reward model. */
@@ -136,7 +143,7 @@ async function main() {
     t0 = performance.now();
     const app = await startApp({ dbPath, port: await freePort(), host: "127.0.0.1", quiet: true });
     try {
-      const sim = await palate(["simulate", "--project", PROJECT, "--annotators", values.annotators!, "--oracle", ORACLE, "--noise", NOISE, "--url", app.url]);
+      const sim = await palate(["simulate", "--project", PROJECT, "--annotators", values.annotators!, "--oracle", ORACLE, ...(JUDGE_ERROR !== undefined ? ["--judge-error", JUDGE_ERROR] : ["--noise", NOISE]), "--url", app.url]);
       writeFileSync(join(WORK, "simulate.json"), JSON.stringify(sim));
       log(`simulated: ${JSON.stringify(sim)}`);
     } finally {
@@ -257,6 +264,7 @@ async function main() {
       rm_eval_pairs: rmMetrics.eval_pairs,
       rm_oracle_accuracy: rmOracle,
       held_out_prompts: heldOut.length,
+      eval_temperature: EVAL_TEMPERATURE,
       ...winRate,
       method: METHOD,
       train_seconds: Math.round(summary.train_seconds),
@@ -330,7 +338,7 @@ async function headToHead(policyDir: string, sftDir: string, prompts: { role: "s
   const sample = async (dir: string, seed: number) => {
     const model = await PalateModel.load(dir);
     const rows = prompts.flatMap((p) => Array.from({ length: SAMPLES }, () => model.encodeMessages(p)));
-    const out = await model.sample(rows, { temperature: 1, topP: 1, topK: 0, maxTokens: 40, stop: [], seed });
+    const out = await model.sample(rows, { temperature: EVAL_TEMPERATURE, topP: 1, topK: 0, maxTokens: 40, stop: [], seed });
     return out.map((c) => c.text);
   };
   const policy = await sample(policyDir, 11);

@@ -4,6 +4,7 @@
 // - "score": score every completion of a project with a registered reward model.
 import { z } from "zod";
 import { snapshotNameSchema } from "../datasets/snapshot-manifest";
+import { threadsSchema } from "../jobs/threads";
 import { modelNameSchema } from "../models/model-name";
 import { rewardConfigSchema } from "../ml/rl/reward-config";
 import { AGGREGATION_METHODS, RANKING_CHOICES } from "../quality/counted-rankings";
@@ -37,6 +38,7 @@ const trainRmFields = z
     /** Train on the rankings of annotators paused by their gold accuracy too (left out by default). */
     includePaused: z.boolean().default(false),
     config: rewardConfigSchema.default(rewardConfigSchema.parse({})),
+    threads: threadsSchema.optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { jobThreads } from "../jobs/threads";
 import { stepProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { getModelByName, getModelRow, modelDir, nameSlug, registerModel, registryPath, toView } from "../models/registry";
 import { getProject } from "../projects";
@@ -126,6 +127,7 @@ export async function runTrainRm(ctx: JobContext<TrainRmJobParams>): Promise<Tra
     outDir,
     examples: set.examples,
     config: params.config,
+    intraOpNumThreads: jobThreads(params.threads),
     ...(fromSnapshot ? { heldOutPromptKeys: fromSnapshot.heldOutPromptKeys } : {}),
     ...trainerJobHooks(ctx),
     onProgress: stepProgress(ctx),

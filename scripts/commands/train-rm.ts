@@ -7,7 +7,7 @@ import { getProjectByName } from "../../lib/projects";
 import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
 import { dataDir } from "../../lib/datasets/snapshot-store";
 import { TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../lib/reward/job-params";
-import { CliError, parseFlags, required, type Command } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -42,6 +42,8 @@ The last line printed is metrics.json's summary as JSON.
   --name NAME                 registry name (default rm-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
                               other rankings or settings is refused without it)
+  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
+                              up to the machine's cores: faster)
 ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
   --lr X                      the same as --learning-rate`,
   async run(argv) {
@@ -56,11 +58,13 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
       aggregate: { type: "string" },
       "include-paused": { type: "boolean" },
       snapshot: { type: "string" },
+      threads: { type: "string" },
       lr: { type: "string" },
       ...configFlagOptions(rewardConfigSchema.shape),
     });
     const projectName = values.snapshot === undefined ? required(values.project, "project") : values.project;
     const baseName = required(values.base, "base");
+    const threads = threadsFlag(values.threads);
     const out = resolve(required(values.out, "out"));
 
     // Flags, help and checks from the schema (reward-config.ts); --lr is the older name of --learning-rate.
@@ -100,6 +104,7 @@ ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
         ...(values.aggregate !== undefined ? { aggregate: values.aggregate } : {}),
         ...(values["include-paused"] ? { includePaused: true } : {}),
         ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         ...(snapshot ? snapshot.param : {}),
       });
       if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);

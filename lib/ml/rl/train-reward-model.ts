@@ -87,6 +87,8 @@ export interface TrainRewardModelOptions {
   onLog?: (text: string) => void;
   /** Stops after the current step, writes a checkpoint and returns cancelled: true. */
   signal?: AbortSignal;
+  /** onnxruntime threads per operator of the training and scoring sessions (default 1: the same result bit for bit). */
+  intraOpNumThreads?: number;
 }
 
 /** What metrics.json holds. */
@@ -207,14 +209,14 @@ export function rewardModelLoss(c: Gpt2Config, d: BatchDims, options: { margin: 
 }
 
 /** A forward-only session over flat weights: batch → rewards [B·K]. */
-async function createScoringSession(c: Gpt2Config, layout: FlatLayout, d: BatchDims): Promise<Session> {
+async function createScoringSession(c: Gpt2Config, layout: FlatLayout, d: BatchDims, threads: number): Promise<Session> {
   const g = new Graph({ name: "reward_eval" });
   const flat = g.input("weights", "float32", [layout.size]);
   const w: Record<string, Value> = {};
   for (const s of layout.slots) w[s.name] = g.reshape(g.slice(flat, [s.offset], [s.offset + s.size], [0]), s.shape);
   const { inputIds, lastTokenMask } = declareBatch(g, d);
   g.output(rewardScores(g, c, w, { inputIds, lastTokenMask, fusedGelu: true }), "rewards");
-  return Session.create(g.toOnnx(), { intraOpNumThreads: 1, logSeverityLevel: 3 });
+  return Session.create(g.toOnnx(), { intraOpNumThreads: threads, logSeverityLevel: 3 });
 }
 
 async function scoreRankings(session: Session, weights: Float32Array, rankings: readonly EncodedRanking[], d: BatchDims, padId: number): Promise<number[][]> {
@@ -438,7 +440,7 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
   const lossOptions = { margin: cfg.margin, centring: cfg.centring, marginFromStrength: cfg.marginFromStrength };
   let scorer: Session | null = null;
   const evaluate = async (rankings: readonly EncodedRanking[]) => {
-    scorer ??= await createScoringSession(shape, layout, dims);
+    scorer ??= await createScoringSession(shape, layout, dims, o.intraOpNumThreads ?? 1);
     const rewards = await scoreRankings(scorer, opt.weights, rankings, dims, padId);
     return { rewards, figures: evaluateRewards(rewards, rankings, lossOptions) };
   };
@@ -482,10 +484,13 @@ export async function trainRewardModel(o: TrainRewardModelOptions): Promise<Trai
     };
   };
 
-  const trainStep = await TrainStep.create({
-    params: specs,
-    buildLoss: rewardModelLoss(shape, dims, lossOptions),
-  });
+  const trainStep = await TrainStep.create(
+    {
+      params: specs,
+      buildLoss: rewardModelLoss(shape, dims, lossOptions),
+    },
+    { intraOpNumThreads: o.intraOpNumThreads ?? 1 },
+  );
   try {
     const run = await runTraining({
       startStep: opt.step,

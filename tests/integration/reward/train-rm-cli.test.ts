@@ -96,11 +96,14 @@ describe("palate train-rm on an imported trl file", () => {
     expect(rounds.stderr).toContain("--rounds");
     const nowhere = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", join(temp.dir, "no-model"), "--out", join(temp.dir, "x")]);
     expect(nowhere.stderr).toContain("is neither a registered model nor a model directory");
+    const threads = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", "default-sft", "--out", join(temp.dir, "x"), "--threads", "0"]);
+    expect(threads.status).toBe(1);
+    expect(threads.stderr).toContain("--threads: expected a whole number from 1 to 64");
   });
 
-  it("--base takes a model directory too (here: the trained reward model's, continued for one epoch); its lineage names the directory", async () => {
+  it("--base takes a model directory too (here: the trained reward model's, continued for one epoch on 2 threads); its lineage names the directory", async () => {
     const more = join(temp.dir, "rm-from-dir");
-    const run = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", out, "--out", more, "--name", "rm-from-dir", "--epochs", "1"]);
+    const run = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", out, "--out", more, "--name", "rm-from-dir", "--epochs", "1", "--threads", "2"]);
     expect(run.status, run.stderr).toBe(0);
     expect(lastJson(run.stdout).model).toBe("rm-from-dir");
     const { openDb } = await import("@/db/client");
@@ -110,6 +113,8 @@ describe("palate train-rm on an imported trl file", () => {
       const row = getModelByName(db, "rm-from-dir")!;
       expect(row.parentId).toBeNull();
       expect((row.metadata!.lineage as { baseModel: unknown }).baseModel).toEqual({ dir: out });
+      const job = db.$client.prepare("SELECT params FROM jobs WHERE kind = 'train-rm' ORDER BY id DESC LIMIT 1").get() as { params: string };
+      expect(JSON.parse(job.params).threads).toBe(2);
     } finally {
       db.$client.close();
     }

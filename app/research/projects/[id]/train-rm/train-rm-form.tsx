@@ -15,7 +15,7 @@ import type { TrainRmJobParams } from "@/lib/reward/job-params";
 import { expectedHeldOut, suggestedValidationFraction } from "@/lib/reward/held-out";
 import type { TrainingSetSize } from "@/lib/reward/training-set-size";
 import { FieldError, issueText } from "@/app/components/field-issues";
-import { RegistryNameField, SubmitRow } from "@/app/components/job-form-fields";
+import { RegistryNameField, SubmitRow, ThreadsField } from "@/app/components/job-form-fields";
 import { RANKINGS_SOURCE_FIELDS, RankingsSourceFields, readRankingsSource } from "@/app/components/rankings-source-fields";
 
 type RoundsChoice = TrainRmJobParams["rounds"];
@@ -105,7 +105,15 @@ export function TrainRmForm({
     }
     const name = String(data.get("name") ?? "").trim();
     const baseModelId = Number(data.get("baseModelId"));
-    const params = { projectId, baseModelId, ...(name ? { name } : {}), ...readRankingsSource(data, snapshot), config };
+    const threads = String(data.get("threads") ?? "").trim();
+    const params = {
+      projectId,
+      baseModelId,
+      ...(name ? { name } : {}),
+      ...readRankingsSource(data, snapshot),
+      config,
+      ...(threads ? { threads: Number(threads) } : {}),
+    };
     setPending(true);
     setError(null);
     setIssues([]);
@@ -220,7 +228,10 @@ export function TrainRmForm({
       </fieldset>
       <details className="flex flex-col gap-2" open={advancedOpen} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
         <summary className="cursor-pointer text-sm font-medium">Advanced</summary>
-        <div className="mt-2 flex flex-wrap items-start gap-4">{ADVANCED.map(renderField)}</div>
+        <div className="mt-2 flex flex-wrap items-start gap-4">
+          {ADVANCED.map(renderField)}
+          <ThreadsField issues={issues} />
+        </div>
       </details>
 
       <SubmitRow label="Start training" pending={pending} disabled={bases.length === 0} error={error} className="flex items-center gap-3" />

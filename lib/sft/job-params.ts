@@ -4,6 +4,7 @@
 //
 // The model to start from is a registry model (the app) or, from the CLI only, a model directory.
 import { z } from "zod";
+import { threadsSchema } from "../jobs/threads";
 import { snapshotNameSchema } from "../datasets/snapshot-manifest";
 import { modelNameSchema } from "../models/model-name";
 import { sftRunConfigSchema } from "./sft-config";
@@ -44,6 +45,7 @@ const sftFields = z
       .max(16)
       .default([]),
     config: sftRunConfigSchema.default(sftRunConfigSchema.parse({})),
+    threads: threadsSchema.optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import { snapshotDir } from "../datasets/snapshot-store";
 import type { JobContext } from "../jobs/kind";
 import { JobCancelledError } from "../jobs/kind";
+import { jobThreads } from "../jobs/threads";
 import { stepProgress, trainerJobHooks } from "../jobs/trainer-hooks";
 import { lineageOf, modelOfThisJob, refView, resolveModelRef, type ModelRef } from "../models/model-ref";
 import { nameSlug, registerModel, registryPath, toView } from "../models/registry";
@@ -76,6 +77,7 @@ export async function runSft(ctx: JobContext<SftJobParams>): Promise<SftJobResul
     train: set.train,
     eval: set.eval,
     config: cfg,
+    intraOpNumThreads: jobThreads(params.threads),
     ...trainerJobHooks(ctx),
     onProgress: stepProgress(ctx),
   });

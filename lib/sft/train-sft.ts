@@ -85,6 +85,8 @@ export interface TrainSftOptions {
   /** Each logged point, as written to metrics.jsonl. */
   onMetrics?: (step: number, values: Record<string, number>) => void;
   onLog?: (text: string) => void;
+  /** onnxruntime threads per operator of the training step (default 1: the same result bit for bit). */
+  intraOpNumThreads?: number;
 }
 
 /** What metrics.json holds. */
@@ -291,7 +293,10 @@ export async function trainSupervised(o: TrainSftOptions): Promise<TrainSftResul
     train_seconds: Math.round(trainSeconds * 1000) / 1000,
   });
 
-  const trainStep = await TrainStep.create({ params: specs, buildLoss: causalLmLoss(shape, B, T), adamW: { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay } });
+  const trainStep = await TrainStep.create(
+    { params: specs, buildLoss: causalLmLoss(shape, B, T), adamW: { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay } },
+    { intraOpNumThreads: o.intraOpNumThreads ?? 1 },
+  );
   const schedule = { lr: cfg.learningRate, warmupSteps: Math.min(cfg.warmupSteps, totalSteps), totalSteps };
   try {
     const run = await runTraining({

@@ -9,7 +9,7 @@ import { SFT_JOB_KIND, sftJobParamsSchema } from "../../lib/sft/job-params";
 import { parseMixSpec } from "../../lib/sft/mix";
 import { checkSftParams } from "../../lib/sft/param-checks";
 import { DEFAULT_SFT_RUN_CONFIG, sftRunConfigObject, sftRunConfigSchema } from "../../lib/sft/sft-config";
-import { CliError, parseFlags, required, type Command } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -61,6 +61,8 @@ is JSON with the final metrics.
                               when short) to its share
   --name NAME                 registry name (default sft-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it
+  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
+                              up to the machine's cores: faster)
 ${configFlagHelp(sftRunConfigObject.shape, DEFAULT_SFT_RUN_CONFIG)}`,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -73,10 +75,12 @@ ${configFlagHelp(sftRunConfigObject.shape, DEFAULT_SFT_RUN_CONFIG)}`,
       mix: { type: "string", multiple: true },
       name: { type: "string" },
       overwrite: { type: "boolean" },
+      threads: { type: "string" },
       ...configFlagOptions(sftRunConfigObject.shape),
     });
     const projectName = values.snapshot === undefined ? required(values.project, "project") : values.project;
     const baseArg = required(values.base, "base");
+    const threads = threadsFlag(values.threads);
     const out = resolve(required(values.out, "out"));
     const config = parseConfigFlags(sftRunConfigSchema, configFromFlags(sftRunConfigObject.shape, values));
     const file = values.file !== undefined ? resolve(values.file) : undefined;
@@ -105,6 +109,7 @@ ${configFlagHelp(sftRunConfigObject.shape, DEFAULT_SFT_RUN_CONFIG)}`,
         ...("id" in base ? { baseModelId: base.id } : { baseDir: base.dir }),
         ...(values.name !== undefined ? { name: values.name } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         ...(values.demonstrations !== undefined ? { demonstrations: values.demonstrations } : {}),
         ...(file !== undefined ? { file } : {}),
         ...(snapshot ? snapshot.param : {}),

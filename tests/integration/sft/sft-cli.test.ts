@@ -200,10 +200,10 @@ describe("palate sft and palate best-of-n", () => {
     // The same seed samples the same answers: the right ones are the lines of the first file that score 1.
     expect(rightLines.length).toBe(kept.filter((l) => l.metadata.score === 1).length);
 
-    // sft on the project's demonstrations with the kept file mixed in at a quarter.
+    // sft on the project's demonstrations with the kept file mixed in at a quarter, on 2 threads.
     const mixed = await palateInProcess(temp.path, [
       "sft",
-      ...["--project", "sums", "--base", "tiny-base", "--out", join(temp.dir, "mixed"), "--mix", `${out}:0.25`],
+      ...["--project", "sums", "--base", "tiny-base", "--out", join(temp.dir, "mixed"), "--mix", `${out}:0.25`, "--threads", "2"],
       ...["--max-steps", "2", "--batch-size", "2", "--max-length", "32", "--eval-every", "0", "--eval-max-new-tokens", "2"],
     ]);
     expect(mixed.status, mixed.stderr).toBe(0);
@@ -213,6 +213,8 @@ describe("palate sft and palate best-of-n", () => {
     const [demos, file] = lineage.mix;
     expect(file.name).toBe(out);
     expect(file.used).toBe(Math.round((demos.used / 0.75) * 0.25));
+    const job = temp.db.get<{ params: string }>(sql`SELECT params FROM jobs WHERE kind = 'sft' ORDER BY id DESC LIMIT 1`);
+    expect(JSON.parse(job!.params).threads).toBe(2);
   }, 300_000);
 
   it("names the flag of bad input", async () => {
@@ -224,6 +226,7 @@ describe("palate sft and palate best-of-n", () => {
     expect(await sft(["--demonstrations", "all"])).toMatch(/--demonstrations: /);
     expect(await sft(["--learning-rate=-1"])).toMatch(/--learning-rate: Too small/);
     expect(await sft(["--file", join(temp.dir, "missing.jsonl")])).toMatch(/--file: no file/);
+    expect(await sft(["--threads", "100"])).toMatch(/--threads: expected a whole number from 1 to 64, got "100"/);
     expect((await palateInProcess(temp.path, ["sft", "--project", "sums", "--base", "nope", "--out", out])).stderr).toMatch(
       /--base: "nope" is neither a registered model nor a model directory/,
     );

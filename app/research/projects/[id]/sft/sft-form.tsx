@@ -9,12 +9,12 @@ import { useMemo, useState } from "react";
 import type { ConfigFieldSpec } from "@/app/components/config-fields";
 import { ConfigFieldSections, configIssueFields, readConfig } from "@/app/components/config-form-fields";
 import { FieldError } from "@/app/components/field-issues";
-import { RegistryNameField, SubmitRow } from "@/app/components/job-form-fields";
+import { RegistryNameField, SubmitRow, ThreadsField } from "@/app/components/job-form-fields";
 import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
 const input = "rounded border border-slate-300 px-2 py-1";
-const SHOWN = ["params.baseModelId", "params.name", "params.demonstrations", "params.snapshot"] as const;
+const SHOWN = ["params.baseModelId", "params.name", "params.demonstrations", "params.snapshot", "params.threads"] as const;
 
 export interface DemonstrationCounts {
   submitted: number;
@@ -60,6 +60,7 @@ export function SftForm({
     if (snapshot !== "") params.snapshot = snapshot;
     else params.demonstrations = selection;
     if (text("name")) params.name = text("name");
+    if (text("threads")) params.threads = Number(text("threads"));
     await start(params);
   }
 
@@ -84,6 +85,7 @@ export function SftForm({
           {fieldError("params.baseModelId")}
         </div>
         <RegistryNameField defaultName="sft-<project>-<job id>" what="fine-tuned model" issues={issues} inputClassName={input} />
+        <ThreadsField issues={issues} />
       </div>
 
       <fieldset className="flex flex-col gap-2 border-t border-slate-100 pt-3 text-sm">

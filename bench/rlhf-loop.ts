@@ -17,7 +17,7 @@
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
 //     [--sft DIR] [--tasks 360] [--templates one|every] [--k 4] [--noise X | --judge-error E] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic --templates every --tasks 2523 --k 9 \
-//     --judge-error 0.1 --kl-coef 1,0.5,0 "--rm-flags=--validation-fraction 0.2 --epochs 6 --threads 2" \
+//     --judge-error 0.1 --kl-coef 1,0.75,0.5,0 "--rm-flags=--validation-fraction 0.2 --epochs 6 --threads 2" \
 //     "--ppo=--threads 2 --batch-size 256 --num-mini-batches 4 --total-episodes 24576 --learning-rate 1e-4 --response-length 24"
 //     (the README's measured correctness run; flags whose value starts with "-" take "=")
 //

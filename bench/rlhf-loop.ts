@@ -147,7 +147,18 @@ async function main() {
     t0 = performance.now();
     const app = await startApp({ dbPath, port: await freePort(), host: "127.0.0.1", quiet: true });
     try {
-      const sim = await palate(["simulate", "--project", PROJECT, "--annotators", values.annotators!, "--oracle", ORACLE, ...(JUDGE_ERROR !== undefined ? ["--judge-error", JUDGE_ERROR] : ["--noise", NOISE]), "--url", app.url]);
+      const sim = await palate([
+        "simulate",
+        "--project",
+        PROJECT,
+        "--annotators",
+        values.annotators!,
+        "--oracle",
+        ORACLE,
+        ...(JUDGE_ERROR !== undefined ? ["--judge-error", JUDGE_ERROR] : ["--noise", NOISE]),
+        "--url",
+        app.url,
+      ]);
       writeFileSync(join(WORK, "simulate.json"), JSON.stringify(sim));
       log(`simulated: ${JSON.stringify(sim)}`);
     } finally {

@@ -103,7 +103,21 @@ describe("palate train-rm on an imported trl file", () => {
 
   it("--base takes a model directory too (here: the trained reward model's, continued for one epoch on 2 threads); its lineage names the directory", async () => {
     const more = join(temp.dir, "rm-from-dir");
-    const run = await palate(temp.path, ["train-rm", "--project", "prefs", "--base", out, "--out", more, "--name", "rm-from-dir", "--epochs", "1", "--threads", "2"]);
+    const run = await palate(temp.path, [
+      "train-rm",
+      "--project",
+      "prefs",
+      "--base",
+      out,
+      "--out",
+      more,
+      "--name",
+      "rm-from-dir",
+      "--epochs",
+      "1",
+      "--threads",
+      "2",
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(lastJson(run.stdout).model).toBe("rm-from-dir");
     const { openDb } = await import("@/db/client");

@@ -92,7 +92,19 @@ describe("palate simulate", () => {
   });
 
   it("--judge-error 0 submits the correctness verdicts as they are: right answers tied above wrong ones", async () => {
-    const run = await palateInProcess(null, ["simulate", "--project", JUDGED, "--annotators", "1", "--oracle", "correctness", "--judge-error", "0", "--url", app.url]);
+    const run = await palateInProcess(null, [
+      "simulate",
+      "--project",
+      JUDGED,
+      "--annotators",
+      "1",
+      "--oracle",
+      "correctness",
+      "--judge-error",
+      "0",
+      "--url",
+      app.url,
+    ]);
     expect(run.status, run.stderr).toBe(0);
     const result = lastJson(run.stdout);
     expect(result).toMatchObject({ project: JUDGED, judgeError: 0, rankings: 24, agreement: 1 });
@@ -106,7 +118,10 @@ describe("palate simulate", () => {
     let tiedGroups = 0;
     for (const row of rows) {
       const texts = new Map(
-        (app.db.$client.prepare("SELECT id, text FROM completions WHERE task_id = ?").all(row.task) as { id: number; text: string }[]).map((c) => [c.id, c.text]),
+        (app.db.$client.prepare("SELECT id, text FROM completions WHERE task_id = ?").all(row.task) as { id: number; text: string }[]).map((c) => [
+          c.id,
+          c.text,
+        ]),
       );
       const messages = JSON.parse(row.messages) as { role: "user"; content: string }[];
       const verdicts = (JSON.parse(row.groups) as number[][]).map((g) => g.map((id) => correctness.score(messages, texts.get(id)!)));

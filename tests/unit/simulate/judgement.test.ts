@@ -5,7 +5,13 @@ import { mixSeed, mulberry32 } from "@/lib/simulate/plackett-luce";
 
 describe("judged rankings", () => {
   it("error 0 ranks by verdict and ties the answers judged alike", () => {
-    expect(sampleJudgement([0, 1, 0, 1], [1, 0], 0, mulberry32(1))).toEqual({ groups: [[1, 3], [0, 2]], judged: [0, 1, 0, 1] });
+    expect(sampleJudgement([0, 1, 0, 1], [1, 0], 0, mulberry32(1))).toEqual({
+      groups: [
+        [1, 3],
+        [0, 2],
+      ],
+      judged: [0, 1, 0, 1],
+    });
     expect(sampleJudgement([0, 0, 0], [1, 0], 0, mulberry32(1)).groups).toEqual([[0, 1, 2]]);
   });
 
@@ -28,8 +34,17 @@ describe("judged rankings", () => {
       const { groups } = sampleJudgement(scores, [1, 0], error, mulberry32(mixSeed(3, t)));
       total = addAgreement(total, pairAgreement(scores, groups));
       const rank = new Map(groups.flatMap((g, gi) => g.map((i) => [i, gi] as const)));
-      for (const [better, worse] of [[0, 1], [0, 3], [2, 1], [2, 3]]) if (rank.get(better)! > rank.get(worse)!) reversed++;
-      for (const [a, b] of [[0, 2], [1, 3]]) {
+      for (const [better, worse] of [
+        [0, 1],
+        [0, 3],
+        [2, 1],
+        [2, 3],
+      ])
+        if (rank.get(better)! > rank.get(worse)!) reversed++;
+      for (const [a, b] of [
+        [0, 2],
+        [1, 3],
+      ]) {
         tiedPairs++;
         if (rank.get(a) !== rank.get(b)) tiedPairsOrdered++;
       }

@@ -41,6 +41,10 @@ export function required<T>(value: T | undefined, flag: string): T {
   return value;
 }
 
+/** The usage line of `--threads N`, shared by the training commands. */
+export const THREADS_FLAG_HELP = `  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
+                              up to the machine's cores: faster)`;
+
 /** `--threads N`: onnxruntime threads per operator of a training job (lib/jobs/threads.ts); undefined when not given. */
 export function threadsFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

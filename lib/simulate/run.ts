@@ -117,7 +117,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   if (!(o.noise >= 0) || !Number.isFinite(o.noise)) throw new SimulationError("--noise: expected a number ≥ 0");
   const verdicts = o.oracle.verdicts;
   if (o.judgeError !== undefined) {
-    if (!(o.judgeError >= 0 && o.judgeError < 0.5)) throw new SimulationError("--judge-error: expected a probability ≥ 0 and < 0.5");
+    if (!(o.judgeError >= 0 && o.judgeError < 0.5)) throw new SimulationError(`--judge-error: expected a probability ≥ 0 and < 0.5, got ${o.judgeError}`);
     if (!verdicts) throw new SimulationError(`--judge-error: the ${o.oracle.name} oracle's scores are not verdicts to judge; use --noise`);
   }
   const started = Date.now();

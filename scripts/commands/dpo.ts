@@ -7,7 +7,7 @@ import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
 import { dataDir } from "../../lib/datasets/snapshot-store";
-import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag, THREADS_FLAG_HELP } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -58,8 +58,7 @@ current step and saves a checkpoint. The last line printed is JSON with the fina
                               --aggregate borda|kemeny (default borda)
   --include-paused            also learn from annotators paused by their gold accuracy
   --overwrite                 replace what DIR holds instead of resuming it
-  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
-                              up to the machine's cores: faster)
+${THREADS_FLAG_HELP}
 ${configFlagHelp(dpoConfigObject.shape, DEFAULT_DPO_CONFIG)}`,
   async run(argv) {
     const { values } = parseFlags(argv, {

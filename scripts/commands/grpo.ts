@@ -7,7 +7,7 @@ import { ensureDefaultModel, getModelByName } from "../../lib/models/registry";
 import { getProjectByName } from "../../lib/projects";
 import { describeRewardFunctions } from "../../lib/rewards/registry";
 import { RewardSpecError, parseRewardSpec } from "../../lib/rewards/spec";
-import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag, THREADS_FLAG_HELP } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -55,8 +55,7 @@ the final metrics.
   --out DIR                   output model directory
   --name NAME                 registry name (default grpo-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it
-  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
-                              up to the machine's cores: faster)
+${THREADS_FLAG_HELP}
 
 Reward functions:
 ${describeRewardFunctions()

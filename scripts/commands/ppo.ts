@@ -7,7 +7,7 @@ import { PPO_JOB_KIND, ppoJobParamsSchema } from "../../lib/ppo/job-params";
 import { getProjectByName } from "../../lib/projects";
 import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
 import { dataDir } from "../../lib/datasets/snapshot-store";
-import { CliError, numberFlag, parseFlags, required, type Command, threadsFlag } from "../cli";
+import { CliError, numberFlag, parseFlags, required, type Command, threadsFlag, THREADS_FLAG_HELP } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -52,8 +52,7 @@ checkpoint. The last line printed is JSON with the final metrics.
   --name NAME                 registry name (default ppo-<project>-<job id>)
   --round N                   the loop's round (default: one more than the starting policy's)
   --overwrite                 replace what DIR holds instead of resuming it
-  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
-                              up to the machine's cores: faster)
+${THREADS_FLAG_HELP}
 ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
   async run(argv) {
     const { values } = parseFlags(argv, {

@@ -9,7 +9,7 @@ import { SFT_JOB_KIND, sftJobParamsSchema } from "../../lib/sft/job-params";
 import { parseMixSpec } from "../../lib/sft/mix";
 import { checkSftParams } from "../../lib/sft/param-checks";
 import { DEFAULT_SFT_RUN_CONFIG, sftRunConfigObject, sftRunConfigSchema } from "../../lib/sft/sft-config";
-import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag, THREADS_FLAG_HELP } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -61,8 +61,7 @@ is JSON with the final metrics.
                               when short) to its share
   --name NAME                 registry name (default sft-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it
-  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
-                              up to the machine's cores: faster)
+${THREADS_FLAG_HELP}
 ${configFlagHelp(sftRunConfigObject.shape, DEFAULT_SFT_RUN_CONFIG)}`,
   async run(argv) {
     const { values } = parseFlags(argv, {

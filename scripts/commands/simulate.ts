@@ -92,10 +92,6 @@ temperature 1 (bench/rlhf-loop.ts's 360 tasks).`,
     if (noise < 0) throw new CliError(`--noise: expected a number ≥ 0, got "${values.noise}"`);
     const judgeError = values["judge-error"] === undefined ? undefined : numberFlag(values["judge-error"], "judge-error", 0);
     if (judgeError !== undefined && values.noise !== undefined) throw new CliError("--judge-error and --noise: give one of them, not both");
-    if (judgeError !== undefined && !(judgeError >= 0 && judgeError < 0.5))
-      throw new CliError(`--judge-error: expected a probability ≥ 0 and < 0.5, got "${values["judge-error"]}"`);
-    if (judgeError !== undefined && !oracle.verdicts)
-      throw new CliError(`--judge-error: the ${oracle.name} oracle's scores are not verdicts to judge; use --noise`);
     const maxRankings = values.tasks === undefined ? undefined : numberFlag(values.tasks, "tasks", 0);
     if (maxRankings !== undefined && (!Number.isInteger(maxRankings) || maxRankings < 0))
       throw new CliError(`--tasks: expected a whole number ≥ 0, got "${values.tasks}"`);

@@ -7,7 +7,7 @@ import { getProjectByName } from "../../lib/projects";
 import { resolveSnapshotRef } from "../../lib/datasets/snapshot-ref";
 import { dataDir } from "../../lib/datasets/snapshot-store";
 import { TRAIN_RM_JOB_KIND, trainRmJobParamsSchema } from "../../lib/reward/job-params";
-import { CliError, parseFlags, required, type Command, threadsFlag } from "../cli";
+import { CliError, parseFlags, required, type Command, threadsFlag, THREADS_FLAG_HELP } from "../cli";
 import { configFlagHelp, configFlagOptions, configFromFlags, parseConfigFlags } from "../config-flags";
 import { runForegroundJob } from "../foreground-job";
 
@@ -42,8 +42,7 @@ The last line printed is metrics.json's summary as JSON.
   --name NAME                 registry name (default rm-<project>-<job id>)
   --overwrite                 replace what DIR holds instead of resuming it (a checkpoint of
                               other rankings or settings is refused without it)
-  --threads N                 onnxruntime threads per operator (default 1: the same result bit for bit each run;
-                              up to the machine's cores: faster)
+${THREADS_FLAG_HELP}
 ${configFlagHelp(rewardConfigSchema.shape, DEFAULT_REWARD_CONFIG)}
   --lr X                      the same as --learning-rate`,
   async run(argv) {

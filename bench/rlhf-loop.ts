@@ -65,6 +65,7 @@ const { values } = parseArgs({
     ppo: { type: "string", default: "" },
     "rm-flags": { type: "string", default: "--validation-fraction 0.2" },
     sft: { type: "string" },
+    variant: { type: "string", default: "" },
   },
 });
 
@@ -97,6 +98,10 @@ const PROJECT = `loop-${ORACLE}`;
 /** The SFT model: the embedded default-sft, or --sft DIR (registered as sft-candidate, e.g. to try a rebuilt one). */
 const SFT_NAME = values.sft ? "sft-candidate" : "default-sft";
 const root = resolve(import.meta.dirname, "..");
+/** A name for runs of other --ppo / --dpo flags beside earlier ones in the same --work: their directories are <method>-<variant>-beta-<β>. */
+const VARIANT = values.variant!;
+if (VARIANT !== "" && !/^[a-z0-9][a-z0-9-]*$/.test(VARIANT)) throw new Error(`--variant: lower-case letters, digits and "-", got ${VARIANT}`);
+const runName = (beta: number) => `${METHOD}${VARIANT ? `-${VARIANT}` : ""}-beta-${beta}`;
 
 mkdirSync(WORK, { recursive: true });
 const dbPath = join(WORK, "palate.db");
@@ -206,7 +211,7 @@ async function main() {
 
   const results: Record<string, unknown>[] = [];
   for (const beta of BETAS) {
-    const out = join(WORK, `${METHOD}-beta-${beta}`);
+    const out = join(WORK, runName(beta));
     if (METHOD === "dpo" && !existsSync(join(out, "metrics.json"))) {
       const t0 = performance.now();
       const dpo = await palate([
@@ -218,7 +223,7 @@ async function main() {
         "--out",
         out,
         "--name",
-        `dpo-${ORACLE}-beta-${beta}`,
+        `${runName(beta).replace(/^dpo/, `dpo-${ORACLE}`)}`,
         "--beta",
         String(beta),
         ...values.dpo!.split(" ").filter(Boolean),
@@ -239,7 +244,7 @@ async function main() {
         "--out",
         out,
         "--name",
-        `ppo-${ORACLE}-beta-${beta}`,
+        `${runName(beta).replace(/^ppo/, `ppo-${ORACLE}`)}`,
         "--kl-coef",
         String(beta),
         ...values.ppo!.split(" ").filter(Boolean),
@@ -261,7 +266,7 @@ async function main() {
       sftDir,
       heldOut.map((p) => p.messages),
     );
-    const qa = await cachedEvalQa(out, join(WORK, `eval-qa-beta-${beta}.json`));
+    const qa = await cachedEvalQa(out, join(WORK, `eval-qa-${VARIANT ? `${VARIANT}-` : ""}beta-${beta}.json`));
     const drops: Record<string, number> = {};
     for (const [category, acc] of Object.entries(sftQa.heldOutTemplates)) {
       if (category === "overall") continue;
@@ -282,6 +287,7 @@ async function main() {
       eval_temperature: EVAL_TEMPERATURE,
       ...winRate,
       method: METHOD,
+      variant: VARIANT || null,
       train_seconds: Math.round(summary.train_seconds),
       mean_kl_last_iteration: summary.last?.["objective/kl"] ?? null,
       held_out_eval_kl: summary.evaluation ? (summary.evaluation as Record<string, number>).kl : null,

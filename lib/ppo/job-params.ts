@@ -10,12 +10,22 @@ import { snapshotNameSchema } from "../datasets/snapshot-manifest";
 import { modelNameSchema } from "../models/model-name";
 import { ppoConfigSchema } from "../ml/rl/ppo-config";
 import { threadsSchema } from "../jobs/threads";
+import { DEMONSTRATION_SELECTIONS } from "../sft/job-params";
 
 export const PPO_JOB_KIND = "ppo";
 
 const modelRef = {
   id: z.number().int().positive(),
   dir: z.string().trim().min(1),
+};
+
+/** The same in the job and the web request. */
+const ptxFields = {
+  /**
+   * PPO-ptx (config.ptxCoef > 0) learns from the project's demonstrations: every submitted one but
+   * those a reviewer rejected (default), or accepted ones only.
+   */
+  ptxDemonstrations: z.enum(DEMONSTRATION_SELECTIONS).optional(),
 };
 
 export const ppoJobParamsSchema = z
@@ -46,9 +56,13 @@ export const ppoJobParamsSchema = z
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
     /** onnxruntime threads per operator (lib/jobs/threads.ts); default 1. */
     threads: threadsSchema.optional(),
+    ...ptxFields,
+    /** CLI only: PPO-ptx's demonstrations from a TRL conversational SFT file (JSONL of {messages}) instead of the project's. */
+    ptxFile: z.string().trim().min(1).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    checkPtx(p, ctx);
     if (p.snapshot !== undefined && p.snapshotDir !== undefined)
       ctx.addIssue({ code: "custom", path: ["snapshot"], message: "give at most one of snapshot and snapshotDir" });
     if ((p.policyModelId === undefined) === (p.policyDir === undefined))
@@ -57,6 +71,14 @@ export const ppoJobParamsSchema = z
       ctx.addIssue({ code: "custom", path: ["rewardModelId"], message: "give exactly one of rewardModelId and rewardDir" });
   });
 export type PpoJobParams = z.infer<typeof ppoJobParamsSchema>;
+
+function checkPtx(p: { config: { ptxCoef: number }; ptxDemonstrations?: string; ptxFile?: string }, ctx: z.RefinementCtx) {
+  if (p.ptxDemonstrations !== undefined && p.ptxFile !== undefined)
+    ctx.addIssue({ code: "custom", path: ["ptxFile"], message: "give at most one of ptxFile and ptxDemonstrations" });
+  if (p.config.ptxCoef === 0)
+    for (const key of ["ptxFile", "ptxDemonstrations"] as const)
+      if (p[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "PPO-ptx is off (config.ptxCoef is 0): set config.ptxCoef too" });
+}
 
 /** What the web app may send: registered models only, no output directory. */
 export const ppoRequestParamsSchema = z
@@ -71,6 +93,8 @@ export const ppoRequestParamsSchema = z
     config: ppoConfigSchema.default(ppoConfigSchema.parse({})),
     /** onnxruntime threads per operator (lib/jobs/threads.ts); default 1. */
     threads: threadsSchema.optional(),
+    ...ptxFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkPtx);
 export type PpoRequestParams = z.infer<typeof ppoRequestParamsSchema>;

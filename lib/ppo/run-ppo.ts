@@ -14,6 +14,7 @@ import type { PpoJobParams } from "./job-params";
 import { snapshotDir } from "../datasets/snapshot-store";
 import { loadProjectPrompts, readRewardSplit, splitPpoPrompts } from "./prompts";
 import { loadSnapshotPrompts } from "./snapshot-prompts";
+import { fileDemonstrations, projectDemonstrations, type SourceData } from "../sft/training-set";
 
 export interface PpoJobResult extends Record<string, unknown> {
   modelId: number;
@@ -38,6 +39,27 @@ export function roundOfPolicy(row: ModelRow | null): number {
 /** The default registry name of a job's policy: ppo-<project slug>-<job id>. */
 export function defaultPolicyName(projectName: string, jobId: number): string {
   return `ppo-${nameSlug(projectName)}-${jobId}`;
+}
+
+/** PPO-ptx's demonstrations: none when config.ptxCoef is 0, else the file's or the project's. */
+export function ptxSource(db: Db, params: PpoJobParams, project: { id: number; name: string }): SourceData | null {
+  if (params.config.ptxCoef === 0) return null;
+  if (params.ptxFile !== undefined) {
+    let data: SourceData;
+    try {
+      data = fileDemonstrations(params.ptxFile);
+    } catch (err) {
+      throw new Error(`params.ptxFile: ${(err as Error).message}`);
+    }
+    if (data.examples.length === 0) throw new Error(`params.ptxFile: ${params.ptxFile} has no demonstrations`);
+    return data;
+  }
+  const data = projectDemonstrations(db, project.id, params.ptxDemonstrations ?? "submitted");
+  if (data.examples.length === 0)
+    throw new Error(
+      `params.config.ptxCoef: PPO-ptx learns from demonstrations, and project "${project.name}" has no ${params.ptxDemonstrations === "accepted" ? "accepted " : ""}demonstrations; collect some, or give a file (CLI --ptx-data)`,
+    );
+  return data;
 }
 
 export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResult> {
@@ -68,6 +90,9 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
       `${split.train.length} training prompts, ${split.eval.length} held out (${split.source}).`,
   );
 
+  const ptx = ptxSource(db, params, project);
+  if (ptx) ctx.log(`PPO-ptx (ptx_coef ${params.config.ptxCoef}) on ${ptx.description}.`);
+
   const outDir = params.outDir ?? join(ctx.artifactDir, "model");
   const { trainPpo } = await import("../ml/rl/train-ppo");
   const result = await trainPpo({
@@ -78,6 +103,7 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
     intraOpNumThreads: jobThreads(params.threads),
     prompts: split.train.map((p) => p.messages),
     evalPrompts: split.eval.map((p) => p.messages),
+    ptxExamples: ptx?.examples.map((e) => ({ prompt: e.prompt, answer: e.answer })),
     config: params.config,
     ...trainerJobHooks(ctx),
     onProgress: iterationProgress(ctx),
@@ -113,6 +139,8 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
               // The dataset snapshot whose prompts were used (its content hash names the exact files), or null for the project's.
               snapshot: fromSnapshot?.snapshot ?? null,
               valueModel: "value",
+              // PPO-ptx's demonstrations (the project's or a file, with their hash), or null when off.
+              ptx: ptx ? { coef: params.config.ptxCoef, source: ptx.source } : null,
             },
             metrics,
             evaluation: result.evaluation ?? null,

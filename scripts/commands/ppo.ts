@@ -25,6 +25,15 @@ function resolveModel(db: Db, value: string, flag: string, want: "policy" | "rew
   throw new CliError(`--${flag}: "${value}" is neither a registered model nor a model directory`);
 }
 
+/** Job-parameter names whose flag is spelled otherwise. */
+const FLAG_OF: Record<string, string> = { ptxFile: "ptx-data", ptxDemonstrations: "ptx-demonstrations" };
+
+function ptxDataFile(value: string): string {
+  const file = resolve(value);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`--ptx-data: "${value}" is not a file`);
+  return file;
+}
+
 export const command: Command = {
   name: "ppo",
   summary: "Improve a policy against a reward model with PPO on a project's prompts (a job, run here)",
@@ -52,6 +61,11 @@ checkpoint. The last line printed is JSON with the final metrics.
   --name NAME                 registry name (default ppo-<project>-<job id>)
   --round N                   the loop's round (default: one more than the starting policy's)
   --overwrite                 replace what DIR holds instead of resuming it
+  --ptx-data FILE             PPO-ptx's demonstrations (with --ptx-coef > 0): a TRL conversational SFT
+                              file (JSONL of {"messages": [...]}, the last message the answer) instead
+                              of the project's demonstrations, e.g. the SFT model's own training data
+  --ptx-demonstrations WHICH  with --ptx-coef > 0 and no --ptx-data: the project's "submitted"
+                              demonstrations (default; a reviewer's rejects left out) or "accepted" ones
 ${THREADS_FLAG_HELP}
 ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
   async run(argv) {
@@ -66,6 +80,8 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
       overwrite: { type: "boolean" },
       threads: { type: "string" },
       snapshot: { type: "string" },
+      "ptx-data": { type: "string" },
+      "ptx-demonstrations": { type: "string" },
       ...configFlagOptions(ppoConfigObject.shape),
     });
     const projectName = values.snapshot === undefined ? required(values.project, "project") : values.project;
@@ -102,8 +118,14 @@ ${configFlagHelp(ppoConfigObject.shape, DEFAULT_PPO_CONFIG)}`,
         outDir: out,
         config,
         ...(snapshot ? snapshot.param : {}),
+        ...(values["ptx-data"] !== undefined ? { ptxFile: ptxDataFile(values["ptx-data"]) } : {}),
+        ...(values["ptx-demonstrations"] !== undefined ? { ptxDemonstrations: values["ptx-demonstrations"] } : {}),
       });
-      if (!params.success) throw new CliError(`--${String(params.error.issues[0].path[0])}: ${params.error.issues[0].message}`);
+      if (!params.success) {
+        const issue = params.error.issues[0];
+        const flag = FLAG_OF[String(issue.path[0])] ?? String(issue.path[0]);
+        throw new CliError(`--${flag}: ${issue.message}`);
+      }
 
       const done = await runForegroundJob(db, { kind: PPO_JOB_KIND, params: params.data as unknown as Record<string, unknown>, projectId: project.id }, (job) =>
         console.log(`Job ${job.id}: PPO on "${project.name}" from ${policyArg} against ${rewardArg} into ${out}.`),

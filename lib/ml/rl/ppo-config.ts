@@ -60,6 +60,21 @@ export const ppoConfigObject = z
     cliprange: z.number().gt(0).max(10).default(0.2).describe("ε of the clipped policy objective: the ratio π/π_old is clipped to [1 − ε, 1 + ε]."),
     cliprangeValue: z.number().gt(0).max(1000).default(0.2).describe("Values are clipped to within this of the rollout's values in the value loss."),
     vfCoef: z.number().min(0).max(100).default(0.1).describe("Weight of the value loss beside the policy loss."),
+    ptxCoef: z
+      .number()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .describe(
+        "PPO-ptx (InstructGPT): weight of the language-modelling loss on demonstrations added to each policy step, to keep what the SFT model does on prompts the reward model never sees; 0: off. Needs demonstrations (the project's, or a file).",
+      ),
+    ptxBatchSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024)
+      .default(0)
+      .describe("PPO-ptx only: demonstrations in each minibatch step's LM loss (0: as many as the minibatch's episodes)."),
     gamma: z.number().min(0).max(1).default(1).describe("Discount factor γ of the returns."),
     lam: z.number().min(0).max(1).default(0.95).describe("λ of generalized advantage estimation (GAE)."),
     whitenRewards: z.boolean().default(false).describe("Whiten the per-token rewards of each rollout batch before GAE (advantages are always whitened)."),
@@ -115,6 +130,12 @@ export const PPO_CONFIG_HELP = Object.fromEntries(Object.entries(ppoConfigObject
   keyof PpoConfig,
   string
 >;
+
+/** Demonstrations per minibatch step of the ptx loss (0 when ptx is off). */
+export function ptxRows(c: Pick<PpoConfig, "ptxCoef" | "ptxBatchSize" | "batchSize" | "numMiniBatches">): number {
+  if (c.ptxCoef === 0) return 0;
+  return c.ptxBatchSize > 0 ? c.ptxBatchSize : c.batchSize / c.numMiniBatches;
+}
 
 /** Iterations a run of this configuration takes. */
 export function ppoIterations(c: Pick<PpoConfig, "totalEpisodes" | "batchSize">): number {

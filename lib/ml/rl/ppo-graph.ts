@@ -25,24 +25,27 @@ export interface PpoBatchInputs {
   responses: Value;
 }
 
-/** Declares input_ids, attention_mask, position_ids [rows, T] and derives the attention bias. */
-export function declarePpoBatch(g: Graph, rows: number, shape: PpoShape): PpoBatchInputs {
+/**
+ * Declares input_ids, attention_mask, position_ids [rows, T] (names prefixed by `prefix`, for a
+ * second batch in the same graph) and derives the attention bias.
+ */
+export function declarePpoBatch(g: Graph, rows: number, shape: PpoShape, prefix = ""): PpoBatchInputs {
   const T = shape.promptLength + shape.responseLength;
-  const inputIds = g.input("input_ids", "int64", [rows, T]);
-  const attentionMask = g.input("attention_mask", "int64", [rows, T]);
-  const positionIds = g.input("position_ids", "int64", [rows, T]);
+  const inputIds = g.input(`${prefix}input_ids`, "int64", [rows, T]);
+  const attentionMask = g.input(`${prefix}attention_mask`, "int64", [rows, T]);
+  const positionIds = g.input(`${prefix}position_ids`, "int64", [rows, T]);
   const attentionBias = paddedCausalBias(g, attentionMask, g.ints([T]));
   const responses = g.slice(inputIds, [shape.promptLength], [T], [1]);
   return { inputIds, positionIds, attentionBias, responses };
 }
 
-/** The feeds of declarePpoBatch. */
-export function ppoBatchFeeds(batch: PpoBatch): Record<string, Tensor> {
+/** The feeds of declarePpoBatch (of the same `prefix`). */
+export function ppoBatchFeeds(batch: PpoBatch, prefix = ""): Record<string, Tensor> {
   const T = batch.shape.promptLength + batch.shape.responseLength;
   return {
-    input_ids: int64(batch.inputIds, [batch.rows, T]),
-    attention_mask: int64(batch.attentionMask, [batch.rows, T]),
-    position_ids: int64(batch.positionIds, [batch.rows, T]),
+    [`${prefix}input_ids`]: int64(batch.inputIds, [batch.rows, T]),
+    [`${prefix}attention_mask`]: int64(batch.attentionMask, [batch.rows, T]),
+    [`${prefix}position_ids`]: int64(batch.positionIds, [batch.rows, T]),
   };
 }
 

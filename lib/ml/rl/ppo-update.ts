@@ -10,6 +10,12 @@
 //   vf_loss, vf_clipfrac               = ppoValueLoss(values, old_values, returns, mask; ε_v)
 //   loss = pg_loss + vf_coef · vf_loss      → backward, clip to max_grad_norm, AdamW
 //
+// With ptx_coef > 0 (InstructGPT's PPO-ptx; OpenRLHF's ptx_coef), the same step also reads a
+// batch of demonstrations (prompt left-padded to P, answer + end token cut to R: the layout of
+// an episode) and adds ptx_coef · ptx_loss, the policy's mean negative log-likelihood of the
+// answer tokens at temperature 1: the language-modelling loss that keeps what the SFT model
+// could do on prompts the reward model never sees.
+//
 // and the loop around it: num_ppo_epochs passes, each over a fresh permutation of the rollout
 // batch cut into num_mini_batches minibatches, statistics averaged over every minibatch step
 // (TRL's approxkl_stats, pg_clipfrac_stats, … then .mean()).
@@ -76,7 +82,12 @@ export interface PpoUpdateSpec {
   cliprange: number;
   cliprangeValue: number;
   vfCoef: number;
+  /** PPO-ptx: demonstrations per step and the weight of their LM loss; absent: no ptx term. */
+  ptx?: { rows: number; coef: number };
 }
+
+/** Input names of the ptx batch (declarePpoBatch's, prefixed) and its answer mask. */
+export const PTX_PREFIX = "ptx_";
 
 /** The loss builder of the update step (exposed for tests). */
 export function ppoUpdateLoss(spec: PpoUpdateSpec) {
@@ -99,11 +110,22 @@ export function ppoUpdateLoss(spec: PpoUpdateSpec) {
     const values = responseValues(g, spec.value, pick(VALUE_PREFIX), x, shape);
     const pg = ppoPolicyLoss(g, { logprobs, oldLogprobs, advantages, mask }, spec.cliprange);
     const vf = ppoValueLoss(g, { values, oldValues, returns, mask }, spec.cliprangeValue);
-    const loss = g.add(pg.loss, g.mul(vf.loss, spec.vfCoef));
-    const entropyMean = g.div(g.reduceSum(g.mul(g.stopGradient(entropy), mask), null, false), g.max(g.reduceSum(mask, null, false), g.scalar(1)));
+    let loss = g.add(pg.loss, g.mul(vf.loss, spec.vfCoef));
+    const maskedMean = (v: Value, m: Value) => g.div(g.reduceSum(g.mul(v, m), null, false), g.max(g.reduceSum(m, null, false), g.scalar(1)));
+    const entropyMean = maskedMean(g.stopGradient(entropy), mask);
+    const ptxMetrics: Record<string, Value> = {};
+    if (spec.ptx) {
+      const px = declarePpoBatch(g, spec.ptx.rows, shape, PTX_PREFIX);
+      const ptxMask = g.input(`${PTX_PREFIX}mask`, "float32", [spec.ptx.rows, shape.responseLength]);
+      const ptx = policyLogprobs(g, spec.policy, pick(POLICY_PREFIX), px, shape, 1);
+      const ptxLoss = g.mul(maskedMean(ptx.logprobs, ptxMask), -1);
+      loss = g.add(loss, g.mul(ptxLoss, spec.ptx.coef));
+      ptxMetrics.ptx_loss = g.stopGradient(ptxLoss);
+    }
     return {
       loss,
       metrics: {
+        ...ptxMetrics,
         pg_loss: g.stopGradient(pg.loss),
         vf_loss: g.stopGradient(vf.loss),
         pg_clipfrac: pg.clipfrac,
@@ -135,6 +157,8 @@ export interface PpoUpdateStats {
   ratio: number;
   ratioVar: number;
   gradNorm: number;
+  /** The mean ptx loss (NaN without a ptx term). */
+  ptxLoss: number;
   steps: number;
 }
 
@@ -159,6 +183,8 @@ export class PpoUpdate {
   /**
    * numPpoEpochs passes over `batch` (numMiniBatches minibatches each, a fresh permutation
    * from `rng` per pass); every minibatch is one optimizer step at learning rate `lr`.
+   * `ptxBatch(k)` gives the demonstrations of the k-th step (k = 0 … steps − 1) when the
+   * update has a ptx term.
    */
   async run(
     opt: AdamWState,
@@ -167,18 +193,27 @@ export class PpoUpdate {
     config: Pick<PpoConfig, "numPpoEpochs" | "numMiniBatches">,
     lr: number,
     rng: Random,
+    ptxBatch?: (k: number) => PpoBatch,
   ): Promise<PpoUpdateStats> {
+    const ptx = this.spec.ptx;
+    if (ptx && !ptxBatch) throw new Error("PpoUpdate: the update has a ptx term, give the demonstrations (ptxBatch)");
     const B = batch.rows;
     const mb = B / config.numMiniBatches;
     if (mb !== this.spec.rows) throw new Error(`PpoUpdate: minibatches of ${mb} rows, the session takes ${this.spec.rows}`);
     const R = batch.shape.responseLength;
-    const sums = { approxkl: 0, pgClipfrac: 0, pgLoss: 0, vfLoss: 0, vfClipfrac: 0, entropy: 0, ratio: 0, ratioSq: 0, gradNorm: 0 };
+    const sums = { approxkl: 0, pgClipfrac: 0, pgLoss: 0, vfLoss: 0, vfClipfrac: 0, entropy: 0, ratio: 0, ratioSq: 0, gradNorm: 0, ptxLoss: 0 };
     let steps = 0;
     for (let epoch = 0; epoch < config.numPpoEpochs; epoch++) {
       const perm = rng.shuffle(Array.from({ length: B }, (_, i) => i));
       for (let k = 0; k < config.numMiniBatches; k++) {
         const index = perm.slice(k * mb, (k + 1) * mb);
         const rows = selectRows(batch, index);
+        let ptxFeeds: Record<string, Tensor> = {};
+        if (ptx && ptxBatch) {
+          const demos = ptxBatch(steps);
+          if (demos.rows !== ptx.rows) throw new Error(`PpoUpdate: ${demos.rows} ptx rows, the session takes ${ptx.rows}`);
+          ptxFeeds = { ...ppoBatchFeeds(demos, PTX_PREFIX), [`${PTX_PREFIX}mask`]: responseFeed(demos.mask, demos.rows, batch.shape) };
+        }
         const r = await this.step.run(
           opt,
           {
@@ -188,6 +223,7 @@ export class PpoUpdate {
             old_values: responseFeed(pickRows(targets.values, index, R), mb, batch.shape),
             returns: responseFeed(pickRows(targets.returns, index, R), mb, batch.shape),
             mask: responseFeed(rows.mask, mb, batch.shape),
+            ...ptxFeeds,
           },
           lr,
         );
@@ -201,6 +237,7 @@ export class PpoUpdate {
         sums.ratio += m.ratio;
         sums.ratioSq += m.ratio * m.ratio;
         sums.gradNorm += r.gradNorm;
+        if (ptx) sums.ptxLoss += m.ptx_loss;
         steps++;
       }
     }
@@ -217,6 +254,7 @@ export class PpoUpdate {
       // TRL: ratio_stats.var() over the minibatch steps (unbiased).
       ratioVar: steps > 1 ? (sums.ratioSq - steps * ratio * ratio) / (steps - 1) : 0,
       gradNorm: mean(sums.gradNorm),
+      ptxLoss: ptx ? mean(sums.ptxLoss) : Number.NaN,
       steps,
     };
   }

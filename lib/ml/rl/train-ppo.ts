@@ -14,6 +14,8 @@
 //     update   ← num_ppo_epochs × num_mini_batches steps, each ONE run of the train-step
 //                graph: clipped policy loss + vf_coef · clipped value loss, grad clipping,
 //                AdamW on policy and value together; lr decays linearly to 0     ppo-update.ts
+//                (PPO-ptx, config.ptxCoef > 0: + ptx_coef · the LM loss on a batch of
+//                demonstrations, `ptxExamples`, in the same step)
 //     β        ← the KL controller (fixed, or Ziegler et al.'s adaptive one)    ppo-math.ts
 //     metrics (TRL's names) → metrics.jsonl; every evalEvery iterations an evaluation on the
 //     held-out prompts (ppo-evaluate.ts); every checkpointEvery a checkpoint (ppo-checkpoint.ts)
@@ -39,9 +41,9 @@ import type { ChatMessage, Tokenizer } from "../tokenizer";
 import { END_MARKER } from "../tokenizer/special-tokens";
 import { METRICS_LOG_FILE, MetricsLog, checkpointFiles, learningRateAt, readCheckpoint, runTraining, type MetricValues } from "../train";
 import type { AdamWState } from "../train/train-step";
-import { encodePrompt, fitPrompt, type PpoPromptInput, type PpoShape } from "./ppo-batch";
+import { encodePrompt, fitPrompt, makePpoBatch, type PpoPromptInput, type PpoShape } from "./ppo-batch";
 import { PPO_STATE_KIND, ppoCheckpointTensors, ppoStateFromCheckpoint, ppoStateParser, type PpoTrainerState } from "./ppo-checkpoint";
-import { ppoConfigSchema, ppoIterations, type PpoConfig, type PpoConfigInput } from "./ppo-config";
+import { ppoConfigSchema, ppoIterations, ptxRows, type PpoConfig, type PpoConfigInput } from "./ppo-config";
 import { EVALUATIONS_LOG_FILE, EvaluationLog, PpoEvaluator, evaluationFigures, type EvalPrompt, type PpoEvaluation } from "./ppo-evaluate";
 import { ppoExperience } from "./ppo-experience";
 import { klController } from "./ppo-math";
@@ -85,6 +87,9 @@ export const PPO_METRIC_NAMES = [
 ] as const;
 
 /** The figures of each evaluation in metrics.jsonl (TRL's eval_ prefix; the sample tables are in evaluations.jsonl). */
+/** Logged besides PPO_METRIC_NAMES when the run has a ptx term (config.ptxCoef > 0): the mean LM loss on the demonstrations. */
+export const PPO_PTX_METRIC_NAME = "loss/ptx_avg";
+
 export const PPO_EVAL_METRIC_NAMES = ["eval_scores", "eval_scores_reference", "eval_kl", "eval_win_rate", "eval_num_eos_tokens"] as const;
 
 export interface PpoProgress {
@@ -99,6 +104,12 @@ export interface PpoProgress {
   seconds: { rollout: number; score: number; update: number };
 }
 
+/** A prompt and a written answer: one demonstration of PPO-ptx's language-modelling loss. */
+export interface PpoDemonstration {
+  prompt: PpoPromptInput;
+  answer: string;
+}
+
 export interface TrainPpoOptions {
   /** The model the policy starts from: the SFT model, or an earlier PPO round's policy. */
   policyDir: string;
@@ -110,6 +121,12 @@ export interface TrainPpoOptions {
   outDir: string;
   /** Training prompts: conversations (answered after `<|assistant|>`), strings (one user message each) or token ids. */
   prompts: readonly PpoPromptInput[];
+  /**
+   * PPO-ptx's demonstrations (config.ptxCoef > 0 needs them): a prompt (as `prompts`) and the
+   * answer written for it. Prompts are cut to the run's P tokens, answers (with the end token)
+   * to its responseLength.
+   */
+  ptxExamples?: readonly PpoDemonstration[];
   /** Held-out prompts for the evaluations (the first config.evalPrompts are used); none: no evaluation. */
   evalPrompts?: readonly PpoPromptInput[];
   config?: PpoConfigInput;
@@ -283,8 +300,9 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   const shape: PpoShape = { promptLength: P, responseLength: R };
   const trainPrompts = trainIds.map((p) => fitPrompt(p, P));
   const evalPrompts: EvalPrompt[] = evalIds.map((p, i) => ({ ids: fitPrompt(p, P), text: promptText(tokenizer, evalInputs[i]) }));
+  const demonstrations = ptxDemonstrations(cfg, o.ptxExamples, tokenizer, shape, stopTokenId);
   const runHash = sha256(
-    JSON.stringify({ cfg, trainPrompts, evalPrompts: evalPrompts.map((p) => p.ids), stopTokenId, P }) +
+    JSON.stringify({ cfg, trainPrompts, evalPrompts: evalPrompts.map((p) => p.ids), stopTokenId, P, demonstrations }) +
       [start.weights, reference.weights, rmWeights].map(weightsHash).join(""),
   );
 
@@ -339,6 +357,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     eval_hash: sha256(JSON.stringify(evalPrompts.map((p) => p.ids))),
     prompt_length: P,
     response_length: R,
+    ...(demonstrations ? { ptx_demonstrations: demonstrations.length, ptx_hash: sha256(JSON.stringify(demonstrations)) } : {}),
   };
   const logFiles = () => ({
     [METRICS_LOG_FILE]: metricsLog.content(),
@@ -355,7 +374,8 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   log(
     `${trainPrompts.length} training prompts, ${evalPrompts.length} held out; batch [${cfg.batchSize} × (${P} + ${R})], ` +
       `${totalIterations} iterations of ${cfg.numPpoEpochs} × ${cfg.numMiniBatches} minibatch steps` +
-      (truncated > 0 ? `; ${truncated} prompts cut to their last ${P} tokens` : ""),
+      (truncated > 0 ? `; ${truncated} prompts cut to their last ${P} tokens` : "") +
+      (demonstrations ? `; PPO-ptx on ${demonstrations.length} demonstrations (${ptxRows(cfg)} a step, ptx_coef ${cfg.ptxCoef})` : ""),
   );
 
   // Sessions, built once for the run (the rollout's decoder: once per iteration, over its weights).
@@ -382,6 +402,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
       cliprange: cfg.cliprange,
       cliprangeValue: cfg.cliprangeValue,
       vfCoef: cfg.vfCoef,
+      ...(demonstrations ? { ptx: { rows: ptxRows(cfg), coef: cfg.ptxCoef } } : {}),
     },
     ppoAdamW(cfg),
     { ...PPO_UPDATE_SESSION_OPTIONS, intraOpNumThreads: threads },
@@ -391,6 +412,25 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   // Without a stop token no response can end: the missing-end penalty does not apply.
   const experienceConfig = { ...cfg, missingEosPenalty: stopTokenId === null ? 0 : cfg.missingEosPenalty };
   const orderCache = new Map<number, number[]>();
+  // The demonstrations of each minibatch step: positions [s·n, (s+1)·n) of seeded passes over
+  // them, s counting the run's steps, so a resumed run reads the same ones.
+  const ptxCache = new Map<number, number[]>();
+  const stepsPerIteration = cfg.numPpoEpochs * cfg.numMiniBatches;
+  const ptxBatch = (it: number) =>
+    demonstrations
+      ? (k: number) => {
+          const picked = promptIndices(demonstrations.length, ptxRows(cfg), it * stepsPerIteration + k, mix(cfg.seed, 0x97c), ptxCache).map(
+            (i) => demonstrations[i],
+          );
+          return makePpoBatch(
+            picked.map((d) => d.prompt),
+            picked.map((d) => d.answer),
+            picked.map(() => true),
+            shape,
+            padTokenId,
+          );
+        }
+      : undefined;
   const schedule = { lr: cfg.learningRate, warmupSteps: 0, totalSteps: totalIterations, minLr: 0, decay: "linear" as const };
   const startedAt = performance.now();
   let seconds = { rollout: 0, score: 0, update: 0 };
@@ -420,7 +460,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     const scored = await scorer.run(batch, policyWeights(), valueWeights());
     const experience = ppoExperience(batch, scored, experienceConfig, kl.value);
     const t2 = performance.now();
-    const stats = await update.run(opt, batch, experience.targets, cfg, lr, rng);
+    const stats = await update.run(opt, batch, experience.targets, cfg, lr, rng, ptxBatch(it));
     const t3 = performance.now();
     const klCoef = kl.value;
     kl.update(experience.meanKl, cfg.batchSize);
@@ -446,6 +486,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
       "time/rollout": seconds.rollout,
       "time/score": seconds.score,
       "time/update": seconds.update,
+      ...(demonstrations ? { [PPO_PTX_METRIC_NAME]: stats.ptxLoss } : {}),
     };
   };
 
@@ -527,6 +568,28 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     await scorer.release();
     await update.release();
   }
+}
+
+/**
+ * PPO-ptx's demonstrations as ids in the run's layout (prompt fitted to P; answer + end token,
+ * cut to R), or null when ptx is off.
+ */
+export function ptxDemonstrations(
+  cfg: Pick<PpoConfig, "ptxCoef">,
+  examples: readonly PpoDemonstration[] | undefined,
+  tokenizer: Tokenizer | null,
+  shape: PpoShape,
+  stopTokenId: number | null,
+): { prompt: number[]; answer: number[] }[] | null {
+  if (cfg.ptxCoef === 0) return null;
+  if (!examples || examples.length === 0)
+    throw new Error(`config.ptxCoef is ${cfg.ptxCoef}: PPO-ptx needs demonstrations (a prompt and a written answer each); none were given`);
+  if (!tokenizer) throw new Error("PPO-ptx's demonstrations are text: the policy directory needs a tokenizer");
+  return examples.map((e, i) => {
+    const answer = [...tokenizer.encode(e.answer), ...(stopTokenId === null ? [] : [stopTokenId])].slice(0, shape.responseLength);
+    if (answer.length === 0) throw new Error(`demonstration ${i + 1}: the answer is empty`);
+    return { prompt: fitPrompt(encodePrompt(tokenizer, e.prompt), shape.promptLength), answer };
+  });
 }
 
 /** The flat final metrics and the last evaluation of a summary. */

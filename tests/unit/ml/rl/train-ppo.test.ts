@@ -6,7 +6,12 @@ import { readSafetensors } from "@/lib/ml/io";
 import { generate } from "@/lib/ml/generate";
 import { loadLanguageModel, openDecoder, shapeOf } from "@/lib/ml/nn/language-model";
 import { loadValueModel } from "@/lib/ml/nn/value-model";
-import { encodePrompt, makePpoBatch } from "@/lib/ml/rl/ppo-batch";
+import { flatLayout, packParams } from "@/lib/ml/nn/flat-params";
+import { gpt2ParamSpecs } from "@/lib/ml/nn/gpt2-config";
+import { valueModelParamSpecs } from "@/lib/ml/nn/value-model";
+import { Random } from "@/lib/ml/random";
+import { encodePrompt, makePpoBatch, selectRows } from "@/lib/ml/rl/ppo-batch";
+import { PpoUpdate, policyAndValueParams, ppoAdamW } from "@/lib/ml/rl/ppo-update";
 import type { PpoConfigInput } from "@/lib/ml/rl/ppo-config";
 import { PpoScorer } from "@/lib/ml/rl/ppo-score";
 import { RewardScorer } from "@/lib/ml/rl/reward-scorer";
@@ -16,8 +21,10 @@ import {
   PPO_METRICS_LOG_FILE,
   PPO_EVAL_METRIC_NAMES,
   PPO_METRIC_NAMES,
+  PPO_PTX_METRIC_NAME,
   PPO_SPLIT_FILE,
   PPO_VALUE_DIR,
+  ptxDemonstrations,
   trainPpo,
   type PpoSummary,
 } from "@/lib/ml/rl/train-ppo";
@@ -293,5 +300,113 @@ describe("trainPpo", () => {
     expect(e.scores).toBeGreaterThan(e.scores_reference + 1);
     const lastTokens = e.samples.map((s) => Number(s.policyAnswer.split(" ").at(-1)));
     expect(lastTokens.filter((t) => GOOD_TOKENS.has(t)).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("PPO-ptx (config.ptxCoef > 0)", () => {
+  const demos = (n: number) => ppoPrompts(n, 200).map((prompt, i) => ({ prompt, answer: i % 2 === 0 ? "Red." : "Blue and red." }));
+
+  it("the update's ptx loss is the policy's mean negative log-likelihood of the answer tokens (end token included)", async () => {
+    const lm = await loadLanguageModel(await tinyLmDir());
+    const rmDir = await tinyRewardModelDir();
+    const rm = await loadValueModel(rmDir);
+    const rmShape = shapeOf({ ...rm, tokenizer: null });
+    const end = lm.tokenizer!.tokenToId("<|end|>")!;
+    const shape = { promptLength: 16, responseLength: 6 };
+    const d = demos(4);
+    const demoIds = ptxDemonstrations({ ptxCoef: 1 }, d, lm.tokenizer, shape, end)!;
+    expect(demoIds[0].answer.at(-1)).toBe(end); // "Red." + <|end|>
+    expect(demoIds[1].answer).toHaveLength(shape.responseLength); // cut to R
+    const ptxBatch = makePpoBatch(
+      demoIds.map((x) => x.prompt),
+      demoIds.map((x) => x.answer),
+      demoIds.map(() => true),
+      shape,
+      0,
+    );
+    // The reference's log-probabilities at temperature 1 (the scoring pass) of the same rows.
+    const scorer = await PpoScorer.create({
+      policy: shapeOf(lm),
+      value: rmShape,
+      reward: rmShape,
+      rows: 4,
+      shape,
+      temperature: 1,
+      reference: lm.weights,
+      rewardModel: rm.weights,
+    });
+    const { layout, policySize } = policyAndValueParams(shapeOf(lm), rmShape);
+    const weights = new Float32Array(layout.size);
+    weights.set(packParams(flatLayout(gpt2ParamSpecs(shapeOf(lm))), lm.weights), 0);
+    weights.set(packParams(flatLayout(valueModelParamSpecs(rmShape)), rm.weights), policySize);
+    const s = await scorer.run(ptxBatch, weights.subarray(0, policySize), weights.subarray(policySize));
+    await scorer.release();
+    let nll = 0;
+    let n = 0;
+    ptxBatch.mask.forEach((m, i) => {
+      if (m === 0) return;
+      nll -= s.refLogprobs[i];
+      n++;
+    });
+    expect(n).toBe(demoIds.reduce((sum, x) => sum + x.answer.length, 0));
+
+    // One update step (learning rate 0) on an episode batch of 2 rows beside the 4 demonstrations.
+    const update = await PpoUpdate.create(
+      { policy: shapeOf(lm), value: rmShape, rows: 2, shape, temperature: 0.7, cliprange: 0.2, cliprangeValue: 0.2, vfCoef: 0.1, ptx: { rows: 4, coef: 0.5 } },
+      ppoAdamW({ maxGradNorm: 1 }),
+    );
+    const episodes = selectRows(ptxBatch, [0, 1]);
+    const zeros = new Float32Array(2 * shape.responseLength);
+    const stats = await update.run(
+      { weights, m: new Float32Array(layout.size), v: new Float32Array(layout.size), step: 0 },
+      episodes,
+      { logprobs: zeros, values: zeros, advantages: zeros, returns: zeros },
+      { numPpoEpochs: 1, numMiniBatches: 1 },
+      0,
+      new Random(1),
+      () => ptxBatch,
+    );
+    await expect(
+      update.run(
+        { weights, m: new Float32Array(layout.size), v: new Float32Array(layout.size), step: 0 },
+        episodes,
+        { logprobs: zeros, values: zeros, advantages: zeros, returns: zeros },
+        { numPpoEpochs: 1, numMiniBatches: 1 },
+        0,
+        new Random(1),
+      ),
+    ).rejects.toThrow(/ptxBatch/);
+    await update.release();
+    expect(stats.ptxLoss).toBeCloseTo(nll / n, 4);
+  });
+
+  it("learns the demonstrations beside the reward, logs loss/ptx_avg, and resumes to the uninterrupted run's weights", async () => {
+    const base = {
+      policyDir: await tinyLmDir(),
+      rewardModelDir: await tinyRewardModelDir(),
+      prompts: train,
+      ptxExamples: demos(10),
+      config: { ...SMALL, evalEvery: 0, ptxCoef: 1, ptxBatchSize: 3 },
+    };
+    const ptx: number[] = [];
+    const dir = join(root, "ptx");
+    const r = await trainPpo({ ...base, outDir: dir, onMetrics: (_, v) => (PPO_PTX_METRIC_NAME in v ? ptx.push(v[PPO_PTX_METRIC_NAME]) : undefined) });
+    expect(r.iterations).toBe(6);
+    expect(ptx).toHaveLength(6);
+    expect(ptx.at(-1)!).toBeLessThan(ptx[0] * 0.8);
+    const split = JSON.parse(readFileSync(join(dir, PPO_SPLIT_FILE), "utf8")) as Record<string, unknown>;
+    expect(split.ptx_demonstrations).toBe(10);
+
+    // The same run cancelled after iteration 3 and resumed: the same demonstrations each step.
+    const resumedDir = join(root, "ptx-resumed");
+    let seen = 0;
+    const c = await trainPpo({ ...base, outDir: resumedDir, onProgress: (p) => (seen = p.iteration), shouldStop: () => seen >= 3 });
+    expect(c.cancelled).toBe(true);
+    await trainPpo({ ...base, outDir: resumedDir });
+    expect(await weightsOf(resumedDir)).toEqual(await weightsOf(dir));
+
+    // Without the ptx term the run differs; without demonstrations a ptx run is refused.
+    await expect(trainPpo({ ...base, ptxExamples: [], outDir: join(root, "ptx-none") })).rejects.toThrow(/config\.ptxCoef is 1: PPO-ptx needs demonstrations/);
+    expect(await weightsOf(join(root, "run"))).not.toEqual(await weightsOf(dir));
   });
 });

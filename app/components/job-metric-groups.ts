@@ -26,7 +26,7 @@ export const JOB_METRIC_GROUPS: Readonly<Record<string, readonly MetricGroup[]>>
     },
     { title: "KL", metrics: ["objective/kl", "eval_kl"] },
     { title: "Entropy", metrics: ["objective/entropy", "policy/entropy_avg"] },
-    { title: "Losses", metrics: ["loss/policy_avg", "loss/value_avg"] },
+    { title: "Losses", metrics: ["loss/policy_avg", "loss/value_avg", "loss/ptx_avg"] },
     { title: "Clip fractions", metrics: ["policy/clipfrac_avg", "val/clipfrac_avg", "policy/approxkl_avg"] },
     { title: "Held-out win rate over the SFT model", metrics: ["eval_win_rate"] },
   ],

@@ -8,6 +8,7 @@ import type { GenerateJobParams } from "../generation/job-params";
 import type { FieldIssue } from "../http";
 import type { PpoRequestParams } from "../ppo/job-params";
 import type { ScoreJobParams, TrainRmRequestParams } from "../reward/job-params";
+import { countProjectDemonstrations } from "../sft/training-set";
 
 interface ModelFacts {
   id: number;
@@ -96,10 +97,19 @@ export function checkScoreParams(db: Db, params: ScoreJobParams): FieldIssue[] {
 /** PPO: a policy with weights to train (not a reward model), a reward model with weights, an optional reference policy. */
 export function checkPpoParams(
   db: Db,
-  params: Pick<PpoRequestParams, "projectId" | "name"> & Partial<Pick<PpoRequestParams, "policyModelId" | "rewardModelId" | "referenceModelId">>,
+  params: Pick<PpoRequestParams, "projectId" | "name"> &
+    Partial<Pick<PpoRequestParams, "policyModelId" | "rewardModelId" | "referenceModelId" | "config" | "ptxDemonstrations">>,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  checkProject(db, params.projectId, issues);
+  if (checkProject(db, params.projectId, issues) && params.config && params.config.ptxCoef > 0) {
+    // PPO-ptx learns from the project's demonstrations (the web request names no file).
+    const selection = params.ptxDemonstrations ?? "submitted";
+    if (countProjectDemonstrations(db, params.projectId, selection) === 0)
+      issues.push({
+        field: "params.config.ptxCoef",
+        message: `PPO-ptx learns from the project's demonstrations, and it has no ${selection === "accepted" ? "accepted " : ""}demonstrations: collect some, or set 0`,
+      });
+  }
   if (params.policyModelId !== undefined) checkModel(db, params.policyModelId, "policyModelId", issues, { kind: "not-reward", weights: true });
   if (params.rewardModelId !== undefined) checkModel(db, params.rewardModelId, "rewardModelId", issues, { kind: "reward", weights: true });
   if (params.referenceModelId !== undefined) checkModel(db, params.referenceModelId, "referenceModelId", issues, { kind: "not-reward", weights: true });

@@ -60,13 +60,23 @@ function hashExamples(examples: readonly SftExample[]): string {
   return h.digest("hex");
 }
 
+/** The demonstrations of `selection`: submitted ones but those a reviewer rejected, or accepted ones only. */
+const selected = (projectId: number, selection: DemonstrationSelection) => {
+  const review = selection === "accepted" ? sql`AND d.review = 'accepted'` : sql`AND d.review <> 'rejected'`;
+  return sql`FROM demonstrations d JOIN tasks t ON t.id = d.task_id JOIN prompts p ON p.id = t.prompt_id
+    WHERE t.project_id = ${projectId} AND d.status = 'submitted' ${review}`;
+};
+
+/** How many demonstrations projectDemonstrations would give. */
+export function countProjectDemonstrations(db: Db, projectId: number, selection: DemonstrationSelection): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n ${selected(projectId, selection)}`)?.n ?? 0;
+}
+
 /** The project's submitted demonstrations (rejected ones left out; `accepted`: accepted ones only), in id order. */
 export function projectDemonstrations(db: Db, projectId: number, selection: DemonstrationSelection): SourceData {
-  const review = selection === "accepted" ? sql`AND d.review = 'accepted'` : sql`AND d.review <> 'rejected'`;
   const rows = db.all<{ messages: string; metadata: string | null; text: string }>(sql`
     SELECT p.messages AS messages, p.metadata AS metadata, d.text AS text
-    FROM demonstrations d JOIN tasks t ON t.id = d.task_id JOIN prompts p ON p.id = t.prompt_id
-    WHERE t.project_id = ${projectId} AND d.status = 'submitted' ${review}
+    ${selected(projectId, selection)}
     ORDER BY d.id`);
   const examples = rows.map((r) => example(JSON.parse(r.messages) as Message[], r.text, r.metadata === null ? null : JSON.parse(r.metadata)));
   return {

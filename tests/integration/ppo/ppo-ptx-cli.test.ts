@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { importSftFile } from "@/lib/datasets/sft-import";
 import { PPO_METRICS_LOG_FILE, PPO_PTX_METRIC_NAME } from "@/lib/ml/rl/train-ppo";
+import { checkPpoParams } from "@/lib/jobs/param-checks";
 import { getModelByName } from "@/lib/models/registry";
-import { createProject } from "@/lib/projects";
+import { ppoRequestParamsSchema } from "@/lib/ppo/job-params";
+import { createProject, getProjectByName } from "@/lib/projects";
 import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 import { palate, palateInProcess } from "../../helpers/cli";
@@ -123,4 +125,21 @@ describe("palate ppo --ptx-coef (PPO-ptx)", () => {
     expect(both.status).toBe(1);
     expect(both.stderr).toMatch(/--ptx-data: give at most one of ptxFile and ptxDemonstrations/);
   }, 240_000);
+
+  it("the app's request: ptx from the project's demonstrations only, refused (naming config.ptxCoef) where there are none", () => {
+    const request = (project: string, over: Record<string, unknown>) =>
+      ppoRequestParamsSchema.safeParse({ projectId: getProjectByName(temp.db, project)!.id, policyModelId: 1, rewardModelId: 2, ...over });
+    expect(request("colours", { ptxFile: file, config: { ptxCoef: 1 } }).error?.issues[0].message).toMatch(/ptxFile/);
+    expect(request("colours", { ptxDemonstrations: "accepted" }).error?.issues[0]).toMatchObject({ path: ["ptxDemonstrations"] });
+    const issues = (project: string, over: Record<string, unknown>) => {
+      const parsed = request(project, over);
+      expect(parsed.success).toBe(true);
+      return checkPpoParams(temp.db, parsed.data!).filter((i) => i.field === "params.config.ptxCoef");
+    };
+    expect(issues("colours", { config: { ptxCoef: 1 } })).toEqual([]);
+    expect(issues("bare", { config: { ptxCoef: 0 } })).toEqual([]);
+    expect(issues("bare", { config: { ptxCoef: 1 } })[0].message).toMatch(/has no demonstrations/);
+    // The imported demonstrations are submitted, none reviewed: none accepted.
+    expect(issues("colours", { config: { ptxCoef: 1 }, ptxDemonstrations: "accepted" })[0].message).toMatch(/no accepted demonstrations/);
+  });
 });

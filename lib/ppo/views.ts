@@ -28,6 +28,8 @@ export interface PpoPolicyInfo {
   /** sha256 of the training prompts. */
   promptsHash: string | null;
   valueModel: string | null;
+  /** PPO-ptx's weight and demonstrations (null: the run had no ptx term). */
+  ptx: { coef: number; description: string; hash: string | null } | null;
   /** The final metrics (TRL names), each a finite number or null. */
   metrics: Record<string, number | null>;
   /** The last evaluation on held-out prompts. */
@@ -48,6 +50,24 @@ function read<T>(schema: z.ZodType<T>, value: unknown): T | null {
 
 function lineageOf(model: Pick<ModelView, "metadata">): Record<string, unknown> {
   return read(objectSchema, read(objectSchema, model.metadata)?.lineage) ?? {};
+}
+
+const ptxSourceSchema = z.union([
+  z.object({ kind: z.literal("demonstrations"), selection: z.string(), demonstrations: countSchema, hash: z.string() }),
+  z.object({ kind: z.literal("file"), file: z.string(), rows: countSchema, hash: z.string() }),
+]);
+
+/** The lineage's `ptx` in words: "12 submitted demonstrations of the project", "7,234 demonstrations of FILE". */
+function ptxOf(value: unknown): PpoPolicyInfo["ptx"] {
+  const ptx = read(z.object({ coef: z.number(), source: z.unknown() }), value);
+  if (!ptx) return null;
+  const source = read(ptxSourceSchema, ptx.source);
+  if (!source) return { coef: ptx.coef, description: "demonstrations (source not recorded)", hash: null };
+  const description =
+    source.kind === "file"
+      ? `${source.rows.toLocaleString("en-US")} demonstrations of ${source.file}`
+      : `${source.demonstrations.toLocaleString("en-US")} ${source.selection} demonstrations of the project`;
+  return { coef: ptx.coef, description, hash: source.hash };
 }
 
 /** The round a policy's lineage names, or null for a policy no PPO run produced (e.g. the SFT model). */
@@ -73,6 +93,7 @@ export function ppoPolicyInfo(model: Pick<ModelView, "metadata">): PpoPolicyInfo
     promptSplit: read(z.string(), lineage.promptSplit),
     promptsHash: read(z.string(), lineage.promptsHash),
     valueModel: read(z.string(), lineage.valueModel),
+    ptx: ptxOf(lineage.ptx),
     metrics,
     evaluation: parsePpoEvaluation(meta.evaluation),
     config: read(objectSchema, meta.config),

@@ -135,6 +135,7 @@ describe("a PPO policy's metadata", () => {
       promptSplit: "reward-model split",
       promptsHash: "f00d",
       valueModel: "value",
+      ptx: null,
       metrics: { eval_scores: 1.25, eval_kl: 0.75, "objective/kl": 0.5, lr: 0 },
       evaluation,
       config: { totalEpisodes: 64, batchSize: 16 },
@@ -165,6 +166,20 @@ describe("a PPO policy's metadata", () => {
       evaluation: null,
       config: null,
     });
+    // PPO-ptx's source in words, with its hash; a source of another shape still shows the coefficient.
+    const ptx = (value: unknown) => ppoPolicyInfo({ metadata: { lineage: { round: 1, ptx: value } } }).ptx;
+    expect(ptx({ coef: 2, source: { kind: "file", file: "/data/sft.jsonl", rows: 7234, hash: "ab12" } })).toEqual({
+      coef: 2,
+      description: "7,234 demonstrations of /data/sft.jsonl",
+      hash: "ab12",
+    });
+    expect(ptx({ coef: 0.5, source: { kind: "demonstrations", selection: "accepted", demonstrations: 12, hash: "cd34" } })).toEqual({
+      coef: 0.5,
+      description: "12 accepted demonstrations of the project",
+      hash: "cd34",
+    });
+    expect(ptx({ coef: 1, source: { kind: "other" } })).toEqual({ coef: 1, description: "demonstrations (source not recorded)", hash: null });
+    expect(ptx(null)).toBeNull();
     // A model without PPO lineage (the SFT model, a reward model) has no round.
     for (const metadata of [null, {}, { lineage: { baseModel: { id: 1, name: "x" } } }, { lineage: { round: 0 } }, { lineage: "round 1" }]) {
       expect(policyRound({ metadata: metadata as Record<string, unknown> | null })).toBeNull();

@@ -104,6 +104,15 @@ export function PpoPolicySections({
           <dd>
             <code className="break-all text-xs">{info.promptsHash ?? "—"}</code>
           </dd>
+          {info.ptx && (
+            <>
+              <dt className="text-slate-500">PPO-ptx</dt>
+              <dd data-testid="ppo-ptx">
+                ptx coefficient {info.ptx.coef} on {info.ptx.description}
+                {info.ptx.hash && <code className="ml-1 break-all text-xs text-slate-500">sha256 {info.ptx.hash.slice(0, 12)}…</code>}
+              </dd>
+            </>
+          )}
         </dl>
       </section>
 

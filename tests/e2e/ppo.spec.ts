@@ -128,6 +128,12 @@ test("the researcher runs PPO from the UI, watches its charts and samples, finds
     await form.getByLabel(label, { exact: true }).fill(value);
   }
   await expect(form.getByTestId("ppo-iterations")).toHaveText("400 iterations of 8 episodes");
+  // PPO-ptx needs demonstrations, and this project has none: refused next to the field, nothing started.
+  await form.getByLabel("ptx coefficient", { exact: true }).fill("1");
+  await form.getByRole("button", { name: "Start PPO" }).click();
+  await expect(form).toContainText("PPO-ptx learns from the project's demonstrations, and it has no demonstrations");
+  await expect(page).toHaveURL(new RegExp(`/research/projects/${projectId}/ppo$`));
+  await form.getByLabel("ptx coefficient", { exact: true }).fill("0");
   await form.getByRole("button", { name: "Start PPO" }).click();
 
   // The job page: the charts gain points and the sample table fills while it runs.

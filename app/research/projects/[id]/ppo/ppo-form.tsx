@@ -14,7 +14,7 @@ import { useJobRequest } from "@/app/components/use-job-request";
 import type { PpoModelOption } from "@/lib/ppo/views";
 
 const input = "rounded border border-slate-300 px-2 py-1";
-const MODEL_FIELDS = ["policyModelId", "rewardModelId", "referenceModelId", "round", "name"] as const;
+const MODEL_FIELDS = ["policyModelId", "rewardModelId", "referenceModelId", "round", "name", "ptxDemonstrations"] as const;
 
 function policyLabel(m: PpoModelOption): string {
   return m.round === null ? m.name : `${m.name} (round ${m.round}${m.ofProject ? ", this project" : ""})`;
@@ -58,6 +58,8 @@ export function PpoForm({
     if (text("round")) params.round = Number(text("round"));
     if (text("name")) params.name = text("name");
     if (text("threads")) params.threads = Number(text("threads"));
+    // PPO-ptx learns from the project's demonstrations: which ones, when it is on.
+    if (Number(config.ptxCoef) > 0 && text("ptxDemonstrations") === "accepted") params.ptxDemonstrations = "accepted";
     await start(params);
   }
 
@@ -124,6 +126,20 @@ export function PpoForm({
         </div>
         <RegistryNameField defaultName="ppo-<project>-<job id>" what="trained policy" issues={issues} className="md:col-span-2" />
         <ThreadsField issues={issues} />
+        <div className="flex flex-col gap-1 text-sm">
+          <label className="flex flex-col gap-1">
+            PPO-ptx demonstrations
+            <select name="ptxDemonstrations" className={input} defaultValue="submitted" aria-describedby="help-ptx-demonstrations">
+              <option value="submitted">Submitted (those a reviewer rejected left out)</option>
+              <option value="accepted">Accepted by a reviewer only</option>
+            </select>
+          </label>
+          <span id="help-ptx-demonstrations" className="text-xs text-slate-500">
+            With a ptx coefficient above 0 (PPO-ptx, below), each step also learns this project&apos;s demonstrations, so the policy keeps what the SFT model
+            does on prompts the reward model never sees.
+          </span>
+          {fieldError("params.ptxDemonstrations")}
+        </div>
       </div>
 
       <ConfigFieldSections

@@ -16,10 +16,13 @@
 //   npx tsx bench/rlhf-loop.ts --oracle brevity --method dpo --kl-coef 0.1 [--dpo="--epochs 2 …"]
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic
 //     [--sft DIR] [--tasks 360] [--templates one|every] [--k 4] [--noise X | --judge-error E] [--kl-coef 0.05,0] [--work DIR] [--ppo="--total-episodes 1024 …"]
+//   npx tsx bench/r1/default-demonstrations.ts --out tmp/sft-others.jsonl --categories capital,continent,language,currency,definition
 //   npx tsx bench/rlhf-loop.ts --oracle correctness --categories arithmetic --templates every --tasks 2523 --k 9 \
-//     --judge-error 0.1 --kl-coef 1,0.75,0.5,0 "--rm-flags=--validation-fraction 0.2 --epochs 6 --threads 2" \
-//     "--ppo=--threads 2 --batch-size 256 --num-mini-batches 4 --total-episodes 24576 --learning-rate 1e-4 --response-length 24"
-//     (the README's measured correctness run; flags whose value starts with "-" take "=")
+//     --judge-error 0.1 --kl-coef 0.5,0 --variant ptx4-t1 "--rm-flags=--validation-fraction 0.2 --epochs 6 --threads 2" \
+//     "--ppo=--threads 2 --batch-size 256 --num-mini-batches 4 --total-episodes 24576 --learning-rate 1e-4 --response-length 24 \
+//     --temperature 1 --ptx-coef 4 --ptx-batch-size 16 --ptx-data $PWD/tmp/sft-others.jsonl"
+//     (the README's measured correctness run: PPO-ptx on default-sft's own demonstrations of the
+//     other categories; flags whose value starts with "-" take "=")
 //
 // Every step is kept in --work (default tmp/rlhf-loop-<oracle>) and skipped when its output is
 // there, so a run can be continued or a β added. The app must be built (`npx next build`).

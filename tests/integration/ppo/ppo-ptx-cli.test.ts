@@ -16,23 +16,8 @@ import { createProject, getProjectByName } from "@/lib/projects";
 import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 import { palate, palateInProcess } from "../../helpers/cli";
-import { ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";
+import { TINY_PPO_FLAGS, ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";
 import { tinyLmDir } from "../../unit/ml/rl/reward-fixtures";
-
-const SMALL = [
-  "--total-episodes",
-  "8",
-  "--batch-size",
-  "4",
-  "--num-mini-batches",
-  "2",
-  "--num-ppo-epochs",
-  "1",
-  "--response-length",
-  "4",
-  "--eval-prompts",
-  "2",
-];
 
 describe("palate ppo --ptx-coef (PPO-ptx)", () => {
   let temp: ReturnType<typeof tempDb>;
@@ -72,7 +57,7 @@ describe("palate ppo --ptx-coef (PPO-ptx)", () => {
     join(temp.dir, name),
     "--name",
     name,
-    ...SMALL,
+    ...TINY_PPO_FLAGS,
     ...extra,
   ];
   const ppo = (project: string, name: string, extra: string[]) => palate(temp.path, args(project, name, extra));

@@ -12,7 +12,7 @@ import { createProject } from "@/lib/projects";
 import { insertTask } from "@/lib/tasks";
 import { tempDb } from "../../helpers/app";
 import { palate } from "../../helpers/cli";
-import { ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";
+import { TINY_PPO_FLAGS, ppoPrompts, tinyRewardModelDir } from "../../unit/ml/rl/ppo-fixtures";
 import { tinyLmDir } from "../../unit/ml/rl/reward-fixtures";
 
 describe("palate ppo --snapshot", () => {
@@ -52,18 +52,7 @@ describe("palate ppo --snapshot", () => {
       join(temp.dir, "policy"),
       "--name",
       "ppo-v1",
-      "--total-episodes",
-      "8",
-      "--batch-size",
-      "4",
-      "--num-mini-batches",
-      "2",
-      "--num-ppo-epochs",
-      "1",
-      "--response-length",
-      "4",
-      "--eval-prompts",
-      "2",
+      ...TINY_PPO_FLAGS,
     ]);
     expect(run.status, run.stderr).toBe(0);
     const db = openDb(temp.path);

@@ -25,6 +25,22 @@ export async function tinyRewardModelDir(): Promise<string> {
   return dir;
 }
 
+/** `palate ppo` flags of a tiny run: 2 iterations of 4 episodes, 1 epoch × 2 minibatches, 4-token responses, 2 held-out prompts evaluated. */
+export const TINY_PPO_FLAGS = [
+  "--total-episodes",
+  "8",
+  "--batch-size",
+  "4",
+  "--num-mini-batches",
+  "2",
+  "--num-ppo-epochs",
+  "1",
+  "--response-length",
+  "4",
+  "--eval-prompts",
+  "2",
+];
+
 /** Distinct chat prompts. */
 export function ppoPrompts(n: number, offset = 0): string[] {
   return Array.from({ length: n }, (_, i) => `Say something about item ${i + offset}.`);

@@ -104,7 +104,8 @@ const root = resolve(import.meta.dirname, "..");
 /** A name for runs of other --ppo / --dpo flags beside earlier ones in the same --work: their directories are <method>-<variant>-beta-<β>. */
 const VARIANT = values.variant!;
 if (VARIANT !== "" && !/^[a-z0-9][a-z0-9-]*$/.test(VARIANT)) throw new Error(`--variant: lower-case letters, digits and "-", got ${VARIANT}`);
-const runName = (beta: number) => `${METHOD}${VARIANT ? `-${VARIANT}` : ""}-beta-${beta}`;
+/** What names each β's run: its directory (<method>-<suffix>), registry name (<method>-<oracle>-<suffix>) and eval-qa file. */
+const runSuffix = (beta: number) => `${VARIANT ? `${VARIANT}-` : ""}beta-${beta}`;
 
 mkdirSync(WORK, { recursive: true });
 const dbPath = join(WORK, "palate.db");
@@ -214,7 +215,7 @@ async function main() {
 
   const results: Record<string, unknown>[] = [];
   for (const beta of BETAS) {
-    const out = join(WORK, runName(beta));
+    const out = join(WORK, `${METHOD}-${runSuffix(beta)}`);
     if (METHOD === "dpo" && !existsSync(join(out, "metrics.json"))) {
       const t0 = performance.now();
       const dpo = await palate([
@@ -226,7 +227,7 @@ async function main() {
         "--out",
         out,
         "--name",
-        `${runName(beta).replace(/^dpo/, `dpo-${ORACLE}`)}`,
+        `dpo-${ORACLE}-${runSuffix(beta)}`,
         "--beta",
         String(beta),
         ...values.dpo!.split(" ").filter(Boolean),
@@ -247,7 +248,7 @@ async function main() {
         "--out",
         out,
         "--name",
-        `${runName(beta).replace(/^ppo/, `ppo-${ORACLE}`)}`,
+        `ppo-${ORACLE}-${runSuffix(beta)}`,
         "--kl-coef",
         String(beta),
         ...values.ppo!.split(" ").filter(Boolean),
@@ -269,7 +270,7 @@ async function main() {
       sftDir,
       heldOut.map((p) => p.messages),
     );
-    const qa = await cachedEvalQa(out, join(WORK, `eval-qa-${VARIANT ? `${VARIANT}-` : ""}beta-${beta}.json`));
+    const qa = await cachedEvalQa(out, join(WORK, `eval-qa-${runSuffix(beta)}.json`));
     const drops: Record<string, number> = {};
     for (const [category, acc] of Object.entries(sftQa.heldOutTemplates)) {
       if (category === "overall") continue;

@@ -103,7 +103,7 @@ export async function runPpo(ctx: JobContext<PpoJobParams>): Promise<PpoJobResul
     intraOpNumThreads: jobThreads(params.threads),
     prompts: split.train.map((p) => p.messages),
     evalPrompts: split.eval.map((p) => p.messages),
-    ptxExamples: ptx?.examples.map((e) => ({ prompt: e.prompt, answer: e.answer })),
+    ptxExamples: ptx?.examples,
     config: params.config,
     ...trainerJobHooks(ctx),
     onProgress: iterationProgress(ctx),

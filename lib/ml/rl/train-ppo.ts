@@ -86,10 +86,10 @@ export const PPO_METRIC_NAMES = [
   "time/update",
 ] as const;
 
-/** The figures of each evaluation in metrics.jsonl (TRL's eval_ prefix; the sample tables are in evaluations.jsonl). */
 /** Logged besides PPO_METRIC_NAMES when the run has a ptx term (config.ptxCoef > 0): the mean LM loss on the demonstrations. */
 export const PPO_PTX_METRIC_NAME = "loss/ptx_avg";
 
+/** The figures of each evaluation in metrics.jsonl (TRL's eval_ prefix; the sample tables are in evaluations.jsonl). */
 export const PPO_EVAL_METRIC_NAMES = ["eval_scores", "eval_scores_reference", "eval_kl", "eval_win_rate", "eval_num_eos_tokens"] as const;
 
 export interface PpoProgress {
@@ -301,8 +301,9 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
   const trainPrompts = trainIds.map((p) => fitPrompt(p, P));
   const evalPrompts: EvalPrompt[] = evalIds.map((p, i) => ({ ids: fitPrompt(p, P), text: promptText(tokenizer, evalInputs[i]) }));
   const demonstrations = ptxDemonstrations(cfg, o.ptxExamples, tokenizer, shape, stopTokenId);
+  const ptxHash = demonstrations ? sha256(JSON.stringify(demonstrations)) : null;
   const runHash = sha256(
-    JSON.stringify({ cfg, trainPrompts, evalPrompts: evalPrompts.map((p) => p.ids), stopTokenId, P, demonstrations }) +
+    JSON.stringify({ cfg, trainPrompts, evalPrompts: evalPrompts.map((p) => p.ids), stopTokenId, P, ptxHash }) +
       [start.weights, reference.weights, rmWeights].map(weightsHash).join(""),
   );
 
@@ -357,7 +358,7 @@ export async function trainPpo(o: TrainPpoOptions): Promise<TrainPpoResult> {
     eval_hash: sha256(JSON.stringify(evalPrompts.map((p) => p.ids))),
     prompt_length: P,
     response_length: R,
-    ...(demonstrations ? { ptx_demonstrations: demonstrations.length, ptx_hash: sha256(JSON.stringify(demonstrations)) } : {}),
+    ...(demonstrations ? { ptx_demonstrations: demonstrations.length, ptx_hash: ptxHash } : {}),
   };
   const logFiles = () => ({
     [METRICS_LOG_FILE]: metricsLog.content(),
